@@ -1,0 +1,237 @@
+# metal-httpd -- one static HTTP server, written twice (C++ and ARM64
+# assembly), one lesson at a time.  `make help` lists every target.
+#
+# Layout of what gets built:
+#   build/lesson-NN/         the lesson's two programs for this machine
+#                            (lesson 00: syscalls-cpp, syscalls-asm;
+#                             lesson 01+: httpd-cpp, httpd-asm)
+#   build/darwin/lesson-NN/  the assembly program as an arm64 Mach-O (make darwin)
+#   build/tests/             test programs
+#
+# Lesson N's programs are built from every stage file up to N
+# (asm/00-*.s ... asm/NN-*.s, cpp/00-*.cpp ... cpp/NN-*.cpp) with
+# LESSON=N defined, so `.if LESSON >= 3` / `if constexpr (kLesson >= 3)`
+# switch the later stages on.
+
+BUILD   := build
+SHELL   := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+# ---------------------------------------------------------------------------
+# Lessons: every lessons/NN-slug directory is one lesson.
+# ---------------------------------------------------------------------------
+LESSON_DIRS := $(sort $(wildcard lessons/[0-9][0-9]-*))
+LESSON_NUMS := $(foreach d,$(LESSON_DIRS),$(word 1,$(subst -, ,$(notdir $(d)))))
+LAST_LESSON := $(lastword $(LESSON_NUMS))
+
+# le(A,B): non-empty when the two-digit lesson number A <= B.
+le = $(filter $(1),$(firstword $(sort $(1) $(2))))
+# Stage files whose number is <= lesson $(1).  Files named *-main.* are
+# programs (lesson 00's), not stages.
+stage_num   = $(word 1,$(subst -, ,$(notdir $(1))))
+stages_upto = $(foreach f,$(filter-out %-main.s %-main.cpp,$(2)),$(if $(call le,$(call stage_num,$(f)),$(1)),$(f)))
+ASM_STAGES  := $(sort $(wildcard asm/[0-9][0-9]-*.s))
+CPP_STAGES  := $(sort $(wildcard cpp/[0-9][0-9]-*.cpp))
+CPP_HEADERS := $(wildcard cpp/*.hpp) asm/api.h
+
+# Lesson 00 is a small program; from lesson 01 on it is the server.
+prog_name = $(if $(filter 00,$(1)),syscalls,httpd)
+asm_main  = $(if $(filter 00,$(1)),asm/00-syscalls-main.s,asm/httpd.s)
+cpp_main  = $(if $(filter 00,$(1)),cpp/00-syscalls-main.cpp,cpp/httpd.cpp)
+lesson_no = $(patsubst 0%,%,$(1))
+
+# ---------------------------------------------------------------------------
+# This machine and its tools.
+# ---------------------------------------------------------------------------
+HOST_OS   := $(shell uname -s)
+HOST_ARCH := $(shell uname -m)
+TOOLS     := tests/tools/ensure-tools.sh
+
+CXX              ?= g++
+CXXFLAGS_NATIVE  := -std=c++20 -Wall -Wextra -Werror -O1 -g
+SANITIZE         := -fsanitize=address,undefined -fno-omit-frame-pointer
+GTEST_LIBS       := -lgtest -pthread
+
+ifeq ($(HOST_OS),Darwin)
+  # macOS on Apple silicon: everything native, Mach-O, the SDK's libSystem.
+  ASM_OS     := darwin
+  CXX        := clang++
+  BREW       := $(shell brew --prefix 2>/dev/null || echo /opt/homebrew)
+  CXXFLAGS_NATIVE += -I$(BREW)/include
+  GTEST_LIBS := -L$(BREW)/lib -lgtest -pthread
+  ASSEMBLE    = clang -arch arm64 -c -Wa,--fatal-warnings -Iasm/os/darwin -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
+  LINK_ASM    = clang -arch arm64 -o $(2) $(1)
+  RUN_ASM    :=
+  XCXX       := clang++
+  XCXXFLAGS  := $(CXXFLAGS_NATIVE)
+  XGTEST     := $(GTEST_LIBS)
+  TARGET_TOOLS := asm
+else
+  ASM_OS     := linux
+  ifeq ($(HOST_ARCH),aarch64)
+    # Linux on arm64: native tools, nothing emulated.
+    XPREFIX  :=
+    RUN_ASM  :=
+  else
+    # Any other Linux: cross tools, run the aarch64 programs under qemu-user.
+    XPREFIX  := aarch64-linux-gnu-
+    RUN_ASM  := qemu-aarch64
+  endif
+  ASSEMBLE    = $(XPREFIX)as --fatal-warnings -Iasm/os/linux --defsym LESSON=$(2) -o $(3) $(1)
+  # A static ELF with our objects only: no libc, no dynamic loader.
+  LINK_ASM    = $(XPREFIX)ld -static --fatal-warnings -o $(2) $(1)
+  XCXX       := $(XPREFIX)g++
+  XCXXFLAGS  := -std=c++20 -Wall -Wextra -Werror -O1 -g -static
+  XGTEST     := $(BUILD)/gtest-aarch64/libgtest.a -pthread
+  TARGET_TOOLS := asm $(if $(XPREFIX),qemu cross-gtest)
+endif
+
+TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
+
+# Darwin cross-build from Linux: clang assembles Mach-O, ld64.lld links it
+# against the text stub of libSystem kept in the repo.
+LD64 := $(firstword $(shell command -v ld64.lld ld64.lld-14 ld64.lld-15 ld64.lld-16 2>/dev/null) ld64.lld)
+DARWIN_ASSEMBLE = clang --target=arm64-apple-macos11 -c -Wa,--fatal-warnings -Iasm/os/darwin -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
+DARWIN_LINK     = $(LD64) -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
+
+# Tool stamps: the first target that needs a tool group installs it (or
+# prints the command to run) -- see tests/tools/ensure-tools.sh.
+.PRECIOUS: $(BUILD)/.tools/%
+$(BUILD)/.tools/%:
+	@bash $(TOOLS) $*
+	@mkdir -p $(@D) && touch $@
+
+# ---------------------------------------------------------------------------
+# Per-lesson programs.
+# ---------------------------------------------------------------------------
+# $(1) = two-digit lesson number
+define LESSON_RULES
+L$(1)_DIR      := $(BUILD)/lesson-$(1)
+L$(1)_PROG     := $(call prog_name,$(1))
+L$(1)_ASM_SRC  := $(call asm_main,$(1)) $(call stages_upto,$(1),$(ASM_STAGES))
+L$(1)_CPP_SRC  := $(call cpp_main,$(1)) $(call stages_upto,$(1),$(CPP_STAGES))
+L$(1)_ASM_OBJ  := $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_ASM_SRC))
+L$(1)_DASM_OBJ := $$(patsubst asm/%.s,$(BUILD)/darwin/lesson-$(1)/obj/%.o,$$(L$(1)_ASM_SRC))
+
+$(BUILD)/lesson-$(1)/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc) | $(TARGET_STAMPS)
+	@mkdir -p $$(@D)
+	$$(call ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
+
+$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_ASM_OBJ)
+	$$(call LINK_ASM,$$^,$$@)
+
+$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp: $$(L$(1)_CPP_SRC) $(CPP_HEADERS) | $(BUILD)/.tools/cxx
+	@mkdir -p $$(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -o $$@ $$(L$(1)_CPP_SRC)
+
+$(BUILD)/darwin/lesson-$(1)/obj/%.o: asm/%.s $(wildcard asm/os/darwin/*.inc) | $(BUILD)/.tools/darwin
+	@mkdir -p $$(@D)
+	$$(call DARWIN_ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
+
+$(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_DASM_OBJ) asm/os/darwin/libSystem.tbd
+	$$(call DARWIN_LINK,$$(L$(1)_DASM_OBJ),$$@)
+
+.PHONY: build-$(1) lesson-$(1) compare-$(1) serve-$(1)
+build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
+
+lesson-$(1): build-$(1) $(BUILD)/harness
+	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
+	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
+	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(HARNESS_ARGS)
+
+compare-$(1): build-$(1) $(BUILD)/harness
+	@test -n "$$(FIXTURE)" || { echo "usage: make compare-$(1) FIXTURE=name"; exit 2; }
+	$(BUILD)/harness --lesson $(call lesson_no,$(1)) --compare '$$(FIXTURE)' \
+	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
+	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
+
+serve-$(1): build-$(1)
+	@bash tests/tools/serve.sh "$(1)" "$$(IMPL)" "$$(PORT)" "$(RUN_ASM)" $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)
+endef
+$(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
+
+# ---------------------------------------------------------------------------
+# The harness (see harness/harness.mk).
+# ---------------------------------------------------------------------------
+$(BUILD)/harness: | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
+-include harness/harness.mk
+
+# ---------------------------------------------------------------------------
+# Tests.
+# ---------------------------------------------------------------------------
+# Native suite: the C++ stages (all of them, built as the last lesson) under
+# AddressSanitizer and UBSan, plus the ABI table checks.
+UNIT_SRC  := $(wildcard tests/unit/*.cpp) tests/abi/os_inc.cpp
+$(BUILD)/tests/unit-tests: $(UNIT_SRC) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) | $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -DLESSON=$(call lesson_no,$(LAST_LESSON)) \
+	  -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -o $@ $(UNIT_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) \
+	  $(GTEST_LIBS) -lgtest_main
+
+# Target suite: built for the machine the assembly runs on (aarch64 Linux,
+# or the Mac itself).  C++ tests call the assembly through the C ABI and
+# compare with the C++ twins; the ABI check reads the real headers.
+ASMTEST_SRC := $(wildcard tests/asm/*.cpp) tests/abi/os_inc.cpp \
+               $(if $(filter Darwin,$(HOST_OS)),tests/abi/header_values_darwin.cpp,tests/abi/header_values_linux.cpp tests/abi/header_values_linux_kernel.cpp)
+ASMTEST_OBJ := $(patsubst asm/%.s,$(BUILD)/tests/asm-obj/%.o,$(filter-out %-main.s,$(ASM_STAGES)))
+$(BUILD)/tests/asm-obj/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc) | $(TARGET_STAMPS)
+	@mkdir -p $(@D)
+	$(call ASSEMBLE,$<,$(call lesson_no,$(LAST_LESSON)),$@)
+
+$(BUILD)/tests/asm-tests: $(ASMTEST_SRC) $(ASMTEST_OBJ) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
+	@mkdir -p $(@D)
+	$(XCXX) $(XCXXFLAGS) -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"$(CURDIR)"' \
+	  -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' -Icpp -Iasm $(XGTEST_INC) \
+	  -o $@ $(ASMTEST_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) $(ASMTEST_OBJ) $(XGTEST)
+
+# GoogleTest for aarch64, built from Debian's sources (libgtest-dev ships
+# /usr/src/googletest) with the cross compiler.
+GTEST_SRC   := /usr/src/googletest/googletest
+XGTEST_INC  := $(if $(XPREFIX),-I$(GTEST_SRC)/include)
+$(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest
+	@mkdir -p $(@D)
+	$(XCXX) -std=c++20 -O1 -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c -o $(@D)/gtest-all.o $(GTEST_SRC)/src/gtest-all.cc
+	$(XCXX) -std=c++20 -O1 -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c -o $(@D)/gtest_main.o $(GTEST_SRC)/src/gtest_main.cc
+	$(XPREFIX)ar rcs $@ $(@D)/gtest-all.o $(@D)/gtest_main.o
+
+# ---------------------------------------------------------------------------
+# Top-level targets.
+# ---------------------------------------------------------------------------
+LESSON_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/$(call prog_name,$(n))-cpp $(BUILD)/lesson-$(n)/$(call prog_name,$(n))-asm)
+DARWIN_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/darwin/lesson-$(n)/$(call prog_name,$(n))-asm)
+
+.PHONY: help all darwin test check-binaries clean tools
+help:
+	@echo "metal-httpd -- make targets"
+	@echo
+	@echo "  make lesson-NN            build lesson NN's two programs and run its fixtures on both"
+	@echo "                            (lessons here: $(LESSON_NUMS))"
+	@echo "  make compare-NN FIXTURE=name   one fixture: the request and both raw responses side by side"
+	@echo "  make serve-NN IMPL=cpp|asm [PORT=8080]   run one server on the demo site in the foreground"
+	@echo "  make build-NN             only build lesson NN (build/lesson-NN/)"
+	@echo "  make all                  build every lesson for this machine"
+	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
+	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
+	@echo "  make tools                install (or name) every tool the build needs"
+	@echo "  make clean                remove build/"
+
+all: $(LESSON_BINS)
+
+darwin: $(DARWIN_BINS)
+
+tools:
+	@bash $(TOOLS) cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin)
+
+check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS))
+	@bash tests/tools/check-binaries.sh $(BUILD) $(LESSON_NUMS)
+
+# Everything is built first (so a compile error stops here, loudly); then
+# every suite runs and tests/tools/run-suites.sh adds up one summary line.
+TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
+             $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS)
+	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" bash tests/tools/run-suites.sh
+
+clean:
+	rm -rf $(BUILD)
