@@ -60,7 +60,7 @@ ifeq ($(HOST_OS),Darwin)
   BREW       := $(shell brew --prefix 2>/dev/null || echo /opt/homebrew)
   CXXFLAGS_NATIVE += -I$(BREW)/include
   GTEST_LIBS := -L$(BREW)/lib -lgtest -pthread
-  ASSEMBLE    = clang -arch arm64 -c -Wa,--fatal-warnings -Iasm/os/darwin -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
+  ASSEMBLE    = clang -arch arm64 -c -Wa,--fatal-warnings -Iasm/os/darwin -Iasm -I$(GEN) -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
   LINK_ASM    = clang -arch arm64 -o $(2) $(1)
   RUN_ASM    :=
   XCXX       := clang++
@@ -78,7 +78,7 @@ else
     XPREFIX  := aarch64-linux-gnu-
     RUN_ASM  := qemu-aarch64
   endif
-  ASSEMBLE    = $(XPREFIX)as --fatal-warnings -Iasm/os/linux --defsym LESSON=$(2) -o $(3) $(1)
+  ASSEMBLE    = $(XPREFIX)as --fatal-warnings -Iasm/os/linux -Iasm -I$(GEN) --defsym LESSON=$(2) -o $(3) $(1)
   # A static ELF with our objects only: no libc, no dynamic loader.
   LINK_ASM    = $(XPREFIX)ld -static --fatal-warnings -o $(2) $(1)
   XCXX       := $(XPREFIX)g++
@@ -92,8 +92,33 @@ TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
 # Darwin cross-build from Linux: clang assembles Mach-O, ld64.lld links it
 # against the text stub of libSystem kept in the repo.
 LD64 := $(firstword $(shell command -v ld64.lld ld64.lld-14 ld64.lld-15 ld64.lld-16 2>/dev/null) ld64.lld)
-DARWIN_ASSEMBLE = clang --target=arm64-apple-macos11 -c -Wa,--fatal-warnings -Iasm/os/darwin -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
+DARWIN_ASSEMBLE = clang --target=arm64-apple-macos11 -c -Wa,--fatal-warnings -Iasm/os/darwin -Iasm -I$(GEN) -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
 DARWIN_LINK     = $(LD64) -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
+
+# ---------------------------------------------------------------------------
+# Generated files (build/gen/): one source of truth, read by both languages.
+# ---------------------------------------------------------------------------
+GEN := $(BUILD)/gen
+# asm/records.inc defines the byte layout of the records the assembly
+# stages fill in (`.equ REQ_TARGET, 16` ...).  C++ tests see the same
+# numbers as #defines and static_assert their C structs against them.
+$(GEN)/records.h: $(wildcard asm/records.inc)
+	@mkdir -p $(@D)
+	@{ echo '/* generated from asm/records.inc by the Makefile -- do not edit */'; \
+	   [ -f asm/records.inc ] && sed -nE 's@^[[:space:]]*\.equ[[:space:]]+([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*,[[:space:]]*([^/]*[^/[:space:]])[[:space:]]*(//.*)?$$@#define \1 (\2)@p' asm/records.inc; true; } > $@
+# lessons/04-files/mime-types.tsv (extension TAB type) becomes an X-macro
+# list: `MIME_ENTRY "html", "text/html; ..."` lines for the assembly and
+# `MIME_ENTRY("html", "text/html; ...")` lines for C++.
+MIME_TSV := $(wildcard lessons/04-*/mime-types.tsv)
+$(GEN)/mime-types.inc: $(MIME_TSV)
+	@mkdir -p $(@D)
+	@{ echo '// generated from $(MIME_TSV) by the Makefile -- do not edit'; \
+	   [ -n "$(MIME_TSV)" ] && awk -F'\t' '!/^#/ && NF >= 2 { printf "        MIME_ENTRY \"%s\", \"%s\"\n", $$1, $$2 }' $(MIME_TSV); true; } > $@
+$(GEN)/mime-types.def: $(MIME_TSV)
+	@mkdir -p $(@D)
+	@{ echo '// generated from $(MIME_TSV) by the Makefile -- do not edit'; \
+	   [ -n "$(MIME_TSV)" ] && awk -F'\t' '!/^#/ && NF >= 2 { printf "MIME_ENTRY(\"%s\", \"%s\")\n", $$1, $$2 }' $(MIME_TSV); true; } > $@
+GEN_FILES := $(GEN)/records.h $(GEN)/mime-types.inc $(GEN)/mime-types.def
 
 # Tool stamps: the first target that needs a tool group installs it (or
 # prints the command to run) -- see tests/tools/ensure-tools.sh.
@@ -114,18 +139,18 @@ L$(1)_CPP_SRC  := $(call cpp_main,$(1)) $(call stages_upto,$(1),$(CPP_STAGES))
 L$(1)_ASM_OBJ  := $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_ASM_SRC))
 L$(1)_DASM_OBJ := $$(patsubst asm/%.s,$(BUILD)/darwin/lesson-$(1)/obj/%.o,$$(L$(1)_ASM_SRC))
 
-$(BUILD)/lesson-$(1)/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc) | $(TARGET_STAMPS)
+$(BUILD)/lesson-$(1)/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $$(@D)
 	$$(call ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
 
 $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_ASM_OBJ)
 	$$(call LINK_ASM,$$^,$$@)
 
-$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp: $$(L$(1)_CPP_SRC) $(CPP_HEADERS) | $(BUILD)/.tools/cxx
+$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp: $$(L$(1)_CPP_SRC) $(CPP_HEADERS) $(GEN_FILES) | $(BUILD)/.tools/cxx
 	@mkdir -p $$(@D)
-	$(CXX) $(CXXFLAGS_NATIVE) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -o $$@ $$(L$(1)_CPP_SRC)
+	$(CXX) $(CXXFLAGS_NATIVE) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -o $$@ $$(L$(1)_CPP_SRC)
 
-$(BUILD)/darwin/lesson-$(1)/obj/%.o: asm/%.s $(wildcard asm/os/darwin/*.inc) | $(BUILD)/.tools/darwin
+$(BUILD)/darwin/lesson-$(1)/obj/%.o: asm/%.s $(wildcard asm/os/darwin/*.inc asm/*.inc) $(GEN_FILES) | $(BUILD)/.tools/darwin
 	@mkdir -p $$(@D)
 	$$(call DARWIN_ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
 
@@ -163,10 +188,10 @@ $(BUILD)/harness: | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
 # Native suite: the C++ stages (all of them, built as the last lesson) under
 # AddressSanitizer and UBSan, plus the ABI table checks.
 UNIT_SRC  := $(wildcard tests/unit/*.cpp) tests/abi/os_inc.cpp
-$(BUILD)/tests/unit-tests: $(UNIT_SRC) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) | $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
+$(BUILD)/tests/unit-tests: $(UNIT_SRC) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(GEN_FILES) | $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -DLESSON=$(call lesson_no,$(LAST_LESSON)) \
-	  -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -o $@ $(UNIT_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) \
+	  -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -I$(GEN) -o $@ $(UNIT_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) \
 	  $(GTEST_LIBS) -lgtest_main
 
 # Target suite: built for the machine the assembly runs on (aarch64 Linux,
@@ -175,14 +200,14 @@ $(BUILD)/tests/unit-tests: $(UNIT_SRC) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard t
 ASMTEST_SRC := $(wildcard tests/asm/*.cpp) tests/abi/os_inc.cpp \
                $(if $(filter Darwin,$(HOST_OS)),tests/abi/header_values_darwin.cpp,tests/abi/header_values_linux.cpp tests/abi/header_values_linux_kernel.cpp)
 ASMTEST_OBJ := $(patsubst asm/%.s,$(BUILD)/tests/asm-obj/%.o,$(filter-out %-main.s,$(ASM_STAGES)))
-$(BUILD)/tests/asm-obj/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc) | $(TARGET_STAMPS)
+$(BUILD)/tests/asm-obj/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $(@D)
 	$(call ASSEMBLE,$<,$(call lesson_no,$(LAST_LESSON)),$@)
 
-$(BUILD)/tests/asm-tests: $(ASMTEST_SRC) $(ASMTEST_OBJ) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
+$(BUILD)/tests/asm-tests: $(ASMTEST_SRC) $(ASMTEST_OBJ) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(GEN_FILES) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
 	$(XCXX) $(XCXXFLAGS) -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"$(CURDIR)"' \
-	  -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' -Icpp -Iasm $(XGTEST_INC) \
+	  -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' -Icpp -Iasm -I$(GEN) $(XGTEST_INC) \
 	  -o $@ $(ASMTEST_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) $(ASMTEST_OBJ) $(XGTEST)
 
 # GoogleTest for aarch64, built from Debian's sources (libgtest-dev ships
