@@ -65,12 +65,21 @@ if [ "$os" = Darwin ]; then
     exit 0
 fi
 
+# `make -j` may start several tool checks at once: take turns, so that two
+# apt-get runs never fight over dpkg's lock, and check again once it is our
+# turn (the one before us may have installed what we need).
+if have flock; then
+    exec 9>"${TMPDIR:-/tmp}/metal-httpd-ensure-tools.lock"
+    flock 9
+fi
 for g in "$@"; do debian_group "$g"; done
 [ ${#missing_pkgs[@]} -eq 0 ] && exit 0
 
 # De-duplicate, keep order.
 pkgs=$(printf '%s\n' "${missing_pkgs[@]}" | awk '!seen[$0]++' | tr '\n' ' ')
 cmd="apt-get install -y --no-install-recommends $pkgs"
+# Wait for another apt/dpkg (say, the system's own updater) instead of failing.
+apt_wait="-o DPkg::Lock::Timeout=300"
 if ! have apt-get; then
     echo "metal-httpd needs these Debian/Ubuntu packages (or your system's equivalents): $pkgs" >&2
     exit 1
@@ -86,8 +95,8 @@ else
 fi
 echo "ensure-tools: installing $pkgs" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo_ apt-get update -qq >&2 || true
-if ! $sudo_ $cmd >&2; then
+$sudo_ apt-get $apt_wait update -qq >&2 || true
+if ! $sudo_ apt-get $apt_wait install -y --no-install-recommends $pkgs >&2; then
     echo "ensure-tools: installing failed; run:  sudo apt-get update && sudo $cmd" >&2
     exit 1
 fi
