@@ -1,0 +1,197 @@
+// harness/check.cpp -- see check.hpp.
+#include "check.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "util.hpp"
+
+namespace harness {
+
+namespace {
+std::string shown(std::string_view s, size_t max = 120) {
+    std::string e = escape(s.substr(0, max));
+    return "\"" + e + (s.size() > max ? "...\"" : "\"");
+}
+
+std::string status_list(const std::vector<int>& st) {
+    std::string out;
+    for (size_t i = 0; i < st.size(); ++i) out += (i ? (i + 1 == st.size() ? " or " : ", ") : "") + std::to_string(st[i]);
+    return out;
+}
+
+// One body (or stdout/stderr) expectation.
+Assertion check_text(const std::string& what, const BodyExpect& b, const std::string& actual,
+                     const std::optional<std::string>& file_before) {
+    switch (b.kind) {
+        case BodyExpect::Kind::Exact:
+            if (actual == b.value) return {true, what + " is the expected " + std::to_string(actual.size()) + " bytes"};
+            return {false, first_difference(b.value, actual, what)};
+        case BodyExpect::Kind::File:
+            if (!file_before) return {false, what + " should be the file " + b.value + ", which is not in the docroot"};
+            if (actual == *file_before)
+                return {true, what + " is the file " + b.value + " (" + std::to_string(actual.size()) + " bytes)"};
+            return {false, first_difference(*file_before, actual, what) + "\n        (expected: the file " + b.value + ")"};
+        case BodyExpect::Kind::Sha256: {
+            std::string got = sha256_hex(actual);
+            if (got == b.value) return {true, what + " has SHA-256 " + b.value.substr(0, 16) + "..."};
+            return {false, what + " (" + std::to_string(actual.size()) + " bytes): SHA-256 expected " + b.value +
+                               ", got " + got};
+        }
+        case BodyExpect::Kind::Contains:
+            if (actual.find(b.value) != std::string::npos) return {true, what + " contains " + shown(b.value)};
+            return {false, what + " should contain " + shown(b.value) + ", got " + shown(actual)};
+        case BodyExpect::Kind::Empty:
+            if (actual.empty()) return {true, what + " is empty"};
+            return {false, what + " should be empty, got " + std::to_string(actual.size()) + " bytes: " + shown(actual, 60)};
+        case BodyExpect::Kind::Size:
+            if (actual.size() == b.size) return {true, what + " is " + std::to_string(b.size) + " bytes"};
+            return {false, what + " should be " + std::to_string(b.size) + " bytes, got " + std::to_string(actual.size())};
+    }
+    return {false, "?"};
+}
+}  // namespace
+
+bool all_ok(const std::vector<Assertion>& list) {
+    return std::all_of(list.begin(), list.end(), [](const Assertion& a) { return a.ok; });
+}
+
+std::string first_difference(const std::string& expected, const std::string& actual, const std::string& what) {
+    if (expected == actual) return "";
+    size_t i = 0;
+    while (i < expected.size() && i < actual.size() && expected[i] == actual[i]) ++i;
+    size_t from = i > 20 ? i - 20 : 0;
+    auto context = [&](const std::string& s) {
+        std::string part = escape(std::string_view(s).substr(from, std::min<size_t>(40, s.size() > from ? s.size() - from : 0)));
+        return std::string(from > 0 ? "..." : "") + "\"" + part + "\"" + (from + 40 < s.size() ? "..." : "");
+    };
+    std::string out = what + " differs at byte " + std::to_string(i) + " (expected " + std::to_string(expected.size()) +
+                      " bytes, got " + std::to_string(actual.size()) + ")";
+    if (i == actual.size()) out += ": it ends too early";
+    else if (i == expected.size()) out += ": it goes on too long";
+    out += "\n        expected " + context(expected) + "\n        got      " + context(actual);
+    return out;
+}
+
+bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual) {
+    switch (e.kind) {
+        case HeaderExpect::Kind::Absent:
+            return !actual;
+        case HeaderExpect::Kind::Exact:
+            return actual && *actual == e.value;
+        case HeaderExpect::Kind::Regex:
+            return actual && std::regex_match(*actual, std::regex(e.value, std::regex::ECMAScript));
+    }
+    return false;
+}
+
+std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Response& r,
+                                  const std::optional<std::string>& file_before, const std::string& docroot) {
+    std::vector<Assertion> out;
+    const Expect& e = f.expect;
+    if (!ex.connected) {
+        out.push_back({false, "could not connect: " + ex.error});
+        return out;
+    }
+    if (e.no_response) {
+        if (ex.received.empty() && (ex.closed || ex.reset))
+            out.push_back({true, "the server closed the connection without sending a byte"});
+        else if (ex.received.empty())
+            out.push_back({false, "the server should close the connection without answering; it kept it open for " +
+                                      std::to_string(f.timeout_ms) + " ms"});
+        else
+            out.push_back({false, "the server should close without answering, but sent " +
+                                      std::to_string(ex.received.size()) + " bytes: " + shown(ex.received, 80)});
+        return out;
+    }
+    if (ex.received.empty()) {
+        out.push_back({false, ex.timed_out ? "no response within " + std::to_string(f.timeout_ms) + " ms"
+                                           : "the server closed the connection without sending a byte"});
+        return out;
+    }
+    // The status.
+    if (!r.has_head) {
+        out.push_back({false, "no complete head (status line + headers + empty line) arrived; got " +
+                                  shown(ex.received, 80)});
+        return out;
+    }
+    bool status_ok = std::find(e.status.begin(), e.status.end(), r.status) != e.status.end();
+    out.push_back({status_ok, status_ok ? "status " + std::to_string(r.status)
+                                        : "status: expected " + status_list(e.status) + ", got " +
+                                              (r.status ? std::to_string(r.status) : shown(r.status_line))});
+    // The headers the fixture names (and no others: Date and Server are
+    // only compared when listed).
+    for (const auto& [name, he] : e.headers) {
+        auto actual = r.header(name);
+        bool ok = header_matches(he, actual);
+        std::string text;
+        if (he.kind == HeaderExpect::Kind::Absent) {
+            text = ok ? "no " + name + " header" : name + " should be absent, got " + shown(*actual);
+        } else {
+            std::string want = he.kind == HeaderExpect::Kind::Regex ? "matching /" + he.value + "/" : shown(he.value);
+            text = ok ? name + ": " + shown(*actual)
+                      : name + ": expected " + want + ", got " + (actual ? shown(*actual) : "no " + name + " header");
+        }
+        out.push_back({ok, text});
+    }
+    // The body.
+    if (e.body) out.push_back(check_text("body", *e.body, r.body, file_before));
+    // Framing and protocol problems: never silently accepted.
+    for (const auto& p : r.problems) out.push_back({false, p});
+    if (ex.timed_out)
+        out.push_back({false, "the server did not close the connection within " + std::to_string(f.timeout_ms) +
+                                  " ms (every response ends with a close)"});
+    else if (!ex.error.empty() && !ex.closed && !ex.reset)
+        out.push_back({false, ex.error});
+    // Files after the request.
+    for (const auto& d : e.docroot_after) {
+        std::string p = docroot + "/" + d.path;
+        std::string content;
+        struct stat st {};
+        bool exists = ::lstat(p.c_str(), &st) == 0;
+        if (d.kind == DocrootAfter::Kind::Absent) {
+            out.push_back({!exists, exists ? "docroot file " + d.path + " should be gone, but exists"
+                                           : "docroot file " + d.path + " is absent"});
+            continue;
+        }
+        if (!exists || !read_file(p, content)) {
+            out.push_back({false, "docroot file " + d.path + " should exist after the request, but does not"});
+            continue;
+        }
+        if (d.kind == DocrootAfter::Kind::Sha256) {
+            std::string got = sha256_hex(content);
+            out.push_back({got == d.value, "docroot file " + d.path + " SHA-256 " +
+                                               (got == d.value ? "matches" : "expected " + d.value + ", got " + got)});
+        } else {
+            bool ok = content == d.value;
+            out.push_back({ok, ok ? "docroot file " + d.path + " has the expected content"
+                                  : "docroot file " + d.path + ": " + first_difference(d.value, content)});
+        }
+    }
+    return out;
+}
+
+std::vector<Assertion> check_run(const Fixture& f, const RunResult& r) {
+    std::vector<Assertion> out;
+    const Expect& e = f.expect;
+    if (!r.started) {
+        out.push_back({false, r.error});
+        return out;
+    }
+    if (r.timed_out) out.push_back({false, "the program did not finish within " + std::to_string(f.timeout_ms) + " ms"});
+    if (e.stdout_text) {
+        out.push_back(check_text("stdout", BodyExpect{BodyExpect::Kind::Exact, *e.stdout_text, 0}, r.out, std::nullopt));
+    }
+    if (e.stderr_text) out.push_back(check_text("stderr", *e.stderr_text, r.err, std::nullopt));
+    if (e.exit_status) {
+        bool ok = WIFEXITED(r.wait_status) && WEXITSTATUS(r.wait_status) == *e.exit_status;
+        out.push_back({ok, ok ? "exit status " + std::to_string(*e.exit_status)
+                              : "expected exit status " + std::to_string(*e.exit_status) + ", got " +
+                                    describe_wait_status(r.wait_status)});
+    }
+    return out;
+}
+
+}  // namespace harness

@@ -1,0 +1,42 @@
+// harness/check.hpp -- turns "what the fixture expects" and "what came
+// back" into a list of assertions, each ✓ or ✗ with a sentence a student
+// can act on ("Content-Type: expected \"text/html\", got \"text/plain\"").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client.hpp"
+#include "fixture.hpp"
+#include "http_response.hpp"
+#include "server.hpp"
+
+namespace harness {
+
+struct Assertion {
+    bool ok = false;
+    std::string text;
+};
+
+// All assertions for one HTTP exchange.  `file_before` holds the content of
+// expect.body.file in the docroot as it was before the request (nullopt:
+// the file did not exist).  `docroot` is where docroot_after looks.
+std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Response& r,
+                                  const std::optional<std::string>& file_before, const std::string& docroot);
+
+// All assertions for one program run (a "run" fixture).
+std::vector<Assertion> check_run(const Fixture& f, const RunResult& r);
+
+// "body differs at byte 37: expected \"...\" got \"...\"" -- or empty when
+// the two are equal.  Shows a few escaped bytes around the difference.
+std::string first_difference(const std::string& expected, const std::string& actual,
+                             const std::string& what = "body");
+
+// A header value against one expectation.
+bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual);
+
+// True when every assertion passed.
+bool all_ok(const std::vector<Assertion>& list);
+
+}  // namespace harness

@@ -1,0 +1,377 @@
+// harness/fixture.cpp -- loading and checking fixtures (see fixture.hpp).
+#include "fixture.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "util.hpp"
+
+namespace harness {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Where a problem was found: "lessons/03-parse/fixtures.json: fixture
+// 'parse-x': ".  Every error message starts like this.
+struct Ctx {
+    std::string file;
+    std::string name;
+    [[noreturn]] void fail(const std::string& problem) const {
+        throw FixtureError(file + ": fixture '" + name + "': " + problem);
+    }
+};
+
+const char* type_name(const json& j) {
+    return j.type_name();
+}
+
+// Rejects keys outside `allowed`: a misspelt key ("stauts") would otherwise
+// be ignored and the fixture would test less than its author thinks.
+void only_keys(const Ctx& c, const json& obj, const std::set<std::string>& allowed, const std::string& where) {
+    for (const auto& [key, _] : obj.items())
+        if (!allowed.count(key)) {
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            c.fail("unknown key '" + key + "' in " + where + " (allowed: " + list + ")");
+        }
+}
+
+const json& need_object(const Ctx& c, const json& j, const std::string& what) {
+    if (!j.is_object()) c.fail(what + " must be an object, not " + type_name(j));
+    return j;
+}
+
+std::string need_string(const Ctx& c, const json& j, const std::string& what) {
+    if (!j.is_string()) c.fail(what + " must be a string, not " + type_name(j));
+    return j.get<std::string>();
+}
+
+bool need_bool(const Ctx& c, const json& j, const std::string& what) {
+    if (!j.is_boolean()) c.fail(what + " must be true or false, not " + type_name(j));
+    return j.get<bool>();
+}
+
+int64_t need_int(const Ctx& c, const json& j, const std::string& what, int64_t lo, int64_t hi) {
+    if (!j.is_number_integer()) c.fail(what + " must be an integer, not " + type_name(j));
+    int64_t v = j.get<int64_t>();
+    if (v < lo || v > hi) c.fail(what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return v;
+}
+
+uint64_t need_size(const Ctx& c, const json& j, const std::string& what) {
+    if (!j.is_number_unsigned() && !(j.is_number_integer() && j.get<int64_t>() >= 0))
+        c.fail(what + " must be a non-negative integer");
+    return j.get<uint64_t>();
+}
+
+// A docroot-relative path must stay inside the docroot.
+std::string need_relative_path(const Ctx& c, const std::string& p, const std::string& what) {
+    if (p.empty() || p[0] == '/') c.fail(what + " '" + p + "' must be a relative path inside the docroot");
+    for (const auto& part : fs::path(p))
+        if (part == "..") c.fail(what + " '" + p + "' must not contain ..");
+    return p;
+}
+
+HeaderExpect parse_header_expect(const Ctx& c, const std::string& name, const json& j) {
+    HeaderExpect h;
+    std::string what = "expect.headers['" + name + "']";
+    if (j.is_string()) {
+        h.value = j.get<std::string>();
+        return h;
+    }
+    need_object(c, j, what + " (a string, {\"regex\": ...} or {\"absent\": true})");
+    if (j.size() != 1) c.fail(what + " must have exactly one key: regex or absent");
+    only_keys(c, j, {"regex", "absent"}, what);
+    if (j.contains("regex")) {
+        h.kind = HeaderExpect::Kind::Regex;
+        h.value = need_string(c, j["regex"], what + ".regex");
+        try {
+            std::regex re(h.value, std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+            c.fail(what + ".regex is not a valid ECMAScript regex: " + e.what());
+        }
+    } else {
+        if (!need_bool(c, j["absent"], what + ".absent")) c.fail(what + ".absent must be true");
+        h.kind = HeaderExpect::Kind::Absent;
+    }
+    return h;
+}
+
+BodyExpect parse_body_expect(const Ctx& c, const json& j, const std::string& what,
+                             const std::set<std::string>& kinds) {
+    BodyExpect b;
+    if (j.is_string()) {
+        b.value = j.get<std::string>();
+        return b;
+    }
+    need_object(c, j, what + " (a string or an object)");
+    if (j.size() != 1) c.fail(what + " must have exactly one key");
+    only_keys(c, j, kinds, what);
+    const std::string key = j.begin().key();
+    const json& v = j.begin().value();
+    if (key == "file") {
+        b.kind = BodyExpect::Kind::File;
+        b.value = need_relative_path(c, need_string(c, v, what + ".file"), what + ".file");
+    } else if (key == "sha256") {
+        b.kind = BodyExpect::Kind::Sha256;
+        b.value = need_string(c, v, what + ".sha256");
+        if (b.value.size() != 64 || b.value.find_first_not_of("0123456789abcdef") != std::string::npos)
+            c.fail(what + ".sha256 must be 64 lower-case hex digits");
+    } else if (key == "contains") {
+        b.kind = BodyExpect::Kind::Contains;
+        b.value = need_string(c, v, what + ".contains");
+    } else if (key == "empty") {
+        b.kind = BodyExpect::Kind::Empty;
+        if (!need_bool(c, v, what + ".empty")) c.fail(what + ".empty must be true");
+    } else {   // size
+        b.kind = BodyExpect::Kind::Size;
+        b.size = need_size(c, v, what + ".size");
+    }
+    return b;
+}
+
+DocrootChange parse_docroot_change(const Ctx& c, const std::string& path, const json& j) {
+    std::string what = "docroot['" + path + "']";
+    DocrootChange d;
+    d.path = need_relative_path(c, path, "docroot path");
+    need_object(c, j, what);
+    only_keys(c, j, {"content", "size", "mode", "symlink", "dir", "absent"}, what);
+    if (j.empty()) c.fail(what + " is empty: give content, size, mode, symlink, dir or absent");
+    if (j.contains("content")) d.content = need_string(c, j["content"], what + ".content");
+    if (j.contains("size")) d.size = need_size(c, j["size"], what + ".size");
+    if (j.contains("mode")) {
+        std::string m = need_string(c, j["mode"], what + ".mode");
+        if (m.empty() || m.size() > 4 || m.find_first_not_of("01234567") != std::string::npos)
+            c.fail(what + ".mode must be an octal string like \"0644\"");
+        d.mode = static_cast<unsigned>(std::stoul(m, nullptr, 8));
+    }
+    if (j.contains("symlink")) d.symlink = need_string(c, j["symlink"], what + ".symlink");
+    if (j.contains("dir")) d.dir = need_bool(c, j["dir"], what + ".dir");
+    if (j.contains("absent")) d.absent = need_bool(c, j["absent"], what + ".absent");
+    // Which combinations make sense: content/size/dir may carry a mode;
+    // symlink and absent stand alone.
+    int kinds = (d.content ? 1 : 0) + (d.size ? 1 : 0) + (d.symlink ? 1 : 0) + (d.dir ? 1 : 0) + (d.absent ? 1 : 0);
+    if (kinds > 1) c.fail(what + ": use only one of content, size, symlink, dir, absent");
+    if (d.mode && (d.symlink || d.absent)) c.fail(what + ": mode cannot be combined with symlink or absent");
+    return d;
+}
+
+Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
+    Expect e;
+    need_object(c, j, "expect");
+    if (is_run) {
+        only_keys(c, j, {"stdout", "stderr", "exit"}, "expect (of a \"run\" fixture)");
+        if (j.contains("stdout")) e.stdout_text = need_string(c, j["stdout"], "expect.stdout");
+        if (j.contains("stderr")) e.stderr_text = parse_body_expect(c, j["stderr"], "expect.stderr", {"contains"});
+        if (j.contains("exit")) e.exit_status = static_cast<int>(need_int(c, j["exit"], "expect.exit", 0, 255));
+        if (!e.stdout_text && !e.stderr_text && !e.exit_status) c.fail("expect must check stdout, stderr or exit");
+        return e;
+    }
+    only_keys(c, j, {"status", "headers", "body", "no_response", "docroot_after"}, "expect");
+    if (j.contains("status")) {
+        const json& s = j["status"];
+        if (s.is_array()) {
+            if (s.empty()) c.fail("expect.status list is empty");
+            for (const auto& v : s) e.status.push_back(static_cast<int>(need_int(c, v, "expect.status[]", 100, 999)));
+        } else {
+            e.status.push_back(static_cast<int>(need_int(c, s, "expect.status", 100, 999)));
+        }
+    }
+    if (j.contains("headers")) {
+        need_object(c, j["headers"], "expect.headers");
+        std::set<std::string> seen;
+        for (const auto& [name, v] : j["headers"].items()) {
+            if (!seen.insert(lower(name)).second) c.fail("expect.headers lists '" + name + "' twice");
+            e.headers.emplace_back(name, parse_header_expect(c, name, v));
+        }
+    }
+    if (j.contains("body"))
+        e.body = parse_body_expect(c, j["body"], "expect.body", {"file", "sha256", "contains", "empty", "size"});
+    if (j.contains("no_response")) {
+        e.no_response = need_bool(c, j["no_response"], "expect.no_response");
+        if (!e.no_response) c.fail("expect.no_response must be true (leave it out otherwise)");
+        if (!e.status.empty() || !e.headers.empty() || e.body)
+            c.fail("expect.no_response cannot be combined with status, headers or body");
+    }
+    if (j.contains("docroot_after")) {
+        need_object(c, j["docroot_after"], "expect.docroot_after");
+        for (const auto& [path, v] : j["docroot_after"].items()) {
+            std::string what = "expect.docroot_after['" + path + "']";
+            DocrootAfter d;
+            d.path = need_relative_path(c, path, "expect.docroot_after path");
+            need_object(c, v, what);
+            if (v.size() != 1) c.fail(what + " must have exactly one key: content, absent or sha256");
+            only_keys(c, v, {"content", "absent", "sha256"}, what);
+            if (v.contains("content")) d.value = need_string(c, v["content"], what + ".content");
+            if (v.contains("sha256")) {
+                d.kind = DocrootAfter::Kind::Sha256;
+                d.value = need_string(c, v["sha256"], what + ".sha256");
+            }
+            if (v.contains("absent")) {
+                d.kind = DocrootAfter::Kind::Absent;
+                if (!need_bool(c, v["absent"], what + ".absent")) c.fail(what + ".absent must be true");
+            }
+            e.docroot_after.push_back(d);
+        }
+    }
+    if (e.status.empty() && !e.no_response) c.fail("expect needs a status (or no_response: true)");
+    return e;
+}
+
+}  // namespace
+
+bool Fixture::needs_own_server() const {
+    return !flags.empty() || !docroot.empty() || zombies_after.has_value() ||
+           !background_clients.empty() || !expect.docroot_after.empty();
+}
+
+std::string Fixture::server_key() const {
+    return needs_own_server() ? "own:" + name : "shared";
+}
+
+Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
+    Ctx c{file, "#" + std::to_string(index + 1)};
+    if (!j.is_object()) c.fail(std::string("a fixture must be an object, not ") + type_name(j));
+    if (!j.contains("name")) c.fail("missing key 'name'");
+    Fixture f;
+    f.file = file;
+    f.name = need_string(c, j["name"], "name");
+    if (f.name.empty()) c.fail("name is empty");
+    c.name = f.name;
+    only_keys(c, j, {"name", "since", "until", "why", "spec", "request", "chunks", "split_bytes", "half_close",
+                     "flags", "docroot", "timeout_ms", "background_clients", "repeat", "server_after", "run",
+                     "expect"},
+              "the fixture");
+    for (const char* k : {"since", "why", "spec", "expect"})
+        if (!j.contains(k)) c.fail(std::string("missing key '") + k + "'");
+    f.since = static_cast<int>(need_int(c, j["since"], "since", 0, 99));
+    if (j.contains("until")) {
+        f.until = static_cast<int>(need_int(c, j["until"], "until", 0, 99));
+        if (*f.until < f.since) c.fail("until is before since");
+    }
+    f.why = need_string(c, j["why"], "why");
+    f.spec = need_string(c, j["spec"], "spec");
+
+    f.is_run = j.contains("run");
+    int ways = (j.contains("request") ? 1 : 0) + (j.contains("chunks") ? 1 : 0) + (f.is_run ? 1 : 0);
+    if (ways == 0) c.fail("needs one of 'request', 'chunks' or 'run'");
+    if (ways > 1) c.fail("give only one of 'request', 'chunks' and 'run'");
+
+    if (f.is_run) {
+        for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "background_clients",
+                              "repeat", "server_after"})
+            if (j.contains(k)) c.fail(std::string("'") + k + "' makes no sense in a \"run\" fixture");
+        const json& r = need_object(c, j["run"], "run");
+        only_keys(c, r, {"args"}, "run");
+        if (r.contains("args")) {
+            if (!r["args"].is_array()) c.fail("run.args must be an array of strings");
+            for (const auto& a : r["args"]) f.run_args.push_back(need_string(c, a, "run.args[]"));
+        }
+        f.expect = parse_expect(c, j["expect"], true);
+        return f;
+    }
+
+    if (j.contains("request")) {
+        f.request = need_string(c, j["request"], "request");
+        f.chunks.push_back({f.request, 0});
+    } else {
+        f.uses_chunks = true;
+        if (!j["chunks"].is_array() || j["chunks"].empty()) c.fail("chunks must be a non-empty array");
+        for (const auto& ch : j["chunks"]) {
+            need_object(c, ch, "chunks[]");
+            only_keys(c, ch, {"data", "delay_ms"}, "chunks[]");
+            if (!ch.contains("data")) c.fail("chunks[] needs 'data'");
+            Chunk piece{need_string(c, ch["data"], "chunks[].data"), 0};
+            if (ch.contains("delay_ms"))
+                piece.delay_ms = static_cast<int>(need_int(c, ch["delay_ms"], "chunks[].delay_ms", 0, 60000));
+            f.request += piece.data;
+            f.chunks.push_back(piece);
+        }
+    }
+    if (j.contains("split_bytes")) {
+        if (f.uses_chunks) c.fail("split_bytes cannot be combined with chunks");
+        f.split_bytes = static_cast<int>(need_int(c, j["split_bytes"], "split_bytes", 1, 1 << 20));
+    }
+    if (j.contains("half_close")) f.half_close = need_bool(c, j["half_close"], "half_close");
+    if (j.contains("timeout_ms")) f.timeout_ms = static_cast<int>(need_int(c, j["timeout_ms"], "timeout_ms", 1, 600000));
+    if (j.contains("repeat")) f.repeat = static_cast<int>(need_int(c, j["repeat"], "repeat", 1, 10000));
+    if (j.contains("flags")) {
+        if (!j["flags"].is_array()) c.fail("flags must be an array of strings");
+        for (const auto& a : j["flags"]) f.flags.push_back(need_string(c, a, "flags[]"));
+    }
+    if (j.contains("docroot")) {
+        need_object(c, j["docroot"], "docroot");
+        for (const auto& [path, v] : j["docroot"].items()) f.docroot.push_back(parse_docroot_change(c, path, v));
+    }
+    if (j.contains("background_clients")) {
+        if (!j["background_clients"].is_array()) c.fail("background_clients must be an array");
+        for (const auto& b : j["background_clients"]) {
+            need_object(c, b, "background_clients[]");
+            only_keys(c, b, {"send", "hold_ms"}, "background_clients[]");
+            BackgroundClient bc;
+            if (b.contains("send")) bc.send = need_string(c, b["send"], "background_clients[].send");
+            if (!b.contains("hold_ms")) c.fail("background_clients[] needs 'hold_ms'");
+            bc.hold_ms = static_cast<int>(need_int(c, b["hold_ms"], "background_clients[].hold_ms", 0, 600000));
+            f.background_clients.push_back(bc);
+        }
+    }
+    if (j.contains("server_after")) {
+        const json& s = need_object(c, j["server_after"], "server_after");
+        only_keys(c, s, {"zombies"}, "server_after");
+        if (!s.contains("zombies")) c.fail("server_after needs 'zombies'");
+        f.zombies_after = static_cast<int>(need_int(c, s["zombies"], "server_after.zombies", 0, 100000));
+    }
+    f.expect = parse_expect(c, j["expect"], false);
+    return f;
+}
+
+std::vector<Fixture> parse_fixture_file(const std::string& text, const std::string& file) {
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw FixtureError(file + ": not valid JSON: " + e.what());
+    }
+    if (!doc.is_array()) throw FixtureError(file + ": must be a JSON array of fixtures");
+    std::vector<Fixture> out;
+    for (size_t i = 0; i < doc.size(); ++i) out.push_back(parse_fixture(doc[i], file, i));
+    check_unique_names(out);
+    return out;
+}
+
+void check_unique_names(const std::vector<Fixture>& all) {
+    std::map<std::string, const Fixture*> seen;
+    for (const auto& f : all) {
+        auto [it, fresh] = seen.emplace(f.name, &f);
+        if (!fresh)
+            throw FixtureError(f.file + ": fixture '" + f.name + "': duplicate name (also in " + it->second->file +
+                               "); names must be unique across all lessons");
+    }
+}
+
+std::vector<Fixture> load_fixtures(const std::string& root) {
+    std::vector<std::string> files;
+    fs::path lessons = fs::path(root) / "lessons";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(lessons, ec)) {
+        fs::path f = entry.path() / "fixtures.json";
+        if (entry.is_directory() && fs::exists(f)) files.push_back(("lessons" / entry.path().filename() / "fixtures.json").string());
+    }
+    if (ec) throw FixtureError(lessons.string() + ": " + ec.message());
+    std::sort(files.begin(), files.end());   // lesson order: 00, 01, ...
+    std::vector<Fixture> all;
+    for (const auto& rel : files) {
+        std::string text;
+        if (!read_file((fs::path(root) / rel).string(), text)) throw FixtureError(rel + ": cannot read");
+        for (auto& f : parse_fixture_file(text, rel)) all.push_back(std::move(f));
+    }
+    check_unique_names(all);
+    return all;
+}
+
+}  // namespace harness

@@ -1,0 +1,129 @@
+// harness/fixture.hpp -- one fixture = one request (or one program run) and
+// what must come back.  The format is documented in docs/fixtures.md and
+// harness/fixtures.schema.json; load_fixtures() checks every rule there and
+// stops at the first problem with the file, the fixture's name and what is
+// wrong, because a typo in a fixture must never turn into a silent pass.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace harness {
+
+// A malformed fixture file: the harness prints what() and exits with 2.
+struct FixtureError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// One piece of the request, written with one write() after a pause.
+struct Chunk {
+    std::string data;
+    int delay_ms = 0;   // pause before this piece is sent
+};
+
+// A file the fixture creates, changes or removes in the server's docroot
+// before the server starts ("docroot": {"path": {...}}).
+struct DocrootChange {
+    std::string path;                  // relative to the docroot
+    std::optional<std::string> content;
+    std::optional<uint64_t> size;      // sparse file of this many bytes
+    std::optional<unsigned> mode;      // from an octal string like "0644"
+    std::optional<std::string> symlink;
+    bool dir = false;
+    bool absent = false;
+};
+
+// A connection opened before the main request and held open meanwhile.
+struct BackgroundClient {
+    std::string send;
+    int hold_ms = 0;
+};
+
+// An expected header value: exact text, a regex (whole value), or absent.
+struct HeaderExpect {
+    enum class Kind { Exact, Regex, Absent } kind = Kind::Exact;
+    std::string value;
+};
+
+// An expected body (or stdout/stderr text).
+struct BodyExpect {
+    enum class Kind { Exact, File, Sha256, Contains, Empty, Size } kind = Kind::Exact;
+    std::string value;   // text, docroot-relative file name, or hex digest
+    uint64_t size = 0;
+};
+
+// What a file in the docroot must look like after the request.
+struct DocrootAfter {
+    std::string path;
+    enum class Kind { Content, Absent, Sha256 } kind = Kind::Content;
+    std::string value;
+};
+
+struct Expect {
+    std::vector<int> status;                                   // any of these
+    std::vector<std::pair<std::string, HeaderExpect>> headers;  // name as written
+    std::optional<BodyExpect> body;
+    bool no_response = false;
+    std::vector<DocrootAfter> docroot_after;
+    // Program runs (lesson 00 style).
+    std::optional<std::string> stdout_text;
+    std::optional<BodyExpect> stderr_text;   // Exact or Contains
+    std::optional<int> exit_status;
+};
+
+struct Fixture {
+    std::string file;    // lessons/NN-slug/fixtures.json
+    std::string name;
+    int since = 0;
+    std::optional<int> until;
+    std::string why, spec;
+
+    // How the request travels.
+    std::string request;            // all bytes (also set when chunks are used)
+    std::vector<Chunk> chunks;      // the pieces actually written
+    bool uses_chunks = false;
+    int split_bytes = 0;
+    bool half_close = false;
+    int timeout_ms = 5000;
+    int repeat = 1;
+    std::vector<BackgroundClient> background_clients;
+
+    // The server this fixture needs.
+    std::vector<std::string> flags;
+    std::vector<DocrootChange> docroot;
+    std::optional<int> zombies_after;   // server_after.zombies
+
+    // A program run instead of a request.
+    bool is_run = false;
+    std::vector<std::string> run_args;
+
+    Expect expect;
+
+    // True when the lesson number n is in [since, until].
+    bool applies_to(int n) const { return since <= n && (!until || n <= *until); }
+    // True when the fixture cannot share a server with other fixtures.
+    bool needs_own_server() const;
+    // Fixtures with the same key run against the same server process.
+    std::string server_key() const;
+};
+
+// Checks and converts one fixture; `file` is only used in error messages.
+Fixture parse_fixture(const nlohmann::json& j, const std::string& file, size_t index);
+
+// Checks and converts one fixtures.json document (an array).
+std::vector<Fixture> parse_fixture_file(const std::string& text, const std::string& file);
+
+// Loads every <root>/lessons/*/fixtures.json in lesson order and checks
+// that names are unique across all of them.  Throws FixtureError.
+std::vector<Fixture> load_fixtures(const std::string& root);
+
+// Throws FixtureError when two fixtures share a name.
+void check_unique_names(const std::vector<Fixture>& all);
+
+}  // namespace harness

@@ -1,0 +1,47 @@
+# harness/harness.mk -- included by the top Makefile.  Builds the fixture
+# harness (build/harness), its GoogleTest suite (build/tests/harness-tests)
+# and the deliberately wrong server the suite runs it against
+# (build/tests/wrong-server).  Everything here is native: the harness runs
+# on this machine and starts the aarch64 servers under qemu itself.
+
+HARNESS_SRC  := $(filter-out harness/main.cpp harness/wrong-server.cpp,$(wildcard harness/*.cpp))
+HARNESS_HDR  := $(wildcard harness/*.hpp)
+HARNESS_OBJ  := $(patsubst harness/%.cpp,$(BUILD)/harness-obj/%.o,$(HARNESS_SRC))
+HARNESS_TOOLS := | $(BUILD)/.tools/cxx $(BUILD)/.tools/json $(BUILD)/.tools/gtest
+
+$(BUILD)/harness-obj/%.o: harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -c -o $@ $<
+
+$(BUILD)/harness: harness/main.cpp $(HARNESS_OBJ) $(HARNESS_HDR) $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -o $@ harness/main.cpp $(HARNESS_OBJ) -pthread
+
+$(BUILD)/tests/wrong-server: harness/wrong-server.cpp $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -o $@ $<
+
+# The unit tests compile the harness sources again with the sanitizers (one
+# object per source, so an edit rebuilds one file); the end-to-end tests run
+# the real build/harness against build/tests/wrong-server.
+HARNESS_TEST_SRC := $(wildcard tests/harness/*.cpp)
+HARNESS_TEST_OBJ := $(patsubst tests/harness/%.cpp,$(BUILD)/tests/harness-obj/test-%.o,$(HARNESS_TEST_SRC)) \
+                    $(patsubst harness/%.cpp,$(BUILD)/tests/harness-obj/%.o,$(HARNESS_SRC))
+HARNESS_TEST_DEFS := -DMETAL_SOURCE_DIR='"$(CURDIR)"' -DHARNESS_BIN='"$(abspath $(BUILD)/harness)"' \
+                     -DWRONG_SERVER_BIN='"$(abspath $(BUILD)/tests/wrong-server)"'
+
+# GCC 12 with -fsanitize=address reports a false "may be used uninitialized"
+# inside libstdc++'s <regex> (GCC bug 105562); only these objects silence it.
+HARNESS_SAN := $(SANITIZE) $(if $(filter g++%,$(notdir $(CXX))),-Wno-maybe-uninitialized)
+
+$(BUILD)/tests/harness-obj/test-%.o: tests/harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(HARNESS_SAN) -Iharness $(HARNESS_TEST_DEFS) -c -o $@ $<
+
+$(BUILD)/tests/harness-obj/%.o: harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(HARNESS_SAN) -c -o $@ $<
+
+$(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(HARNESS_TEST_OBJ) $(GTEST_LIBS) -lgtest_main

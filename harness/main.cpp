@@ -1,0 +1,217 @@
+// harness/main.cpp -- build/harness: runs the lessons' fixtures against
+// both servers and reports.  See docs/fixtures.md.
+//
+//   build/harness --lesson N --server cpp=CMD --server asm=CMD
+//                 [--only NAME-REGEX] [--new-only] [--json FILE]
+//                 [--fail-fast] [--compare NAME] [--root DIR] [--site DIR]
+//                 [--jobs N]
+//
+// Exit status: 0 when every fixture passed on every implementation, 1 when
+// something failed, 2 for a usage error or a malformed fixture file.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <thread>
+
+#include "fixture.hpp"
+#include "report.hpp"
+#include "runner.hpp"
+#include "server.hpp"
+#include "util.hpp"
+
+namespace fs = std::filesystem;
+using namespace harness;
+
+namespace {
+
+const char* kUsage =
+    "usage: harness --lesson N --server LABEL=COMMAND [--server LABEL=COMMAND ...]\n"
+    "               [--only NAME-REGEX] [--new-only] [--json FILE] [--fail-fast]\n"
+    "               [--compare NAME] [--root DIR] [--site DIR] [--jobs N]\n"
+    "\n"
+    "Runs every fixture of lessons/*/fixtures.json that applies to lesson N\n"
+    "(since <= N <= until) against each server.  COMMAND is a command prefix;\n"
+    "the harness appends [flags] 0 DOCROOT (port 0 = any free port).\n"
+    "  --only REGEX   only fixtures whose name contains a match of REGEX\n"
+    "  --new-only     only fixtures introduced by lesson N (since == N)\n"
+    "  --json FILE    also write the results as JSON\n"
+    "  --fail-fast    stop starting fixtures after the first failure\n"
+    "  --compare NAME run one fixture, print the request and the raw responses\n"
+    "                 side by side, exit 0\n"
+    "  --root DIR     the repository (default: the current directory or the\n"
+    "                 harness binary's ../ -- whichever has lessons/)\n"
+    "  --site DIR     the demo site (default: ROOT/harness/site)\n"
+    "  --jobs N       servers running at once (default: 2 per CPU, at least 4)\n";
+
+struct Args {
+    int lesson = -1;
+    std::vector<std::pair<std::string, std::string>> servers;
+    std::string only, json_file, compare, root, site;
+    bool new_only = false, fail_fast = false;
+    int jobs = 0;
+};
+
+[[noreturn]] void usage_error(const std::string& msg) {
+    std::cerr << "harness: " << msg << "\n\n" << kUsage;
+    std::exit(2);
+}
+
+int parse_int(const std::string& s, const char* what) {
+    try {
+        size_t used = 0;
+        int v = std::stoi(s, &used);
+        if (used == s.size() && v >= 0) return v;
+    } catch (const std::exception&) {
+    }
+    usage_error(std::string(what) + " needs a non-negative number, not '" + s + "'");
+}
+
+Args parse_args(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) usage_error(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--lesson") a.lesson = parse_int(value(), "--lesson");
+        else if (arg == "--server") {
+            std::string v = value();
+            size_t eq = v.find('=');
+            if (eq == std::string::npos || eq == 0) usage_error("--server wants LABEL=COMMAND, got '" + v + "'");
+            a.servers.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+        } else if (arg == "--only") a.only = value();
+        else if (arg == "--new-only") a.new_only = true;
+        else if (arg == "--json") a.json_file = value();
+        else if (arg == "--fail-fast") a.fail_fast = true;
+        else if (arg == "--compare") a.compare = value();
+        else if (arg == "--root") a.root = value();
+        else if (arg == "--site") a.site = value();
+        else if (arg == "--jobs") a.jobs = parse_int(value(), "--jobs");
+        else if (arg == "-h" || arg == "--help") {
+            std::cout << kUsage;
+            std::exit(0);
+        } else usage_error("unknown argument '" + arg + "'");
+    }
+    if (a.lesson < 0) usage_error("--lesson N is required");
+    if (a.servers.empty()) usage_error("at least one --server LABEL=COMMAND is required");
+    return a;
+}
+
+// The repository root: --root, else the current directory, else the
+// directory above the harness binary -- the first that has lessons/.
+std::string find_root(const std::string& given, const char* argv0) {
+    if (!given.empty()) return given;
+    if (fs::is_directory("lessons")) return ".";
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) exe = fs::absolute(argv0, ec);
+    fs::path up = exe.parent_path().parent_path();
+    if (fs::is_directory(up / "lessons")) return up.string();
+    usage_error("cannot find the repository (a directory with lessons/): run from it or pass --root DIR");
+}
+
+// Ctrl-C, SIGTERM, SIGHUP: kill every server we started, remove the temp
+// directory, and die of the same signal.
+void on_signal(int sig) {
+    emergency_cleanup();
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+void on_terminate() {
+    emergency_cleanup();
+    std::abort();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args = parse_args(argc, argv);
+    ::signal(SIGPIPE, SIG_IGN);   // a server that closes early must not kill us
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) ::signal(s, on_signal);
+    std::set_terminate(on_terminate);
+
+    std::string root = find_root(args.root, argv[0]);
+    std::string site = args.site.empty() ? (fs::path(root) / "harness" / "site").string() : args.site;
+    if (!fs::is_directory(site)) usage_error("the demo site " + site + " is not a directory");
+
+    // Load and check every fixture of every lesson (a broken file anywhere
+    // stops the run: names must be unique across all of them).
+    std::vector<Fixture> all;
+    try {
+        all = load_fixtures(root);
+    } catch (const FixtureError& e) {
+        std::cerr << "harness: bad fixture: " << e.what() << "\n";
+        return 2;
+    }
+
+    // Select.
+    std::vector<const Fixture*> selected;
+    std::optional<std::regex> only;
+    try {
+        if (!args.only.empty()) only.emplace(args.only, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+        usage_error("--only: not a valid regex: " + std::string(e.what()));
+    }
+    for (const auto& f : all) {
+        if (!args.compare.empty()) {
+            if (f.name == args.compare) selected.push_back(&f);
+            continue;
+        }
+        if (!f.applies_to(args.lesson)) continue;
+        if (args.new_only && f.since != args.lesson) continue;
+        if (only && !std::regex_search(f.name, *only)) continue;
+        selected.push_back(&f);
+    }
+    if (!args.compare.empty() && selected.empty()) {
+        std::cerr << "harness: no fixture is named '" << args.compare << "'\n";
+        return 2;
+    }
+    if (!args.compare.empty() && !selected[0]->applies_to(args.lesson))
+        std::cout << "(note: " << args.compare << " is not a lesson-" << args.lesson << " fixture; running it anyway)\n";
+
+    try {
+        Workspace ws;
+        std::vector<Implementation> impls;
+        for (const auto& [label, cmd] : args.servers) impls.push_back(resolve_implementation(label, cmd, ws));
+
+        RunOptions opt;
+        opt.site = site;
+        opt.fail_fast = args.fail_fast;
+        unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+        opt.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(4u, 2 * cpus));
+
+        long start = now_ms();
+        auto results = run_fixtures(selected, impls, ws, opt);
+        long took = now_ms() - start;
+
+        if (!args.compare.empty()) {
+            print_compare(std::cout, results[0], impls);
+            return 0;
+        }
+        std::cout << "lesson " << args.lesson << ": " << selected.size() << " fixture(s)";
+        for (const auto& i : impls) std::cout << ", " << i.label << " = " << i.command << (i.emulated ? " (under qemu-aarch64)" : "");
+        std::cout << (dropping_privileges() ? "; servers run as nobody" : "") << "\n\n";
+        print_table(std::cout, results, impls);
+        print_failures(std::cout, results, impls);
+        if (!args.json_file.empty()) {
+            std::ofstream out(args.json_file);
+            out << to_json(args.lesson, results, impls).dump(2) << "\n";
+            if (!out) std::cerr << "harness: could not write " << args.json_file << "\n";
+        }
+        Totals t = count(results);
+        std::cout << "\n(" << took / 1000 << "." << (took % 1000) / 100 << " s)\n";
+        std::cout << t.passed << " passed, " << t.failed << " failed\n";
+        return t.failed == 0 ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "harness: " << e.what() << "\n";
+        return 2;
+    }
+}

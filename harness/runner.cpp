@@ -1,0 +1,247 @@
+// harness/runner.cpp -- see runner.hpp.
+#include "runner.hpp"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "util.hpp"
+
+namespace harness {
+
+namespace {
+
+// Shared-server fixtures are cut into batches of this many, each batch
+// with its own server, so that several batches can run at the same time.
+constexpr size_t kBatch = 12;
+
+// A unit of work for the pool: some fixtures, one implementation, one
+// server (none for "run" fixtures).
+struct Task {
+    size_t impl = 0;
+    std::vector<size_t> fixtures;   // indexes into the results
+};
+
+std::string first_words(const std::string& s, size_t max) {
+    return s.size() <= max ? s : s.substr(0, max);
+}
+
+// The table cell for an HTTP outcome.
+std::string http_cell(const Exchange& ex, const Response& r) {
+    if (!ex.connected) return "no conn";
+    if (ex.received.empty()) return ex.timed_out ? "timeout" : "closed";
+    if (!r.has_head) return "garbled " + std::to_string(ex.received.size()) + "B";
+    return std::to_string(r.status) + " " + std::to_string(r.body.size()) + "B";
+}
+
+// One HTTP fixture against a running server (all its repeats).
+void run_http(const Fixture& f, Server& srv, Outcome& out) {
+    // body.file: read the file before the request ("as it was before").
+    std::optional<std::string> file_before;
+    if (f.expect.body && f.expect.body->kind == BodyExpect::Kind::File) {
+        std::string content;
+        if (read_file(srv.docroot() + "/" + f.expect.body->value, content)) file_before = content;
+    }
+    std::optional<BackgroundClients> background;
+    if (!f.background_clients.empty()) {
+        background.emplace(srv.port(), f.background_clients);
+        for (const auto& p : background->problems()) out.notes.push_back(p);
+    }
+    bool head = f.request.rfind("HEAD ", 0) == 0;
+    for (int i = 1; i <= f.repeat; ++i) {
+        Exchange ex = exchange(srv.port(), f);
+        Response r = parse_response(ex.received, head, ex.closed || ex.reset);
+        auto checks = check_http(f, ex, r, file_before, srv.docroot());
+        bool ok = all_ok(checks);
+        if (i == 1 || !ok || i == f.repeat) {
+            out.exchange = ex;
+            out.response = r;
+            out.assertions = checks;
+        }
+        if (!ok) {
+            if (f.repeat > 1) out.notes.push_back("response " + std::to_string(i) + " of " + std::to_string(f.repeat) + " failed");
+            break;
+        }
+    }
+    if (background) background->release();
+    if (f.zombies_after) {
+        // Children exit a moment after the last response: allow up to ~1 s.
+        int n = count_zombies(srv.pid());
+        for (int waited = 0; n != *f.zombies_after && waited < 1000; waited += 20) {
+            sleep_ms(20);
+            n = count_zombies(srv.pid());
+        }
+        bool ok = n == *f.zombies_after;
+        out.assertions.push_back({ok, "server has " + std::to_string(n) + " zombie children" +
+                                          (ok ? "" : " (expected " + std::to_string(*f.zombies_after) + ")")});
+    }
+    out.cell = http_cell(out.exchange, out.response);
+}
+
+void run_program_fixture(const Fixture& f, const Implementation& impl, Workspace& ws, Outcome& out) {
+    std::string dir = ws.new_dir("run-" + impl.label);
+    out.run = run_program(impl, f.run_args, dir, f.timeout_ms);
+    out.assertions = check_run(f, out.run);
+    out.server_command = (impl.emulated && impl.command.find("qemu") == std::string::npos ? "qemu-aarch64 " : "") + impl.command;
+    for (const auto& a : f.run_args) out.server_command += " " + shell_quote(a);
+    if (!out.run.started) out.cell = "no start";
+    else if (out.run.timed_out) out.cell = "timeout";
+    else if (WIFEXITED(out.run.wait_status)) out.cell = "exit " + std::to_string(WEXITSTATUS(out.run.wait_status));
+    else out.cell = "sig " + std::to_string(WTERMSIG(out.run.wait_status));
+}
+
+// A server that died after answering `previous` fails that fixture: a
+// server must survive every request.
+void blame_dead_server(Server& srv, Outcome* previous) {
+    if (!previous || !previous->pass || srv.alive()) return;
+    previous->pass = false;
+    previous->assertions.push_back(
+        {false, "the server was still running after this request (it died: " + srv.exit_description() + ")"});
+    previous->notes.push_back("server stderr: " + escape(first_words(srv.stderr_tail(), 600)));
+}
+
+}  // namespace
+
+std::vector<std::string> compare_outcomes(const Fixture& f, const Outcome& a, const Outcome& b,
+                                          const std::string& la, const std::string& lb) {
+    std::vector<std::string> d;
+    if (!a.ran || !b.ran) return d;
+    if (f.is_run) {
+        if (a.run.out != b.run.out) d.push_back("stdout differs");
+        if (a.run.wait_status != b.run.wait_status)
+            d.push_back("exit: " + la + " " + describe_wait_status(a.run.wait_status) + ", " + lb + " " +
+                        describe_wait_status(b.run.wait_status));
+        return d;
+    }
+    const Response& x = a.response;
+    const Response& y = b.response;
+    if (a.exchange.received.empty() != b.exchange.received.empty()) {
+        d.push_back(std::string("only ") + (x.raw.empty() ? lb : la) + " answered");
+        return d;
+    }
+    if (x.status != y.status)
+        d.push_back("status: " + la + " " + std::to_string(x.status) + ", " + lb + " " + std::to_string(y.status));
+    if (x.body != y.body) {
+        std::string diff = first_difference(x.body, y.body);
+        d.push_back("body bytes differ (" + la + " " + std::to_string(x.body.size()) + "B, " + lb + " " +
+                    std::to_string(y.body.size()) + "B)" + diff.substr(diff.find('\n') == std::string::npos ? diff.size() : diff.find('\n')));
+    }
+    for (const auto& [name, _] : f.expect.headers) {
+        auto hx = x.header(name), hy = y.header(name);
+        if (hx != hy)
+            d.push_back(name + ": " + la + " " + (hx ? "\"" + escape(*hx) + "\"" : "(none)") + ", " + lb + " " +
+                        (hy ? "\"" + escape(*hy) + "\"" : "(none)"));
+    }
+    return d;
+}
+
+std::vector<FixtureResult> run_fixtures(const std::vector<const Fixture*>& fixtures,
+                                        const std::vector<Implementation>& impls, Workspace& ws,
+                                        const RunOptions& opt) {
+    std::vector<FixtureResult> results(fixtures.size());
+    for (size_t i = 0; i < fixtures.size(); ++i) {
+        results[i].fixture = fixtures[i];
+        results[i].outcomes.resize(impls.size());
+    }
+
+    // Build the tasks: per implementation, the shared batches and one task
+    // per fixture that needs its own server (or is a program run).
+    std::vector<Task> tasks;
+    for (size_t k = 0; k < impls.size(); ++k) {
+        std::vector<size_t> shared;
+        for (size_t i = 0; i < fixtures.size(); ++i) {
+            const Fixture& f = *fixtures[i];
+            if (f.is_run || f.needs_own_server()) tasks.push_back({k, {i}});
+            else shared.push_back(i);
+        }
+        for (size_t s = 0; s < shared.size(); s += kBatch)
+            tasks.push_back({k, std::vector<size_t>(shared.begin() + static_cast<long>(s),
+                                                    shared.begin() + static_cast<long>(std::min(shared.size(), s + kBatch)))});
+    }
+    // Slow tasks first (own servers with long holds or many repeats), so
+    // the pool does not end waiting on one straggler.
+    std::stable_sort(tasks.begin(), tasks.end(), [&](const Task& a, const Task& b) {
+        auto weight = [&](const Task& t) {
+            const Fixture& f = *fixtures[t.fixtures[0]];
+            return (f.background_clients.empty() ? 0 : 2) + (f.repeat > 1 ? 1 : 0) + (t.fixtures.size() > 1 ? 1 : 0);
+        };
+        return weight(a) > weight(b);
+    });
+
+    std::atomic<size_t> next{0};
+    std::atomic<bool> any_failed{false};
+    auto worker = [&] {
+        for (;;) {
+            size_t t = next.fetch_add(1);
+            if (t >= tasks.size()) return;
+            const Task& task = tasks[t];
+            const Implementation& impl = impls[task.impl];
+            Server srv;
+            bool started = false;
+            Outcome* previous = nullptr;
+            std::string start_error;   // once a start failed, the task does not retry
+            for (size_t idx : task.fixtures) {
+                const Fixture& f = *fixtures[idx];
+                Outcome& out = results[idx].outcomes[task.impl];
+                if (opt.fail_fast && any_failed) break;
+                out.ran = true;
+                if (f.is_run) {
+                    run_program_fixture(f, impl, ws, out);
+                } else {
+                    // A server that died during the previous fixture is that
+                    // fixture's failure; this one gets a fresh server.
+                    if (started) blame_dead_server(srv, previous);
+                    if ((!started || !srv.alive()) && start_error.empty()) {
+                        srv.stop();
+                        std::string dir = ws.new_dir(impl.label);
+                        try {
+                            prepare_docroot(opt.site, dir + "/site", f.docroot);
+                            started = srv.start(impl, f.flags, dir + "/site", dir, opt.start_timeout_ms);
+                            start_error = started ? "" : srv.error();
+                        } catch (const std::exception& e) {
+                            started = false;
+                            start_error = e.what();
+                        }
+                    }
+                    out.server_command = srv.command_line();
+                    if (!started) {
+                        out.cell = "no start";
+                        out.assertions.push_back({false, "the server did not start: " + start_error});
+                    } else {
+                        run_http(f, srv, out);
+                        if (!srv.alive()) {
+                            out.assertions.push_back({false, "the server was still running after this request (it died: " +
+                                                                 srv.exit_description() + ")"});
+                            out.notes.push_back("server stderr: " + escape(first_words(srv.stderr_tail(), 600)));
+                        }
+                    }
+                }
+                out.pass = all_ok(out.assertions) && !out.assertions.empty();
+                if (!out.pass) any_failed = true;
+                previous = &out;
+            }
+            // A crash right after the last response shows up a moment later.
+            if (started && previous && previous->pass) {
+                sleep_ms(100);
+                blame_dead_server(srv, previous);
+            }
+            srv.stop();
+        }
+    };
+    std::vector<std::thread> pool;
+    size_t n = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(opt.jobs), tasks.size()));
+    for (size_t i = 0; i < n; ++i) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+
+    for (auto& r : results)
+        for (size_t k = 1; k < impls.size(); ++k)
+            for (auto& d : compare_outcomes(*r.fixture, r.outcomes[0], r.outcomes[k], impls[0].label, impls[k].label))
+                r.differences.push_back(d);
+    return results;
+}
+
+}  // namespace harness

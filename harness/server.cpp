@@ -1,0 +1,478 @@
+// harness/server.cpp -- see server.hpp.
+#include "server.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+#include "util.hpp"
+
+namespace harness {
+
+namespace fs = std::filesystem;
+
+// --- process groups and the workspace, for emergency cleanup ---------------
+namespace {
+// Process groups we created; 0 = free slot.  Plain atomics so the signal
+// handler can read them without locks.
+std::array<std::atomic<pid_t>, 512> g_groups{};
+// The workspace path for the signal handler (written once, before any
+// server starts).
+char g_workspace[256] = {};
+
+void register_group(pid_t pg) {
+    for (auto& slot : g_groups) {
+        pid_t expected = 0;
+        if (slot.compare_exchange_strong(expected, pg)) return;
+    }
+}
+void unregister_group(pid_t pg) {
+    for (auto& slot : g_groups) {
+        pid_t expected = pg;
+        if (slot.compare_exchange_strong(expected, 0)) return;
+    }
+}
+
+// Who "nobody" is, looked up once.
+struct Nobody {
+    bool drop = false;
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
+const Nobody& nobody() {
+    static const Nobody n = [] {
+        Nobody r;
+        if (::geteuid() != 0) return r;
+        if (passwd* pw = ::getpwnam("nobody")) {
+            r.drop = true;
+            r.uid = pw->pw_uid;
+            r.gid = pw->pw_gid;
+        }
+        return r;
+    }();
+    return n;
+}
+
+// fork + exec with stdout/stderr going to files, in a new process group,
+// as nobody when the harness is root.  Returns the pid (or -1, errno).
+pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path) {
+    // Everything the child needs is prepared before fork: after fork only
+    // async-signal-safe calls are allowed (other threads may hold locks).
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (out < 0 || err < 0 || devnull < 0) return -1;
+    const Nobody& who = nobody();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::setpgid(0, 0);   // its own group: killpg reaches its children too
+        ::dup2(devnull, 0);
+        ::dup2(out, 1);
+        ::dup2(err, 2);
+        // No descriptor of ours (client sockets of other threads!) may leak
+        // into the server, or our close() would not close the connection.
+        for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+        ::signal(SIGPIPE, SIG_DFL);
+        if (who.drop) {
+            gid_t g = who.gid;
+            if (::setgroups(1, &g) != 0 || ::setgid(who.gid) != 0 || ::setuid(who.uid) != 0) {
+                const char msg[] = "harness: could not become nobody\n";
+                (void)!::write(2, msg, sizeof msg - 1);
+                ::_exit(126);
+            }
+        }
+        ::execv(args[0], args.data());
+        const char msg[] = "harness: exec failed\n";
+        (void)!::write(2, msg, sizeof msg - 1);
+        ::_exit(127);
+    }
+    int saved = errno;
+    ::close(out);
+    ::close(err);
+    ::close(devnull);
+    if (pid > 0) {
+        ::setpgid(pid, pid);   // also from the parent: no race with killpg
+        register_group(pid);
+    }
+    errno = saved;
+    return pid;
+}
+
+// Kills a group we started and reaps its leader.
+void kill_group(pid_t pid, bool reap) {
+    ::killpg(pid, SIGKILL);
+    if (reap) {
+        int st;
+        while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+        }
+    }
+    unregister_group(pid);
+}
+
+// Finds a program in PATH (for qemu-aarch64 and bare command names).
+std::string find_in_path(const std::string& name) {
+    if (name.find('/') != std::string::npos) return name;
+    const char* path = std::getenv("PATH");
+    std::string p = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    size_t start = 0;
+    while (start <= p.size()) {
+        size_t end = p.find(':', start);
+        if (end == std::string::npos) end = p.size();
+        std::string cand = p.substr(start, end - start) + "/" + name;
+        if (::access(cand.c_str(), X_OK) == 0) return cand;
+        start = end + 1;
+    }
+    return name;
+}
+
+std::string tail_of_file(const std::string& path, size_t max) {
+    std::string s;
+    read_file(path, s);
+    if (s.size() > max) s = "..." + s.substr(s.size() - max);
+    return s;
+}
+}  // namespace
+
+void emergency_cleanup() {
+    for (auto& slot : g_groups) {
+        pid_t pg = slot.load();
+        if (pg > 0) ::killpg(pg, SIGKILL);
+    }
+    if (g_workspace[0]) {
+        // rm -rf in a child: there is no async-signal-safe recursive delete.
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            ::execl("/bin/rm", "rm", "-rf", g_workspace, static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        if (pid > 0) ::waitpid(pid, nullptr, 0);
+    }
+}
+
+bool dropping_privileges() { return nobody().drop; }
+
+bool needs_qemu(const std::string& path) {
+    utsname u{};
+    if (::uname(&u) == 0 && std::string(u.machine) == "aarch64") return false;
+    std::ifstream in(path, std::ios::binary);
+    unsigned char h[20] = {};
+    if (!in.read(reinterpret_cast<char*>(h), sizeof h)) return false;
+    if (h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') return false;
+    // e_machine: 2 bytes at offset 18, in the file's byte order (EI_DATA).
+    int machine = h[5] == 2 ? (h[18] << 8 | h[19]) : (h[19] << 8 | h[18]);
+    return machine == 183;   // EM_AARCH64
+}
+
+// --- workspace ---------------------------------------------------------------
+Workspace::Workspace() {
+    char tmpl[] = "/tmp/metal-harness.XXXXXX";
+    if (!::mkdtemp(tmpl)) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+    path_ = tmpl;
+    // mkdtemp makes it 0700: nobody could not even reach the docroots.
+    ::chmod(tmpl, 0755);
+    std::snprintf(g_workspace, sizeof g_workspace, "%s", tmpl);
+}
+
+Workspace::~Workspace() {
+    g_workspace[0] = 0;
+    std::error_code ec;
+    // A mode-0000 directory cannot be entered even by its owner when we are
+    // not root: open everything up first, then delete.
+    for (auto it = fs::recursive_directory_iterator(path_, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (!it->is_symlink()) ::chmod(it->path().c_str(), 0755);
+    fs::remove_all(path_, ec);
+}
+
+std::string Workspace::new_dir(const std::string& prefix) {
+    static std::atomic<int> counter{0};
+    std::string p = path_ + "/" + prefix + "-" + std::to_string(++counter);
+    fs::create_directories(p);
+    ::chmod(p.c_str(), 0755);
+    return p;
+}
+
+// --- implementations ---------------------------------------------------------
+Implementation resolve_implementation(const std::string& label, const std::string& command, Workspace& ws) {
+    Implementation impl;
+    impl.label = label;
+    impl.command = command;
+    std::vector<std::string> words = split_words(command);
+    if (words.empty()) throw std::runtime_error("--server " + label + "= has an empty command");
+    std::string bindir;
+    for (size_t i = 0; i < words.size(); ++i) {
+        std::string w = i == 0 ? find_in_path(words[i]) : words[i];
+        struct stat st {};
+        bool is_file = w.find('/') != std::string::npos && ::stat(w.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+        if (i == 0 && !is_file) throw std::runtime_error("--server " + label + ": cannot find the program '" + words[0] + "'");
+        if (i == 0 && needs_qemu(w)) {
+            impl.emulated = true;
+            impl.argv.push_back(find_in_path("qemu-aarch64"));
+        }
+        if (is_file && dropping_privileges()) {
+            // build/ may sit under a 0700 home directory: nobody needs its own copy.
+            if (bindir.empty()) bindir = ws.new_dir("bin-" + label);
+            std::string copy = bindir + "/" + fs::path(w).filename().string();
+            fs::copy_file(w, copy, fs::copy_options::overwrite_existing);
+            ::chmod(copy.c_str(), 0755);
+            w = copy;
+        }
+        impl.argv.push_back(w);
+    }
+    return impl;
+}
+
+// --- docroot -----------------------------------------------------------------
+namespace {
+// Copies one tree like cp -a: symlinks as symlinks, modes and mtimes kept.
+void copy_tree(const fs::path& from, const fs::path& to) {
+    fs::create_directories(to);
+    for (const auto& e : fs::directory_iterator(from)) {
+        fs::path dst = to / e.path().filename();
+        if (e.is_symlink()) {
+            fs::create_symlink(fs::read_symlink(e.path()), dst);
+            continue;
+        }
+        if (e.is_directory()) copy_tree(e.path(), dst);
+        else fs::copy_file(e.path(), dst);
+        struct stat st {};
+        ::lstat(e.path().c_str(), &st);
+        ::chmod(dst.c_str(), st.st_mode & 07777);
+#ifdef __APPLE__
+        timespec times[2] = {st.st_atimespec, st.st_mtimespec};
+#else
+        timespec times[2] = {st.st_atim, st.st_mtim};
+#endif
+        ::utimensat(AT_FDCWD, dst.c_str(), times, AT_SYMLINK_NOFOLLOW);
+    }
+}
+
+void apply_change(const fs::path& root, const DocrootChange& c) {
+    fs::path p = root / fs::path(c.path);
+    fs::create_directories(p.parent_path());
+    std::error_code ec;
+    auto fail = [&](const std::string& what) {
+        throw std::runtime_error("docroot change '" + c.path + "': " + what + ": " + std::strerror(errno));
+    };
+    if (c.absent) {
+        fs::remove_all(p, ec);
+        return;
+    }
+    if (c.symlink) {
+        fs::remove(p, ec);
+        if (::symlink(c.symlink->c_str(), p.c_str()) != 0) fail("symlink");
+        return;
+    }
+    if (c.dir) {
+        fs::create_directories(p);
+    } else if (c.content || c.size) {
+        if (fs::is_symlink(p)) fs::remove(p);
+        int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) fail("open");
+        if (c.content) {
+            const std::string& s = *c.content;
+            if (!s.empty() && ::write(fd, s.data(), s.size()) != static_cast<ssize_t>(s.size())) fail("write");
+        } else if (::ftruncate(fd, static_cast<off_t>(*c.size)) != 0) {   // sparse: no disk blocks used
+            fail("ftruncate");
+        }
+        ::close(fd);
+    }
+    if (c.mode && ::chmod(p.c_str(), *c.mode) != 0) fail("chmod");
+}
+
+void chown_tree(const fs::path& root, uid_t uid, gid_t gid) {
+    ::lchown(root.c_str(), uid, gid);
+    for (const auto& e : fs::recursive_directory_iterator(root))
+        ::lchown(e.path().c_str(), uid, gid);
+}
+}  // namespace
+
+void prepare_docroot(const std::string& site, const std::string& dest, const std::vector<DocrootChange>& changes) {
+    try {
+        copy_tree(site, dest);
+        ::chmod(dest.c_str(), 0755);
+        // chown first, so chmod 0000 in a change applies to nobody's file.
+        if (dropping_privileges()) chown_tree(dest, nobody().uid, nobody().gid);
+        for (const auto& c : changes) {
+            apply_change(dest, c);
+            if (dropping_privileges()) {
+                fs::path p = fs::path(dest) / fs::path(c.path);
+                for (fs::path q = p; q != fs::path(dest) && q.has_relative_path(); q = q.parent_path())
+                    ::lchown(q.c_str(), nobody().uid, nobody().gid);
+            }
+        }
+    } catch (const fs::filesystem_error& e) {
+        throw std::runtime_error(std::string("preparing the docroot: ") + e.what());
+    }
+}
+
+std::string describe_wait_status(int status) {
+    if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status))
+        return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) + ")";
+    return "status " + std::to_string(status);
+}
+
+// --- Server -----------------------------------------------------------------
+bool Server::start(const Implementation& impl, const std::vector<std::string>& flags, const std::string& docroot,
+                   const std::string& log_dir, int timeout_ms) {
+    docroot_ = docroot;
+    out_path_ = log_dir + "/stdout";
+    err_path_ = log_dir + "/stderr";
+    std::vector<std::string> argv = impl.argv;
+    for (const auto& f : flags) argv.push_back(f);
+    argv.push_back("0");   // port 0: the kernel picks a free port
+    argv.push_back(docroot);
+    // What a student would type: the command as given on our command line.
+    command_line_ = impl.emulated && impl.command.find("qemu") == std::string::npos ? "qemu-aarch64 " : "";
+    command_line_ += impl.command;
+    for (const auto& f : flags) command_line_ += " " + shell_quote(f);
+
+    pid_ = spawn(argv, out_path_, err_path_);
+    if (pid_ < 0) {
+        error_ = std::string("could not start the server: ") + std::strerror(errno);
+        return false;
+    }
+    // Wait for "listening on http://127.0.0.1:PORT/" (the contract's one line).
+    static const std::regex line_re(R"(listening on http://127\.0\.0\.1:([0-9]+)/)");
+    long deadline = now_ms() + timeout_ms;
+    while (now_ms() < deadline) {
+        std::string out;
+        read_file(out_path_, out);
+        size_t nl = out.find('\n');
+        if (nl != std::string::npos) {
+            std::smatch m;
+            std::string first = out.substr(0, nl);
+            if (std::regex_match(first, m, line_re)) {
+                port_ = std::stoi(m[1]);
+                if (port_ > 0 && port_ < 65536) return true;
+            }
+            error_ = "the server's first line on stdout is \"" + escape(first) +
+                     "\", not \"listening on http://127.0.0.1:PORT/\"";
+            stop();
+            return false;
+        }
+        if (!alive()) {
+            error_ = "the server exited before printing \"listening on ...\" (" + exit_description() + ")";
+            if (!out.empty()) error_ += "\n  its stdout: " + escape(out);
+            error_ += "\n  its stderr: " + escape(stderr_tail());
+            stop();
+            return false;
+        }
+        sleep_ms(5);
+    }
+    error_ = "no \"listening on http://127.0.0.1:PORT/\" line on stdout within " + std::to_string(timeout_ms / 1000) +
+             " s (forgot to flush?)\n  its stderr: " + escape(stderr_tail());
+    stop();
+    return false;
+}
+
+bool Server::alive() {
+    if (pid_ < 0 || exited_) return false;
+    int st = 0;
+    pid_t r = ::waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) {
+        exited_ = true;
+        wait_status_ = st;
+        return false;
+    }
+    return true;
+}
+
+void Server::stop() {
+    if (pid_ < 0) return;
+    kill_group(pid_, !exited_);
+    exited_ = true;
+    pid_ = -1;
+}
+
+std::string Server::stderr_tail() const { return tail_of_file(err_path_, 2000); }
+
+// --- zombies -------------------------------------------------------------
+int count_zombies(pid_t pid) {
+#ifdef __linux__
+    // /proc/PID/stat: "pid (comm) state ppid ...": comm may contain spaces
+    // and parentheses, so parse from the last ')'.
+    int n = 0;
+    DIR* d = ::opendir("/proc");
+    if (!d) return -1;
+    while (dirent* e = ::readdir(d)) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        std::string stat;
+        if (!read_file(std::string("/proc/") + e->d_name + "/stat", stat)) continue;
+        size_t rp = stat.rfind(')');
+        if (rp == std::string::npos || rp + 4 > stat.size()) continue;
+        char state = stat[rp + 2];
+        long ppid = std::strtol(stat.c_str() + rp + 4, nullptr, 10);
+        if (ppid == pid && state == 'Z') ++n;
+    }
+    ::closedir(d);
+    return n;
+#else
+    // macOS: ask ps.
+    std::string cmd = "ps -axo ppid=,stat= 2>/dev/null";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return -1;
+    int n = 0;
+    long pp;
+    char st[16];
+    while (std::fscanf(p, "%ld %15s", &pp, st) == 2)
+        if (pp == pid && st[0] == 'Z') ++n;
+    ::pclose(p);
+    return n;
+#endif
+}
+
+// --- run fixtures ------------------------------------------------------------
+RunResult run_program(const Implementation& impl, const std::vector<std::string>& args, const std::string& log_dir,
+                      int timeout_ms) {
+    RunResult r;
+    std::vector<std::string> argv = impl.argv;
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_t pid = spawn(argv, log_dir + "/stdout", log_dir + "/stderr");
+    if (pid < 0) {
+        r.error = std::string("could not start: ") + std::strerror(errno);
+        return r;
+    }
+    r.started = true;
+    long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        pid_t w = ::waitpid(pid, &r.wait_status, WNOHANG);
+        if (w == pid) {
+            unregister_group(pid);
+            ::killpg(pid, SIGKILL);   // anything it left behind
+            break;
+        }
+        if (now_ms() > deadline) {
+            r.timed_out = true;
+            kill_group(pid, true);
+            break;
+        }
+        sleep_ms(2);
+    }
+    read_file(log_dir + "/stdout", r.out);
+    read_file(log_dir + "/stderr", r.err);
+    return r;
+}
+
+}  // namespace harness

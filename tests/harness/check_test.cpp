@@ -1,0 +1,150 @@
+// tests/harness/check_test.cpp -- expectations against responses.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.hpp"
+
+using namespace harness;
+
+namespace {
+Fixture fixture(const std::string& expect_json) {
+    auto v = parse_fixture_file(R"([{"name": "c", "since": 1, "why": "w", "spec": "s",
+                                     "request": "GET / HTTP/1.1\r\n\r\n", "expect": )" +
+                                    expect_json + "}]",
+                                "f.json");
+    return v[0];
+}
+
+Exchange closed_with(const std::string& bytes) {
+    Exchange ex;
+    ex.connected = true;
+    ex.closed = true;
+    ex.received = bytes;
+    return ex;
+}
+
+const std::string kOk = "HTTP/1.1 200 OK\r\nServer: metal-httpd\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        "Content-Length: 6\r\nConnection: close\r\n\r\nhello\n";
+
+std::vector<Assertion> run(const Fixture& f, const Exchange& ex, std::optional<std::string> file = std::nullopt) {
+    return check_http(f, ex, parse_response(ex.received, false), file, "/nonexistent");
+}
+
+bool has_failure(const std::vector<Assertion>& list, const std::string& part) {
+    for (const auto& a : list)
+        if (!a.ok && a.text.find(part) != std::string::npos) return true;
+    return false;
+}
+}  // namespace
+
+TEST(Check, AllMatch) {
+    Fixture f = fixture(R"({"status": 200, "headers": {"content-type": "text/plain; charset=utf-8",
+                            "Content-Length": {"regex": "[0-9]+"}, "Allow": {"absent": true}}, "body": "hello\n"})");
+    auto a = run(f, closed_with(kOk));
+    EXPECT_TRUE(all_ok(a));
+    EXPECT_EQ(a.size(), 5u);   // status, 3 headers, body
+}
+
+TEST(Check, WrongStatus) {
+    Fixture f = fixture(R"({"status": [404, 410]})");
+    auto a = run(f, closed_with(kOk));
+    EXPECT_FALSE(all_ok(a));
+    EXPECT_TRUE(has_failure(a, "status: expected 404 or 410, got 200"));
+}
+
+TEST(Check, MissingAndWrongHeaders) {
+    Fixture f = fixture(R"({"status": 200, "headers": {"Allow": "GET", "Server": "other",
+                            "Content-Length": {"regex": "[a-z]+"}, "Connection": {"absent": true}}})");
+    auto a = run(f, closed_with(kOk));
+    EXPECT_TRUE(has_failure(a, "got no Allow header"));
+    EXPECT_TRUE(has_failure(a, "Server: expected \"other\", got \"metal-httpd\""));
+    EXPECT_TRUE(has_failure(a, "matching /[a-z]+/"));
+    EXPECT_TRUE(has_failure(a, "Connection should be absent"));
+}
+
+TEST(Check, RegexMustMatchTheWholeValue) {
+    HeaderExpect e{HeaderExpect::Kind::Regex, "[0-9]"};
+    EXPECT_FALSE(header_matches(e, std::string("12")));
+    EXPECT_TRUE(header_matches(e, std::string("1")));
+    EXPECT_FALSE(header_matches(e, std::nullopt));
+}
+
+TEST(Check, BodyDifferenceShowsFirstByte) {
+    Fixture f = fixture(R"({"status": 200, "body": "help!\n"})");
+    auto a = run(f, closed_with(kOk));
+    EXPECT_TRUE(has_failure(a, "body differs at byte 3"));
+}
+
+TEST(Check, BodyKinds) {
+    EXPECT_TRUE(all_ok(run(fixture(R"({"status": 200, "body": {"contains": "ell"}})"), closed_with(kOk))));
+    EXPECT_TRUE(all_ok(run(fixture(R"({"status": 200, "body": {"size": 6}})"), closed_with(kOk))));
+    EXPECT_TRUE(all_ok(run(fixture(
+        R"({"status": 200, "body": {"sha256": "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"}})"),
+                           closed_with(kOk))));
+    EXPECT_FALSE(all_ok(run(fixture(R"({"status": 200, "body": {"empty": true}})"), closed_with(kOk))));
+    Fixture ff = fixture(R"({"status": 200, "body": {"file": "hello.txt"}})");
+    EXPECT_TRUE(all_ok(run(ff, closed_with(kOk), std::string("hello\n"))));
+    EXPECT_FALSE(all_ok(run(ff, closed_with(kOk), std::string("other\n"))));
+    EXPECT_TRUE(has_failure(run(ff, closed_with(kOk)), "not in the docroot"));
+}
+
+TEST(Check, NoResponse) {
+    Fixture f = fixture(R"({"no_response": true})");
+    EXPECT_TRUE(all_ok(run(f, closed_with(""))));
+    EXPECT_TRUE(has_failure(run(f, closed_with(kOk)), "but sent"));
+    Exchange hung;
+    hung.connected = true;
+    hung.timed_out = true;
+    EXPECT_TRUE(has_failure(run(f, hung), "kept it open"));
+}
+
+TEST(Check, ServerThatDoesNotCloseFails) {
+    Fixture f = fixture(R"({"status": 200})");
+    Exchange ex = closed_with(kOk);
+    ex.closed = false;
+    ex.timed_out = true;
+    EXPECT_TRUE(has_failure(run(f, ex), "did not close the connection"));
+}
+
+TEST(Check, TruncatedBodyFailsEvenWithoutBodyExpectation) {
+    Fixture f = fixture(R"({"status": 200})");
+    EXPECT_TRUE(has_failure(run(f, closed_with("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc")), "truncated"));
+}
+
+TEST(Check, RunFixtureExitAndStdout) {
+    auto v = parse_fixture_file(R"([{"name": "r", "since": 0, "why": "w", "spec": "s", "run": {},
+                                     "expect": {"stdout": "hi\n", "exit": 2, "stderr": {"contains": "oops"}}}])",
+                                "f.json");
+    RunResult r;
+    r.started = true;
+    r.out = "hi\n";
+    r.err = "an oops happened";
+    r.wait_status = 2 << 8;   // exited with status 2
+    EXPECT_TRUE(all_ok(check_run(v[0], r)));
+    r.wait_status = 0;
+    r.out = "ho\n";
+    auto a = check_run(v[0], r);
+    EXPECT_TRUE(has_failure(a, "expected exit status 2, got exit status 0"));
+    EXPECT_TRUE(has_failure(a, "stdout differs at byte 1"));
+}
+
+TEST(Zombies, CountsUnreapedChildren) {
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    int n = 0;
+    for (int i = 0; i < 100 && n == 0; ++i) {
+        ::usleep(10000);
+        n = count_zombies(::getpid());
+    }
+    EXPECT_EQ(n, 1);
+    ::waitpid(child, nullptr, 0);
+    EXPECT_EQ(count_zombies(::getpid()), 0);
+}
+
+TEST(Qemu, DecidedByTheFileNotTheName) {
+    // This test binary is native: never emulated, whatever it is called.
+    EXPECT_FALSE(needs_qemu("/proc/self/exe"));
+    EXPECT_FALSE(needs_qemu("/etc/passwd"));
+}

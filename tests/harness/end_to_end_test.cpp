@@ -1,0 +1,154 @@
+// tests/harness/end_to_end_test.cpp -- the real build/harness, run as a
+// subprocess against build/tests/wrong-server with fixtures written into a
+// temporary repository root.  It must say ✗, explain why, and exit non-zero
+// when the server is wrong; say ✓ and exit 0 when it is right.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "server.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kFixtures = R"([
+  {"name": "e2e-correct", "since": 99, "why": "w", "spec": "s",
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+   "expect": {"status": 200, "headers": {"Server": "metal-httpd", "Content-Length": "6"}, "body": "hello\n"}},
+  {"name": "e2e-wrong-status", "since": 99, "why": "w", "spec": "s", "flags": ["-s", "404"],
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+  {"name": "e2e-dropped-header", "since": 99, "why": "w", "spec": "s", "flags": ["-d", "Server"],
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200, "headers": {"Server": "metal-httpd"}}},
+  {"name": "e2e-server-crashes", "since": 99, "why": "w", "spec": "s", "flags": ["-x"],
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+  {"name": "e2e-never-answers", "since": 99, "why": "w", "spec": "s", "flags": ["-n"], "timeout_ms": 300,
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+  {"name": "e2e-old", "since": 1, "until": 98, "why": "w", "spec": "s",
+   "request": "GET / HTTP/1.1\r\n\r\n", "expect": {"status": 500}}
+])";
+
+// A temporary repository root with lessons/99-x/fixtures.json.
+struct TempRoot {
+    fs::path dir;
+    explicit TempRoot(const std::string& fixtures) {
+        char tmpl[] = "/tmp/harness-e2e.XXXXXX";
+        dir = ::mkdtemp(tmpl);
+        fs::create_directories(dir / "lessons/99-x");
+        std::ofstream(dir / "lessons/99-x/fixtures.json") << fixtures;
+    }
+    ~TempRoot() { fs::remove_all(dir); }
+};
+
+struct Result {
+    int status = -1;
+    std::string out;
+};
+
+// Runs build/harness with these extra arguments; stdout and stderr together.
+Result run_harness(const TempRoot& root, const std::string& args) {
+    std::string cmd = std::string(HARNESS_BIN) + " --root " + root.dir.string() + " --site " + METAL_SOURCE_DIR +
+                      "/harness/site --lesson 99 " + args + " 2>&1";
+    Result r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    int st = ::pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+const std::string kServer = std::string("--server cpp=") + WRONG_SERVER_BIN;
+
+}  // namespace
+
+TEST(EndToEnd, CorrectAnswerPassesAndExitsZero) {
+    TempRoot root(kFixtures);
+    Result r = run_harness(root, kServer + " --server asm=" + WRONG_SERVER_BIN + " --only '^e2e-correct$'");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "\xE2\x9C\x93 200 6B")) << r.out;   // ✓ 200 6B
+    EXPECT_FALSE(contains(r.out, "\xE2\x9C\x97")) << r.out;         // no ✗
+    // The last line is exactly the summary.
+    EXPECT_TRUE(r.out.size() >= 19 && r.out.substr(r.out.size() - 19) == "2 passed, 0 failed\n") << r.out;
+}
+
+TEST(EndToEnd, WrongServerIsReportedWithDiagnostics) {
+    TempRoot root(kFixtures);
+    Result r = run_harness(root, kServer);
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_TRUE(contains(r.out, "\xE2\x9C\x97 404 6B")) << r.out;
+    EXPECT_TRUE(contains(r.out, "status: expected 200, got 404")) << r.out;
+    EXPECT_TRUE(contains(r.out, "Server: expected \"metal-httpd\", got no Server header")) << r.out;
+    EXPECT_TRUE(contains(r.out, "it died: killed by signal 6")) << r.out;
+    EXPECT_TRUE(contains(r.out, "no response within 300 ms")) << r.out;
+    EXPECT_TRUE(contains(r.out, "printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc 127.0.0.1 8080")) << r.out;
+    EXPECT_TRUE(contains(r.out, " -s 404 8080 \"$site\" &")) << r.out;   // the repro starts it with the flags
+    EXPECT_FALSE(contains(r.out, "e2e-old")) << "until 98 excludes it from lesson 99";
+    EXPECT_TRUE(contains(r.out, "\n1 passed, 4 failed\n")) << r.out;
+}
+
+TEST(EndToEnd, DifferentAnswersAreMarkedEvenWhenBothPass) {
+    TempRoot root(R"([{"name": "e2e-status-only", "since": 99, "why": "w", "spec": "s",
+                       "request": "GET / HTTP/1.1\r\n\r\n", "expect": {"status": 200}}])");
+    Result r = run_harness(root, kServer + " --server 'asm=" + WRONG_SERVER_BIN + " -b other'");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "\xE2\x89\xA0 e2e-status-only")) << r.out;   // ≠ before the name
+    EXPECT_TRUE(contains(r.out, "body bytes differ")) << r.out;
+}
+
+TEST(EndToEnd, ServerThatDoesNotStartCountsAsFailed) {
+    TempRoot root(kFixtures);
+    Result r = run_harness(root, std::string("--server 'cpp=") + WRONG_SERVER_BIN + " -z' --only e2e-correct");
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_TRUE(contains(r.out, "exited before printing")) << r.out;
+    EXPECT_TRUE(contains(r.out, "unknown flag -z")) << r.out;   // its stderr is shown
+    EXPECT_TRUE(contains(r.out, "0 passed, 1 failed")) << r.out;
+}
+
+TEST(EndToEnd, MalformedFixtureStopsWithExitTwo) {
+    TempRoot root(R"([{"name": "e2e-bad", "since": 99, "why": "w", "spec": "s", "request": "x",
+                       "expect": {"status": 200}, "stauts": 1}])");
+    Result r = run_harness(root, kServer);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "lessons/99-x/fixtures.json: fixture 'e2e-bad': unknown key 'stauts'")) << r.out;
+}
+
+TEST(EndToEnd, CompareShowsBothRawResponses) {
+    TempRoot root(kFixtures);
+    Result r = run_harness(root, kServer + " --server 'asm=" + WRONG_SERVER_BIN + " -s 201' --compare e2e-correct");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "HTTP/1.1 200 Whatever\\r\\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "HTTP/1.1 201 Whatever\\r\\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "status: cpp 200, asm 201")) << r.out;
+}
+
+TEST(EndToEnd, JsonOutput) {
+    TempRoot root(kFixtures);
+    std::string json = (root.dir / "out.json").string();
+    Result r = run_harness(root, kServer + " --only e2e-wrong-status --json " + json);
+    EXPECT_EQ(r.status, 1) << r.out;
+    std::string text;
+    std::ifstream in(json);
+    std::getline(in, text, '\0');
+    EXPECT_TRUE(contains(text, "\"failed\": 1")) << text;
+    EXPECT_TRUE(contains(text, "\"status\": 404")) << text;
+}
+
+TEST(Qemu, Aarch64ElfIsEmulatedOnOtherHosts) {
+    std::string asm_bin = std::string(METAL_SOURCE_DIR) + "/build/lesson-00/syscalls-asm";
+    if (!fs::exists(asm_bin)) GTEST_SKIP() << "make build-00 first";
+#if defined(__aarch64__)
+    EXPECT_FALSE(harness::needs_qemu(asm_bin));
+#else
+    EXPECT_TRUE(harness::needs_qemu(asm_bin));
+#endif
+}

@@ -1,0 +1,157 @@
+// tests/harness/fixture_test.cpp -- fixture validation: every malformed
+// fixture must stop the run with the file, the fixture's name and the
+// problem (docs/fixtures.md, "Errors").
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fixture.hpp"
+
+using namespace harness;
+
+namespace {
+const char* kGood = R"({"name": "t-ok", "since": 3, "why": "w", "spec": "s",
+                        "request": "GET / HTTP/1.1\r\n\r\n", "expect": {"status": 200}})";
+
+// The error message for a file holding `text`, or "" when it loads.
+std::string error_for(const std::string& text) {
+    try {
+        parse_fixture_file(text, "lessons/99-x/fixtures.json");
+    } catch (const FixtureError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// kGood with one top-level key replaced or added.
+std::string with(const std::string& key, const std::string& value) {
+    nlohmann::json j = nlohmann::json::parse(kGood);
+    j[key] = nlohmann::json::parse(value);
+    return "[" + j.dump() + "]";
+}
+
+void expect_error(const std::string& text, const std::string& part) {
+    std::string e = error_for(text);
+    EXPECT_NE(e.find(part), std::string::npos) << "error was: " << e;
+    EXPECT_NE(e.find("lessons/99-x/fixtures.json"), std::string::npos) << e;
+}
+}  // namespace
+
+TEST(Fixture, GoodFixtureLoads) {
+    auto v = parse_fixture_file(std::string("[") + kGood + "]", "f.json");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].name, "t-ok");
+    EXPECT_EQ(v[0].request, "GET / HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(v[0].expect.status, std::vector<int>{200});
+    EXPECT_TRUE(v[0].applies_to(3));
+    EXPECT_TRUE(v[0].applies_to(9));   // no until: every later lesson
+    EXPECT_FALSE(v[0].applies_to(2));
+    EXPECT_FALSE(v[0].needs_own_server());
+}
+
+TEST(Fixture, UnknownTopLevelKey) {
+    expect_error(with("stauts", "200"), "unknown key 'stauts'");
+    expect_error(with("stauts", "200"), "'t-ok'");
+}
+
+TEST(Fixture, UnknownKeyInsideExpect) {
+    expect_error(with("expect", R"({"status": 200, "header": {}})"), "unknown key 'header' in expect");
+}
+
+TEST(Fixture, UnknownBodyKind) {
+    expect_error(with("expect", R"({"status": 200, "body": {"exact": "x"}})"), "unknown key 'exact'");
+}
+
+TEST(Fixture, DuplicateNameInOneFile) {
+    expect_error(std::string("[") + kGood + "," + kGood + "]", "duplicate name");
+}
+
+TEST(Fixture, DuplicateNameAcrossLessons) {
+    namespace fs = std::filesystem;
+    fs::path root = fs::temp_directory_path() / ("harness-dup-" + std::to_string(::getpid()));
+    fs::create_directories(root / "lessons/01-a");
+    fs::create_directories(root / "lessons/02-b");
+    std::ofstream(root / "lessons/01-a/fixtures.json") << "[" << kGood << "]";
+    std::ofstream(root / "lessons/02-b/fixtures.json") << "[" << kGood << "]";
+    std::string err;
+    try {
+        load_fixtures(root.string());
+    } catch (const FixtureError& e) {
+        err = e.what();
+    }
+    fs::remove_all(root);
+    EXPECT_NE(err.find("lessons/02-b/fixtures.json"), std::string::npos) << err;
+    EXPECT_NE(err.find("also in lessons/01-a/fixtures.json"), std::string::npos) << err;
+}
+
+TEST(Fixture, WrongTypes) {
+    expect_error(with("since", "\"3\""), "since must be an integer");
+    expect_error(with("request", "42"), "request must be a string");
+    expect_error(with("half_close", "1"), "half_close must be true or false");
+    expect_error(with("expect", R"({"status": "200"})"), "expect.status must be an integer");
+    expect_error(with("expect", R"({"status": 200, "headers": {"Server": 1}})"), "expect.headers['Server']");
+    expect_error(with("flags", R"("-w")"), "flags must be an array");
+}
+
+TEST(Fixture, MissingKeys) {
+    nlohmann::json j = nlohmann::json::parse(kGood);
+    for (const char* k : {"expect", "since", "name", "why", "spec"}) {
+        nlohmann::json c = j;
+        c.erase(k);
+        expect_error("[" + c.dump() + "]", std::string("missing key '") + k + "'");
+    }
+}
+
+TEST(Fixture, ExpectNeedsAStatus) {
+    expect_error(with("expect", R"({"headers": {"Server": "x"}})"), "needs a status");
+}
+
+TEST(Fixture, RequestAndChunksTogether) {
+    expect_error(with("chunks", R"([{"data": "GET"}])"), "only one of 'request', 'chunks' and 'run'");
+}
+
+TEST(Fixture, BadRegexIsCaughtAtLoadTime) {
+    expect_error(with("expect", R"({"status": 200, "headers": {"X": {"regex": "(unclosed"}}})"), "not a valid ECMAScript regex");
+}
+
+TEST(Fixture, DocrootPathMustStayInside) {
+    expect_error(with("docroot", R"({"../x": {"content": "a"}})"), "must not contain ..");
+    expect_error(with("docroot", R"({"/etc/x": {"content": "a"}})"), "relative path");
+    expect_error(with("docroot", R"({"x": {"mode": "999"}})"), "octal");
+}
+
+TEST(Fixture, NoResponseExcludesStatus) {
+    expect_error(with("expect", R"({"status": 200, "no_response": true})"), "cannot be combined");
+}
+
+TEST(Fixture, RunFixture) {
+    auto v = parse_fixture_file(
+        R"([{"name": "r", "since": 0, "why": "w", "spec": "s", "run": {"args": ["/"]},
+             "expect": {"stdout": "x\n", "exit": 0}}])",
+        "f.json");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_TRUE(v[0].is_run);
+    EXPECT_EQ(v[0].run_args, std::vector<std::string>{"/"});
+    EXPECT_EQ(v[0].expect.exit_status, 0);
+    expect_error(R"([{"name": "r", "since": 0, "why": "w", "spec": "s", "run": {}, "expect": {"status": 200}}])",
+                 "unknown key 'status'");
+}
+
+TEST(Fixture, OwnServerWhenDocrootOrFlags) {
+    auto v = parse_fixture_file(with("docroot", R"({"a.txt": {"content": "x", "mode": "0000"}})"), "f.json");
+    EXPECT_TRUE(v[0].needs_own_server());
+    EXPECT_EQ(v[0].docroot[0].mode, 0u);
+    EXPECT_EQ(v[0].docroot[0].content, "x");
+    auto w = parse_fixture_file(with("flags", R"(["-w"])"), "f.json");
+    EXPECT_TRUE(w[0].needs_own_server());
+    auto shared = parse_fixture_file(std::string("[") + kGood + "]", "f.json");
+    EXPECT_EQ(shared[0].server_key(), "shared");
+    EXPECT_NE(w[0].server_key(), shared[0].server_key());
+}
+
+TEST(Fixture, EveryLessonFixtureFileLoads) {
+    // The real fixtures of this repository must pass validation.
+    auto all = load_fixtures(METAL_SOURCE_DIR);
+    EXPECT_GT(all.size(), 0u);
+}
