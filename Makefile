@@ -188,7 +188,7 @@ $(BUILD)/harness: | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
 # Native suite: the C++ stages (all of them, built as the last lesson) under
 # AddressSanitizer and UBSan, plus the ABI table checks.
 UNIT_SRC  := $(wildcard tests/unit/*.cpp) tests/abi/os_inc.cpp
-$(BUILD)/tests/unit-tests: $(UNIT_SRC) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(GEN_FILES) | $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
+$(BUILD)/tests/unit-tests: $(UNIT_SRC) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(wildcard tests/support/*.hpp) $(GEN_FILES) | $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -DLESSON=$(call lesson_no,$(LAST_LESSON)) \
 	  -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -I$(GEN) -o $@ $(UNIT_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) \
@@ -204,7 +204,7 @@ $(BUILD)/tests/asm-obj/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc)
 	@mkdir -p $(@D)
 	$(call ASSEMBLE,$<,$(call lesson_no,$(LAST_LESSON)),$@)
 
-$(BUILD)/tests/asm-tests: $(ASMTEST_SRC) $(ASMTEST_OBJ) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(GEN_FILES) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
+$(BUILD)/tests/asm-tests: $(ASMTEST_SRC) $(ASMTEST_OBJ) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(wildcard tests/support/*.hpp) $(GEN_FILES) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
 	$(XCXX) $(XCXXFLAGS) -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"$(CURDIR)"' \
 	  -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' -Icpp -Iasm -I$(GEN) $(XGTEST_INC) \
@@ -214,7 +214,7 @@ $(BUILD)/tests/asm-tests: $(ASMTEST_SRC) $(ASMTEST_OBJ) $(CPP_STAGES) $(CPP_HEAD
 # /usr/src/googletest) with the cross compiler.
 GTEST_SRC   := /usr/src/googletest/googletest
 XGTEST_INC  := $(if $(XPREFIX),-I$(GTEST_SRC)/include)
-$(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest
+$(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest $(TARGET_STAMPS)
 	@mkdir -p $(@D)
 	$(XCXX) -std=c++20 -O1 -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c -o $(@D)/gtest-all.o $(GTEST_SRC)/src/gtest-all.cc
 	$(XCXX) -std=c++20 -O1 -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c -o $(@D)/gtest_main.o $(GTEST_SRC)/src/gtest_main.cc

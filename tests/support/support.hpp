@@ -1,0 +1,154 @@
+// tests/support/support.hpp -- small helpers shared by the native suite
+// (tests/unit/) and the target suite (tests/asm/): temporary directories,
+// files, and sockets to hand to a function under test.  Header-only, so
+// each suite compiles it for its own machine.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <sstream>
+#include <string>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace testsupport {
+
+// A fresh directory under /tmp, removed with everything in it afterwards.
+class TempDir {
+public:
+    explicit TempDir(const char* tag = "test") {
+        std::string tmpl = std::string("/tmp/metal-") + tag + "-XXXXXX";
+        if (const char* made = ::mkdtemp(tmpl.data()); made != nullptr) path_ = made;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string at(const std::string& rel) const { return path_ + "/" + rel; }
+
+private:
+    std::string path_;
+};
+
+inline void write_file(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+}
+
+inline std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream all;
+    all << in.rdbuf();
+    return all.str();
+}
+
+// n bytes that do not repeat every 256: an offset mistake shows up.
+inline std::string pattern(std::size_t n) {
+    std::string s(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + i / 251) & 0xff);
+    return s;
+}
+
+// A connected pair of TCP sockets over 127.0.0.1 -- what a server really
+// writes to (for gigabytes, much faster than a socketpair).  fds[0] is the
+// server's end, fds[1] the client's.  false on failure.
+inline bool tcp_pair(int fds[2]) {
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (listener < 0) return false;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;   // any free port
+    socklen_t len = sizeof addr;
+    bool ok = ::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+              ::listen(listener, 1) == 0 &&
+              ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    int client = ok ? ::socket(AF_INET, SOCK_STREAM, 0) : -1;
+    ok = ok && client >= 0 && ::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    int server = ok ? ::accept(listener, nullptr, nullptr) : -1;
+    ::close(listener);
+    if (server < 0) {
+        if (client >= 0) ::close(client);
+        return false;
+    }
+    fds[0] = server;
+    fds[1] = client;
+    return true;
+}
+
+// Connect a client socket to 127.0.0.1:port; -1 on failure.
+inline int connect_to(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Everything readable from fd until end of file.
+inline std::string read_all(int fd) {
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    return got;
+}
+
+// What f() writes to file descriptor `which` (1 = stdout, 2 = stderr):
+// the descriptor points into a pipe while f runs.  For short output only
+// (the pipe must hold all of it).
+template <class F>
+std::string output_of(int which, F&& f) {
+    int fds[2];
+    if (::pipe(fds) != 0) return "<pipe failed>";
+    int saved = ::dup(which);
+    ::dup2(fds[1], which);
+    f();
+    ::dup2(saved, which);
+    ::close(saved);
+    ::close(fds[1]);
+    std::string got = read_all(fds[0]);
+    ::close(fds[0]);
+    return got;
+}
+
+// Run write_to(sock) while a second thread reads the other end of a
+// socketpair, so a big answer cannot fill the socket buffer and block the
+// writer; return everything that arrived.
+template <class F>
+std::string capture(F&& write_to) {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+        ADD_FAILURE() << "socketpair: " << std::strerror(errno);
+        return {};
+    }
+    std::string got;
+    std::thread reader([&] {
+        char buf[1 << 16];
+        for (ssize_t n; (n = ::read(fds[1], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    });
+    write_to(fds[0]);
+    ::close(fds[0]);   // end of data: the reader sees EOF
+    reader.join();
+    ::close(fds[1]);
+    return got;
+}
+
+}  // namespace testsupport
