@@ -1,0 +1,751 @@
+// asm/01-socket.s -- lesson 01: a listening socket, and the fixed response.
+//
+// C++ twin: cpp/01-socket.cpp (same function names, same results).
+// Walk-through: lessons/01-socket/README.md.
+//
+// The stage, from the spine's point of view (asm/httpd.s):
+//   parse_args      argv -> struct config (port, docroot)   (records.inc CONFIG)
+//   open_listener   socket, SO_REUSEADDR, bind 127.0.0.1:port, listen
+//   listening_port  getsockname: the port the kernel really gave us
+//   accept_client   accept, retried after EINTR
+//   send_hello      the fixed 200 response, built with the head builder:
+//   head_start / head_add / head_add_u64 / head_end   (used by every later lesson)
+//
+// Error convention of this lesson: our functions return -errno (or -1
+// from parse_port), never the carry flag.  Raw system calls keep the
+// kernel's convention: carry set = failed, x0 = errno.
+
+        .include "os.inc"
+        .include "records.inc"
+
+        .equ CHAR_CR, 13                  // carriage return
+        .equ CHAR_LF, 10                  // line feed
+        .equ CHAR_SP, 32                  // space
+        .equ CHAR_QUOTE, 34               // "
+
+        RODATA
+// The reason phrases (RFC 9110 §15; 431: RFC 6585 §5).  Each entry is a
+// 16-bit status code followed by the phrase as a C string; a code of 0
+// ends the table.  Names, not pointers: a pointer table in read-only
+// memory would need relocations the arm64 Mach-O linker refuses.
+        .macro REASON code, text
+        .p2align 1                        // ldrh wants (and gets) an even address
+        .hword  \code
+        .asciz  "\text"
+        .endm
+reason_table:
+        REASON  200, "OK"
+        REASON  204, "No Content"
+        REASON  206, "Partial Content"
+        REASON  301, "Moved Permanently"
+        REASON  304, "Not Modified"
+        REASON  400, "Bad Request"
+        REASON  403, "Forbidden"
+        REASON  404, "Not Found"
+        REASON  405, "Method Not Allowed"
+        REASON  408, "Request Timeout"
+        REASON  411, "Length Required"
+        REASON  413, "Content Too Large"
+        REASON  414, "URI Too Long"
+        REASON  416, "Range Not Satisfiable"
+        REASON  431, "Request Header Fields Too Large"
+        REASON  500, "Internal Server Error"
+        REASON  501, "Not Implemented"
+        REASON  503, "Service Unavailable"
+        REASON  505, "HTTP Version Not Supported"
+        .p2align 1
+        .hword  0                         // end of the table
+reason_unknown:
+        .asciz  ""                        // RFC 9112 §4: the reason-phrase may be empty
+http_version:
+        .ascii  "HTTP/1.1 "               // every status line starts so
+        .equ    HTTP_VERSION_LEN, . - http_version
+field_server:
+        .asciz  "Server"
+value_server:
+        .asciz  "metal-httpd"
+field_connection:
+        .asciz  "Connection"
+value_close:
+        .asciz  "close"                   // one response per connection
+field_content_type:
+        .asciz  "Content-Type"
+value_text_plain:
+        .asciz  "text/plain; charset=utf-8"
+field_content_length:
+        .asciz  "Content-Length"
+hello_body:
+        .ascii  "hello from metal-httpd\n"
+        .equ    HELLO_BODY_LEN, . - hello_body
+default_docroot:
+        .asciz  "."
+msg_bad_port:
+        .asciz  "httpd: invalid port \""
+msg_bad_port_end:
+        .asciz  "\": expected a decimal number from 0 to 65535\n"
+msg_usage:
+        .asciz  "usage: httpd [PORT [DOCROOT]]\n"
+msg_listening:
+        .asciz  "listening on http://127.0.0.1:"
+msg_slash_nl:
+        .asciz  "/\n"
+msg_cannot_listen:
+        .asciz  "httpd: cannot listen on 127.0.0.1:"
+msg_in_use:
+        .asciz  ": address already in use\n"
+msg_errno:
+        .asciz  ": errno "
+msg_nl:
+        .asciz  "\n"
+
+// ---------------------------------------------------------------------------
+// int parse_port(const char *s)
+//   A port number written in decimal: one or more digits, nothing else
+//   (no sign, no spaces), value 0..65535.  Leading zeros are allowed
+//   ("080" is 80): the number is what the digits say.  The value is
+//   checked after every digit, so a string of any length cannot overflow.
+//   in:  x0 = s
+//   out: w0 = the port, or -1
+//   registers: x1 = cursor, w2 = byte, w3 = value, w4 = ten, w5 = PORT_MAX.
+//   Leaf: no stack, no calls.
+// ---------------------------------------------------------------------------
+FUNC parse_port
+        mov     x1, x0                    // x1 walks the string
+        mov     w3, #0                    // value so far
+        mov     w4, #10                   // the base
+        mov     w5, #PORT_MAX             // the limit
+        ldrb    w2, [x1]                  // the first byte ...
+        cbz     w2, parse_port_bad        // ... "" is not a number
+parse_port_digit:
+        ldrb    w2, [x1], #1              // next byte
+        cbz     w2, parse_port_done       // NUL: all digits read
+        sub     w2, w2, #'0'              // '0'..'9' -> 0..9; others wrap above 9
+        cmp     w2, #9
+        b.hi    parse_port_bad            // not a digit (unsigned compare catches both ends)
+        madd    w3, w3, w4, w2            // value = value * 10 + digit
+        cmp     w3, w5
+        b.hi    parse_port_bad            // past 65535: stop before it can overflow
+        b       parse_port_digit
+parse_port_done:
+        mov     w0, w3                    // the port
+        ret
+parse_port_bad:
+        mov     w0, #-1                   // not a port
+        ret
+ENDFUNC parse_port
+
+// ---------------------------------------------------------------------------
+// int64_t write_str(int fd, const char *s)
+//   write_all of a C string: messages to stdout and stderr.
+//   in:  w0 = fd, x1 = s
+//   out: x0 = 0 or -errno
+//   registers: x19 = fd, x20 = s.  stack: 32 bytes (fp, lr, x19, x20)
+//   syscalls: write (write_all)
+// ---------------------------------------------------------------------------
+FUNC write_str
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        sxtw    x19, w0                   // x19 = fd
+        mov     x20, x1                   // x20 = s
+        mov     x0, x1
+        CALL    str_len                   // how many bytes
+        mov     x2, x0                    // write_all(fd, s, len)
+        mov     x0, x19
+        mov     x1, x20
+        CALL    write_all
+        ldp     x19, x20, [sp, #16]       // restore and return
+        ldp     x29, x30, [sp], #32
+        ret
+ENDFUNC write_str
+
+// ---------------------------------------------------------------------------
+// int parse_args(int argc, char **argv, struct config *cfg)
+//   httpd [PORT [DOCROOT]]: defaults DEFAULT_PORT and ".".  A bad port or
+//   a third argument: a one-line message on stderr and -EINVAL (main
+//   exits with status 2).
+//   in:  w0 = argc, x1 = argv, x2 = cfg
+//   out: w0 = 0 or -EINVAL
+//   registers: x19 = argc, x20 = argv, x21 = cfg, x22 = the port text
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: write (messages)
+// ---------------------------------------------------------------------------
+FUNC parse_args
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        sxtw    x19, w0                   // x19 = argc
+        mov     x20, x1                   // x20 = argv
+        mov     x21, x2                   // x21 = cfg
+        // the defaults
+        mov     x0, #DEFAULT_PORT
+        str     x0, [x21, #CFG_PORT]      // cfg->port = 8080
+        LOAD_ADDR x0, default_docroot
+        str     x0, [x21, #CFG_DOCROOT]   // cfg->docroot = "."
+        // more than PORT and DOCROOT: say how to call us
+        cmp     x19, #3
+        b.gt    parse_args_usage
+        // argv[1]: the port
+        cmp     x19, #2
+        b.lt    parse_args_ok             // no arguments: the defaults
+        ldr     x22, [x20, #8]            // x22 = argv[1]
+        mov     x0, x22
+        CALL    parse_port
+        tbnz    w0, #31, parse_args_bad_port // -1: not a port
+        str     x0, [x21, #CFG_PORT]      // (w0 >= 0 was zero-extended into x0)
+        // argv[2]: the document root
+        cmp     x19, #3
+        b.lt    parse_args_ok
+        ldr     x0, [x20, #16]
+        str     x0, [x21, #CFG_DOCROOT]
+parse_args_ok:
+        mov     w0, #0
+        b       parse_args_return
+parse_args_bad_port:
+        // httpd: invalid port "TEXT": expected a decimal number from 0 to 65535
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_bad_port
+        CALL    write_str
+        mov     w0, #2
+        mov     x1, x22                   // the text as given
+        CALL    write_str
+        mov     w0, #2
+        LOAD_ADDR x1, msg_bad_port_end
+        CALL    write_str
+        mov     w0, #-EINVAL
+        b       parse_args_return
+parse_args_usage:
+        mov     w0, #2
+        LOAD_ADDR x1, msg_usage
+        CALL    write_str
+        mov     w0, #-EINVAL
+parse_args_return:
+        ldp     x21, x22, [sp, #32]       // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
+        ret
+ENDFUNC parse_args
+
+// ---------------------------------------------------------------------------
+// const char *reason_phrase(int status)
+//   The reason phrase RFC 9110 §15 gives a status code; "" for a code the
+//   table does not have (RFC 9112 §4 allows an empty reason-phrase).
+//   in:  w0 = status
+//   out: x0 = a NUL-terminated phrase (read-only, lives forever)
+//   registers: x1 = entry, w2 = its code, w3 = byte.  Leaf.
+// ---------------------------------------------------------------------------
+FUNC reason_phrase
+        LOAD_ADDR x1, reason_table        // x1 = the first entry
+reason_phrase_entry:
+        add     x1, x1, #1                // entries start at even addresses:
+        and     x1, x1, #~1               // round up (align like .p2align 1)
+        ldrh    w2, [x1], #2              // w2 = this entry's code; x1 = its phrase
+        cbz     w2, reason_phrase_unknown // code 0: end of the table
+        cmp     w2, w0
+        b.eq    reason_phrase_found
+1:      ldrb    w3, [x1], #1              // skip the phrase ...
+        cbnz    w3, 1b                    // ... and its NUL
+        b       reason_phrase_entry
+reason_phrase_found:
+        mov     x0, x1                    // the phrase
+        ret
+reason_phrase_unknown:
+        LOAD_ADDR x0, reason_unknown      // ""
+        ret
+ENDFUNC reason_phrase
+
+// ---------------------------------------------------------------------------
+// char *copy_bytes(char *dst, const char *src, size_t n)
+//   Copy n bytes; return dst + n (where the next bytes go).
+//   in:  x0 = dst, x1 = src, x2 = n
+//   out: x0 = dst + n
+//   registers: w3 = byte.  Leaf.
+// ---------------------------------------------------------------------------
+FUNC copy_bytes
+        cbz     x2, 2f                    // nothing to copy
+1:      ldrb    w3, [x1], #1              // *dst++ = *src++
+        strb    w3, [x0], #1
+        subs    x2, x2, #1
+        b.ne    1b                        // n times
+2:      ret                               // x0 has moved past the copy
+ENDFUNC copy_bytes
+
+// ---------------------------------------------------------------------------
+// size_t head_add(char *out, size_t len, const char *name, const char *value)
+//   Append "name: value\r\n" to the head out[0..len).  All or nothing: if
+//   the line would leave fewer than 2 bytes of HEAD_MAX free (head_end's
+//   CRLF), nothing is appended.
+//   in:  x0 = out, x1 = len, x2 = name, x3 = value
+//   out: x0 = the new length
+//   registers: x19 = out, x20 = len, x21 = name, x22 = value,
+//              x23 = name length, x24 = value length
+//   stack: 64 bytes (fp, lr, x19..x24)
+// ---------------------------------------------------------------------------
+FUNC head_add
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        stp     x23, x24, [sp, #48]
+        mov     x19, x0                   // x19 = out
+        mov     x20, x1                   // x20 = len
+        mov     x21, x2                   // x21 = name
+        mov     x22, x3                   // x22 = value
+        mov     x0, x21
+        CALL    str_len
+        mov     x23, x0                   // x23 = name length
+        mov     x0, x22
+        CALL    str_len
+        mov     x24, x0                   // x24 = value length
+        // does it fit?  len + name + ": " + value + CRLF + CRLF (kept free)
+        add     x9, x20, x23
+        add     x9, x9, x24
+        add     x9, x9, #6                // ": ", this line's CRLF, head_end's CRLF
+        cmp     x9, #HEAD_MAX
+        b.hi    head_add_full             // no: leave the head as it is
+        add     x0, x19, x20              // where the line goes
+        mov     x1, x21
+        mov     x2, x23
+        CALL    copy_bytes                // name
+        mov     w9, #':'
+        strb    w9, [x0], #1              // ':'
+        mov     w9, #CHAR_SP
+        strb    w9, [x0], #1              // ' '
+        mov     x1, x22
+        mov     x2, x24
+        CALL    copy_bytes                // value
+        mov     w9, #CHAR_CR
+        strb    w9, [x0], #1              // CR
+        mov     w9, #CHAR_LF
+        strb    w9, [x0], #1              // LF
+        sub     x0, x0, x19               // the new length = end - out
+        b       head_add_return
+head_add_full:
+        mov     x0, x20                   // unchanged
+head_add_return:
+        ldp     x23, x24, [sp, #48]       // restore and return
+        ldp     x21, x22, [sp, #32]
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #64
+        ret
+ENDFUNC head_add
+
+// ---------------------------------------------------------------------------
+// size_t head_add_u64(char *out, size_t len, const char *name, uint64_t value)
+//   head_add with the value written in decimal (Content-Length).
+//   in:  x0 = out, x1 = len, x2 = name, x3 = value
+//   out: x0 = the new length
+//   registers: x19 = out, x20 = len, x21 = name
+//   stack: 64 bytes: fp, lr, x19..x21, then the digits and their NUL at
+//          sp+40 .. sp+60 (format_u64 writes at most 20)
+// ---------------------------------------------------------------------------
+FUNC head_add_u64
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        str     x21, [sp, #32]
+        mov     x19, x0                   // x19 = out
+        mov     x20, x1                   // x20 = len
+        mov     x21, x2                   // x21 = name
+        mov     x0, x3                    // the number ...
+        add     x1, sp, #40               // ... into 20 digits at sp+40
+        CALL    format_u64
+        add     x1, sp, #40
+        strb    wzr, [x1, x0]             // NUL after the digits: a C string
+        mov     x0, x19                   // head_add(out, len, name, digits)
+        mov     x1, x20
+        mov     x2, x21
+        add     x3, sp, #40
+        CALL    head_add
+        ldr     x21, [sp, #32]            // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #64
+        ret
+ENDFUNC head_add_u64
+
+// ---------------------------------------------------------------------------
+// size_t head_start(char *out, int status)
+//   "HTTP/1.1 <code> <reason>\r\nServer: metal-httpd\r\nConnection: close\r\n"
+//   into out (HEAD_MAX bytes); the length.
+//   in:  x0 = out, w1 = status
+//   out: x0 = length
+//   registers: x19 = out, x20 = status, x21 = write cursor
+//   stack: 32 bytes (fp, lr, x19, x20) + 16 (x21, padding)
+// ---------------------------------------------------------------------------
+FUNC head_start
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        str     x21, [sp, #32]
+        mov     x19, x0                   // x19 = out
+        mov     w20, w1                   // x20 = status (upper half zeroed)
+        // the status line: "HTTP/1.1 " code " " reason CRLF
+        LOAD_ADDR x1, http_version
+        mov     x2, #HTTP_VERSION_LEN
+        CALL    copy_bytes                // "HTTP/1.1 "
+        mov     x21, x0
+        mov     x1, x0
+        mov     x0, x20
+        CALL    format_u64                // the code's digits
+        add     x21, x21, x0
+        mov     w9, #CHAR_SP
+        strb    w9, [x21], #1             // ' '
+        mov     w0, w20
+        CALL    reason_phrase             // x0 = "OK", "Not Found" ...
+        mov     x1, x0
+1:      ldrb    w9, [x1], #1              // copy it up to its NUL
+        cbz     w9, 2f
+        strb    w9, [x21], #1
+        b       1b
+2:      mov     w9, #CHAR_CR
+        strb    w9, [x21], #1             // CR
+        mov     w9, #CHAR_LF
+        strb    w9, [x21], #1             // LF
+        // the two fields every response of ours has
+        mov     x0, x19
+        sub     x1, x21, x19              // length so far
+        LOAD_ADDR x2, field_server
+        LOAD_ADDR x3, value_server
+        CALL    head_add                  // Server: metal-httpd
+        mov     x1, x0
+        mov     x0, x19
+        LOAD_ADDR x2, field_connection
+        LOAD_ADDR x3, value_close
+        CALL    head_add                  // Connection: close
+        ldr     x21, [sp, #32]            // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
+        ret
+ENDFUNC head_start
+
+// ---------------------------------------------------------------------------
+// size_t head_end(char *out, size_t len)
+//   The empty line that ends the head: CRLF, if 2 bytes are free (head_add
+//   keeps them free, so this always fits after the builders).
+//   in:  x0 = out, x1 = len
+//   out: x0 = the new length
+//   registers: w2 = byte, x3 = end.  Leaf.
+// ---------------------------------------------------------------------------
+FUNC head_end
+        add     x3, x1, #2
+        cmp     x3, #HEAD_MAX
+        b.hi    head_end_full             // no room: unchanged
+        add     x3, x0, x1                // where the CRLF goes
+        mov     w2, #CHAR_CR
+        strb    w2, [x3]
+        mov     w2, #CHAR_LF
+        strb    w2, [x3, #1]
+        add     x0, x1, #2                // two bytes longer
+        ret
+head_end_full:
+        mov     x0, x1
+        ret
+ENDFUNC head_end
+
+// ---------------------------------------------------------------------------
+// int64_t send_hello(int fd)
+//   Lesson 01's only response: 200, text/plain, "hello from metal-httpd\n".
+//   in:  w0 = fd
+//   out: x0 = 0 or -errno
+//   registers: x19 = fd, x20 = head length
+//   stack: 32 bytes (fp, lr, x19, x20) + HEAD_MAX for the head at sp
+//   syscalls: write (write_all)
+// ---------------------------------------------------------------------------
+FUNC send_hello
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        sub     sp, sp, #HEAD_MAX         // char head[HEAD_MAX]
+        sxtw    x19, w0                   // x19 = fd
+        mov     x0, sp
+        mov     w1, #200
+        CALL    head_start                // HTTP/1.1 200 OK, Server, Connection
+        mov     x1, x0
+        mov     x0, sp
+        LOAD_ADDR x2, field_content_type
+        LOAD_ADDR x3, value_text_plain
+        CALL    head_add                  // Content-Type: text/plain; charset=utf-8
+        mov     x1, x0
+        mov     x0, sp
+        LOAD_ADDR x2, field_content_length
+        mov     x3, #HELLO_BODY_LEN
+        CALL    head_add_u64              // Content-Length: 23
+        mov     x1, x0
+        mov     x0, sp
+        CALL    head_end                  // the empty line
+        mov     x2, x0
+        mov     x0, x19
+        mov     x1, sp
+        CALL    write_all                 // the head ...
+        tbnz    x0, #63, send_hello_return // the client left: -errno
+        mov     x0, x19
+        LOAD_ADDR x1, hello_body
+        mov     x2, #HELLO_BODY_LEN
+        CALL    write_all                 // ... and the body
+send_hello_return:
+        add     sp, sp, #HEAD_MAX         // drop the head buffer
+        ldp     x19, x20, [sp, #16]       // restore and return
+        ldp     x29, x30, [sp], #32
+        ret
+ENDFUNC send_hello
+
+// ---------------------------------------------------------------------------
+// int64_t open_listener(int port)
+//   socket(AF_INET, SOCK_STREAM) + SO_REUSEADDR + bind 127.0.0.1:port +
+//   listen.  port 0 lets the kernel choose (listening_port tells which).
+//   in:  w0 = port
+//   out: x0 = the listening fd, or -errno (the socket is closed then)
+//   registers: x19 = port, x20 = fd, x21 = errno on failure
+//   stack: 48 bytes (fp, lr, x19..x21, padding) + 16: struct sockaddr_in
+//          at sp, and the int 1 for setsockopt reuses it before that
+//   syscalls: socket, setsockopt, bind, listen, close
+// ---------------------------------------------------------------------------
+FUNC open_listener
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        str     x21, [sp, #32]
+        sub     sp, sp, #SOCKADDR_IN_SIZE // struct sockaddr_in (16 bytes)
+        and     x19, x0, #0xffff          // x19 = port (16 bits)
+
+// socket(AF_INET, SOCK_STREAM, 0): a TCP endpoint, not yet anywhere
+open_listener_socket:
+        mov     x0, #AF_INET
+        mov     x1, #SOCK_STREAM
+        mov     x2, #0                    // protocol: the default (TCP)
+        SYSCALL socket
+        b.cs    open_listener_failed_early // nothing to close yet
+        mov     x20, x0                   // x20 = fd
+
+// setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, 4): rebind at once
+// after a restart, even while old connections sit in TIME_WAIT
+open_listener_reuse:
+        mov     w9, #1
+        str     w9, [sp]                  // int one = 1 (a 4-byte int)
+        mov     x0, x20
+        mov     x1, #SOL_SOCKET           // 0xffff on Darwin, 1 on Linux
+        mov     x2, #SO_REUSEADDR         // 4 on Darwin, 2 on Linux
+        mov     x3, sp
+        mov     x4, #4                    // sizeof(int)
+        SYSCALL setsockopt
+        b.cs    open_listener_failed
+
+// the address: 127.0.0.1:port, everything in network byte order
+open_listener_bind:
+        stp     xzr, xzr, [sp]            // zero all 16 bytes (sin_zero too)
+        mov     w9, #SIN_FAMILY_HALF      // Darwin: len 16, family 2; Linux: family 2
+        strh    w9, [sp]                  // bytes 0-1
+        rev16   w9, w19                   // port, big-endian: swap its two bytes
+        strh    w9, [sp, #SIN_PORT]
+        movz    w9, #(INADDR_LOOPBACK >> 16), lsl #16  // 0x7f000001 ...
+        movk    w9, #(INADDR_LOOPBACK & 0xffff)
+        rev     w9, w9                    // ... big-endian: bytes 7f 00 00 01
+        str     w9, [sp, #SIN_ADDR]
+        mov     x0, x20                   // bind(fd, &addr, 16)
+        mov     x1, sp
+        mov     x2, #SOCKADDR_IN_SIZE
+        SYSCALL bind
+        b.cs    open_listener_failed      // EADDRINUSE: the port is taken
+
+// listen(fd, backlog): accept connections from now on
+open_listener_listen:
+        mov     x0, x20
+        mov     x1, #LISTEN_BACKLOG
+        SYSCALL listen
+        b.cs    open_listener_failed
+        mov     x0, x20                   // the result: the fd
+        b       open_listener_return
+
+// a call failed after socket: x0 = errno; close the socket, return -errno
+open_listener_failed:
+        mov     x21, x0                   // keep errno: close overwrites x0
+        mov     x0, x20
+        SYSCALL close
+        neg     x0, x21
+        b       open_listener_return
+open_listener_failed_early:
+        neg     x0, x0                    // -errno
+open_listener_return:
+        add     sp, sp, #SOCKADDR_IN_SIZE // drop the address
+        ldr     x21, [sp, #32]            // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
+        ret
+ENDFUNC open_listener
+
+// ---------------------------------------------------------------------------
+// int listening_port(int fd)
+//   getsockname: the port the socket is bound to (the real one after
+//   binding port 0).
+//   in:  w0 = fd
+//   out: w0 = port, or -errno
+//   registers: none saved.  stack: 32 bytes: sockaddr_in at sp+0,
+//              socklen_t (32 bits) at sp+16
+//   syscalls: getsockname
+// ---------------------------------------------------------------------------
+FUNC listening_port
+        sub     sp, sp, #32               // sockaddr_in + socklen_t, 16-aligned
+        mov     w9, #SOCKADDR_IN_SIZE
+        str     w9, [sp, #16]             // socklen_t len = 16 (in: room, out: used)
+        sxtw    x0, w0
+        mov     x1, sp
+        add     x2, sp, #16
+        SYSCALL getsockname
+        b.cs    listening_port_failed
+        ldrh    w0, [sp, #SIN_PORT]       // network byte order ...
+        rev16   w0, w0                    // ... back to a number
+        b       listening_port_return
+listening_port_failed:
+        neg     w0, w0                    // -errno
+listening_port_return:
+        add     sp, sp, #32
+        ret
+ENDFUNC listening_port
+
+// ---------------------------------------------------------------------------
+// int64_t say_listening(int port)
+//   "listening on http://127.0.0.1:PORT/\n" on stdout -- the line the
+//   harness (and you) wait for.
+//   in:  w0 = port
+//   out: x0 = 0 or -errno
+//   registers: x19 = port.  stack: 64 bytes: fp, lr, x19, digits at sp+32
+//   syscalls: write
+// ---------------------------------------------------------------------------
+FUNC say_listening
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
+        mov     x29, sp
+        str     x19, [sp, #16]            // callee-saved register we use
+        mov     w19, w0                   // x19 = port
+        mov     w0, #1                    // stdout
+        LOAD_ADDR x1, msg_listening
+        CALL    write_str                 // listening on http://127.0.0.1:
+        mov     x0, x19
+        add     x1, sp, #32
+        CALL    format_u64                // the port's digits
+        mov     x2, x0
+        mov     w0, #1
+        add     x1, sp, #32
+        CALL    write_all
+        mov     w0, #1
+        LOAD_ADDR x1, msg_slash_nl
+        CALL    write_str                 // /\n
+        ldr     x19, [sp, #16]            // restore and return
+        ldp     x29, x30, [sp], #64
+        ret
+ENDFUNC say_listening
+
+// ---------------------------------------------------------------------------
+// int64_t say_listen_error(int port, int64_t err)
+//   On stderr: "httpd: cannot listen on 127.0.0.1:PORT: address already in
+//   use" for -EADDRINUSE, or ": errno N" for any other -errno.
+//   in:  w0 = port, x1 = err (negative)
+//   out: x0 = 0 or -errno
+//   registers: x19 = port, x20 = errno.  stack: 64 bytes: fp, lr, x19,
+//              x20, digits at sp+32
+//   syscalls: write
+// ---------------------------------------------------------------------------
+FUNC say_listen_error
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
+        mov     x29, sp
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     w19, w0                   // x19 = port
+        neg     x20, x1                   // x20 = errno (positive)
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_cannot_listen
+        CALL    write_str
+        mov     x0, x19
+        add     x1, sp, #32
+        CALL    format_u64
+        mov     x2, x0
+        mov     w0, #2
+        add     x1, sp, #32
+        CALL    write_all                 // PORT
+        cmp     x20, #EADDRINUSE          // 48 on Darwin, 98 on Linux
+        b.ne    say_listen_error_errno
+        mov     w0, #2
+        LOAD_ADDR x1, msg_in_use
+        CALL    write_str                 // : address already in use
+        b       say_listen_error_return
+say_listen_error_errno:
+        mov     w0, #2
+        LOAD_ADDR x1, msg_errno
+        CALL    write_str                 // : errno
+        mov     x0, x20
+        add     x1, sp, #32
+        CALL    format_u64
+        mov     x2, x0
+        mov     w0, #2
+        add     x1, sp, #32
+        CALL    write_all                 // N
+        mov     w0, #2
+        LOAD_ADDR x1, msg_nl
+        CALL    write_str
+say_listen_error_return:
+        ldp     x19, x20, [sp, #16]       // restore and return
+        ldp     x29, x30, [sp], #64
+        ret
+ENDFUNC say_listen_error
+
+// ---------------------------------------------------------------------------
+// int64_t accept_client(int listener)
+//   The next connection: accept(listener, NULL, NULL), retried when a
+//   signal interrupted the wait (EINTR).
+//   in:  w0 = listener
+//   out: x0 = the connection's fd, or -errno (the caller just tries again:
+//        ECONNABORTED -- a client that gave up while queued -- and
+//        EMFILE are not reasons to stop serving)
+//   registers: x19 = listener.  stack: 32 bytes (fp, lr, x19)
+//   syscalls: accept
+// ---------------------------------------------------------------------------
+FUNC accept_client
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp
+        str     x19, [sp, #16]            // callee-saved register we use
+        sxtw    x19, w0                   // x19 = listener
+accept_client_again:
+        mov     x0, x19
+        mov     x1, #0                    // we don't need the peer's address
+        mov     x2, #0
+        SYSCALL accept                    // waits for a client
+        b.cc    accept_client_return      // the new fd
+        cmp     x0, #EINTR                // a signal arrived while waiting:
+        b.eq    accept_client_again       // wait again
+        neg     x0, x0                    // -errno
+accept_client_return:
+        ldr     x19, [sp, #16]            // restore and return
+        ldp     x29, x30, [sp], #32
+        ret
+ENDFUNC accept_client
+
+// ---------------------------------------------------------------------------
+// int64_t ignore_signal(int sig)
+//   sigaction(sig, {SIG_IGN}, NULL).  Lesson 01 ignores SIGPIPE (a write
+//   to a client that left fails with EPIPE instead of killing us); lesson
+//   02 ignores SIGCHLD (the kernel reaps our children).  With SIG_IGN the
+//   kernel never runs a handler, so Darwin's sa_tramp stays 0.
+//   in:  w0 = sig
+//   out: x0 = 0 or -errno
+//   registers: none saved.  stack: 32 bytes: the struct sigaction
+//              (24 bytes on Darwin, 32 on Linux; zeroed: no mask, no flags)
+//   syscalls: sigaction (Darwin) / rt_sigaction (Linux)
+// ---------------------------------------------------------------------------
+FUNC ignore_signal
+        sub     sp, sp, #32               // room for either layout
+        stp     xzr, xzr, [sp]            // zero it all
+        stp     xzr, xzr, [sp, #16]
+        mov     x9, #SIG_IGN
+        str     x9, [sp, #SIGACT_HANDLER] // handler = SIG_IGN
+        sxtw    x0, w0                    // the signal
+        mov     x1, sp                    // the new action
+        mov     x2, #0                    // we don't want the old one
+        SIGACTION                         // Linux: also x3 = sigset size
+        b.cs    ignore_signal_failed
+        mov     x0, #0
+        b       ignore_signal_return
+ignore_signal_failed:
+        neg     x0, x0                    // -errno
+ignore_signal_return:
+        add     sp, sp, #32
+        ret
+ENDFUNC ignore_signal

@@ -1,0 +1,95 @@
+// cpp/01-socket.hpp -- lesson 01: a listening socket, and the fixed response.
+// Assembly twin: asm/01-socket.s (same names, same results).
+// Walk-through: lessons/01-socket/README.md.
+//
+// The stage, from the spine's point of view (cpp/httpd.cpp):
+//   parse_args      argv -> Config (port, docroot)
+//   open_listener   socket, SO_REUSEADDR, bind 127.0.0.1:port, listen
+//   listening_port  getsockname: the port the kernel really gave us
+//   accept_client   accept, retried after EINTR
+//   send_hello      the fixed 200 response, built with the head builder
+//   head_start / head_add / head_add_u64 / head_end -- used by every later
+//                   lesson to build response heads
+//
+// Failure is a negative number (-errno; -1 from parse_port), never an
+// exception.  Limits come from asm/records.inc (section CONFIG) through
+// build/gen/records.h.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "00-syscalls.hpp"
+#include "records.h"
+
+namespace httpd {
+
+// Config -- what parse_args understood.  The same bytes as the assembly's
+// struct config (records.inc CONFIG), checked below.
+struct Config {
+    std::uint64_t port = DEFAULT_PORT;   // 0..65535; 0 = any free port
+    const char* docroot = ".";           // argv[2]
+};
+static_assert(offsetof(Config, port) == CFG_PORT, "records.inc CFG_PORT");
+static_assert(offsetof(Config, docroot) == CFG_DOCROOT, "records.inc CFG_DOCROOT");
+static_assert(sizeof(Config) == CFG_SIZE, "records.inc CFG_SIZE");
+
+// parse_port -- one or more decimal digits and nothing else, value
+// 0..65535; leading zeros are allowed ("080" is 80).  Returns the port or
+// -1.  Checked after every digit: any length of input, no overflow.
+int parse_port(const char* s);
+
+// parse_args -- `httpd [PORT [DOCROOT]]` into cfg (defaults 8080 and ".").
+// A bad port or a third argument: a one-line message on stderr and
+// -EINVAL (main exits with status 2).  Otherwise 0.
+int parse_args(int argc, char** argv, Config* cfg);
+
+// write_str -- write_all of a C string.  0 or -errno.
+std::int64_t write_str(int fd, const char* s);
+
+// reason_phrase -- RFC 9110 §15's phrase for a status ("Not Found"); ""
+// for a status the course does not use (RFC 9112 §4: it may be empty).
+const char* reason_phrase(int status);
+
+// copy_bytes -- copy n bytes, return dst + n.
+char* copy_bytes(char* dst, const char* src, std::size_t n);
+
+// The head builder.  out holds HEAD_MAX bytes; every function returns the
+// new length and never writes past HEAD_MAX.  head_add is all or nothing:
+// a field line that would leave fewer than 2 bytes free (for head_end's
+// CRLF) is left out and the length comes back unchanged.
+//   head_start  "HTTP/1.1 <code> <reason>\r\nServer: metal-httpd\r\nConnection: close\r\n"
+//   head_add    "name: value\r\n"
+//   head_add_u64  the same with a decimal number
+//   head_end    "\r\n" (fits whenever only the builders filled out)
+std::size_t head_start(char* out, int status);
+std::size_t head_add(char* out, std::size_t len, const char* name, const char* value);
+std::size_t head_add_u64(char* out, std::size_t len, const char* name, std::uint64_t value);
+std::size_t head_end(char* out, std::size_t len);
+
+// send_hello -- lesson 01's only response: 200 OK, text/plain,
+// "hello from metal-httpd\n".  0 or -errno.
+std::int64_t send_hello(int fd);
+
+// open_listener -- a TCP socket listening on 127.0.0.1:port (0: any free
+// port), with SO_REUSEADDR.  The fd, or -errno (nothing left open).
+std::int64_t open_listener(int port);
+
+// listening_port -- the port fd is bound to (getsockname), or -errno.
+int listening_port(int fd);
+
+// say_listening -- "listening on http://127.0.0.1:PORT/\n" on stdout.
+std::int64_t say_listening(int port);
+
+// say_listen_error -- on stderr: "httpd: cannot listen on
+// 127.0.0.1:PORT: address already in use" (-EADDRINUSE) or ": errno N".
+std::int64_t say_listen_error(int port, std::int64_t err);
+
+// accept_client -- the next connection (accept, EINTR retried): its fd,
+// or -errno (the caller simply tries again).
+std::int64_t accept_client(int listener);
+
+// ignore_signal -- sigaction(sig, SIG_IGN).  0 or -errno.
+std::int64_t ignore_signal(int sig);
+
+}  // namespace httpd
