@@ -58,6 +58,78 @@ int64_t ignore_signal(int sig);
 typedef void (*connection_handler)(int conn, const struct config *cfg);
 int64_t fork_connection(int listener, int conn, connection_handler handler, const struct config *cfg);
 
+/* lesson 03 -- asm/03-parse.s.  The records' layout is asm/records.inc,
+ * section REQUEST; the Makefile turns its .equ lines into #defines in
+ * build/gen/records.h (included above), and the static_asserts below
+ * check every field. */
+
+struct header_field {                 /* one `name: value` line */
+    const char *name;
+    uint64_t name_len;
+    const char *value;                /* without the whitespace around it */
+    uint64_t value_len;
+};
+
+struct request {                      /* what parse_request fills in */
+    const char *method;
+    uint64_t method_len;
+    const char *target;
+    uint64_t target_len;
+    const char *path;
+    uint64_t path_len;
+    const char *query;                /* NULL, 0 when there is no '?' */
+    uint64_t query_len;
+    uint64_t method_id;               /* METHOD_* */
+    uint64_t version_minor;           /* HTTP/1.<minor> */
+    uint64_t is_head;
+    uint64_t header_count;
+    struct header_field headers[REQ_MAX_HEADERS];
+};
+
+#ifdef __cplusplus
+static_assert(offsetof(struct header_field, name) == HDR_NAME_PTR, "records.inc HDR_NAME_PTR");
+static_assert(offsetof(struct header_field, name_len) == HDR_NAME_LEN, "records.inc HDR_NAME_LEN");
+static_assert(offsetof(struct header_field, value) == HDR_VALUE_PTR, "records.inc HDR_VALUE_PTR");
+static_assert(offsetof(struct header_field, value_len) == HDR_VALUE_LEN, "records.inc HDR_VALUE_LEN");
+static_assert(sizeof(struct header_field) == HDR_SIZE, "records.inc HDR_SIZE");
+static_assert(offsetof(struct request, method) == REQ_METHOD_PTR, "records.inc REQ_METHOD_PTR");
+static_assert(offsetof(struct request, method_len) == REQ_METHOD_LEN, "records.inc REQ_METHOD_LEN");
+static_assert(offsetof(struct request, target) == REQ_TARGET_PTR, "records.inc REQ_TARGET_PTR");
+static_assert(offsetof(struct request, target_len) == REQ_TARGET_LEN, "records.inc REQ_TARGET_LEN");
+static_assert(offsetof(struct request, path) == REQ_PATH_PTR, "records.inc REQ_PATH_PTR");
+static_assert(offsetof(struct request, path_len) == REQ_PATH_LEN, "records.inc REQ_PATH_LEN");
+static_assert(offsetof(struct request, query) == REQ_QUERY_PTR, "records.inc REQ_QUERY_PTR");
+static_assert(offsetof(struct request, query_len) == REQ_QUERY_LEN, "records.inc REQ_QUERY_LEN");
+static_assert(offsetof(struct request, method_id) == REQ_METHOD_ID, "records.inc REQ_METHOD_ID");
+static_assert(offsetof(struct request, version_minor) == REQ_VERSION_MINOR, "records.inc REQ_VERSION_MINOR");
+static_assert(offsetof(struct request, is_head) == REQ_IS_HEAD, "records.inc REQ_IS_HEAD");
+static_assert(offsetof(struct request, header_count) == REQ_HEADER_COUNT, "records.inc REQ_HEADER_COUNT");
+static_assert(offsetof(struct request, headers) == REQ_HEADERS, "records.inc REQ_HEADERS");
+static_assert(sizeof(struct request) == REQ_SIZE, "records.inc REQ_SIZE");
+#endif
+
+int64_t read_request_head(int fd, char *buf, size_t cap);
+size_t find_byte(const char *p, size_t len, int c);
+int char_in_class(int c, const char *symbols);
+int is_tchar(int c);
+int is_host_char(int c);
+int header_name_equals(const char *a, size_t alen, const char *b, size_t blen);
+int parse_method(const char *p, size_t len, struct request *req);
+int parse_version(const char *p, size_t len, struct request *req);
+void split_path_query(const char *p, size_t len, struct request *req);
+int parse_target(const char *p, size_t len, struct request *req);
+int parse_request_line(const char *line, size_t len, struct request *req);
+int parse_header_line(const char *line, size_t len, struct request *req);
+const struct header_field *find_header(const struct request *req, const char *name, size_t name_len);
+int check_host(const struct request *req);
+int parse_request(const char *buf, size_t len, struct request *req);
+size_t text_append(char *out, size_t pos, size_t cap, const char *src, size_t n);
+size_t echo_line(char *out, size_t pos, size_t cap, const char *label, size_t label_len,
+                 const char *value, size_t value_len);
+size_t echo_body(const struct request *req, char *out, size_t cap);
+int64_t send_error(int fd, int status, int is_head);
+int64_t send_echo(int fd, const struct request *req);
+
 #ifdef __cplusplus
 }
 #endif

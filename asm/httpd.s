@@ -10,22 +10,28 @@
 //   serve_forever    accept_client; lesson 01: handle it here, close;
 //                    lesson 02+: fork_connection (the child handles it)
 //   handle_connection   lesson 01-02: one read, the fixed hello
+//                       lesson 03+:  read_request_head, parse_request,
+//                                    send_error / send_echo
 
         .include "os.inc"
         .include "records.inc"
 
         PROGRAM_ENTRY httpd_main          // _start / _main -> httpd_main(argc, argv)
 
+        .equ CHAR_SP, 32
+
 // ---------------------------------------------------------------------------
 // void handle_connection(int conn, const struct config *cfg)
 //   One connection, one response (or none if the client sent nothing).
 //   The caller closes conn (lesson 01) or exits (lesson 02's child).
 //   in:  w0 = conn, x1 = cfg
-//   registers: x19 = conn, x20 = docroot
-//   stack: 64 bytes (fp, lr, x19..x23; x21..x23 are used from lesson 03
-//          on) + a HELLO_READ_MAX buffer
+//   registers: x19 = conn, x20 = docroot, x21 = the request record,
+//              x22 = the read buffer, x23 = head length / status
+//   stack: 64 bytes (fp, lr, x19..x23) + lesson 01-02: HELLO_READ_MAX
+//          buffer; lesson 03+: REQ_HEAD_MAX buffer + REQ_AREA record
 //   syscalls: read, write (through the stages)
 // ---------------------------------------------------------------------------
+        .equ REQ_AREA, (REQ_SIZE + 15) & ~15   // struct request, 16-aligned (lesson 03+)
 FUNC handle_connection
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
         mov     x29, sp
@@ -35,6 +41,7 @@ FUNC handle_connection
         sxtw    x19, w0                   // x19 = conn
         ldr     x20, [x1, #CFG_DOCROOT]   // x20 = docroot
 
+.if LESSON < 3
 // lesson 01-02: read once (whatever the client sent), answer hello.
 // read returning 0: the client sent nothing and closed -> no response.
         sub     sp, sp, #HELLO_READ_MAX   // char buf[HELLO_READ_MAX]
@@ -47,6 +54,53 @@ FUNC handle_connection
         cbz     x0, handle_connection_done // 0 bytes: the client left
         mov     w0, w19
         CALL    send_hello                // 200 "hello from metal-httpd"
+.else
+// lesson 03+: the request head into a buffer, parsed into a record
+        sub     sp, sp, #REQ_HEAD_MAX     // char buf[REQ_HEAD_MAX] ...
+        sub     sp, sp, #REQ_AREA         // ... struct request req below it
+        mov     x21, sp                   // x21 = &req
+        add     x22, sp, #REQ_AREA        // x22 = buf
+        str     xzr, [x22]                // blank 8 bytes: "HEAD " test below
+        mov     x0, x19
+        mov     x1, x22
+        mov     x2, #REQ_HEAD_MAX
+        CALL    read_request_head         // length, 0, or -400/-414/-431
+        mov     x23, x0
+        cbz     x23, handle_connection_free // nothing sent: no response
+        tbz     x23, #63, handle_connection_parse
+        // reading failed: answer -x23, without a body if the bytes we
+        // have begin with "HEAD " (RFC 9110 §9.3.2)
+        neg     x23, x23
+        ldr     w0, [x22]                 // "HEAD" as one 32-bit load
+        movz    w1, #(('E' << 8) | 'H')
+        movk    w1, #(('D' << 8) | 'A'), lsl #16
+        cmp     w0, w1
+        ldrb    w0, [x22, #4]
+        mov     w1, #CHAR_SP
+        ccmp    w0, w1, #0, eq            // "HEAD" matched: and then a space?
+        cset    w2, eq                    // is_head (no match: flags say ne)
+        b       handle_connection_error
+handle_connection_parse:
+        mov     x0, x22                   // parse_request(buf, len, &req)
+        mov     x1, x23
+        mov     x2, x21
+        CALL    parse_request
+        mov     x23, x0                   // 0, or the status to answer
+        ldr     x2, [x21, #REQ_IS_HEAD]   // known even when parsing failed
+        cbnz    x23, handle_connection_error
+// lesson 03: echo what the parser understood
+        mov     w0, w19
+        mov     x1, x21
+        CALL    send_echo
+        b       handle_connection_free
+handle_connection_error:
+        mov     w0, w19                   // send_error(conn, status, is_head)
+        mov     w1, w23
+        CALL    send_error
+handle_connection_free:
+        add     sp, sp, #REQ_AREA         // drop the record ...
+        add     sp, sp, #REQ_HEAD_MAX     // ... and the buffer
+.endif
 handle_connection_done:
         ldr     x23, [sp, #48]            // restore and return
         ldp     x21, x22, [sp, #32]

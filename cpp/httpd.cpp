@@ -17,6 +17,7 @@
 #include "00-syscalls.hpp"
 #include "01-socket.hpp"
 #include "02-fork.hpp"
+#include "03-parse.hpp"
 
 namespace httpd {
 
@@ -24,11 +25,31 @@ namespace httpd {
 // client sent nothing).  The caller closes conn (lesson 01) or exits
 // (lesson 02's child).
 void handle_connection(int conn, const Config* cfg) {
-    // lesson 01-02: read once (whatever the client sent), answer hello.
-    // 0 bytes: the client sent nothing and closed -> no response.
     (void)cfg;   // the docroot is first used in lesson 04
-    char buf[HELLO_READ_MAX];
-    if (::read(conn, buf, sizeof buf) > 0) send_hello(conn);
+    if constexpr (kLesson < 3) {
+        // lesson 01-02: read once (whatever the client sent), answer hello.
+        // 0 bytes: the client sent nothing and closed -> no response.
+        char buf[HELLO_READ_MAX];
+        if (::read(conn, buf, sizeof buf) > 0) send_hello(conn);
+    } else {
+        // lesson 03+: the head into a buffer, parsed into a Request
+        char buf[REQ_HEAD_MAX] = {};   // zeroed: the "HEAD " test below
+        std::int64_t len = read_request_head(conn, buf, sizeof buf);
+        if (len == 0) return;                            // nothing sent: no response
+        if (len < 0) {
+            // reading failed (400/414/431): no body if it began with "HEAD "
+            send_error(conn, static_cast<int>(-len), std::string_view(buf, 5) == "HEAD ");
+            return;
+        }
+        Request req;
+        int status = parse_request(std::string_view(buf, static_cast<std::size_t>(len)), req);
+        if (status != 0) {
+            send_error(conn, status, req.is_head);
+            return;
+        }
+        // lesson 03: echo what the parser understood
+        send_echo(conn, req);
+    }
 }
 
 // serve_forever -- accept, answer, repeat.  Never returns.

@@ -13,7 +13,6 @@
 #include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include "../support/support.hpp"
@@ -98,13 +97,6 @@ TEST(Lesson02Asm, IgnoredSigchldLeavesNoZombie) {
     std::int64_t pid = fork_connection(listener.get(), static_cast<int>(conn), answer_docroot_c, &cfg);
     ASSERT_GT(pid, 0);
     EXPECT_EQ(read_all(client.get()), "docroot=.");
-    bool reaped = false;
-    for (int i = 0; i < 300 && !reaped; ++i) {
-        int status;
-        errno = 0;
-        if (::waitpid(static_cast<pid_t>(pid), &status, WNOHANG) == -1 && errno == ECHILD) reaped = true;
-        else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    EXPECT_TRUE(reaped);
+    EXPECT_TRUE(testsupport::reaped_without_zombie(static_cast<pid_t>(pid), std::chrono::milliseconds(3000)));
     ::sigaction(SIGCHLD, &old, nullptr);
 }

@@ -1,13 +1,16 @@
 // tests/support/support.hpp -- small helpers shared by the native suite
 // (tests/unit/) and the target suite (tests/asm/): temporary directories,
-// files, and sockets to hand to a function under test.  Header-only, so
-// each suite compiles it for its own machine.
+// files, and sockets to hand to a function under test, and a check that a
+// child left no zombie.  Header-only, so each suite compiles it for its own
+// machine.  Lesson-specific helpers: parse_cases.hpp (03), files_fixture.hpp
+// (04).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +20,7 @@
 #include <sstream>
 #include <string>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -88,6 +92,26 @@ inline bool tcp_pair(int fds[2]) {
     return true;
 }
 
+// A connected AF_UNIX stream socketpair, both ends closed when it goes out
+// of scope: the test writes a request into client(), the function under
+// test reads it from server().
+class SocketPair {
+public:
+    SocketPair() {
+        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds_) != 0) ADD_FAILURE() << "socketpair: " << std::strerror(errno);
+    }
+    ~SocketPair() {
+        for (int fd : fds_) if (fd >= 0) ::close(fd);
+    }
+    SocketPair(const SocketPair&) = delete;
+    SocketPair& operator=(const SocketPair&) = delete;
+    int client() const { return fds_[0]; }
+    int server() const { return fds_[1]; }
+
+private:
+    int fds_[2] = {-1, -1};
+};
+
 // Connect a client socket to 127.0.0.1:port; -1 on failure.
 inline int connect_to(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -149,6 +173,19 @@ std::string capture(F&& write_to) {
     reader.join();
     ::close(fds[1]);
     return got;
+}
+
+// With SIGCHLD ignored (POSIX), a child that exits is reaped by the kernel
+// at once and never becomes a zombie: waitpid then fails with ECHILD.
+// Polls every 10 ms until it does (true) or `limit` has passed (false).
+inline bool reaped_without_zombie(pid_t pid, std::chrono::milliseconds limit) {
+    for (auto waited = std::chrono::milliseconds(0); waited < limit; waited += std::chrono::milliseconds(10)) {
+        int status;
+        errno = 0;
+        if (::waitpid(pid, &status, WNOHANG) == -1 && errno == ECHILD) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
 }
 
 }  // namespace testsupport

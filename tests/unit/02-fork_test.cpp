@@ -13,7 +13,6 @@
 #include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include "../support/support.hpp"
@@ -82,13 +81,6 @@ TEST(Lesson02, IgnoredSigchldLeavesNoZombie) {
     std::int64_t pid = httpd::fork_connection(s.listener.get(), s.conn, answer_docroot, &cfg);
     ASSERT_GT(pid, 0);
     EXPECT_EQ(read_all(s.client.get()), "docroot=.");
-    bool reaped = false;
-    for (int i = 0; i < 200 && !reaped; ++i) {
-        int status;
-        errno = 0;
-        if (::waitpid(static_cast<pid_t>(pid), &status, WNOHANG) == -1 && errno == ECHILD) reaped = true;
-        else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    EXPECT_TRUE(reaped);
+    EXPECT_TRUE(testsupport::reaped_without_zombie(static_cast<pid_t>(pid), std::chrono::milliseconds(2000)));
     ::sigaction(SIGCHLD, &old, nullptr);
 }

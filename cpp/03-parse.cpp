@@ -1,0 +1,308 @@
+// cpp/03-parse.cpp -- lesson 03: reading and parsing the request head.
+// Assembly twin: asm/03-parse.s.  Rules: lessons/03-parse/README.md.
+#include "03-parse.hpp"
+
+#include <cerrno>
+#include <unistd.h>
+
+#include "01-socket.hpp"
+
+namespace httpd {
+
+namespace {
+
+constexpr std::string_view kTcharSymbols = "!#$%&'*+-.^_`|~";            // RFC 9110 §5.6.2
+constexpr std::string_view kHostSymbols = "-._~!$&'()*+,;=%:[]";         // RFC 3986 §3.2.2
+
+// The method names, in METHOD_* order: kMethodNames[i] has id i + 1.
+constexpr std::array<std::string_view, 9> kMethodNames = {
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"};
+
+// A control byte: C0 (0x00-0x1f) or DEL.  None may appear in a request
+// line; in a field value only HT may (RFC 9110 §5.5).
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+bool is_ows(char c) { return c == ' ' || c == '\t'; }   // RFC 9110 §5.6.3
+
+}  // namespace
+
+std::int64_t read_request_head(int fd, char* buf, std::size_t cap) {
+    const std::size_t limit = cap < kHeadLimit ? cap : kHeadLimit;
+    std::size_t got = 0;          // bytes in buf
+    std::size_t scan = 0;         // next byte to look at
+    std::size_t line_start = 0;   // where the current line began
+    for (;;) {
+        // buf is full and no empty line yet: too long.  Still inside the
+        // first line -> the request line is the problem (414).
+        if (got == limit) return line_start == 0 ? -414 : -431;
+        ssize_t n = ::read(fd, buf + got, limit - got);
+        if (n < 0 && errno == EINTR) continue;   // a signal interrupted us: read again
+        if (n <= 0) return got == 0 ? 0 : -400;  // closed (or broken) before/inside the head
+        got += static_cast<std::size_t>(n);
+        // Look at the new bytes only: a line ends at LF, and a line that
+        // is empty (nothing, or just a CR, before its LF) ends the head.
+        for (; scan < got; ++scan) {
+            if (buf[scan] != '\n') continue;
+            std::size_t line_len = scan - line_start;
+            if (line_len == 0 || (line_len == 1 && buf[line_start] == '\r')) {
+                return static_cast<std::int64_t>(scan + 1);
+            }
+            line_start = scan + 1;
+        }
+    }
+}
+
+bool char_in_class(int c, std::string_view symbols) {
+    if (c >= '0' && c <= '9') return true;
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;   // ASCII letters differ in bit 5 only
+    return symbols.find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+bool is_tchar(int c) { return char_in_class(c, kTcharSymbols); }
+
+bool is_host_char(int c) { return char_in_class(c, kHostSymbols); }
+
+bool header_name_equals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x | 0x20);   // fold ASCII upper case only
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y | 0x20);
+        if (x != y) return false;
+    }
+    return true;
+}
+
+int parse_method(std::string_view token, Request& req) {
+    if (token.empty()) return 400;
+    for (char c : token) {
+        if (!is_tchar(static_cast<unsigned char>(c))) return 400;
+    }
+    req.method = token;
+    req.method_id = Method::Other;
+    for (std::size_t i = 0; i < kMethodNames.size(); ++i) {
+        if (token == kMethodNames[i]) req.method_id = static_cast<Method>(i + 1);   // case-sensitive
+    }
+    req.is_head = req.method_id == Method::Head;
+    return 0;
+}
+
+int parse_version(std::string_view text, Request& req) {
+    // HTTP-version = "HTTP" "/" DIGIT "." DIGIT -- nothing more, nothing less
+    if (text.size() != 8 || text.substr(0, 5) != "HTTP/") return 400;
+    char major = text[5], dot = text[6], minor = text[7];
+    if (major < '0' || major > '9' || dot != '.' || minor < '0' || minor > '9') return 400;
+    if (major != '1' || minor > '1') return 505;   // well-formed, but not 1.0 or 1.1
+    req.version_minor = minor - '0';
+    return 0;
+}
+
+void split_path_query(std::string_view rest, Request& req) {
+    std::size_t q = rest.find('?');
+    if (q == std::string_view::npos) {
+        req.path = rest;
+        req.query = {};
+    } else {
+        req.path = rest.substr(0, q);
+        req.query = rest.substr(q + 1);
+    }
+}
+
+int parse_target(std::string_view target, Request& req) {
+    req.target = target;
+    if (target.size() > kTargetLimit) return 414;
+    if (target.empty()) return 400;
+    // origin-form: "/path?query" -- what browsers and curl send
+    if (target[0] == '/') {
+        split_path_query(target, req);
+        return 0;
+    }
+    // asterisk-form: "*", only for OPTIONS (RFC 9112 §3.2.4)
+    if (target == "*") {
+        if (req.method_id != Method::Options) return 400;
+        req.path = target;
+        req.query = {};
+        return 0;
+    }
+    // absolute-form: "http://authority/path?query" (RFC 9112 §3.2.2: a
+    // server MUST accept it).  The scheme is case-insensitive.
+    std::size_t authority = 0;
+    if (target.size() >= 7 && header_name_equals(target.substr(0, 7), "http://")) authority = 7;
+    else if (target.size() >= 8 && header_name_equals(target.substr(0, 8), "https://")) authority = 8;
+    if (authority != 0) {
+        std::string_view rest = target.substr(authority);
+        std::size_t end = rest.find_first_of("/?");
+        if (end == std::string_view::npos) end = rest.size();
+        std::string_view host = rest.substr(0, end);
+        if (host.empty()) return 400;                                    // RFC 9110 §4.2.1
+        if (host.find('@') != std::string_view::npos) return 400;       // userinfo: RFC 9110 §4.2.4
+        rest = rest.substr(end);
+        if (rest.empty() || rest[0] == '?') {
+            req.path = "/";                                              // no path means "/"
+            req.query = rest.empty() ? std::string_view{} : rest.substr(1);
+        } else {
+            split_path_query(rest, req);
+        }
+        return 0;
+    }
+    // authority-form: "host:port", only for CONNECT (RFC 9112 §3.2.3)
+    if (req.method_id == Method::Connect) {
+        req.path = {};
+        req.query = {};
+        return 0;
+    }
+    return 400;
+}
+
+int parse_request_line(std::string_view line, Request& req) {
+    // the method: up to the first SP (first, so is_head is known early)
+    std::size_t sp1 = line.find(' ');
+    if (sp1 == std::string_view::npos) sp1 = line.size();
+    if (int status = parse_method(line.substr(0, sp1), req)) return status;
+    if (sp1 == line.size()) return 400;   // a method and nothing else
+    // no control bytes anywhere (NUL, a bare CR, HT ...)
+    for (char c : line) {
+        if (is_control(static_cast<unsigned char>(c))) return 400;
+    }
+    // the target: up to the next SP; two SPs in a row leave it empty
+    std::size_t sp2 = line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos || sp2 == sp1 + 1) return 400;
+    // the version: the rest (a third SP makes it longer than 8 bytes)
+    if (int status = parse_version(line.substr(sp2 + 1), req)) return status;
+    return parse_target(line.substr(sp1 + 1, sp2 - sp1 - 1), req);
+}
+
+int parse_header_line(std::string_view line, Request& req) {
+    if (line.empty() || is_ows(line[0])) return 400;   // obs-fold (RFC 9112 §5.2)
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return 400;
+    std::string_view name = line.substr(0, colon);
+    for (char c : name) {
+        // a token; a space before the colon fails here (RFC 9112 §5.1)
+        if (!is_tchar(static_cast<unsigned char>(c))) return 400;
+    }
+    std::string_view value = line.substr(colon + 1);
+    for (char c : value) {
+        if (is_control(static_cast<unsigned char>(c)) && c != '\t') return 400;
+    }
+    while (!value.empty() && is_ows(value.front())) value.remove_prefix(1);
+    while (!value.empty() && is_ows(value.back())) value.remove_suffix(1);
+    if (req.header_count == kMaxHeaders) return 431;
+    req.headers[req.header_count++] = Header{name, value};
+    return 0;
+}
+
+const Header* find_header(const Request& req, std::string_view name) {
+    for (std::size_t i = 0; i < req.header_count; ++i) {
+        if (header_name_equals(req.headers[i].name, name)) return &req.headers[i];
+    }
+    return nullptr;
+}
+
+int check_host(const Request& req) {
+    const Header* host = nullptr;
+    for (std::size_t i = 0; i < req.header_count; ++i) {
+        if (!header_name_equals(req.headers[i].name, "Host")) continue;
+        if (host != nullptr) return 400;   // a second Host
+        host = &req.headers[i];
+    }
+    if (host == nullptr) return req.version_minor == 1 ? 400 : 0;
+    for (char c : host->value) {
+        if (!is_host_char(static_cast<unsigned char>(c))) return 400;
+    }
+    return 0;
+}
+
+int parse_request(std::string_view head, Request& req) {
+    req = Request{};
+    bool first = true;
+    while (true) {
+        // the next line: up to LF; a CR right before it belongs to the CRLF
+        std::size_t lf = head.find('\n');
+        if (lf == std::string_view::npos) return 400;   // no empty line: not a whole head
+        std::string_view line = head.substr(0, lf);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        head.remove_prefix(lf + 1);
+        if (first) {
+            if (line.empty()) return 400;                  // no request line
+            if (int status = parse_request_line(line, req)) return status;
+            first = false;
+        } else {
+            if (line.empty()) break;                       // the empty line: end of the head
+            if (int status = parse_header_line(line, req)) return status;
+        }
+    }
+    if (int status = check_host(req)) return status;
+    switch (req.method_id) {
+        case Method::Get:
+        case Method::Head: return 0;
+        case Method::Other: return 501;
+        default: return 405;   // known, but not served (yet: lesson 09)
+    }
+}
+
+std::size_t text_append(char* out, std::size_t pos, std::size_t cap, std::string_view src) {
+    for (char c : src) {
+        if (pos == cap) break;   // full: drop the rest rather than overflow
+        out[pos++] = c;
+    }
+    return pos;
+}
+
+std::size_t echo_line(char* out, std::size_t pos, std::size_t cap, std::string_view label,
+                      std::string_view value) {
+    pos = text_append(out, pos, cap, label);
+    pos = text_append(out, pos, cap, value);
+    return text_append(out, pos, cap, "\n");
+}
+
+std::size_t echo_body(const Request& req, char* out, std::size_t cap) {
+    std::size_t pos = 0;
+    pos = echo_line(out, pos, cap, "method: ", req.method);
+    pos = echo_line(out, pos, cap, "target: ", req.target);
+    pos = echo_line(out, pos, cap, "path: ", req.path);
+    pos = echo_line(out, pos, cap, "query: ", req.query);
+    pos = echo_line(out, pos, cap, "version: ", req.version_minor == 1 ? "HTTP/1.1" : "HTTP/1.0");
+    // looked up by a lower-case name: shows that lookups ignore case
+    if (const Header* host = find_header(req, "host")) pos = echo_line(out, pos, cap, "host: ", host->value);
+    for (std::size_t i = 0; i < req.header_count; ++i) {
+        pos = text_append(out, pos, cap, "header: ");
+        pos = text_append(out, pos, cap, req.headers[i].name);
+        pos = text_append(out, pos, cap, ": ");
+        pos = echo_line(out, pos, cap, "", req.headers[i].value);
+    }
+    return pos;
+}
+
+std::int64_t send_error(int fd, int status, bool is_head) {
+    // the body: "<code> <reason>\n"
+    char body[64];
+    std::size_t body_len = format_u64(static_cast<std::uint64_t>(status), body);
+    body_len = text_append(body, body_len, sizeof body, " ");
+    body_len = echo_line(body, body_len, sizeof body, "", reason_phrase(status));
+    // the head
+    char head[HEAD_MAX];
+    std::size_t len = head_start(head, status);
+    len = head_add(head, len, "Content-Type", "text/plain; charset=utf-8");
+    len = head_add_u64(head, len, "Content-Length", body_len);
+    if (status == 405) len = head_add(head, len, "Allow", "GET, HEAD");   // RFC 9110 §15.5.6
+    len = head_end(head, len);
+    if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
+    if (is_head) return 0;   // HEAD: the same head, never a body (RFC 9110 §9.3.2)
+    return write_all(fd, body, body_len);
+}
+
+std::int64_t send_echo(int fd, const Request& req) {
+    char body[kEchoMax];
+    std::size_t body_len = echo_body(req, body, sizeof body);
+    char head[HEAD_MAX];
+    std::size_t len = head_start(head, 200);
+    len = head_add(head, len, "Content-Type", "text/plain; charset=utf-8");
+    len = head_add_u64(head, len, "Content-Length", body_len);
+    len = head_end(head, len);
+    if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
+    if (req.is_head) return 0;
+    return write_all(fd, body, body_len);
+}
+
+}  // namespace httpd

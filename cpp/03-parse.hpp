@@ -1,0 +1,168 @@
+// cpp/03-parse.hpp -- lesson 03: reading and parsing the request head
+// (RFC 9112 §2-§5, RFC 9110 §5, §9).
+// Assembly twin: asm/03-parse.s (same function names, same limits, same
+// statuses).
+//
+// The spine's handle_connection (cpp/httpd.cpp) calls the stage in order:
+//
+//       read_request_head  -> the bytes up to and including the empty line
+//       parse_request      -> a Request whose string_views point into buf,
+//                             or an HTTP status (400 405 414 431 501 505)
+//       send_error / send_echo
+//
+// Statuses, not exceptions: every parse_* function returns 0 (go on) or
+// the HTTP status of the first rule the request breaks.  read_request_head
+// returns the head length, 0 (client sent nothing), or -status.
+//
+// The limits and the method ids come from asm/records.inc (the Makefile
+// turns it into build/gen/records.h), so both servers use the same numbers.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "00-syscalls.hpp"
+#include "records.h"
+
+namespace httpd {
+
+// The lesson's limits (records.inc, section REQUEST).
+inline constexpr std::size_t kHeadLimit = REQ_HEAD_MAX;        // head bytes, incl. the empty line
+inline constexpr std::size_t kTargetLimit = REQ_TARGET_MAX;    // request-target bytes
+inline constexpr std::size_t kMaxHeaders = REQ_MAX_HEADERS;    // header field lines
+inline constexpr std::size_t kEchoMax = ECHO_MAX;              // the echo body's buffer
+
+// Method -- the methods RFC 9110 §9 defines (plus PATCH, RFC 5789); any
+// other token is Other.  The numbers are the assembly's METHOD_* ids.
+enum class Method : int {
+    Other = METHOD_OTHER,
+    Get = METHOD_GET,
+    Head = METHOD_HEAD,
+    Post = METHOD_POST,
+    Put = METHOD_PUT,
+    Delete = METHOD_DELETE,
+    Patch = METHOD_PATCH,
+    Options = METHOD_OPTIONS,
+    Connect = METHOD_CONNECT,
+    Trace = METHOD_TRACE,
+};
+
+// Header -- one field line, `name: value`, both views into the request
+// buffer; the value without the whitespace around it.
+struct Header {
+    std::string_view name;
+    std::string_view value;
+};
+
+// Request -- what parse_request understood.  Every view points into the
+// caller's buffer (except path "/" for `http://host` with no path), so the
+// buffer must outlive the Request.  The assembly's struct request
+// (asm/records.inc, REQ_*) holds the same fields as pointer + length.
+struct Request {
+    std::string_view method;        // the token as sent (case-sensitive)
+    std::string_view target;        // the request-target as sent
+    std::string_view path;          // origin-form path, or the path of an absolute-form URI
+    std::string_view query;         // after the first '?', empty when none
+    Method method_id = Method::Other;
+    int version_minor = 0;          // HTTP/1.<minor>: 0 or 1
+    bool is_head = false;           // HEAD: the response gets no body
+    std::size_t header_count = 0;   // headers[0 .. header_count) are filled
+    std::array<Header, kMaxHeaders> headers{};
+};
+
+// read_request_head -- read from fd into buf until the empty line that ends
+// the head, however the bytes arrive (one per read is fine; EINTR is
+// retried).  Reads at most min(cap, kHeadLimit) bytes.  Returns the head's
+// length including its empty line (bytes after it, a body, may be in buf
+// too); 0 if the client closed (or the read failed) before sending a byte;
+// -400 if it closed in the middle of the head; -414 if the limit was
+// reached inside the request line; -431 if it was reached later.
+std::int64_t read_request_head(int fd, char* buf, std::size_t cap);
+
+// char_in_class -- an ASCII letter, a digit, or one of `symbols`.
+bool char_in_class(int c, std::string_view symbols);
+
+// is_tchar -- may c appear in a token (a method or a field name)?
+// RFC 9110 §5.6.2: tchar = "!#$%&'*+-.^_`|~" / DIGIT / ALPHA.
+bool is_tchar(int c);
+
+// is_host_char -- may c appear in a Host value?  RFC 9110 §7.2 / RFC 3986
+// §3.2.2: unreserved, sub-delims, pct-encoded ('%'), ':' before a port,
+// '[' ']' around an IPv6 literal.
+bool is_host_char(int c);
+
+// header_name_equals -- ASCII case-insensitive comparison (field names
+// are case-insensitive, RFC 9110 §5.1).
+bool header_name_equals(std::string_view a, std::string_view b);
+
+// parse_method -- the method token: 0, or 400 if it is empty or has a
+// non-tchar byte.  Sets method, method_id and is_head.
+int parse_method(std::string_view token, Request& req);
+
+// parse_version -- exactly "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3),
+// case-sensitive: 400 if not; 505 for a version other than 1.0 and 1.1.
+// Sets version_minor.
+int parse_version(std::string_view text, Request& req);
+
+// split_path_query -- path = up to the first '?', query = after it.
+void split_path_query(std::string_view rest, Request& req);
+
+// parse_target -- RFC 9112 §3.2: origin-form "/path?query", absolute-form
+// "http://host/path?query" (its path; no path means "/"), asterisk-form
+// "*" (OPTIONS only), authority-form "host:port" (CONNECT only).  Sets
+// target, path, query.  414 if longer than kTargetLimit, 400 otherwise
+// wrong.  Needs method_id (parse_method runs first).
+int parse_target(std::string_view target, Request& req);
+
+// parse_request_line -- `method SP request-target SP HTTP-version`, the
+// line without its CRLF/LF.  Exactly one SP between the parts; no control
+// bytes.  0 or 400/414/505.
+int parse_request_line(std::string_view line, Request& req);
+
+// parse_header_line -- `name: value` (RFC 9112 §5): token name, no space
+// before the colon, whitespace around the value dropped, no obs-fold
+// (a line starting with SP/HT), no control bytes other than HT in the
+// value.  Appends to headers.  0, 400, or 431 past kMaxHeaders fields.
+int parse_header_line(std::string_view line, Request& req);
+
+// find_header -- the first field whose name matches (case-insensitively),
+// or nullptr.
+const Header* find_header(const Request& req, std::string_view name);
+
+// check_host -- RFC 9112 §3.2: more than one Host, or a Host value with a
+// byte that cannot be in uri-host[:port] -> 400; no Host in HTTP/1.1 -> 400;
+// HTTP/1.0 may leave it out.
+int check_host(const Request& req);
+
+// parse_request -- the whole head (as read_request_head returned it): the
+// request line, the field lines up to the empty line, Host, and finally
+// the method: GET and HEAD -> 0; another method RFC 9110 defines (or
+// PATCH) -> 405; any other token -> 501.  req is filled as far as parsing
+// got, so is_head is known even when the status is an error.
+int parse_request(std::string_view head, Request& req);
+
+// text_append -- copy src to out[pos...], never past cap; the new pos.
+std::size_t text_append(char* out, std::size_t pos, std::size_t cap, std::string_view src);
+
+// echo_line -- "<label><value>\n" appended to out; the new pos.
+std::size_t echo_line(char* out, std::size_t pos, std::size_t cap, std::string_view label,
+                      std::string_view value);
+
+// echo_body -- the lesson-03 response body: what the parser understood,
+// one "name: value" line each (format in lessons/03-parse/README.md).
+// Returns its length (at most cap).
+std::size_t echo_body(const Request& req, char* out, std::size_t cap);
+
+// send_error -- a complete error response: status line, Server,
+// Connection, Content-Type text/plain, Content-Length, `Allow: GET, HEAD`
+// for 405, the empty line, and the body "<code> <reason>\n" -- unless
+// is_head.  0 or -errno.
+std::int64_t send_error(int fd, int status, bool is_head);
+
+// send_echo -- the 200 response with echo_body (no body for HEAD).
+// 0 or -errno.
+std::int64_t send_echo(int fd, const Request& req);
+
+}  // namespace httpd
