@@ -130,6 +130,17 @@ size_t echo_body(const struct request *req, char *out, size_t cap);
 int64_t send_error(int fd, int status, int is_head);
 int64_t send_echo(int fd, const struct request *req);
 
+/* lesson 04 -- asm/04-files.s.  serve_file returns 0 when the 200
+ * response was sent (or cut off: only closing is left), or -status
+ * (-403 -404 -414 -500) for send_error; map_path a length or -414; the
+ * body senders 0 or -errno. */
+int64_t map_path(const char *docroot, const char *path, size_t path_len, char *out, size_t cap);
+const char *mime_type(const char *path, size_t len);
+int errno_to_status(int err);
+int64_t copy_file_body(int sock, int file_fd, uint64_t offset, uint64_t count);
+int64_t send_file_body(int sock, int file_fd, uint64_t size);
+int64_t serve_file(int sock, const char *docroot, const char *path, size_t path_len, int is_head);
+
 #ifdef __cplusplus
 }
 #endif

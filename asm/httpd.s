@@ -11,7 +11,7 @@
 //                    lesson 02+: fork_connection (the child handles it)
 //   handle_connection   lesson 01-02: one read, the fixed hello
 //                       lesson 03+:  read_request_head, parse_request,
-//                                    send_error / send_echo
+//                                    send_error / send_echo (03) / serve_file (04)
 
         .include "os.inc"
         .include "records.inc"
@@ -88,11 +88,24 @@ handle_connection_parse:
         mov     x23, x0                   // 0, or the status to answer
         ldr     x2, [x21, #REQ_IS_HEAD]   // known even when parsing failed
         cbnz    x23, handle_connection_error
+  .if LESSON >= 4
+// lesson 04+: the file at docroot + path
+        mov     w0, w19                   // serve_file(conn,
+        mov     x1, x20                   //            docroot,
+        ldp     x2, x3, [x21, #REQ_PATH_PTR] //         path, path_len,
+        ldr     x4, [x21, #REQ_IS_HEAD]   //            is_head)
+        CALL    serve_file
+        tbz     x0, #63, handle_connection_free // 0: answered
+        neg     x23, x0                   // -status -> status
+        ldr     x2, [x21, #REQ_IS_HEAD]
+        b       handle_connection_error   // 403 / 404 / 414 / 500
+  .else
 // lesson 03: echo what the parser understood
         mov     w0, w19
         mov     x1, x21
         CALL    send_echo
         b       handle_connection_free
+  .endif
 handle_connection_error:
         mov     w0, w19                   // send_error(conn, status, is_head)
         mov     w1, w23

@@ -18,6 +18,7 @@
 #include "01-socket.hpp"
 #include "02-fork.hpp"
 #include "03-parse.hpp"
+#include "04-files.hpp"
 
 namespace httpd {
 
@@ -25,7 +26,6 @@ namespace httpd {
 // client sent nothing).  The caller closes conn (lesson 01) or exits
 // (lesson 02's child).
 void handle_connection(int conn, const Config* cfg) {
-    (void)cfg;   // the docroot is first used in lesson 04
     if constexpr (kLesson < 3) {
         // lesson 01-02: read once (whatever the client sent), answer hello.
         // 0 bytes: the client sent nothing and closed -> no response.
@@ -47,8 +47,14 @@ void handle_connection(int conn, const Config* cfg) {
             send_error(conn, status, req.is_head);
             return;
         }
-        // lesson 03: echo what the parser understood
-        send_echo(conn, req);
+        if constexpr (kLesson >= 4) {
+            // lesson 04+: the file at docroot + path
+            std::int64_t r = serve_file(conn, cfg->docroot, req.path, req.is_head);
+            if (r < 0) send_error(conn, static_cast<int>(-r), req.is_head);   // 403 404 414 500
+        } else {
+            // lesson 03: echo what the parser understood
+            send_echo(conn, req);
+        }
     }
 }
 
