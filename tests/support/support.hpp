@@ -26,6 +26,14 @@
 
 namespace testsupport {
 
+// The tests that move more than 4 GiB run when METAL_BIG_FILE_TESTS is set
+// and not "0".  `make test` sets it (tests/tools/run-suites.sh); running a
+// suite binary by hand skips them unless you set it yourself.
+inline bool big_file_tests_on() {
+    const char* v = std::getenv("METAL_BIG_FILE_TESTS");
+    return v != nullptr && std::string(v) != "0";
+}
+
 // A fresh directory under /tmp, removed with everything in it afterwards.
 class TempDir {
 public:
