@@ -14,7 +14,7 @@
 
         PROGRAM_ENTRY syscalls_main       // _start / _main -> syscalls_main(argc, argv)
 
-        RODATA
+        RODATA                            // constant data: the strings below
 greeting:
         .ascii  "hello from metal-httpd: this line went through write(2)\n"
         .equ    GREETING_LEN, . - greeting
@@ -45,24 +45,24 @@ newline:
 // ---------------------------------------------------------------------------
 FUNC syscalls_main
         stp     x29, x30, [sp, #-80]!     // frame: fp, lr + room below
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame (debuggers follow it)
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]
+        str     x21, [sp, #32]            // callee-saved: x21
                                           // sp+48..sp+79: buffer for a number
 
 // choose_path: argv[1] if given, else the path that does not exist
 choose_path:
         LOAD_ADDR x19, default_path       // x19 = default path
         cmp     x0, #2                    // argc >= 2 ?
-        b.lt    say_hello
+        b.lt    say_hello                 // no argument: keep the default
         ldr     x19, [x1, #8]             // x19 = argv[1]
 
 // say_hello: write(1, greeting, len)
 say_hello:
         mov     x0, #1                    // fd 1 = stdout
-        LOAD_ADDR x1, greeting
-        mov     x2, #GREETING_LEN
-        CALL    write_all
+        LOAD_ADDR x1, greeting            // buf = the greeting
+        mov     x2, #GREETING_LEN         // len = its bytes (no NUL is written)
+        CALL    write_all                 // (a failure here has no one to tell)
 
 // open_path: openat(AT_FDCWD, path, O_RDONLY) -- the call that may fail
 open_path:
@@ -70,54 +70,54 @@ open_path:
         mov     x1, x19                   // the path
         mov     x2, #O_RDONLY             // just looking
         mov     x3, #0                    // mode (unused without O_CREAT)
-        SYSCALL openat
+        SYSCALL openat                    // carry set = failed, x0 = errno
         cset    x21, cs                   // x21 = carry: 1 = failed, 0 = ok
         mov     x20, x0                   // x20 = fd, or errno if it failed
 
 // report: openat("PATH") failed: errno N   |   succeeded: fd N
 report:
-        mov     x0, #1
-        LOAD_ADDR x1, msg_open
-        mov     x2, #MSG_OPEN_LEN
+        mov     x0, #1                    // fd 1 = stdout
+        LOAD_ADDR x1, msg_open            // buf = `openat("`
+        mov     x2, #MSG_OPEN_LEN         // len: fixed at assembly time
         CALL    write_all                 // openat("
-        mov     x0, x19
+        mov     x0, x19                   // s = the path: how long is it?
         CALL    str_len                   // length of the path
-        mov     x2, x0
-        mov     x0, #1
-        mov     x1, x19
+        mov     x2, x0                    // len = that length
+        mov     x0, #1                    // fd = stdout
+        mov     x1, x19                   // buf = the path itself
         CALL    write_all                 // PATH
-        mov     x0, #1
+        mov     x0, #1                    // fd = stdout for the next write
         LOAD_ADDR x1, msg_ok              // assume success ...
-        mov     x2, #MSG_OK_LEN
+        mov     x2, #MSG_OK_LEN           // len of the success message
         cbz     x21, report_number        // ... and print that unless it failed
-        LOAD_ADDR x1, msg_failed
-        mov     x2, #MSG_FAILED_LEN
+        LOAD_ADDR x1, msg_failed          // failed: swap in the other message
+        mov     x2, #MSG_FAILED_LEN       // and its length
 report_number:
         CALL    write_all                 // ") succeeded: fd  /  ") failed: errno
         mov     x0, x20                   // the fd or the errno
         add     x1, sp, #48               // into the number buffer
-        CALL    format_u64
+        CALL    format_u64                // decimal digits, no NUL
         mov     x2, x0                    // digits written
-        mov     x0, #1
-        add     x1, sp, #48
+        mov     x0, #1                    // fd = stdout
+        add     x1, sp, #48               // buf = the digits
         CALL    write_all                 // N
-        mov     x0, #1
-        LOAD_ADDR x1, newline
-        mov     x2, #1
+        mov     x0, #1                    // fd = stdout
+        LOAD_ADDR x1, newline             // buf = "\n"
+        mov     x2, #1                    // one byte
         CALL    write_all                 // \n
 
 // finish: close the fd if we got one; exit status 0 or the errno
 finish:
-        cbnz    x21, finish_failed
-        mov     x0, x20
+        cbnz    x21, finish_failed        // no fd to close after a failure
+        mov     x0, x20                   // close(fd)
         SYSCALL close                     // be tidy: give the fd back
         mov     x0, #0                    // status 0: it worked
-        b       finish_return
+        b       finish_return             // skip the failure status
 finish_failed:
         mov     x0, x20                   // status = errno (echo $? shows it)
 finish_return:
-        ldr     x21, [sp, #32]
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #80
-        ret
+        ldr     x21, [sp, #32]            // restore callee-saved x21 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #80       // ... fp, lr, and drop the frame
+        ret                               // x0 = the exit status
 ENDFUNC syscalls_main

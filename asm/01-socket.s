@@ -23,7 +23,7 @@
         .equ CHAR_SP, 32                  // space
         .equ CHAR_QUOTE, 34               // "
 
-        RODATA
+        RODATA                            // constant data: tables and strings
 // The reason phrases (RFC 9110 §15; 431: RFC 6585 §5).  Each entry is a
 // 16-bit status code followed by the phrase as a C string; a code of 0
 // ends the table.  Names, not pointers: a pointer table in read-only
@@ -120,18 +120,18 @@ parse_port_digit:
         ldrb    w2, [x1], #1              // next byte
         cbz     w2, parse_port_done       // NUL: all digits read
         sub     w2, w2, #'0'              // '0'..'9' -> 0..9; others wrap above 9
-        cmp     w2, #9
+        cmp     w2, #9                    // a digit is 0..9 now
         b.hi    parse_port_bad            // not a digit (unsigned compare catches both ends)
         madd    w3, w3, w4, w2            // value = value * 10 + digit
-        cmp     w3, w5
+        cmp     w3, w5                    // still a port?
         b.hi    parse_port_bad            // past 65535: stop before it can overflow
-        b       parse_port_digit
+        b       parse_port_digit          // and the next byte
 parse_port_done:
         mov     w0, w3                    // the port
-        ret
+        ret                               // w0 = 0..65535
 parse_port_bad:
         mov     w0, #-1                   // not a port
-        ret
+        ret                               // w0 = -1
 ENDFUNC parse_port
 
 // ---------------------------------------------------------------------------
@@ -144,19 +144,19 @@ ENDFUNC parse_port
 // ---------------------------------------------------------------------------
 FUNC write_str
         stp     x29, x30, [sp, #-32]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         sxtw    x19, w0                   // x19 = fd
         mov     x20, x1                   // x20 = s
-        mov     x0, x1
+        mov     x0, x1                    // str_len(s)
         CALL    str_len                   // how many bytes
         mov     x2, x0                    // write_all(fd, s, len)
-        mov     x0, x19
-        mov     x1, x20
-        CALL    write_all
+        mov     x0, x19                   // fd
+        mov     x1, x20                   // buf = s
+        CALL    write_all                 // x0 = 0 or -errno: ours too
         ldp     x19, x20, [sp, #16]       // restore and return
-        ldp     x29, x30, [sp], #32
-        ret
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // x0 = write_all's answer
 ENDFUNC write_str
 
 // ---------------------------------------------------------------------------
@@ -172,59 +172,59 @@ ENDFUNC write_str
 // ---------------------------------------------------------------------------
 FUNC parse_args
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
         sxtw    x19, w0                   // x19 = argc
         mov     x20, x1                   // x20 = argv
         mov     x21, x2                   // x21 = cfg
         // the defaults
-        mov     x0, #DEFAULT_PORT
+        mov     x0, #DEFAULT_PORT         // 8080 unless argv[1] says otherwise
         str     x0, [x21, #CFG_PORT]      // cfg->port = 8080
-        LOAD_ADDR x0, default_docroot
+        LOAD_ADDR x0, default_docroot     // "." unless argv[2] says otherwise
         str     x0, [x21, #CFG_DOCROOT]   // cfg->docroot = "."
         // more than PORT and DOCROOT: say how to call us
-        cmp     x19, #3
-        b.gt    parse_args_usage
+        cmp     x19, #3                   // argc > 3: a third argument
+        b.gt    parse_args_usage          // is an error, not ignored
         // argv[1]: the port
-        cmp     x19, #2
+        cmp     x19, #2                   // argc < 2: only the program name
         b.lt    parse_args_ok             // no arguments: the defaults
         ldr     x22, [x20, #8]            // x22 = argv[1]
-        mov     x0, x22
-        CALL    parse_port
-        tbnz    w0, #31, parse_args_bad_port // -1: not a port
+        mov     x0, x22                   // parse_port(argv[1])
+        CALL    parse_port                // w0 = the port, or -1
+        tbnz    w0, #31, parse_args_bad_port // sign bit set: -1, not a port
         str     x0, [x21, #CFG_PORT]      // (w0 >= 0 was zero-extended into x0)
         // argv[2]: the document root
-        cmp     x19, #3
-        b.lt    parse_args_ok
-        ldr     x0, [x20, #16]
-        str     x0, [x21, #CFG_DOCROOT]
+        cmp     x19, #3                   // argc < 3: no DOCROOT given
+        b.lt    parse_args_ok             // keep "."
+        ldr     x0, [x20, #16]            // argv[2] (8 bytes per pointer)
+        str     x0, [x21, #CFG_DOCROOT]   // cfg->docroot = argv[2]
 parse_args_ok:
-        mov     w0, #0
-        b       parse_args_return
+        mov     w0, #0                    // 0 = cfg is filled in
+        b       parse_args_return         // skip the error messages
 parse_args_bad_port:
         // httpd: invalid port "TEXT": expected a decimal number from 0 to 65535
         mov     w0, #2                    // stderr
-        LOAD_ADDR x1, msg_bad_port
-        CALL    write_str
-        mov     w0, #2
+        LOAD_ADDR x1, msg_bad_port        // httpd: invalid port "
+        CALL    write_str                 // (errors on stderr are ignored)
+        mov     w0, #2                    // stderr
         mov     x1, x22                   // the text as given
-        CALL    write_str
-        mov     w0, #2
-        LOAD_ADDR x1, msg_bad_port_end
-        CALL    write_str
-        mov     w0, #-EINVAL
-        b       parse_args_return
+        CALL    write_str                 // TEXT
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_bad_port_end    // ": expected a decimal number ...
+        CALL    write_str                 // (ends with its own \n)
+        mov     w0, #-EINVAL              // main turns this into status 2
+        b       parse_args_return         // skip the usage message
 parse_args_usage:
-        mov     w0, #2
-        LOAD_ADDR x1, msg_usage
-        CALL    write_str
-        mov     w0, #-EINVAL
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_usage           // usage: httpd [PORT [DOCROOT]]
+        CALL    write_str                 // (the result is not needed)
+        mov     w0, #-EINVAL              // main turns this into status 2
 parse_args_return:
         ldp     x21, x22, [sp, #32]       // restore and return
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
-        ret
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
+        ret                               // w0 = 0 or -EINVAL
 ENDFUNC parse_args
 
 // ---------------------------------------------------------------------------
@@ -242,17 +242,17 @@ reason_phrase_entry:
         and     x1, x1, #~1               // round up (align like .p2align 1)
         ldrh    w2, [x1], #2              // w2 = this entry's code; x1 = its phrase
         cbz     w2, reason_phrase_unknown // code 0: end of the table
-        cmp     w2, w0
-        b.eq    reason_phrase_found
+        cmp     w2, w0                    // the code we look for?
+        b.eq    reason_phrase_found       // yes: x1 points at its phrase
 1:      ldrb    w3, [x1], #1              // skip the phrase ...
         cbnz    w3, 1b                    // ... and its NUL
-        b       reason_phrase_entry
+        b       reason_phrase_entry       // x1 is past the NUL: next entry
 reason_phrase_found:
         mov     x0, x1                    // the phrase
-        ret
+        ret                               // x0 = the phrase
 reason_phrase_unknown:
         LOAD_ADDR x0, reason_unknown      // ""
-        ret
+        ret                               // x0 = ""
 ENDFUNC reason_phrase
 
 // ---------------------------------------------------------------------------
@@ -265,8 +265,8 @@ ENDFUNC reason_phrase
 FUNC copy_bytes
         cbz     x2, 2f                    // nothing to copy
 1:      ldrb    w3, [x1], #1              // *dst++ = *src++
-        strb    w3, [x0], #1
-        subs    x2, x2, #1
+        strb    w3, [x0], #1              // (both pointers move on)
+        subs    x2, x2, #1                // one fewer to go (sets Z at 0)
         b.ne    1b                        // n times
 2:      ret                               // x0 has moved past the copy
 ENDFUNC copy_bytes
@@ -284,51 +284,51 @@ ENDFUNC copy_bytes
 // ---------------------------------------------------------------------------
 FUNC head_add
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
-        stp     x23, x24, [sp, #48]
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
+        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
         mov     x19, x0                   // x19 = out
         mov     x20, x1                   // x20 = len
         mov     x21, x2                   // x21 = name
         mov     x22, x3                   // x22 = value
-        mov     x0, x21
-        CALL    str_len
+        mov     x0, x21                   // str_len(name)
+        CALL    str_len                   // x0 = name's bytes (no NUL)
         mov     x23, x0                   // x23 = name length
-        mov     x0, x22
-        CALL    str_len
+        mov     x0, x22                   // str_len(value)
+        CALL    str_len                   // x0 = value's bytes (no NUL)
         mov     x24, x0                   // x24 = value length
         // does it fit?  len + name + ": " + value + CRLF + CRLF (kept free)
-        add     x9, x20, x23
-        add     x9, x9, x24
+        add     x9, x20, x23              // len + name
+        add     x9, x9, x24               // + value
         add     x9, x9, #6                // ": ", this line's CRLF, head_end's CRLF
-        cmp     x9, #HEAD_MAX
+        cmp     x9, #HEAD_MAX             // does it fit in HEAD_MAX?
         b.hi    head_add_full             // no: leave the head as it is
         add     x0, x19, x20              // where the line goes
-        mov     x1, x21
-        mov     x2, x23
+        mov     x1, x21                   // copy_bytes(end of head, name,
+        mov     x2, x23                   // name length): x0 = just past it
         CALL    copy_bytes                // name
-        mov     w9, #':'
+        mov     w9, #':'                  // then ": "
         strb    w9, [x0], #1              // ':'
-        mov     w9, #CHAR_SP
+        mov     w9, #CHAR_SP              // the space after the colon
         strb    w9, [x0], #1              // ' '
-        mov     x1, x22
-        mov     x2, x24
+        mov     x1, x22                   // copy_bytes(x0, value,
+        mov     x2, x24                   // value length)
         CALL    copy_bytes                // value
-        mov     w9, #CHAR_CR
+        mov     w9, #CHAR_CR              // the line ends with CRLF
         strb    w9, [x0], #1              // CR
-        mov     w9, #CHAR_LF
+        mov     w9, #CHAR_LF              // (HTTP wants both bytes)
         strb    w9, [x0], #1              // LF
         sub     x0, x0, x19               // the new length = end - out
-        b       head_add_return
+        b       head_add_return           // x0 = the new length
 head_add_full:
         mov     x0, x20                   // unchanged
 head_add_return:
         ldp     x23, x24, [sp, #48]       // restore and return
-        ldp     x21, x22, [sp, #32]
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // x0 = the new length
 ENDFUNC head_add
 
 // ---------------------------------------------------------------------------
@@ -342,26 +342,26 @@ ENDFUNC head_add
 // ---------------------------------------------------------------------------
 FUNC head_add_u64
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]
+        str     x21, [sp, #32]            // callee-saved: x21
         mov     x19, x0                   // x19 = out
         mov     x20, x1                   // x20 = len
         mov     x21, x2                   // x21 = name
         mov     x0, x3                    // the number ...
         add     x1, sp, #40               // ... into 20 digits at sp+40
-        CALL    format_u64
-        add     x1, sp, #40
+        CALL    format_u64                // x0 = how many digits (1..20)
+        add     x1, sp, #40               // x1 = the digits again
         strb    wzr, [x1, x0]             // NUL after the digits: a C string
         mov     x0, x19                   // head_add(out, len, name, digits)
-        mov     x1, x20
-        mov     x2, x21
-        add     x3, sp, #40
-        CALL    head_add
+        mov     x1, x20                   // len
+        mov     x2, x21                   // name
+        add     x3, sp, #40               // value = the digits, now a C string
+        CALL    head_add                  // x0 = the new length: ours too
         ldr     x21, [sp, #32]            // restore and return
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // x0 = the new length
 ENDFUNC head_add_u64
 
 // ---------------------------------------------------------------------------
@@ -370,53 +370,54 @@ ENDFUNC head_add_u64
 //   into out (HEAD_MAX bytes); the length.
 //   in:  x0 = out, w1 = status
 //   out: x0 = length
-//   registers: x19 = out, x20 = status, x21 = write cursor
-//   stack: 32 bytes (fp, lr, x19, x20) + 16 (x21, padding)
+//   registers: x19 = out, x20 = status, x21 = write cursor,
+//              x1 = read cursor in the reason phrase, w9 = byte
+//   stack: 48 bytes (fp, lr, x19..x21, padding)
 // ---------------------------------------------------------------------------
 FUNC head_start
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]
+        str     x21, [sp, #32]            // callee-saved: x21
         mov     x19, x0                   // x19 = out
         mov     w20, w1                   // x20 = status (upper half zeroed)
         // the status line: "HTTP/1.1 " code " " reason CRLF
-        LOAD_ADDR x1, http_version
-        mov     x2, #HTTP_VERSION_LEN
+        LOAD_ADDR x1, http_version        // copy_bytes(out, "HTTP/1.1 ", 9):
+        mov     x2, #HTTP_VERSION_LEN     // (x0 = out already)
         CALL    copy_bytes                // "HTTP/1.1 "
-        mov     x21, x0
-        mov     x1, x0
-        mov     x0, x20
+        mov     x21, x0                   // x21 = cursor: just past it
+        mov     x1, x0                    // format_u64(status, cursor):
+        mov     x0, x20                   // the status in decimal, in place
         CALL    format_u64                // the code's digits
-        add     x21, x21, x0
-        mov     w9, #CHAR_SP
+        add     x21, x21, x0              // cursor += digits written
+        mov     w9, #CHAR_SP              // the space before the reason
         strb    w9, [x21], #1             // ' '
-        mov     w0, w20
+        mov     w0, w20                   // reason_phrase(status)
         CALL    reason_phrase             // x0 = "OK", "Not Found" ...
-        mov     x1, x0
+        mov     x1, x0                    // x1 = read cursor in the phrase
 1:      ldrb    w9, [x1], #1              // copy it up to its NUL
-        cbz     w9, 2f
-        strb    w9, [x21], #1
-        b       1b
-2:      mov     w9, #CHAR_CR
+        cbz     w9, 2f                    // the NUL ends it (not copied)
+        strb    w9, [x21], #1             // into the head
+        b       1b                        // next byte of the phrase
+2:      mov     w9, #CHAR_CR              // the status line ends with CRLF
         strb    w9, [x21], #1             // CR
-        mov     w9, #CHAR_LF
+        mov     w9, #CHAR_LF              // (HTTP wants both bytes)
         strb    w9, [x21], #1             // LF
         // the two fields every response of ours has
-        mov     x0, x19
+        mov     x0, x19                   // head_add(out,
         sub     x1, x21, x19              // length so far
-        LOAD_ADDR x2, field_server
-        LOAD_ADDR x3, value_server
+        LOAD_ADDR x2, field_server        // "Server",
+        LOAD_ADDR x3, value_server        // "metal-httpd")
         CALL    head_add                  // Server: metal-httpd
-        mov     x1, x0
-        mov     x0, x19
-        LOAD_ADDR x2, field_connection
-        LOAD_ADDR x3, value_close
+        mov     x1, x0                    // head_add(out, new length,
+        mov     x0, x19                   // (out again: x0 was the length)
+        LOAD_ADDR x2, field_connection    // "Connection",
+        LOAD_ADDR x3, value_close         // "close")
         CALL    head_add                  // Connection: close
         ldr     x21, [sp, #32]            // restore and return
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
-        ret
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
+        ret                               // x0 = the length (from head_add)
 ENDFUNC head_start
 
 // ---------------------------------------------------------------------------
@@ -428,19 +429,19 @@ ENDFUNC head_start
 //   registers: w2 = byte, x3 = end.  Leaf.
 // ---------------------------------------------------------------------------
 FUNC head_end
-        add     x3, x1, #2
-        cmp     x3, #HEAD_MAX
+        add     x3, x1, #2                // the length after a CRLF
+        cmp     x3, #HEAD_MAX             // more than the buffer?
         b.hi    head_end_full             // no room: unchanged
         add     x3, x0, x1                // where the CRLF goes
-        mov     w2, #CHAR_CR
-        strb    w2, [x3]
-        mov     w2, #CHAR_LF
-        strb    w2, [x3, #1]
+        mov     w2, #CHAR_CR              // out[len] = CR
+        strb    w2, [x3]                  // (stores do not move x3)
+        mov     w2, #CHAR_LF              // out[len + 1] = LF
+        strb    w2, [x3, #1]              // the head is complete
         add     x0, x1, #2                // two bytes longer
-        ret
+        ret                               // x0 = the new length
 head_end_full:
-        mov     x0, x1
-        ret
+        mov     x0, x1                    // the length, unchanged
+        ret                               // x0 = len
 ENDFUNC head_end
 
 // ---------------------------------------------------------------------------
@@ -448,46 +449,47 @@ ENDFUNC head_end
 //   Lesson 01's only response: 200, text/plain, "hello from metal-httpd\n".
 //   in:  w0 = fd
 //   out: x0 = 0 or -errno
-//   registers: x19 = fd, x20 = head length
+//   registers: x19 = fd (x20 is saved with it by the stp but not used;
+//              the head's length only ever lives in x0..x2)
 //   stack: 32 bytes (fp, lr, x19, x20) + HEAD_MAX for the head at sp
 //   syscalls: write (write_all)
 // ---------------------------------------------------------------------------
 FUNC send_hello
         stp     x29, x30, [sp, #-32]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         sub     sp, sp, #HEAD_MAX         // char head[HEAD_MAX]
         sxtw    x19, w0                   // x19 = fd
-        mov     x0, sp
-        mov     w1, #200
+        mov     x0, sp                    // head_start(head,
+        mov     w1, #200                  // 200): x0 = length so far
         CALL    head_start                // HTTP/1.1 200 OK, Server, Connection
-        mov     x1, x0
-        mov     x0, sp
-        LOAD_ADDR x2, field_content_type
-        LOAD_ADDR x3, value_text_plain
+        mov     x1, x0                    // head_add(head, len,
+        mov     x0, sp                    // (head again: x0 was the length)
+        LOAD_ADDR x2, field_content_type  // "Content-Type",
+        LOAD_ADDR x3, value_text_plain    // the plain-text type with its charset)
         CALL    head_add                  // Content-Type: text/plain; charset=utf-8
-        mov     x1, x0
-        mov     x0, sp
-        LOAD_ADDR x2, field_content_length
-        mov     x3, #HELLO_BODY_LEN
+        mov     x1, x0                    // head_add_u64(head, len,
+        mov     x0, sp                    // (the head is at sp)
+        LOAD_ADDR x2, field_content_length // "Content-Length",
+        mov     x3, #HELLO_BODY_LEN       // 23 = the body's bytes)
         CALL    head_add_u64              // Content-Length: 23
-        mov     x1, x0
-        mov     x0, sp
+        mov     x1, x0                    // head_end(head, len)
+        mov     x0, sp                    // (the head is at sp)
         CALL    head_end                  // the empty line
-        mov     x2, x0
-        mov     x0, x19
-        mov     x1, sp
+        mov     x2, x0                    // write_all(fd, head, len)
+        mov     x0, x19                   // fd = the connection
+        mov     x1, sp                    // buf = the head
         CALL    write_all                 // the head ...
-        tbnz    x0, #63, send_hello_return // the client left: -errno
-        mov     x0, x19
-        LOAD_ADDR x1, hello_body
-        mov     x2, #HELLO_BODY_LEN
+        tbnz    x0, #63, send_hello_return // sign bit set: -errno, the client left
+        mov     x0, x19                   // write_all(fd, body, 23)
+        LOAD_ADDR x1, hello_body          // buf = the body
+        mov     x2, #HELLO_BODY_LEN       // len = its bytes
         CALL    write_all                 // ... and the body
 send_hello_return:
         add     sp, sp, #HEAD_MAX         // drop the head buffer
         ldp     x19, x20, [sp, #16]       // restore and return
-        ldp     x29, x30, [sp], #32
-        ret
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // x0 = 0 or -errno (write_all's)
 ENDFUNC send_hello
 
 // ---------------------------------------------------------------------------
@@ -503,33 +505,33 @@ ENDFUNC send_hello
 // ---------------------------------------------------------------------------
 FUNC open_listener
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]
+        str     x21, [sp, #32]            // callee-saved: x21
         sub     sp, sp, #SOCKADDR_IN_SIZE // struct sockaddr_in (16 bytes)
         and     x19, x0, #0xffff          // x19 = port (16 bits)
 
 // socket(AF_INET, SOCK_STREAM, 0): a TCP endpoint, not yet anywhere
 open_listener_socket:
-        mov     x0, #AF_INET
-        mov     x1, #SOCK_STREAM
+        mov     x0, #AF_INET              // IPv4
+        mov     x1, #SOCK_STREAM          // a byte stream: TCP
         mov     x2, #0                    // protocol: the default (TCP)
-        SYSCALL socket
+        SYSCALL socket                    // x0 = fd, or carry set + errno
         b.cs    open_listener_failed_early // nothing to close yet
         mov     x20, x0                   // x20 = fd
 
 // setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, 4): rebind at once
 // after a restart, even while old connections sit in TIME_WAIT
 open_listener_reuse:
-        mov     w9, #1
+        mov     w9, #1                    // the option's value: on
         str     w9, [sp]                  // int one = 1 (a 4-byte int)
-        mov     x0, x20
+        mov     x0, x20                   // the socket
         mov     x1, #SOL_SOCKET           // 0xffff on Darwin, 1 on Linux
         mov     x2, #SO_REUSEADDR         // 4 on Darwin, 2 on Linux
-        mov     x3, sp
+        mov     x3, sp                    // &one
         mov     x4, #4                    // sizeof(int)
-        SYSCALL setsockopt
-        b.cs    open_listener_failed
+        SYSCALL setsockopt                // x0 = 0, or carry set + errno
+        b.cs    open_listener_failed      // close the socket, report errno
 
 // the address: 127.0.0.1:port, everything in network byte order
 open_listener_bind:
@@ -537,41 +539,41 @@ open_listener_bind:
         mov     w9, #SIN_FAMILY_HALF      // Darwin: len 16, family 2; Linux: family 2
         strh    w9, [sp]                  // bytes 0-1
         rev16   w9, w19                   // port, big-endian: swap its two bytes
-        strh    w9, [sp, #SIN_PORT]
+        strh    w9, [sp, #SIN_PORT]       // bytes 2-3: sin_port
         movz    w9, #(INADDR_LOOPBACK >> 16), lsl #16  // 0x7f000001 ...
-        movk    w9, #(INADDR_LOOPBACK & 0xffff)
+        movk    w9, #(INADDR_LOOPBACK & 0xffff) // + low half (one mov can't hold 32 bits)
         rev     w9, w9                    // ... big-endian: bytes 7f 00 00 01
-        str     w9, [sp, #SIN_ADDR]
+        str     w9, [sp, #SIN_ADDR]       // bytes 4-7: sin_addr
         mov     x0, x20                   // bind(fd, &addr, 16)
-        mov     x1, sp
-        mov     x2, #SOCKADDR_IN_SIZE
-        SYSCALL bind
+        mov     x1, sp                    // &addr
+        mov     x2, #SOCKADDR_IN_SIZE     // sizeof addr
+        SYSCALL bind                      // x0 = 0, or carry set + errno
         b.cs    open_listener_failed      // EADDRINUSE: the port is taken
 
 // listen(fd, backlog): accept connections from now on
 open_listener_listen:
-        mov     x0, x20
-        mov     x1, #LISTEN_BACKLOG
-        SYSCALL listen
-        b.cs    open_listener_failed
+        mov     x0, x20                   // the bound socket
+        mov     x1, #LISTEN_BACKLOG       // queue up to 128 unaccepted clients
+        SYSCALL listen                    // x0 = 0, or carry set + errno
+        b.cs    open_listener_failed      // close the socket, report errno
         mov     x0, x20                   // the result: the fd
-        b       open_listener_return
+        b       open_listener_return      // skip the error paths
 
 // a call failed after socket: x0 = errno; close the socket, return -errno
 open_listener_failed:
         mov     x21, x0                   // keep errno: close overwrites x0
-        mov     x0, x20
-        SYSCALL close
-        neg     x0, x21
-        b       open_listener_return
+        mov     x0, x20                   // close(fd): don't leak it
+        SYSCALL close                     // (its own failure: nothing to do)
+        neg     x0, x21                   // the result: -errno of the failed call
+        b       open_listener_return      // skip the early-failure path
 open_listener_failed_early:
         neg     x0, x0                    // -errno
 open_listener_return:
         add     sp, sp, #SOCKADDR_IN_SIZE // drop the address
         ldr     x21, [sp, #32]            // restore and return
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
-        ret
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
+        ret                               // x0 = fd or -errno
 ENDFUNC open_listener
 
 // ---------------------------------------------------------------------------
@@ -586,21 +588,21 @@ ENDFUNC open_listener
 // ---------------------------------------------------------------------------
 FUNC listening_port
         sub     sp, sp, #32               // sockaddr_in + socklen_t, 16-aligned
-        mov     w9, #SOCKADDR_IN_SIZE
+        mov     w9, #SOCKADDR_IN_SIZE     // room for the whole sockaddr_in
         str     w9, [sp, #16]             // socklen_t len = 16 (in: room, out: used)
-        sxtw    x0, w0
-        mov     x1, sp
-        add     x2, sp, #16
-        SYSCALL getsockname
-        b.cs    listening_port_failed
+        sxtw    x0, w0                    // getsockname(fd,
+        mov     x1, sp                    // &addr,
+        add     x2, sp, #16               // &len)
+        SYSCALL getsockname               // x0 = 0, or carry set + errno
+        b.cs    listening_port_failed     // x0 = errno
         ldrh    w0, [sp, #SIN_PORT]       // network byte order ...
         rev16   w0, w0                    // ... back to a number
-        b       listening_port_return
+        b       listening_port_return     // w0 = the port
 listening_port_failed:
         neg     w0, w0                    // -errno
 listening_port_return:
-        add     sp, sp, #32
-        ret
+        add     sp, sp, #32               // drop addr and len
+        ret                               // w0 = port or -errno
 ENDFUNC listening_port
 
 // ---------------------------------------------------------------------------
@@ -614,25 +616,25 @@ ENDFUNC listening_port
 // ---------------------------------------------------------------------------
 FUNC say_listening
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         str     x19, [sp, #16]            // callee-saved register we use
         mov     w19, w0                   // x19 = port
         mov     w0, #1                    // stdout
-        LOAD_ADDR x1, msg_listening
+        LOAD_ADDR x1, msg_listening       // the text before the port
         CALL    write_str                 // listening on http://127.0.0.1:
-        mov     x0, x19
-        add     x1, sp, #32
+        mov     x0, x19                   // format_u64(port,
+        add     x1, sp, #32               // digits): x0 = how many
         CALL    format_u64                // the port's digits
-        mov     x2, x0
-        mov     w0, #1
-        add     x1, sp, #32
-        CALL    write_all
-        mov     w0, #1
-        LOAD_ADDR x1, msg_slash_nl
+        mov     x2, x0                    // write_all(stdout, digits, n)
+        mov     w0, #1                    // stdout
+        add     x1, sp, #32               // the digits
+        CALL    write_all                 // PORT
+        mov     w0, #1                    // stdout
+        LOAD_ADDR x1, msg_slash_nl        // the end of the URL, and the newline
         CALL    write_str                 // /\n
         ldr     x19, [sp, #16]            // restore and return
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x29, x30, [sp], #64       // fp, lr, and drop the frame
+        ret                               // x0 = the last write's answer
 ENDFUNC say_listening
 
 // ---------------------------------------------------------------------------
@@ -647,44 +649,44 @@ ENDFUNC say_listening
 // ---------------------------------------------------------------------------
 FUNC say_listen_error
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         mov     w19, w0                   // x19 = port
         neg     x20, x1                   // x20 = errno (positive)
         mov     w0, #2                    // stderr
-        LOAD_ADDR x1, msg_cannot_listen
-        CALL    write_str
-        mov     x0, x19
-        add     x1, sp, #32
-        CALL    format_u64
-        mov     x2, x0
-        mov     w0, #2
-        add     x1, sp, #32
+        LOAD_ADDR x1, msg_cannot_listen   // httpd: cannot listen on 127.0.0.1:
+        CALL    write_str                 // (the result is not needed)
+        mov     x0, x19                   // format_u64(port,
+        add     x1, sp, #32               // digits): x0 = how many
+        CALL    format_u64                // the port in decimal
+        mov     x2, x0                    // write_all(stderr, digits, n)
+        mov     w0, #2                    // stderr
+        add     x1, sp, #32               // the digits
         CALL    write_all                 // PORT
         cmp     x20, #EADDRINUSE          // 48 on Darwin, 98 on Linux
-        b.ne    say_listen_error_errno
-        mov     w0, #2
-        LOAD_ADDR x1, msg_in_use
+        b.ne    say_listen_error_errno    // another error: show its number
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_in_use          // the common case, in words
         CALL    write_str                 // : address already in use
-        b       say_listen_error_return
+        b       say_listen_error_return   // x0 = write_str's answer
 say_listen_error_errno:
-        mov     w0, #2
-        LOAD_ADDR x1, msg_errno
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_errno           // ": errno "
         CALL    write_str                 // : errno
-        mov     x0, x20
-        add     x1, sp, #32
-        CALL    format_u64
-        mov     x2, x0
-        mov     w0, #2
-        add     x1, sp, #32
+        mov     x0, x20                   // format_u64(errno,
+        add     x1, sp, #32               // digits): x0 = how many
+        CALL    format_u64                // the errno in decimal
+        mov     x2, x0                    // write_all(stderr, digits, n)
+        mov     w0, #2                    // stderr
+        add     x1, sp, #32               // the digits
         CALL    write_all                 // N
-        mov     w0, #2
-        LOAD_ADDR x1, msg_nl
-        CALL    write_str
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_nl              // end the line
+        CALL    write_str                 // \n
 say_listen_error_return:
         ldp     x19, x20, [sp, #16]       // restore and return
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x29, x30, [sp], #64       // fp, lr, and drop the frame
+        ret                               // x0 = the last write's answer
 ENDFUNC say_listen_error
 
 // ---------------------------------------------------------------------------
@@ -700,13 +702,13 @@ ENDFUNC say_listen_error
 // ---------------------------------------------------------------------------
 FUNC accept_client
         stp     x29, x30, [sp, #-32]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         str     x19, [sp, #16]            // callee-saved register we use
         sxtw    x19, w0                   // x19 = listener
 accept_client_again:
-        mov     x0, x19
+        mov     x0, x19                   // accept(listener,
         mov     x1, #0                    // we don't need the peer's address
-        mov     x2, #0
+        mov     x2, #0                    // ... nor its length
         SYSCALL accept                    // waits for a client
         b.cc    accept_client_return      // the new fd
         cmp     x0, #EINTR                // a signal arrived while waiting:
@@ -714,8 +716,8 @@ accept_client_again:
         neg     x0, x0                    // -errno
 accept_client_return:
         ldr     x19, [sp, #16]            // restore and return
-        ldp     x29, x30, [sp], #32
-        ret
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // x0 = conn or -errno
 ENDFUNC accept_client
 
 // ---------------------------------------------------------------------------
@@ -733,19 +735,19 @@ ENDFUNC accept_client
 FUNC ignore_signal
         sub     sp, sp, #32               // room for either layout
         stp     xzr, xzr, [sp]            // zero it all
-        stp     xzr, xzr, [sp, #16]
-        mov     x9, #SIG_IGN
+        stp     xzr, xzr, [sp, #16]       // bytes 16..31: every field starts at 0
+        mov     x9, #SIG_IGN              // 1 = "ignore" (0 would be the default)
         str     x9, [sp, #SIGACT_HANDLER] // handler = SIG_IGN
         sxtw    x0, w0                    // the signal
         mov     x1, sp                    // the new action
         mov     x2, #0                    // we don't want the old one
         SIGACTION                         // Linux: also x3 = sigset size
-        b.cs    ignore_signal_failed
-        mov     x0, #0
-        b       ignore_signal_return
+        b.cs    ignore_signal_failed      // x0 = errno
+        mov     x0, #0                    // 0 = done
+        b       ignore_signal_return      // skip the error path
 ignore_signal_failed:
         neg     x0, x0                    // -errno
 ignore_signal_return:
-        add     sp, sp, #32
-        ret
+        add     sp, sp, #32               // drop the struct
+        ret                               // x0 = 0 or -errno
 ENDFUNC ignore_signal

@@ -34,10 +34,10 @@
 // ---------------------------------------------------------------------------
 FUNC fork_connection
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
+        str     x23, [sp, #48]            // callee-saved: x23 (sp+56: padding)
         sxtw    x19, w0                   // x19 = listener
         sxtw    x20, w1                   // x20 = conn
         mov     x21, x2                   // x21 = handler
@@ -49,31 +49,31 @@ FUNC fork_connection
 
 // parent: the child has its own copy of conn; drop ours
 fork_connection_parent:
-        mov     x0, x20
-        SYSCALL close
+        mov     x0, x20                   // close(conn): the parent's copy
+        SYSCALL close                     // (a failed close: nothing to do)
         mov     x0, x23                   // return the pid
-        b       fork_connection_return
+        b       fork_connection_return    // past the child and failure code
 
 // child: serve this one connection, then end the process
 fork_connection_child:
-        mov     x0, x19
+        mov     x0, x19                   // close(listener):
         SYSCALL close                     // the listener is the parent's job
         mov     w0, w20                   // handler(conn, cfg)
-        mov     x1, x22
-        blr     x21
+        mov     x1, x22                   // cfg
+        blr     x21                       // bl to the address in x21: the handler
         mov     x0, #0                    // exit status 0; the kernel
         SYSCALL exit                      // closes conn for us.  Never returns.
 
 // fork failed (EAGAIN: too many processes; ENOMEM): drop this client
 fork_connection_failed:
         neg     x23, x0                   // x23 = -errno
-        mov     x0, x20
-        SYSCALL close
-        mov     x0, x23
+        mov     x0, x20                   // close(conn): nobody will answer it
+        SYSCALL close                     // the client sees the connection end
+        mov     x0, x23                   // x0 = -errno
 fork_connection_return:
         ldr     x23, [sp, #48]            // restore and return
-        ldp     x21, x22, [sp, #32]
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // parent only: x0 = pid or -errno
 ENDFUNC fork_connection

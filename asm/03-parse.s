@@ -50,7 +50,7 @@ method_names:
 scheme_http:
         .ascii  "http://"                 // compared case-insensitively
 scheme_https:
-        .ascii  "https://"
+        .ascii  "https://"                // likewise
 slash_path:
         .ascii  "/"                       // the path of "http://host" (no path)
 name_host:
@@ -110,59 +110,60 @@ value_allow:
 //        0 = closed (or failed) before the first byte; -400 = closed in
 //        the middle; -414 = limit reached in the request line; -431 =
 //        limit reached in the header fields
-//   registers: x19 = fd, x20 = buf, x21 = limit, x22 = bytes in buf,
+//   registers: x19 = fd, x20 = buf, x21 = limit, x22 = bytes in buf (got),
 //              x23 = next byte to scan, x24 = start of the current line
 //   stack: 64 bytes (fp, lr, x19..x24)
 //   syscalls: read
 // ---------------------------------------------------------------------------
 FUNC read_request_head
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame (the chain debuggers walk)
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
         sxtw    x19, w0                   // x19 = fd (an int: sign-extend it)
         mov     x20, x1                   // x20 = buf
         // limit = min(cap, REQ_HEAD_MAX)
-        mov     x0, #REQ_HEAD_MAX
-        cmp     x2, x0
+        mov     x0, #REQ_HEAD_MAX         // x0 = the lesson's limit (8192)
+        cmp     x2, x0                    // is cap the smaller one?
         csel    x21, x2, x0, lo           // x21 = the smaller of the two
         mov     x22, #0                   // nothing read yet
         mov     x23, #0                   // nothing scanned yet
         mov     x24, #0                   // the first line starts at 0
 
-// read_more: if the buffer is full without an empty line, the head is too long
+// read: if the buffer is full without an empty line, the head is too long
 read_request_head_read:
-        cmp     x22, x21
-        b.eq    read_request_head_full
+        cmp     x22, x21                  // got == limit?
+        b.eq    read_request_head_full    // no room left to read into
         mov     x0, x19                   // read(fd,
-        add     x1, x20, x22              //      buf + got,
-        sub     x2, x21, x22              //      limit - got)
-        SYSCALL read
+        add     x1, x20, x22              //      buf + got,  (after what we have)
+        sub     x2, x21, x22              //      limit - got) (never past the limit)
+        SYSCALL read                      // x0 = bytes read: may be as few as 1
         b.cs    read_request_head_failed  // carry set: x0 = errno
         cbz     x0, read_request_head_closed // 0 bytes: the client closed
         add     x22, x22, x0              // got += n
 
 // scan the new bytes for LF
 read_request_head_scan:
-        cmp     x23, x22
+        cmp     x23, x22                  // scan == got?
         b.hs    read_request_head_read    // all scanned: read more
         ldrb    w0, [x20, x23]            // w0 = buf[scan]
-        cmp     w0, #CHAR_LF
-        b.ne    read_request_head_next
+        cmp     w0, #CHAR_LF              // does a line end here?
+        b.ne    read_request_head_next    // no: on to the next byte
         // a line ended: is it empty (nothing, or only a CR, before the LF)?
         sub     x1, x23, x24              // x1 = line length incl. a CR
-        cbz     x1, read_request_head_found
-        cmp     x1, #1
-        b.ne    read_request_head_newline
+        cbz     x1, read_request_head_found // nothing before the LF: empty line
+        cmp     x1, #1                    // one byte: maybe the CR of CR LF
+        b.ne    read_request_head_newline // longer: a real line, go on
         ldrb    w2, [x20, x24]            // the line's only byte
-        cmp     w2, #CHAR_CR
+        cmp     w2, #CHAR_CR              // is it a CR?
         b.eq    read_request_head_found   // CR LF: the empty line
+        // not the empty line: remember where the next line starts
 read_request_head_newline:
         add     x24, x23, #1              // the next line starts after this LF
 read_request_head_next:
         add     x23, x23, #1              // scan++
-        b       read_request_head_scan
+        b       read_request_head_scan    // and test that byte
 
 // found: the head ends right after this LF
 read_request_head_found:
@@ -172,25 +173,27 @@ read_request_head_found:
 // failed: EINTR means a signal arrived -- just read again; anything else
 // is treated like a close
 read_request_head_failed:
-        cmp     x0, #EINTR
-        b.eq    read_request_head_read
+        cmp     x0, #EINTR                // interrupted by a signal?
+        b.eq    read_request_head_read    // yes: nothing was lost, read again
+// closed: 0 if nothing came at all, else -400 (half a head)
 read_request_head_closed:
         mov     x0, #0                    // nothing was sent: 0 (no response)
-        cbz     x22, read_request_head_return
+        cbz     x22, read_request_head_return // got == 0: closed before any byte
         mov     x0, #-400                 // closed in the middle of the head
         b       read_request_head_return
 
 // full: still in the first line -> 414, else 431
 read_request_head_full:
         mov     x0, #-414                 // no LF yet: the request line is too long
-        cbz     x24, read_request_head_return
+        cbz     x24, read_request_head_return // line_start still 0: in line 1
         mov     x0, #-431                 // the header fields are too large
 
+// return: x0 is set; give the caller its registers back
 read_request_head_return:
         ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC read_request_head
 
@@ -201,17 +204,19 @@ ENDFUNC read_request_head
 //   in:  x0 = p, x1 = len, w2 = c
 //   out: x0 = index (len = not found)
 //   registers: x3 = index, w4 = byte.  Leaf, no stack.
+//   (`1:` and `2:` are local labels: `1b` is the nearest `1:` backwards,
+//   `2f` the next `2:` forwards -- numbers may be reused in a file.)
 // ---------------------------------------------------------------------------
 FUNC find_byte
-        and     w2, w2, #0xff             // compare as a byte
+        and     w2, w2, #0xff             // c is an int: compare its low byte only
         mov     x3, #0                    // i = 0
 1:      cmp     x3, x1                    // while (i < len)
-        b.hs    2f
+        b.hs    2f                        // i == len: not found, return len
         ldrb    w4, [x0, x3]              //   w4 = p[i]
-        cmp     w4, w2
+        cmp     w4, w2                    //   p[i] == c?
         b.eq    2f                        //   found
         add     x3, x3, #1                //   i++
-        b       1b
+        b       1b                        //   and test again
 2:      mov     x0, x3                    // i (len when not found)
         ret
 ENDFUNC find_byte
@@ -222,31 +227,32 @@ ENDFUNC find_byte
 //   symbols; else 0.
 //   in:  w0 = c, x1 = symbols
 //   out: w0 = 1 or 0
-//   registers: w2 = scratch / symbol.  Leaf, no stack.
+//   registers: w2 = scratch / symbol, x1 = symbol cursor.  Leaf, no stack.
 // ---------------------------------------------------------------------------
 FUNC char_in_class
         // if ('0' <= c && c <= '9') return 1  -- one unsigned compare does both
-        sub     w2, w0, #'0'
-        cmp     w2, #9
-        b.ls    char_in_class_yes
+        sub     w2, w0, #'0'              // w2 = c - '0' (wraps to huge if c < '0')
+        cmp     w2, #9                    // 0..9 only for '0'..'9'
+        b.ls    char_in_class_yes         // a digit
         // if ('a' <= (c | 0x20) <= 'z') return 1  -- upper and lower case
         // ASCII letters differ only in bit 5 (0x20)
-        orr     w2, w0, #0x20
-        sub     w2, w2, #'a'
-        cmp     w2, #25
-        b.ls    char_in_class_yes
+        orr     w2, w0, #0x20             // fold upper case into lower case
+        sub     w2, w2, #'a'              // 0..25 only for a letter
+        cmp     w2, #25                   // the same one-compare range check
+        b.ls    char_in_class_yes         // a letter
         // look for c among the symbols
 char_in_class_scan:
         ldrb    w2, [x1], #1              // next symbol
         cbz     w2, char_in_class_no      // the NUL: not there
-        cmp     w2, w0
-        b.eq    char_in_class_yes
-        b       char_in_class_scan
+        cmp     w2, w0                    // is it c?
+        b.eq    char_in_class_yes         // yes: one of the symbols
+        b       char_in_class_scan        // no: try the next symbol
+        // the two answers
 char_in_class_no:
-        mov     w0, #0
+        mov     w0, #0                    // not in the class
         ret
 char_in_class_yes:
-        mov     w0, #1
+        mov     w0, #1                    // in the class
         ret
 ENDFUNC char_in_class
 
@@ -271,34 +277,36 @@ ENDFUNC is_host_char
 //   ASCII case-insensitive equality (field names, RFC 9110 §5.1).
 //   in:  x0 = a, x1 = alen, x2 = b, x3 = blen
 //   out: w0 = 1 or 0
-//   registers: x1 = bytes left, w4/w5 = bytes of a/b, w6 = scratch.  Leaf.
+//   registers: x0/x2 = cursors in a/b, x1 = bytes left, w4/w5 = bytes of
+//              a/b, w6 = scratch.  Leaf.
 // ---------------------------------------------------------------------------
 FUNC header_name_equals
         cmp     x1, x3                    // different lengths: not equal
-        b.ne    header_name_equals_no
+        b.ne    header_name_equals_no     // (and no byte needs to be read)
 header_name_equals_loop:
         cbz     x1, header_name_equals_yes // every byte matched
         ldrb    w4, [x0], #1              // w4 = *a++
         ldrb    w5, [x2], #1              // w5 = *b++
         // fold 'A'..'Z' to lower case (branch-free: csel picks the folded
         // byte only when c - 'A' < 26); other bytes stay as they are
-        sub     w6, w4, #'A'
-        cmp     w6, #26
+        sub     w6, w4, #'A'              // w6 = a's byte - 'A' (huge below 'A')
+        cmp     w6, #26                   // lo: an upper-case letter
         orr     w6, w4, #0x20             // orr does not touch the flags
-        csel    w4, w6, w4, lo
-        sub     w6, w5, #'A'
+        csel    w4, w6, w4, lo            // the folded byte only for 'A'..'Z'
+        sub     w6, w5, #'A'              // the same for b's byte
         cmp     w6, #26
         orr     w6, w5, #0x20
         csel    w5, w6, w5, lo
-        cmp     w4, w5
-        b.ne    header_name_equals_no
+        cmp     w4, w5                    // equal after folding?
+        b.ne    header_name_equals_no     // no: the names differ
         sub     x1, x1, #1                // one byte fewer to compare
         b       header_name_equals_loop
+        // the two answers
 header_name_equals_no:
-        mov     w0, #0
+        mov     w0, #0                    // not equal
         ret
 header_name_equals_yes:
-        mov     w0, #1
+        mov     w0, #1                    // equal
         ret
 ENDFUNC header_name_equals
 
@@ -313,71 +321,74 @@ ENDFUNC header_name_equals
 //   and one compare.
 //   in:  x0 = p, x1 = len, x2 = req
 //   out: x0 = 0 or 400
-//   registers: x19 = p, x20 = len, x21 = req, x22 = index
+//   registers: x19 = p, x20 = len, x21 = req, x22 = index; after the last
+//              call: x3 = packed name, x4 = id, x5 = index, x6/x7 = scratch
 //   stack: 48 bytes (fp, lr, x19..x22)
 // ---------------------------------------------------------------------------
 FUNC parse_method
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         mov     x19, x0                   // x19 = p
         mov     x20, x1                   // x20 = len
         mov     x21, x2                   // x21 = req
         // an empty method (the line starts with SP) is malformed
-        cbz     x20, parse_method_bad
+        cbz     x20, parse_method_bad     // len == 0: 400
         // every byte must be a tchar
-        mov     x22, #0                   // i = 0
+        mov     x22, #0                   // i = 0 (callee-saved: it lives across calls)
 parse_method_check:
         ldrb    w0, [x19, x22]            // p[i]
-        CALL    is_tchar
+        CALL    is_tchar                  // w0 = 1 if p[i] may be in a token
         cbz     w0, parse_method_bad      // not a token character: 400
-        add     x22, x22, #1
-        cmp     x22, x20
-        b.lo    parse_method_check
+        add     x22, x22, #1              // i++
+        cmp     x22, x20                  // bytes left? (test at the bottom: len > 0)
+        b.lo    parse_method_check        // yes: check the next one
         // req->method = the slice
         stp     x19, x20, [x21, #REQ_METHOD_PTR] // REQ_METHOD_LEN follows PTR
-        // id = METHOD_OTHER unless the name is in the table
-        mov     x4, #METHOD_OTHER
-        cmp     x20, #8
+        // id = METHOD_OTHER unless the name is in the table (no calls from
+        // here on: the scratch registers x3..x7 are safe)
+        mov     x4, #METHOD_OTHER         // x4 = id, until a match says otherwise
+        cmp     x20, #8                   // more than 8 bytes?
         b.hi    parse_method_store        // longer than any entry
         // pack: x3 = p[0] | p[1] << 8 | ... | p[len-1] << 8*(len-1)
-        mov     x3, #0
+        mov     x3, #0                    // the high bytes stay 0, like the NUL padding
         mov     x5, #0                    // i = 0
 parse_method_pack:
         ldrb    w6, [x19, x5]             // p[i]
         lsl     x7, x5, #3                // 8 * i
         lsl     x6, x6, x7                // p[i] << 8*i
-        orr     x3, x3, x6
-        add     x5, x5, #1
-        cmp     x5, x20
-        b.lo    parse_method_pack
+        orr     x3, x3, x6                // into byte i of x3
+        add     x5, x5, #1                // i++
+        cmp     x5, x20                   // until all len bytes are in
+        b.lo    parse_method_pack         // more bytes to pack
         // compare with each table entry
-        LOAD_ADDR x6, method_names
+        LOAD_ADDR x6, method_names        // x6 = the table (entry 0)
         mov     x5, #0                    // entry index
 parse_method_lookup:
         ldr     x7, [x6, x5, lsl #3]      // entry i (8 bytes)
         add     x5, x5, #1                // its id is i + 1
-        cmp     x7, x3
-        b.eq    parse_method_found
+        cmp     x7, x3                    // the same 8 bytes: the same name
+        b.eq    parse_method_found        // a match: x5 = its id
         cmp     x5, #METHOD_TRACE         // ids run 1 .. METHOD_TRACE
-        b.lo    parse_method_lookup
+        b.lo    parse_method_lookup       // that was not the last entry: go on
         b       parse_method_store        // not found: METHOD_OTHER
 parse_method_found:
         mov     x4, x5                    // id = i + 1
+        // store the id and the HEAD flag
 parse_method_store:
-        str     x4, [x21, #REQ_METHOD_ID]
+        str     x4, [x21, #REQ_METHOD_ID] // req->method_id = id
         cmp     x4, #METHOD_HEAD          // HEAD: no body in the response
-        cset    x5, eq
-        str     x5, [x21, #REQ_IS_HEAD]
+        cset    x5, eq                    // x5 = 1 for HEAD, else 0
+        str     x5, [x21, #REQ_IS_HEAD]   // known now, even if the rest is bad
         mov     x0, #0                    // a valid method
         b       parse_method_return
 parse_method_bad:
-        mov     x0, #400
+        mov     x0, #400                  // Bad Request
 parse_method_return:
         ldp     x21, x22, [sp, #32]       // restore and return
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
+        ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
         ret
 ENDFUNC parse_method
 
@@ -387,44 +398,46 @@ ENDFUNC parse_method
 //   400.  Well-formed but not 1.0 or 1.1: 505.  Stores the minor version.
 //   in:  x0 = p, x1 = len, x2 = req
 //   out: x0 = 0, 400 or 505
-//   registers: w3 = major digit, w4 = scratch, w5 = minor digit.  Leaf.
+//   registers: w3 = the first 4 bytes, then the major digit, w4 = scratch,
+//              w5 = minor digit.  Leaf.
 // ---------------------------------------------------------------------------
 FUNC parse_version
         cmp     x1, #8                    // "HTTP/1.1" is 8 bytes, no more, no less
-        b.ne    parse_version_bad
+        b.ne    parse_version_bad         // any other length: 400
         // "HTTP" in one 32-bit load: little-endian, so 'H' is the low byte
         ldr     w3, [x0]                  // (AArch64 allows unaligned loads)
         movz    w4, #(('T' << 8) | 'H')   // w4 = 'H' | 'T' << 8 |
         movk    w4, #(('P' << 8) | 'T'), lsl #16 //      'T' << 16 | 'P' << 24
-        cmp     w3, w4
+        cmp     w3, w4                    // all four bytes at once
         b.ne    parse_version_bad         // "http/1.1" fails here: case matters
-        ldrb    w4, [x0, #4]
-        cmp     w4, #'/'
+        // then '/', a digit, '.', a digit
+        ldrb    w4, [x0, #4]              // byte 4 ...
+        cmp     w4, #'/'                  // ... must be the slash
         b.ne    parse_version_bad
         ldrb    w3, [x0, #5]              // the major digit
-        sub     w3, w3, #'0'
+        sub     w3, w3, #'0'              // w3 = its value
         cmp     w3, #9                    // unsigned: also catches bytes below '0'
-        b.hi    parse_version_bad
-        ldrb    w4, [x0, #6]
-        cmp     w4, #'.'
+        b.hi    parse_version_bad         // not a digit: 400
+        ldrb    w4, [x0, #6]              // byte 6 ...
+        cmp     w4, #'.'                  // ... must be the dot
         b.ne    parse_version_bad
         ldrb    w5, [x0, #7]              // the minor digit
-        sub     w5, w5, #'0'
-        cmp     w5, #9
-        b.hi    parse_version_bad
+        sub     w5, w5, #'0'              // w5 = its value
+        cmp     w5, #9                    // the same one-compare range check
+        b.hi    parse_version_bad         // not a digit: 400
         // well-formed: only 1.0 and 1.1 are served
-        cmp     w3, #1
-        b.ne    parse_version_unsupported
-        cmp     w5, #1
-        b.hi    parse_version_unsupported
+        cmp     w3, #1                    // major version 1?
+        b.ne    parse_version_unsupported // HTTP/0.9, HTTP/2.0 ...: 505
+        cmp     w5, #1                    // minor version 0 or 1?
+        b.hi    parse_version_unsupported // HTTP/1.2 ...: 505 (we are strict)
         str     x5, [x2, #REQ_VERSION_MINOR] // writing w5 zeroed the top half of x5
-        mov     x0, #0
+        mov     x0, #0                    // a version we serve
         ret
 parse_version_unsupported:
         mov     x0, #505                  // HTTP Version Not Supported
         ret
 parse_version_bad:
-        mov     x0, #400
+        mov     x0, #400                  // Bad Request: not an HTTP-version
         ret
 ENDFUNC parse_version
 
@@ -438,29 +451,31 @@ ENDFUNC parse_version
 // ---------------------------------------------------------------------------
 FUNC split_path_query
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]
+        str     x21, [sp, #32]            // (sp + 40: padding, keeps sp 16-aligned)
         mov     x19, x0                   // x19 = p
         mov     x20, x1                   // x20 = len
         mov     x21, x2                   // x21 = req
-        mov     w2, #'?'
+        // find_byte(p, len, '?'): x0 and x1 still hold p and len
+        mov     w2, #'?'                  // the byte to look for
         CALL    find_byte                 // x0 = index of '?', or len
-        stp     x19, x0, [x21, #REQ_PATH_PTR] // path = p[0 .. q)
-        cmp     x0, x20
+        stp     x19, x0, [x21, #REQ_PATH_PTR] // path = p[0 .. q) (all of p if no '?')
+        cmp     x0, x20                   // did find_byte run off the end?
         b.eq    split_path_query_none     // no '?'
-        add     x1, x19, x0
+        // query = p[q + 1 .. len)
+        add     x1, x19, x0               // x1 = &p[q] ...
         add     x1, x1, #1                // query starts after the '?'
-        sub     x2, x20, x0
+        sub     x2, x20, x0               // x2 = len - q ...
         sub     x2, x2, #1                // and runs to the end
-        stp     x1, x2, [x21, #REQ_QUERY_PTR]
+        stp     x1, x2, [x21, #REQ_QUERY_PTR] // req->query
         b       split_path_query_return
 split_path_query_none:
         stp     xzr, xzr, [x21, #REQ_QUERY_PTR] // no query
 split_path_query_return:
         ldr     x21, [sp, #32]            // restore and return
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
+        ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
         ret
 ENDFUNC split_path_query
 
@@ -482,7 +497,7 @@ ENDFUNC split_path_query
 // ---------------------------------------------------------------------------
 FUNC parse_target
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
@@ -491,29 +506,29 @@ FUNC parse_target
         mov     x21, x2                   // x21 = req
         stp     x19, x20, [x21, #REQ_TARGET_PTR] // the target as sent
         // if (len > REQ_TARGET_MAX) return 414
-        mov     x0, #REQ_TARGET_MAX
-        cmp     x20, x0
-        b.hi    parse_target_too_long
+        mov     x0, #REQ_TARGET_MAX       // x0 = the limit (4096)
+        cmp     x20, x0                   // longer than that?
+        b.hi    parse_target_too_long     // yes: 414, whatever its form
         cbz     x20, parse_target_bad     // (parse_request_line never passes 0)
 
 // origin-form: "/path?query"
         ldrb    w0, [x19]                 // the first byte decides the form
-        cmp     w0, #'/'
-        b.ne    parse_target_asterisk
-        mov     x0, x19
-        mov     x1, x20
-        mov     x2, x21
-        CALL    split_path_query
-        b       parse_target_ok
+        cmp     w0, #'/'                  // origin-form starts with '/'
+        b.ne    parse_target_asterisk     // not '/': try the other forms
+        mov     x0, x19                   // split_path_query(p,
+        mov     x1, x20                   //                  len,
+        mov     x2, x21                   //                  req)
+        CALL    split_path_query          // it cannot fail
+        b       parse_target_ok           // origin-form is always allowed
 
 // asterisk-form: "*" -- only OPTIONS asks about the server as a whole
 parse_target_asterisk:
-        cmp     x20, #1
+        cmp     x20, #1                   // "*" is exactly one byte ...
         b.ne    parse_target_absolute
-        cmp     w0, #'*'
+        cmp     w0, #'*'                  // ... and w0 still holds the first one
         b.ne    parse_target_absolute
-        ldr     x1, [x21, #REQ_METHOD_ID]
-        cmp     x1, #METHOD_OPTIONS
+        ldr     x1, [x21, #REQ_METHOD_ID] // parse_method stored it
+        cmp     x1, #METHOD_OPTIONS       // "*" makes sense only for OPTIONS
         b.ne    parse_target_bad          // GET * and friends: 400
         stp     x19, x20, [x21, #REQ_PATH_PTR] // path = "*"
         stp     xzr, xzr, [x21, #REQ_QUERY_PTR] // no query
@@ -522,28 +537,28 @@ parse_target_asterisk:
 // absolute-form: "http://" or "https://", compared without case
 parse_target_absolute:
         mov     x22, #7                   // length of "http://"
-        cmp     x20, x22
+        cmp     x20, x22                  // shorter than the scheme?
         b.lo    parse_target_authority    // too short for any scheme
-        mov     x0, x19
-        mov     x1, x22
-        LOAD_ADDR x2, scheme_http
-        mov     x3, x22
+        mov     x0, x19                   // header_name_equals(p,
+        mov     x1, x22                   //     7 (only the first 7 bytes),
+        LOAD_ADDR x2, scheme_http         //     "http://",
+        mov     x3, x22                   //     7)
         CALL    header_name_equals        // the same case-insensitive compare
-        cbnz    w0, parse_target_host
+        cbnz    w0, parse_target_host     // "http://" in any case: x22 = 7
         mov     x22, #8                   // length of "https://"
-        cmp     x20, x22
-        b.lo    parse_target_authority
-        mov     x0, x19
-        mov     x1, x22
-        LOAD_ADDR x2, scheme_https
-        mov     x3, x22
+        cmp     x20, x22                  // shorter than that scheme?
+        b.lo    parse_target_authority    // then it cannot be absolute-form
+        mov     x0, x19                   // header_name_equals(p,
+        mov     x1, x22                   //     8,
+        LOAD_ADDR x2, scheme_https        //     "https://",
+        mov     x3, x22                   //     8)
         CALL    header_name_equals
-        cbnz    w0, parse_target_host
+        cbnz    w0, parse_target_host     // "https://" in any case: x22 = 8
 
 // authority-form: "host:port" -- only CONNECT uses it
 parse_target_authority:
-        ldr     x1, [x21, #REQ_METHOD_ID]
-        cmp     x1, #METHOD_CONNECT
+        ldr     x1, [x21, #REQ_METHOD_ID] // parse_method stored it
+        cmp     x1, #METHOD_CONNECT       // "host:port" is for CONNECT only
         b.ne    parse_target_bad          // anything else: 400
         stp     xzr, xzr, [x21, #REQ_PATH_PTR] // no path
         stp     xzr, xzr, [x21, #REQ_QUERY_PTR] // no query
@@ -553,56 +568,58 @@ parse_target_authority:
 parse_target_host:
         add     x23, x19, x22             // x23 = first byte after the scheme
         sub     x24, x20, x22             // x24 = bytes after the scheme
-        mov     x1, #0                    // i = 0
+        mov     x1, #0                    // i = 0 (no calls in the loop: x1 is safe)
 parse_target_host_loop:
-        cmp     x1, x24
+        cmp     x1, x24                   // i == bytes after the scheme?
         b.hs    parse_target_host_end     // the end of the target
-        ldrb    w2, [x23, x1]
-        cmp     w2, #'/'
+        ldrb    w2, [x23, x1]             // w2 = the authority's byte i
+        cmp     w2, #'/'                  // a path starts here
         b.eq    parse_target_host_end
-        cmp     w2, #'?'
+        cmp     w2, #'?'                  // a query starts here
         b.eq    parse_target_host_end
-        cmp     w2, #'@'
+        cmp     w2, #'@'                  // "user@host"?
         b.eq    parse_target_bad          // userinfo (RFC 9110 §4.2.4): 400
-        add     x1, x1, #1
+        add     x1, x1, #1                // i++
         b       parse_target_host_loop
 parse_target_host_end:
         cbz     x1, parse_target_bad      // "http:///x": no host (RFC 9110 §4.2.1)
         add     x23, x23, x1              // x23 = after the authority
         sub     x24, x24, x1              // x24 = bytes left
         // the rest: nothing, "?query", or "/path?query"
-        cbz     x24, parse_target_root
-        ldrb    w2, [x23]
-        cmp     w2, #'?'
-        b.eq    parse_target_root
-        mov     x0, x23
-        mov     x1, x24
-        mov     x2, x21
-        CALL    split_path_query
+        cbz     x24, parse_target_root    // nothing: the path is "/"
+        ldrb    w2, [x23]                 // the byte after the authority
+        cmp     w2, #'?'                  // "?query" without a path ...
+        b.eq    parse_target_root         // ... also means path "/"
+        mov     x0, x23                   // split_path_query(rest,
+        mov     x1, x24                   //                  bytes left,
+        mov     x2, x21                   //                  req)
+        CALL    split_path_query          // "/path?query"
         b       parse_target_ok
+        // no path after the authority: path "/", and maybe a query
 parse_target_root:
         LOAD_ADDR x0, slash_path          // no path: "/"
-        mov     x1, #1
-        stp     x0, x1, [x21, #REQ_PATH_PTR]
+        mov     x1, #1                    // one byte long
+        stp     x0, x1, [x21, #REQ_PATH_PTR] // (the one slice not into buf)
         stp     xzr, xzr, [x21, #REQ_QUERY_PTR] // no query ...
-        cbz     x24, parse_target_ok
+        cbz     x24, parse_target_ok      // nothing after the authority: done
         add     x0, x23, #1               // ... unless "?query" follows
-        sub     x1, x24, #1
-        stp     x0, x1, [x21, #REQ_QUERY_PTR]
+        sub     x1, x24, #1               // its length: the rest minus the '?'
+        stp     x0, x1, [x21, #REQ_QUERY_PTR] // req->query
 
+// the exits: x0 = the status
 parse_target_ok:
-        mov     x0, #0
+        mov     x0, #0                    // the target is fine
         b       parse_target_return
 parse_target_too_long:
         mov     x0, #414                  // URI Too Long
         b       parse_target_return
 parse_target_bad:
-        mov     x0, #400
+        mov     x0, #400                  // Bad Request
 parse_target_return:
         ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC parse_target
 
@@ -620,72 +637,73 @@ ENDFUNC parse_target
 // ---------------------------------------------------------------------------
 FUNC parse_request_line
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]
+        str     x23, [sp, #48]            // (sp + 56: padding, keeps sp 16-aligned)
         mov     x19, x0                   // x19 = line
         mov     x20, x1                   // x20 = len
         mov     x21, x2                   // x21 = req
         // the method: up to the first SP (or the whole line)
-        mov     w2, #CHAR_SP
-        CALL    find_byte
+        mov     w2, #CHAR_SP              // find_byte(line, len, SP): x0, x1 are set
+        CALL    find_byte                 // x0 = index of the first SP, or len
         mov     x22, x0                   // x22 = first SP (len if none)
-        mov     x0, x19
-        mov     x1, x22
-        mov     x2, x21
-        CALL    parse_method
+        mov     x0, x19                   // parse_method(line,
+        mov     x1, x22                   //   len = the method's length (up to the first SP)
+        mov     x2, x21                   //   req)
+        CALL    parse_method              // first, so the HEAD flag is known early
         cbnz    x0, parse_request_line_return // 400: not a token
-        cmp     x22, x20
+        cmp     x22, x20                  // did find_byte run off the end of the line?
         b.eq    parse_request_line_bad    // a method and nothing else
         // no control bytes anywhere: 0x00-0x1f (NUL, CR, HT ...) or DEL
-        mov     x1, #0
-1:      ldrb    w2, [x19, x1]
-        cmp     w2, #CHAR_SP
+        mov     x1, #0                    // i = 0
+1:      ldrb    w2, [x19, x1]             // w2 = line[i]
+        cmp     w2, #CHAR_SP              // below SP: a C0 control byte
         b.lo    parse_request_line_bad
-        cmp     w2, #CHAR_DEL
+        cmp     w2, #CHAR_DEL             // DEL: the one control byte above SP
         b.eq    parse_request_line_bad
-        add     x1, x1, #1
-        cmp     x1, x20
+        add     x1, x1, #1                // i++
+        cmp     x1, x20                   // until the end of the line
         b.lo    1b                        // (the line has at least the method and a SP)
         // the target: from after the first SP to the next SP
-        add     x0, x19, x22
+        add     x0, x19, x22              // x0 = line + sp1 ...
         add     x0, x0, #1                // target start
-        sub     x1, x20, x22
+        sub     x1, x20, x22              // x1 = len - sp1 ...
         sub     x1, x1, #1                // bytes after the first SP
-        mov     w2, #CHAR_SP
-        CALL    find_byte
+        mov     w2, #CHAR_SP              // find_byte(target start, bytes after, SP)
+        CALL    find_byte                 // x0 = the next SP, counted from the target
         mov     x23, x0                   // x23 = target length
         cbz     x23, parse_request_line_bad // two SPs in a row: no target
-        sub     x1, x20, x22
-        sub     x1, x1, #1
-        cmp     x23, x1
+        sub     x1, x20, x22              // x1 = bytes after the first SP again
+        sub     x1, x1, #1                // (the call did not keep x1)
+        cmp     x23, x1                   // did find_byte run off the end?
         b.eq    parse_request_line_bad    // no second SP: no version
         // the version: everything after the second SP (a third SP makes it
-        // longer than 8 bytes, and parse_version says 400)
-        add     x0, x19, x22
-        add     x0, x0, x23
+        // longer than 8 bytes, and parse_version says 400).  It is checked
+        // before the target: the lesson's order decides which status wins.
+        add     x0, x19, x22              // x0 = line + sp1 ...
+        add     x0, x0, x23               //      + target_len ...
         add     x0, x0, #2                // line + sp1 + 1 + target_len + 1
-        sub     x1, x20, x22
-        sub     x1, x1, x23
+        sub     x1, x20, x22              // x1 = len - sp1 ...
+        sub     x1, x1, x23               //      - target_len ...
         sub     x1, x1, #2                // the rest of the line
-        mov     x2, x21
-        CALL    parse_version
+        mov     x2, x21                   // parse_version(rest, its length, req)
+        CALL    parse_version             // also stores version_minor
         cbnz    x0, parse_request_line_return // 400 or 505
         // and finally the target's form
-        add     x0, x19, x22
-        add     x0, x0, #1
-        mov     x1, x23
-        mov     x2, x21
+        add     x0, x19, x22              // x0 = line + sp1 ...
+        add     x0, x0, #1                // ... + 1: the target start
+        mov     x1, x23                   // the target length
+        mov     x2, x21                   // parse_target(target, target_len, req)
         CALL    parse_target              // 0, 400 or 414
-        b       parse_request_line_return
+        b       parse_request_line_return // its status is ours
 parse_request_line_bad:
-        mov     x0, #400
+        mov     x0, #400                  // Bad Request
 parse_request_line_return:
         ldr     x23, [sp, #48]            // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC parse_request_line
 
@@ -700,12 +718,12 @@ ENDFUNC parse_request_line
 //   in:  x0 = line, x1 = len, x2 = req
 //   out: x0 = 0, 400 or 431
 //   registers: x19 = line, x20 = len, x21 = req, x22 = colon index,
-//              x23 = value start, x24 = value end
+//              x23 = index in the name, then value start, x24 = value end
 //   stack: 64 bytes (fp, lr, x19..x24)
 // ---------------------------------------------------------------------------
 FUNC parse_header_line
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
@@ -713,96 +731,96 @@ FUNC parse_header_line
         mov     x20, x1                   // x20 = len
         mov     x21, x2                   // x21 = req
         // obs-fold: a line that starts with SP or HT continues the last one
-        cbz     x20, parse_header_line_bad
-        ldrb    w0, [x19]
-        cmp     w0, #CHAR_SP
+        cbz     x20, parse_header_line_bad // empty: no field (parse_request never passes one)
+        ldrb    w0, [x19]                 // the first byte
+        cmp     w0, #CHAR_SP              // a leading SP ...
         b.eq    parse_header_line_bad
-        cmp     w0, #CHAR_HT
+        cmp     w0, #CHAR_HT              // ... or HT: obs-fold, 400
         b.eq    parse_header_line_bad
         // the colon; the name before it must not be empty
-        mov     x0, x19
-        mov     x1, x20
-        mov     w2, #':'
-        CALL    find_byte
+        mov     x0, x19                   // find_byte(line,
+        mov     x1, x20                   //           len,
+        mov     w2, #':'                  //           ':')
+        CALL    find_byte                 // x0 = index of the colon, or len
         mov     x22, x0                   // x22 = colon index
-        cmp     x22, x20
+        cmp     x22, x20                  // did find_byte run off the end of the line?
         b.eq    parse_header_line_bad     // no colon at all
         cbz     x22, parse_header_line_bad // ": value": no name
         // every byte of the name is a tchar ("Host :" fails on the SP)
-        mov     x23, #0
+        mov     x23, #0                   // i = 0 (x23 is free until the value)
 parse_header_line_name:
-        ldrb    w0, [x19, x23]
-        CALL    is_tchar
-        cbz     w0, parse_header_line_bad
-        add     x23, x23, #1
-        cmp     x23, x22
-        b.lo    parse_header_line_name
+        ldrb    w0, [x19, x23]            // w0 = line[i]
+        CALL    is_tchar                  // w0 = 1 if it may be in a token
+        cbz     w0, parse_header_line_bad // not a tchar: 400
+        add     x23, x23, #1              // i++
+        cmp     x23, x22                  // up to the colon
+        b.lo    parse_header_line_name    // (colon > 0: the name has a byte)
         // the value: no control bytes except HT
         add     x23, x22, #1              // x23 = value start (after the colon)
-        mov     x1, x23
-1:      cmp     x1, x20
-        b.hs    parse_header_line_trim
-        ldrb    w2, [x19, x1]
-        add     x1, x1, #1
-        cmp     w2, #CHAR_HT
+        mov     x1, x23                   // i = value start (no calls: x1 is safe)
+1:      cmp     x1, x20                   // end of the line?
+        b.hs    parse_header_line_trim    // every byte is fine: trim the value
+        ldrb    w2, [x19, x1]             // w2 = line[i]
+        add     x1, x1, #1                // i++ (now: every path below loops)
+        cmp     w2, #CHAR_HT              // HT: the one control byte a value may hold
         b.eq    1b                        // HT is allowed
-        cmp     w2, #CHAR_SP
+        cmp     w2, #CHAR_SP              // below SP: a control byte
         b.lo    parse_header_line_bad     // NUL, CR, other C0 bytes
-        cmp     w2, #CHAR_DEL
+        cmp     w2, #CHAR_DEL             // DEL is one too
         b.eq    parse_header_line_bad
-        b       1b
+        b       1b                        // a fine byte: on to the next
         // drop SP/HT at the front ...
 parse_header_line_trim:
         mov     x24, x20                  // x24 = value end
 parse_header_line_trim_front:
-        cmp     x23, x24
-        b.hs    parse_header_line_store
-        ldrb    w2, [x19, x23]
-        cmp     w2, #CHAR_SP
+        cmp     x23, x24                  // nothing left of the value?
+        b.hs    parse_header_line_store   // all whitespace (or none): an empty value
+        ldrb    w2, [x19, x23]            // the value's first byte
+        cmp     w2, #CHAR_SP              // SP ...
         b.eq    parse_header_line_skip_front
-        cmp     w2, #CHAR_HT
-        b.ne    parse_header_line_trim_back
+        cmp     w2, #CHAR_HT              // ... or HT?
+        b.ne    parse_header_line_trim_back // neither: the front is done
 parse_header_line_skip_front:
-        add     x23, x23, #1
+        add     x23, x23, #1              // start++: drop it
         b       parse_header_line_trim_front
         // ... and at the back
 parse_header_line_trim_back:
-        sub     x2, x24, #1
+        sub     x2, x24, #1               // x2 = index of the last byte
         ldrb    w2, [x19, x2]             // the last byte (x24 > x23 here)
-        cmp     w2, #CHAR_SP
+        cmp     w2, #CHAR_SP              // SP ...
         b.eq    parse_header_line_skip_back
-        cmp     w2, #CHAR_HT
-        b.ne    parse_header_line_store
+        cmp     w2, #CHAR_HT              // ... or HT?
+        b.ne    parse_header_line_store   // neither: the back is done
 parse_header_line_skip_back:
-        sub     x24, x24, #1
-        cmp     x24, x23
-        b.hi    parse_header_line_trim_back
+        sub     x24, x24, #1              // end--: drop it
+        cmp     x24, x23                  // bytes left in the value?
+        b.hi    parse_header_line_trim_back // yes: look at the new last byte
         // store it -- if there is room
 parse_header_line_store:
-        ldr     x0, [x21, #REQ_HEADER_COUNT]
-        cmp     x0, #REQ_MAX_HEADERS
-        b.hs    parse_header_line_too_many
-        mov     x2, #HDR_SIZE
-        add     x1, x21, #REQ_HEADERS
+        ldr     x0, [x21, #REQ_HEADER_COUNT] // x0 = count
+        cmp     x0, #REQ_MAX_HEADERS      // every slot taken?
+        b.hs    parse_header_line_too_many // yes: 431
+        mov     x2, #HDR_SIZE             // madd takes no immediate: 32 in a register
+        add     x1, x21, #REQ_HEADERS     // x1 = &req->headers[0]
         madd    x1, x0, x2, x1            // &req->headers[count]
         stp     x19, x22, [x1, #HDR_NAME_PTR] // name = line[0 .. colon)
-        add     x2, x19, x23
-        sub     x3, x24, x23
+        add     x2, x19, x23              // x2 = line + start
+        sub     x3, x24, x23              // x3 = end - start
         stp     x2, x3, [x1, #HDR_VALUE_PTR] // value = line[start .. end)
-        add     x0, x0, #1
+        add     x0, x0, #1                // count + 1 ...
         str     x0, [x21, #REQ_HEADER_COUNT] // count++
-        mov     x0, #0
+        mov     x0, #0                    // the field is stored
         b       parse_header_line_return
 parse_header_line_too_many:
         mov     x0, #431                  // Request Header Fields Too Large
         b       parse_header_line_return
 parse_header_line_bad:
-        mov     x0, #400
+        mov     x0, #400                  // Bad Request
 parse_header_line_return:
         ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC parse_header_line
 
@@ -818,29 +836,29 @@ ENDFUNC parse_header_line
 // ---------------------------------------------------------------------------
 FUNC find_header
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]
+        str     x23, [sp, #48]            // (sp + 56: padding, keeps sp 16-aligned)
         mov     x19, x0                   // x19 = req
         mov     x20, x1                   // x20 = name
         mov     x21, x2                   // x21 = name_len
         mov     x22, #0                   // i = 0
         add     x23, x19, #REQ_HEADERS    // x23 = &headers[0]
 find_header_loop:
-        ldr     x0, [x19, #REQ_HEADER_COUNT]
-        cmp     x22, x0
+        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the call clobbers x0
+        cmp     x22, x0                   // i == count?
         b.hs    find_header_none          // looked at them all
         ldp     x0, x1, [x23, #HDR_NAME_PTR] // this field's name
-        mov     x2, x20
-        mov     x3, x21
-        CALL    header_name_equals
-        cbnz    w0, find_header_found
+        mov     x2, x20                   // the name we look for ...
+        mov     x3, x21                   // ... and its length
+        CALL    header_name_equals        // w0 = 1 if equal, ignoring case
+        cbnz    w0, find_header_found     // this is the one
         add     x22, x22, #1              // next field
-        add     x23, x23, #HDR_SIZE
+        add     x23, x23, #HDR_SIZE       // its slot, 32 bytes on
         b       find_header_loop
 find_header_found:
-        mov     x0, x23
+        mov     x0, x23                   // &headers[i]
         b       find_header_return
 find_header_none:
         mov     x0, #0                    // NULL
@@ -848,7 +866,7 @@ find_header_return:
         ldr     x23, [sp, #48]            // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC find_header
 
@@ -865,7 +883,7 @@ ENDFUNC find_header
 // ---------------------------------------------------------------------------
 FUNC check_host
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         mov     x19, x0                   // x19 = req
@@ -874,46 +892,47 @@ FUNC check_host
         mov     x22, #0                   // no Host seen
         // count the Host fields (there must not be two)
 check_host_loop:
-        ldr     x0, [x19, #REQ_HEADER_COUNT]
-        cmp     x20, x0
-        b.hs    check_host_counted
-        ldp     x0, x1, [x21, #HDR_NAME_PTR]
-        LOAD_ADDR x2, name_host
-        mov     x3, #4
-        CALL    header_name_equals
-        cbz     w0, check_host_next
+        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the call clobbers x0
+        cmp     x20, x0                   // i == count?
+        b.hs    check_host_counted        // every field looked at
+        ldp     x0, x1, [x21, #HDR_NAME_PTR] // this field's name
+        LOAD_ADDR x2, name_host           // is it "Host" (any case)?
+        mov     x3, #4                    // the length of "Host"
+        CALL    header_name_equals        // w0 = 1 if it is
+        cbz     w0, check_host_next       // another field: skip it
         cbnz    x22, check_host_bad       // a second Host: 400
         mov     x22, x21                  // remember the first
 check_host_next:
-        add     x20, x20, #1
-        add     x21, x21, #HDR_SIZE
+        add     x20, x20, #1              // i++
+        add     x21, x21, #HDR_SIZE       // the next field, 32 bytes on
         b       check_host_loop
+        // after the loop: x22 = the one Host field, or 0
 check_host_counted:
-        cbnz    x22, check_host_value
+        cbnz    x22, check_host_value     // there is one: check its value
         // no Host: required from HTTP/1.1 on
-        ldr     x0, [x19, #REQ_VERSION_MINOR]
-        cmp     x0, #1
-        b.eq    check_host_bad
-        b       check_host_ok
+        ldr     x0, [x19, #REQ_VERSION_MINOR] // parse_version stored it
+        cmp     x0, #1                    // HTTP/1.1?
+        b.eq    check_host_bad            // must have sent Host: 400
+        b       check_host_ok             // HTTP/1.0 may leave it out
         // every byte of the value must be a host character
 check_host_value:
         ldp     x20, x21, [x22, #HDR_VALUE_PTR] // x20 = cursor, x21 = bytes left
 check_host_value_loop:
-        cbz     x21, check_host_ok
-        ldrb    w0, [x20], #1
-        CALL    is_host_char
-        cbz     w0, check_host_bad
-        sub     x21, x21, #1
+        cbz     x21, check_host_ok        // all fine (an empty value is allowed)
+        ldrb    w0, [x20], #1             // w0 = *cursor++
+        CALL    is_host_char              // may it be in uri-host[:port]?
+        cbz     w0, check_host_bad        // no: 400
+        sub     x21, x21, #1              // one byte fewer to check
         b       check_host_value_loop
 check_host_ok:
-        mov     x0, #0
+        mov     x0, #0                    // Host is fine
         b       check_host_return
 check_host_bad:
-        mov     x0, #400
+        mov     x0, #400                  // Bad Request
 check_host_return:
         ldp     x21, x22, [sp, #32]       // restore and return
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
+        ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
         ret
 ENDFUNC check_host
 
@@ -934,87 +953,92 @@ ENDFUNC check_host
 // ---------------------------------------------------------------------------
 FUNC parse_request
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
-        mov     x19, x0                   // x19 = buf
-        mov     x20, x1                   // x20 = len
+        mov     x19, x0                   // x19 = buf: where the first line starts
+        mov     x20, x1                   // x20 = len: all of it is left
         mov     x21, x2                   // x21 = req
         // clear the fixed fields (headers[] needs no clearing: header_count
         // says how many are valid)
-        mov     x0, #0
-1:      add     x1, x21, x0
+        mov     x0, #0                    // offset = 0
+1:      add     x1, x21, x0               // x1 = (char *)req + offset
         stp     xzr, xzr, [x1]            // 16 bytes at a time
-        add     x0, x0, #16
-        cmp     x0, #REQ_HEADERS
-        b.lo    1b
+        add     x0, x0, #16               // offset += 16
+        cmp     x0, #REQ_HEADERS          // up to the headers (96 = 6 * 16 bytes)
+        b.lo    1b                        // more of the fixed part to clear
         mov     x22, #0                   // line 0 is the request line
 
 // the next line: up to LF
 parse_request_next_line:
-        mov     x0, x19
-        mov     x1, x20
-        mov     w2, #CHAR_LF
-        CALL    find_byte
-        cmp     x0, x20
+        mov     x0, x19                   // find_byte(line start,
+        mov     x1, x20                   //           bytes left,
+        mov     w2, #CHAR_LF              //           LF)
+        CALL    find_byte                 // x0 = index of the LF, or bytes left
+        cmp     x0, x20                   // did find_byte run off the end?
         b.eq    parse_request_bad         // no LF left: not a whole head
         mov     x24, x0                   // x24 = LF index
         mov     x23, x0                   // x23 = line length ...
-        cbz     x23, parse_request_dispatch
-        sub     x1, x23, #1
+        cbz     x23, parse_request_dispatch // (an empty line has no CR to drop)
+        sub     x1, x23, #1               // x1 = index of the byte before the LF
         ldrb    w1, [x19, x1]             // ... minus a CR right before the LF
-        cmp     w1, #CHAR_CR
-        b.ne    parse_request_dispatch
-        sub     x23, x23, #1
+        cmp     w1, #CHAR_CR              // is that byte a CR?
+        b.ne    parse_request_dispatch    // no: a bare LF ended this line
+        sub     x23, x23, #1              // yes: it belongs to the line end
+
+// dispatch: line 0 is the request line; any later one is a field line or
+// the empty line
 parse_request_dispatch:
-        cbnz    x22, parse_request_field
+        cbnz    x22, parse_request_field  // not line 0: a field line
         // line 0: the request line (it must not be empty)
-        cbz     x23, parse_request_bad
-        mov     x0, x19
-        mov     x1, x23
-        mov     x2, x21
+        cbz     x23, parse_request_bad    // an empty first line: 400
+        mov     x0, x19                   // parse_request_line(line,
+        mov     x1, x23                   //     its length without CRLF/LF,
+        mov     x2, x21                   //     req)
         CALL    parse_request_line
         cbnz    x0, parse_request_return  // its status is ours
-        b       parse_request_advance
+        b       parse_request_advance     // fine: on to the fields
         // a field line, or the empty line that ends the head
 parse_request_field:
-        cbz     x23, parse_request_end_of_head
-        mov     x0, x19
-        mov     x1, x23
-        mov     x2, x21
+        cbz     x23, parse_request_end_of_head // the empty line: the head is over
+        mov     x0, x19                   // parse_header_line(line,
+        mov     x1, x23                   //     its length without CRLF/LF,
+        mov     x2, x21                   //     req)
         CALL    parse_header_line
         cbnz    x0, parse_request_return  // 400 or 431
+        // the next line starts right after this one's LF
 parse_request_advance:
         add     x24, x24, #1              // skip the line and its LF
-        add     x19, x19, x24
-        sub     x20, x20, x24
+        add     x19, x19, x24             // x19 = the next line's start
+        sub     x20, x20, x24             // fewer bytes left
         add     x22, x22, #1              // line number + 1
         b       parse_request_next_line
 
-// the head is complete: Host, then the method
+// the head is complete: Host, then the method (x0 gets each status before
+// its test, so a taken branch returns it as it is)
 parse_request_end_of_head:
-        mov     x0, x21
+        mov     x0, x21                   // check_host(req)
         CALL    check_host
         cbnz    x0, parse_request_return  // 400
-        ldr     x1, [x21, #REQ_METHOD_ID]
-        mov     x0, #0
+        ldr     x1, [x21, #REQ_METHOD_ID] // decided last: the head is well-formed
+        mov     x0, #0                    // 0 if it is a method we serve
         cmp     x1, #METHOD_GET           // served
         b.eq    parse_request_return
         cmp     x1, #METHOD_HEAD          // served
         b.eq    parse_request_return
         mov     x0, #501                  // a token we do not know: Not Implemented
-        cmp     x1, #METHOD_OTHER
+        cmp     x1, #METHOD_OTHER         // a token not in the table?
         b.eq    parse_request_return
         mov     x0, #405                  // a method we know but do not serve
         b       parse_request_return
 parse_request_bad:
-        mov     x0, #400
+        mov     x0, #400                  // Bad Request
 parse_request_return:
         ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC parse_request
 
@@ -1023,17 +1047,18 @@ ENDFUNC parse_request
 //   Copy src[0 .. n) to out[pos ...], never past out[cap - 1]; the new pos.
 //   in:  x0 = out, x1 = pos, x2 = cap, x3 = src, x4 = n
 //   out: x0 = new pos
-//   registers: w5 = byte.  Leaf.
+//   registers: x1 = pos, x3 = src cursor, x4 = bytes left to copy,
+//              w5 = byte.  Leaf.
 // ---------------------------------------------------------------------------
 FUNC text_append
 1:      cbz     x4, 2f                    // copied everything
-        cmp     x1, x2
+        cmp     x1, x2                    // pos at cap?
         b.hs    2f                        // full: drop the rest, never overflow
         ldrb    w5, [x3], #1              // *src++
         strb    w5, [x0, x1]              // out[pos]
         add     x1, x1, #1                // pos++
-        sub     x4, x4, #1
-        b       1b
+        sub     x4, x4, #1                // one byte fewer to copy
+        b       1b                        // and the next one
 2:      mov     x0, x1                    // the new pos
         ret
 ENDFUNC text_append
@@ -1049,7 +1074,7 @@ ENDFUNC text_append
 // ---------------------------------------------------------------------------
 FUNC echo_line
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         mov     x19, x0                   // x19 = out
@@ -1057,21 +1082,21 @@ FUNC echo_line
         mov     x21, x5                   // x21 = value
         mov     x22, x6                   // x22 = value_len
         CALL    text_append               // the label: x0..x4 are already its arguments
-        mov     x1, x0                    // the value
-        mov     x0, x19
-        mov     x2, x20
-        mov     x3, x21
-        mov     x4, x22
-        CALL    text_append
-        mov     x1, x0                    // the newline
-        mov     x0, x19
-        mov     x2, x20
-        LOAD_ADDR x3, newline
-        mov     x4, #1
-        CALL    text_append
+        mov     x1, x0                    // the value: pos = what text_append returned
+        mov     x0, x19                   // out
+        mov     x2, x20                   // cap
+        mov     x3, x21                   // src = value
+        mov     x4, x22                   // n = value_len
+        CALL    text_append               // x0 = pos after the value
+        mov     x1, x0                    // the newline: pos
+        mov     x0, x19                   // out
+        mov     x2, x20                   // cap
+        LOAD_ADDR x3, newline             // src = "\n"
+        mov     x4, #1                    // one byte
+        CALL    text_append               // x0 = the new pos: our result
         ldp     x21, x22, [sp, #32]       // restore and return
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
+        ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
         ret
 ENDFUNC echo_line
 
@@ -1081,10 +1106,10 @@ ENDFUNC echo_line
         mov     x0, x20                   // out
         mov     x1, x22                   // pos
         mov     x2, x21                   // cap
-        LOAD_ADDR x3, \text
-        mov     x4, #\count
+        LOAD_ADDR x3, \text               // label = the text ...
+        mov     x4, #\count               // ... and its length
         ldp     x5, x6, [x19, #\field]    // the slice: pointer, length
-        CALL    echo_line
+        CALL    echo_line                 // appends label, value and a newline
         mov     x22, x0                   // the new pos
         .endm
 
@@ -1101,7 +1126,7 @@ ENDFUNC echo_line
 // ---------------------------------------------------------------------------
 FUNC echo_body
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
@@ -1109,78 +1134,79 @@ FUNC echo_body
         mov     x20, x1                   // x20 = out
         mov     x21, x2                   // x21 = cap
         mov     x22, #0                   // pos = 0
+        // the four slices of the record, one line each (ECHO_FIELD, above)
         ECHO_FIELD label_method, LABEL_METHOD_LEN, REQ_METHOD_PTR
         ECHO_FIELD label_target, LABEL_TARGET_LEN, REQ_TARGET_PTR
         ECHO_FIELD label_path, LABEL_PATH_LEN, REQ_PATH_PTR
         ECHO_FIELD label_query, LABEL_QUERY_LEN, REQ_QUERY_PTR
         // version: "HTTP/1.0" or "HTTP/1.1", 8 bytes each in `versions`
-        mov     x0, x20
-        mov     x1, x22
-        mov     x2, x21
-        LOAD_ADDR x3, label_version
-        mov     x4, #LABEL_VERSION_LEN
-        ldr     x6, [x19, #REQ_VERSION_MINOR]
-        LOAD_ADDR x5, versions
+        mov     x0, x20                   // out
+        mov     x1, x22                   // pos
+        mov     x2, x21                   // cap
+        LOAD_ADDR x3, label_version       // label = "version: " ...
+        mov     x4, #LABEL_VERSION_LEN    // ... and its length
+        ldr     x6, [x19, #REQ_VERSION_MINOR] // x6 = 0 or 1, for now
+        LOAD_ADDR x5, versions            // x5 = "HTTP/1.0HTTP/1.1"
         add     x5, x5, x6, lsl #3        // versions + 8 * minor
-        mov     x6, #8
+        mov     x6, #8                    // value_len: 8 bytes either way
         CALL    echo_line
-        mov     x22, x0
+        mov     x22, x0                   // the new pos
         // host: looked up in lower case -- the lookup ignores case
-        mov     x0, x19
-        LOAD_ADDR x1, name_host_lower
-        mov     x2, #4
-        CALL    find_header
+        mov     x0, x19                   // find_header(req,
+        LOAD_ADDR x1, name_host_lower     //             "host",
+        mov     x2, #4                    //             4)
+        CALL    find_header               // x0 = the field, or NULL
         cbz     x0, echo_body_fields      // no Host (HTTP/1.0): no line
-        ldp     x5, x6, [x0, #HDR_VALUE_PTR]
-        mov     x0, x20
-        mov     x1, x22
-        mov     x2, x21
-        LOAD_ADDR x3, label_host
-        mov     x4, #LABEL_HOST_LEN
+        ldp     x5, x6, [x0, #HDR_VALUE_PTR] // value = its value (before x0 is reused)
+        mov     x0, x20                   // out
+        mov     x1, x22                   // pos
+        mov     x2, x21                   // cap
+        LOAD_ADDR x3, label_host          // label = "host: " ...
+        mov     x4, #LABEL_HOST_LEN       // ... and its length
         CALL    echo_line
-        mov     x22, x0
+        mov     x22, x0                   // the new pos
         // every field, names as sent: "header: Name: value\n"
 echo_body_fields:
         mov     x23, #0                   // i = 0
         add     x24, x19, #REQ_HEADERS    // x24 = &headers[0]
 echo_body_field:
-        ldr     x0, [x19, #REQ_HEADER_COUNT]
-        cmp     x23, x0
-        b.hs    echo_body_done
+        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the calls clobber x0
+        cmp     x23, x0                   // i == count?
+        b.hs    echo_body_done            // every field is echoed
         mov     x0, x20                   // "header: "
-        mov     x1, x22
-        mov     x2, x21
-        LOAD_ADDR x3, label_header
-        mov     x4, #LABEL_HEADER_LEN
+        mov     x1, x22                   // pos
+        mov     x2, x21                   // cap
+        LOAD_ADDR x3, label_header        // src = "header: " ...
+        mov     x4, #LABEL_HEADER_LEN     // ... and its length
         CALL    text_append
         mov     x1, x0                    // the name
-        mov     x0, x20
-        mov     x2, x21
-        ldp     x3, x4, [x24, #HDR_NAME_PTR]
+        mov     x0, x20                   // out
+        mov     x2, x21                   // cap
+        ldp     x3, x4, [x24, #HDR_NAME_PTR] // src, n = the name as sent
         CALL    text_append
         mov     x1, x0                    // ": "
-        mov     x0, x20
-        mov     x2, x21
-        LOAD_ADDR x3, colon_space
-        mov     x4, #2
+        mov     x0, x20                   // out
+        mov     x2, x21                   // cap
+        LOAD_ADDR x3, colon_space         // src = ": " ...
+        mov     x4, #2                    // ... 2 bytes
         CALL    text_append
         mov     x1, x0                    // the value and "\n" (an empty label)
-        mov     x0, x20
-        mov     x2, x21
-        mov     x3, x20
-        mov     x4, #0
-        ldp     x5, x6, [x24, #HDR_VALUE_PTR]
+        mov     x0, x20                   // out
+        mov     x2, x21                   // cap
+        mov     x3, x20                   // label: any pointer, 0 bytes are read
+        mov     x4, #0                    // label_len = 0
+        ldp     x5, x6, [x24, #HDR_VALUE_PTR] // value = the trimmed value
         CALL    echo_line
-        mov     x22, x0
+        mov     x22, x0                   // the new pos
         add     x23, x23, #1              // next field
-        add     x24, x24, #HDR_SIZE
+        add     x24, x24, #HDR_SIZE       // its slot, 32 bytes on
         b       echo_body_field
 echo_body_done:
         mov     x0, x22                   // the length
         ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC echo_body
 
@@ -1193,7 +1219,8 @@ ENDFUNC echo_body
 //   in:  w0 = fd, w1 = status, w2 = is_head
 //   out: x0 = 0 or -errno
 //   registers: x19 = fd, x20 = status, x21 = is_head, x22 = body length,
-//              x23 = head length
+//              x23 = the reason phrase while the body is built, then the
+//              head length
 //   stack: 64 bytes (fp, lr, x19..x23, padding) + locals: body at sp
 //          (ERROR_BODY_MAX bytes), head at sp + ERROR_BODY_MAX (HEAD_MAX)
 //   syscalls: write (write_all)
@@ -1202,82 +1229,83 @@ ENDFUNC echo_body
         .equ    SEND_ERROR_LOCALS, (ERROR_BODY_MAX + HEAD_MAX + 15) & ~15
 FUNC send_error
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]
+        str     x23, [sp, #48]            // (sp + 56: padding, keeps sp 16-aligned)
         sub     sp, sp, #SEND_ERROR_LOCALS // the two buffers
         sxtw    x19, w0                   // x19 = fd
         mov     w20, w1                   // x20 = status (writing w20 zeroes the top)
         mov     w21, w2                   // x21 = is_head
         // the body: "<code> <reason>\n"
-        mov     x0, x20
-        mov     x1, sp
+        mov     x0, x20                   // format_u64(status,
+        mov     x1, sp                    //            body)
         CALL    format_u64                // the code's digits at body[0]
-        mov     x1, x0
-        mov     x0, sp
-        mov     x2, #ERROR_BODY_MAX
-        LOAD_ADDR x3, space
-        mov     x4, #1
+        mov     x1, x0                    // pos = the number of digits
+        mov     x0, sp                    // out = body
+        mov     x2, #ERROR_BODY_MAX       // cap = the body's size
+        LOAD_ADDR x3, space               // src = " " ...
+        mov     x4, #1                    // ... 1 byte
         CALL    text_append               // " "
-        mov     x22, x0
-        mov     w0, w20
+        mov     x22, x0                   // x22 = pos (callee-saved: 2 calls follow)
+        mov     w0, w20                   // reason_phrase(status)
         CALL    reason_phrase             // x0 = "Bad Request" ...
-        mov     x23, x0
+        mov     x23, x0                   // x23 = the phrase, until the head is built
         CALL    str_len                   // ... and its length
-        mov     x6, x0
-        mov     x5, x23
-        mov     x0, sp
-        mov     x1, x22
-        mov     x2, #ERROR_BODY_MAX
+        mov     x6, x0                    // value_len = that length
+        mov     x5, x23                   // value = the phrase
+        mov     x0, sp                    // out = body
+        mov     x1, x22                   // pos
+        mov     x2, #ERROR_BODY_MAX       // cap
         mov     x3, sp                    // an empty label
-        mov     x4, #0
+        mov     x4, #0                    // label_len = 0: any pointer will do
         CALL    echo_line                 // reason and "\n"
         mov     x22, x0                   // x22 = body length
-        // the head
-        add     x0, sp, #ERROR_BODY_MAX
-        mov     w1, w20
-        CALL    head_start
-        mov     x1, x0
-        add     x0, sp, #ERROR_BODY_MAX
-        LOAD_ADDR x2, field_content_type
-        LOAD_ADDR x3, value_text_plain
-        CALL    head_add
-        mov     x1, x0
-        add     x0, sp, #ERROR_BODY_MAX
-        LOAD_ADDR x2, field_content_length
-        mov     x3, x22
-        CALL    head_add_u64
+        // the head, at sp + ERROR_BODY_MAX
+        add     x0, sp, #ERROR_BODY_MAX   // out = head
+        mov     w1, w20                   // status
+        CALL    head_start                // status line, Server, Connection
+        mov     x1, x0                    // len so far
+        add     x0, sp, #ERROR_BODY_MAX   // out = head
+        LOAD_ADDR x2, field_content_type  // name
+        LOAD_ADDR x3, value_text_plain    // value
+        CALL    head_add                  // Content-Type: text/plain, UTF-8
+        mov     x1, x0                    // len so far
+        add     x0, sp, #ERROR_BODY_MAX   // out = head
+        LOAD_ADDR x2, field_content_length // name
+        mov     x3, x22                   // value = the body length (HEAD too)
+        CALL    head_add_u64              // Content-Length: <digits>
         mov     x23, x0                   // x23 = head length so far
         // 405 must say which methods are allowed (RFC 9110 §15.5.6)
-        cmp     w20, #405
-        b.ne    send_error_end_head
-        add     x0, sp, #ERROR_BODY_MAX
-        mov     x1, x23
-        LOAD_ADDR x2, field_allow
-        LOAD_ADDR x3, value_allow
+        cmp     w20, #405                 // Method Not Allowed?
+        b.ne    send_error_end_head       // no: no Allow field
+        add     x0, sp, #ERROR_BODY_MAX   // out = head
+        mov     x1, x23                   // len so far
+        LOAD_ADDR x2, field_allow         // "Allow"
+        LOAD_ADDR x3, value_allow         // "GET, HEAD"
         CALL    head_add
-        mov     x23, x0
+        mov     x23, x0                   // the new head length
+        // the empty line; send the head, then the body unless HEAD
 send_error_end_head:
-        add     x0, sp, #ERROR_BODY_MAX
-        mov     x1, x23
+        add     x0, sp, #ERROR_BODY_MAX   // out = head
+        mov     x1, x23                   // len so far
         CALL    head_end                  // the empty line
-        mov     x2, x0
-        mov     x0, x19
-        add     x1, sp, #ERROR_BODY_MAX
+        mov     x2, x0                    // write_all(fd, head, len = the whole head)
+        mov     x0, x19                   // fd
+        add     x1, sp, #ERROR_BODY_MAX   // head
         CALL    write_all                 // send the head
-        tbnz    x0, #63, send_error_return // negative: -errno
+        tbnz    x0, #63, send_error_return // sign bit set: negative, -errno
         cbnz    w21, send_error_return    // HEAD: no body (x0 is 0)
-        mov     x0, x19
-        mov     x1, sp
-        mov     x2, x22
+        mov     x0, x19                   // write_all(fd,
+        mov     x1, sp                    //           body,
+        mov     x2, x22                   //           body length)
         CALL    write_all                 // send the body
 send_error_return:
         add     sp, sp, #SEND_ERROR_LOCALS // drop the buffers
         ldr     x23, [sp, #48]            // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
+        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC send_error
 
@@ -1294,53 +1322,54 @@ ENDFUNC send_error
 // ---------------------------------------------------------------------------
 FUNC send_echo
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         sub     sp, sp, #HEAD_MAX         // the head buffer ...
-        sub     sp, sp, #ECHO_MAX         // ... and the body buffer below it
+        sub     sp, sp, #ECHO_MAX         // ... and the body below it (= 8 << 12: encodable)
         sxtw    x19, w0                   // x19 = fd
         mov     x20, x1                   // x20 = req
         add     x22, sp, #ECHO_MAX        // x22 = head buffer
         // the body first: its length goes into the head
-        mov     x0, x20
-        mov     x1, sp
-        mov     x2, #ECHO_MAX
-        CALL    echo_body
+        mov     x0, x20                   // echo_body(req,
+        mov     x1, sp                    //           body,
+        mov     x2, #ECHO_MAX             //           its size)
+        CALL    echo_body                 // x0 = body length
         mov     x21, x0                   // x21 = body length
         // the head
-        mov     x0, x22
-        mov     w1, #200
-        CALL    head_start
-        mov     x1, x0
-        mov     x0, x22
-        LOAD_ADDR x2, field_content_type
-        LOAD_ADDR x3, value_text_plain
-        CALL    head_add
-        mov     x1, x0
-        mov     x0, x22
-        LOAD_ADDR x2, field_content_length
-        mov     x3, x21
-        CALL    head_add_u64
-        mov     x1, x0
-        mov     x0, x22
-        CALL    head_end
-        mov     x2, x0
-        mov     x0, x19
-        mov     x1, x22
+        mov     x0, x22                   // out = head
+        mov     w1, #200                  // status 200 OK
+        CALL    head_start                // status line, Server, Connection
+        mov     x1, x0                    // len so far
+        mov     x0, x22                   // out = head
+        LOAD_ADDR x2, field_content_type  // name
+        LOAD_ADDR x3, value_text_plain    // value
+        CALL    head_add                  // Content-Type: text/plain, UTF-8
+        mov     x1, x0                    // len so far
+        mov     x0, x22                   // out = head
+        LOAD_ADDR x2, field_content_length // name
+        mov     x3, x21                   // value = the body length (HEAD too)
+        CALL    head_add_u64              // Content-Length: <digits>
+        mov     x1, x0                    // len so far
+        mov     x0, x22                   // out = head
+        CALL    head_end                  // the empty line
+        // send the head, then the body unless HEAD
+        mov     x2, x0                    // write_all(fd, head, len = the whole head)
+        mov     x0, x19                   // fd
+        mov     x1, x22                   // head
         CALL    write_all                 // send the head
-        tbnz    x0, #63, send_echo_return // negative: -errno
-        ldr     x1, [x20, #REQ_IS_HEAD]
+        tbnz    x0, #63, send_echo_return // sign bit set: negative, -errno
+        ldr     x1, [x20, #REQ_IS_HEAD]   // parse_method set the flag
         cbnz    x1, send_echo_return      // HEAD: no body (x0 is 0)
-        mov     x0, x19
-        mov     x1, sp
-        mov     x2, x21
+        mov     x0, x19                   // write_all(fd,
+        mov     x1, sp                    //           body,
+        mov     x2, x21                   //           body length)
         CALL    write_all                 // send the body
 send_echo_return:
         add     sp, sp, #ECHO_MAX         // drop the buffers
-        add     sp, sp, #HEAD_MAX
+        add     sp, sp, #HEAD_MAX         // ... and the head buffer
         ldp     x21, x22, [sp, #32]       // restore and return
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48
+        ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
         ret
 ENDFUNC send_echo

@@ -40,7 +40,7 @@
         .asciz  "\type"
         .endm
 
-        RODATA
+        RODATA                            // constant data: the tables and strings
 mime_table:
         .include "mime-types.inc"
         .byte   0                         // an empty extension: the end
@@ -68,31 +68,31 @@ field_content_length:
 FUNC errno_to_status
         // 404: the file, or a directory on the way to it, is not there
         cmp     w0, #ENOENT               // no such file
-        b.eq    errno_to_status_404
+        b.eq    errno_to_status_404       // -> 404
         cmp     w0, #ENOTDIR              // a file used as a directory: /file.txt/x
-        b.eq    errno_to_status_404
+        b.eq    errno_to_status_404       // -> 404
         // 403: it is there, but not for us
         cmp     w0, #EACCES               // the mode bits say no
-        b.eq    errno_to_status_403
+        b.eq    errno_to_status_403       // -> 403
         cmp     w0, #EPERM                // something else says no
-        b.eq    errno_to_status_403
+        b.eq    errno_to_status_403       // -> 403
         cmp     w0, #ELOOP                // a symlink loop
-        b.eq    errno_to_status_403
+        b.eq    errno_to_status_403       // -> 403
         // 414: a name (or a component of it) longer than the kernel takes
-        cmp     w0, #ENAMETOOLONG
-        b.eq    errno_to_status_414
+        cmp     w0, #ENAMETOOLONG         // a component past NAME_MAX, or all of it
+        b.eq    errno_to_status_414       // -> 414
         // 500: out of descriptors, I/O error, ...: our problem
-        mov     w0, #500
-        ret
+        mov     w0, #500                  // Internal Server Error
+        ret                               // w0 = 500
 errno_to_status_404:
-        mov     w0, #404
-        ret
+        mov     w0, #404                  // Not Found
+        ret                               // w0 = 404
 errno_to_status_403:
-        mov     w0, #403
-        ret
+        mov     w0, #403                  // Forbidden
+        ret                               // w0 = 403
 errno_to_status_414:
-        mov     w0, #414
-        ret
+        mov     w0, #414                  // URI Too Long
+        ret                               // w0 = 414
 ENDFUNC errno_to_status
 
 // ---------------------------------------------------------------------------
@@ -107,17 +107,18 @@ ENDFUNC errno_to_status
 //   registers: x19 = docroot, x20 = path, x21 = path_len, x22 = out,
 //              x23 = cap, x24 = docroot's length;
 //              after str_len (no more calls): x9 = index length (0 or 10),
-//              x10 = total length, x11 = write cursor, x12 = read cursor,
+//              x10 = the path's last byte (map_path_index), then the
+//              total length, x11 = write cursor, x12 = read cursor,
 //              x13 = bytes left to copy, w14 = the byte in transit
 //   stack: 64 bytes (fp, lr, x19..x24)
 //   syscalls: none
 // ---------------------------------------------------------------------------
 FUNC map_path
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
-        stp     x23, x24, [sp, #48]
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
+        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
         mov     x19, x0                   // x19 = docroot
         mov     x20, x1                   // x20 = path
         mov     x21, x2                   // x21 = path_len
@@ -129,9 +130,9 @@ FUNC map_path
 // each part alone must fit, so that the sum below cannot overflow
 map_path_check_parts:
         cmp     x24, x23                  // docroot longer than cap?
-        b.hi    map_path_too_long
+        b.hi    map_path_too_long         // -> -414
         cmp     x21, x23                  // path longer than cap?
-        b.hi    map_path_too_long
+        b.hi    map_path_too_long         // -> -414
 
 // "/" and any path ending in '/' name a directory: add its index.html
 map_path_index:
@@ -139,7 +140,7 @@ map_path_index:
         cbz     x21, map_path_sum         // an empty path has no last byte
         sub     x10, x21, #1              // the last byte's index
         ldrb    w10, [x20, x10]           // the last byte
-        cmp     w10, #'/'
+        cmp     w10, #'/'                 // ends in '/'?
         b.ne    map_path_sum              // a file name: nothing to add
         mov     x9, #INDEX_NAME_LEN       // x9 = bytes of "index.html"
 
@@ -148,7 +149,7 @@ map_path_sum:
         add     x10, x24, x21             // docroot + path
         add     x10, x10, x9              // + index: x10 = total
         cmp     x10, x23                  // total >= cap: no room for the NUL
-        b.hs    map_path_too_long
+        b.hs    map_path_too_long         // -> -414
 
 // copy docroot, path and (maybe) index.html, then the NUL
 map_path_copy_root:
@@ -159,35 +160,35 @@ map_path_copy_root:
         ldrb    w14, [x12], #1            //   take it,
         strb    w14, [x11], #1            //   put it,
         sub     x13, x13, #1              //   count it
-        b       1b
+        b       1b                        // next byte of docroot
 map_path_copy_path:
         mov     x12, x20                  // from the request's path ...
         mov     x13, x21                  // ... path_len bytes
-2:      cbz     x13, map_path_copy_index
-        ldrb    w14, [x12], #1
-        strb    w14, [x11], #1
-        sub     x13, x13, #1
-        b       2b
+2:      cbz     x13, map_path_copy_index  // for each byte of the path:
+        ldrb    w14, [x12], #1            //   take it,
+        strb    w14, [x11], #1            //   put it,
+        sub     x13, x13, #1              //   count it
+        b       2b                        // next byte of the path
 map_path_copy_index:
         LOAD_ADDR x12, index_name         // from "index.html" ...
         mov     x13, x9                   // ... 10 bytes, or none
-3:      cbz     x13, map_path_terminate
-        ldrb    w14, [x12], #1
-        strb    w14, [x11], #1
-        sub     x13, x13, #1
-        b       3b
+3:      cbz     x13, map_path_terminate   // for each byte of "index.html":
+        ldrb    w14, [x12], #1            //   take it,
+        strb    w14, [x11], #1            //   put it,
+        sub     x13, x13, #1              //   count it
+        b       3b                        // next byte of the index name
 map_path_terminate:
         strb    wzr, [x11]                // the NUL openat needs
         mov     x0, x10                   // the length without it
-        b       map_path_return
+        b       map_path_return           // x0 = the length
 map_path_too_long:
         mov     x0, #-414                 // RFC 9110 §15.5.15: URI Too Long
 map_path_return:
         ldp     x23, x24, [sp, #48]       // restore and return
-        ldp     x21, x22, [sp, #32]
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // x0 = length or -414
 ENDFUNC map_path
 
 // ---------------------------------------------------------------------------
@@ -200,9 +201,12 @@ ENDFUNC map_path
 //   in:  x0 = path, x1 = len
 //   out: x0 = a NUL-terminated type in read-only memory
 //   registers: x2 = end of path, x3 = start of the last segment,
-//              x5 = extension start, x6 = extension length,
-//              x7 = current table entry, x9 = index into both strings,
-//              w8 = table byte, w10/w11/w12 = path byte, its lower case
+//              w4 = the byte looked at while walking back,
+//              x5 = extension start (the walking cursor until the dot),
+//              x6 = the segment's second byte (a bound), then the
+//              extension length, x7 = current table entry,
+//              x9 = index into both strings, w8 = table byte,
+//              w10 = path byte (lowered), w11 = byte - 'A', w12 = byte | 0x20
 //   stack: none; a leaf function, no syscalls
 // ---------------------------------------------------------------------------
 FUNC mime_type
@@ -212,12 +216,12 @@ FUNC mime_type
         mov     x3, x2                    // walk back from the end
 mime_type_find_segment:
         cmp     x3, x0                    // at the start of the path?
-        b.ls    mime_type_find_dot
+        b.ls    mime_type_find_dot        // yes: the whole path is the segment
         ldrb    w4, [x3, #-1]             // the byte before the cursor
-        cmp     w4, #'/'
+        cmp     w4, #'/'                  // a slash?
         b.eq    mime_type_find_dot        // x3 = just after the last '/'
-        sub     x3, x3, #1
-        b       mime_type_find_segment
+        sub     x3, x3, #1                // no: one byte further back
+        b       mime_type_find_segment    // and look again
 
 // the extension starts after the last '.', which must not be byte 0
 mime_type_find_dot:
@@ -227,8 +231,8 @@ mime_type_dot_loop:
         cmp     x5, x6                    // no byte left after the first?
         b.ls    mime_type_unknown         // no dot, or only a leading one
         ldrb    w4, [x5, #-1]!            // step back and look
-        cmp     w4, #'.'
-        b.ne    mime_type_dot_loop
+        cmp     w4, #'.'                  // a dot?
+        b.ne    mime_type_dot_loop        // no: keep walking back
         add     x5, x5, #1                // x5 = the extension's first byte
         sub     x6, x2, x5                // x6 = its length
         cbz     x6, mime_type_unknown     // "name.": an empty extension
@@ -247,28 +251,28 @@ mime_type_compare:
         ldrb    w10, [x5, x9]             // w10 = ext[i]
         sub     w11, w10, #'A'            // 0..25 for 'A'..'Z'
         orr     w12, w10, #0x20           // its lower case (for letters)
-        cmp     w11, #26
+        cmp     w11, #26                  // was it 'A'..'Z'? (unsigned: one compare)
         csel    w10, w12, w10, lo         // lower it only if it was upper case
-        cmp     w10, w8
+        cmp     w10, w8                   // ext[i] (lowered) == key[i]?
         b.ne    mime_type_next            // a byte differs: next entry
-        add     x9, x9, #1
-        b       mime_type_compare
+        add     x9, x9, #1                // i++
+        b       mime_type_compare         // next byte
 mime_type_key_ends:
         cbnz    w8, mime_type_next        // key longer: no match
         add     x0, x7, x9                // the key's NUL ...
         add     x0, x0, #1                // ... and right after it, the type
-        ret
+        ret                               // x0 = the type string
 
 // skip this entry's two strings
 mime_type_next:
 1:      ldrb    w8, [x7], #1              // past the extension's NUL
-        cbnz    w8, 1b
+        cbnz    w8, 1b                    // (x7 ends just past it)
 2:      ldrb    w8, [x7], #1              // past the type's NUL
-        cbnz    w8, 2b
-        b       mime_type_entry
+        cbnz    w8, 2b                    // (x7 ends at the next entry)
+        b       mime_type_entry           // try the next entry
 mime_type_unknown:
-        LOAD_ADDR x0, type_unknown
-        ret
+        LOAD_ADDR x0, type_unknown        // "application/octet-stream"
+        ret                               // x0 = the fallback type
 ENDFUNC mime_type
 
 // ---------------------------------------------------------------------------
@@ -287,10 +291,10 @@ ENDFUNC mime_type
 // ---------------------------------------------------------------------------
 FUNC copy_file_body
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
+        str     x23, [sp, #48]            // callee-saved: x23 (sp+56: padding)
         sub     sp, sp, #COPY_CHUNK       // the buffer (64 KiB: one sub with lsl #12)
         sxtw    x19, w0                   // x19 = sock
         sxtw    x20, w1                   // x20 = file_fd
@@ -299,42 +303,42 @@ FUNC copy_file_body
 copy_file_body_loop:
         cbz     x22, copy_file_body_done  // all sent
         // want = min(left, COPY_CHUNK)
-        mov     x2, #COPY_CHUNK
-        cmp     x22, x2
+        mov     x2, #COPY_CHUNK           // x2 = want, at most a buffer
+        cmp     x22, x2                   // left < COPY_CHUNK?
         csel    x2, x22, x2, lo           // fewer left than a buffer: ask for those
         // pread(file_fd, buf, want, offset): the file position is not used
-        mov     x0, x20
-        mov     x1, sp
+        mov     x0, x20                   // the file
+        mov     x1, sp                    // the buffer
         mov     x3, x21                   // a 64-bit offset: files > 4 GiB work
-        SYSCALL pread
-        b.cs    copy_file_body_read_failed
+        SYSCALL pread                     // x0 = bytes read (0 = EOF), or carry + errno
+        b.cs    copy_file_body_read_failed // x0 = errno
         cbz     x0, copy_file_body_short  // end of file before count bytes
         mov     x23, x0                   // x23 = bytes read
         mov     x0, x19                   // write_all(sock, buf, n):
         mov     x1, sp                    // short writes and EINTR handled there
-        mov     x2, x23
-        CALL    write_all
+        mov     x2, x23                   // len = what pread got
+        CALL    write_all                 // x0 = 0 or -errno
         tbnz    x0, #63, copy_file_body_return // negative: -errno as it is
         add     x21, x21, x23             // offset += n
         sub     x22, x22, x23             // left -= n
-        b       copy_file_body_loop
+        b       copy_file_body_loop       // the next chunk
 copy_file_body_read_failed:
         cmp     x0, #EINTR                // a signal interrupted the read:
         b.eq    copy_file_body_loop       // just read again
         neg     x0, x0                    // our convention: -errno
-        b       copy_file_body_return
+        b       copy_file_body_return     // x0 = -errno
 copy_file_body_short:
         mov     x0, #-EIO                 // the file got shorter than announced
-        b       copy_file_body_return
+        b       copy_file_body_return     // x0 = -EIO
 copy_file_body_done:
-        mov     x0, #0
+        mov     x0, #0                    // 0 = every byte went
 copy_file_body_return:
         add     sp, sp, #COPY_CHUNK       // drop the buffer
         ldr     x23, [sp, #48]            // restore and return
-        ldp     x21, x22, [sp, #32]
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // x0 = 0 or -errno
 ENDFUNC copy_file_body
 
 // ---------------------------------------------------------------------------
@@ -363,10 +367,10 @@ ENDFUNC copy_file_body
         .equ    SENDFILE_SLOT, 56
 FUNC send_file_body
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
+        str     x23, [sp, #48]            // callee-saved: x23 (sp+56: the slot)
         sxtw    x19, w0                   // x19 = sock
         sxtw    x20, w1                   // x20 = file_fd
         mov     x21, x2                   // x21 = bytes left
@@ -382,7 +386,7 @@ send_file_body_loop:
         add     x3, sp, #SENDFILE_SLOT    // &len
         mov     x4, #0                    // no header/trailer iovecs
         mov     x5, #0                    // flags: must be 0
-        SYSCALL sendfile
+        SYSCALL sendfile                  // x0 = 0, or carry + errno
         ldr     x23, [sp, #SENDFILE_SLOT] // len out: bytes sent, even on failure
 .else
         // Linux: sendfile(sock, file_fd, &offset, count)
@@ -391,7 +395,7 @@ send_file_body_loop:
         mov     x1, x20                   // ... then the file
         add     x2, sp, #SENDFILE_SLOT    // &offset
         mov     x3, x21                   // count: all that is left
-        SYSCALL sendfile
+        SYSCALL sendfile                  // x0 = bytes sent, or carry + errno
         csel    x23, xzr, x0, cs          // failed: none sent; else x0 = bytes sent
 .endif
         // ldr, csel, add and sub leave the flags alone: carry is still
@@ -401,31 +405,31 @@ send_file_body_loop:
         b.cs    send_file_body_failed     // carry set: x0 = errno
         cbnz    x23, send_file_body_loop  // progress: go on
         mov     x0, #-EIO                 // nothing sent, no error: the file got shorter
-        b       send_file_body_return
+        b       send_file_body_return     // x0 = -EIO
 send_file_body_failed:
         cmp     x0, #EINTR                // a signal: carry on where we are
-        b.eq    send_file_body_loop
+        b.eq    send_file_body_loop       // (x21, x22 already count what went)
         cmp     x0, #EINVAL               // this pair cannot sendfile ...
-        b.eq    send_file_body_fallback
+        b.eq    send_file_body_fallback   // copy the rest instead
         cmp     x0, #ENOSYS               // ... or this kernel has no sendfile
-        b.eq    send_file_body_fallback
+        b.eq    send_file_body_fallback   // copy the rest instead
         neg     x0, x0                    // our convention: -errno
-        b       send_file_body_return
+        b       send_file_body_return     // x0 = -errno
 send_file_body_fallback:
         mov     w0, w19                   // copy_file_body(sock, file_fd,
         mov     w1, w20                   //                offset, left):
         mov     x2, x22                   // the rest, the slow way
-        mov     x3, x21
+        mov     x3, x21                   // (x21 = bytes still to send)
         CALL    copy_file_body            // x0 = its answer, ours too
-        b       send_file_body_return
+        b       send_file_body_return     // x0 = copy_file_body's answer
 send_file_body_done:
-        mov     x0, #0
+        mov     x0, #0                    // 0 = every byte went
 send_file_body_return:
         ldr     x23, [sp, #48]            // restore and return
-        ldp     x21, x22, [sp, #32]
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // x0 = 0 or -errno
 ENDFUNC send_file_body
 
 // ---------------------------------------------------------------------------
@@ -453,10 +457,10 @@ ENDFUNC send_file_body
         .equ    SERVE_FILE_LOCALS, (SERVE_FILE_HEAD + HEAD_MAX + 15) & ~15
 FUNC serve_file
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
-        mov     x29, sp
+        mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
-        stp     x23, x24, [sp, #48]
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
+        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
         sub     sp, sp, #SERVE_FILE_LOCALS // path, stat and head buffers
         sxtw    x19, w0                   // x19 = sock
         mov     w20, w4                   // x20 = is_head
@@ -468,7 +472,7 @@ serve_file_map:
         mov     x2, x3                    //          path_len,
         mov     x3, sp                    //          out,
         mov     x4, #FILES_PATH_MAX       //          cap)
-        CALL    map_path
+        CALL    map_path                  // x0 = length, or -414
         tbnz    x0, #63, serve_file_return // -414 goes back as it is
         mov     x22, x0                   // x22 = its length
 
@@ -478,52 +482,52 @@ serve_file_map:
 serve_file_open:
         mov     x0, #AT_FDCWD             // a relative docroot starts at the cwd
         mov     x1, sp                    // the mapped path
-        mov     x2, #(O_RDONLY | O_NONBLOCK)
+        mov     x2, #(O_RDONLY | O_NONBLOCK) // read only, and never wait (see above)
         mov     x3, #0                    // mode: unused without O_CREAT
-        SYSCALL openat
+        SYSCALL openat                    // x0 = fd, or carry + errno
         b.cs    serve_file_open_failed    // carry set: x0 = errno
         mov     x21, x0                   // x21 = the file's descriptor
 
 // 3. fstat the descriptor we opened (not the name, which could have been
 //    replaced meanwhile): only regular files are served
 serve_file_stat:
-        mov     x0, x21
-        add     x1, sp, #SERVE_FILE_STAT
-        SYSCALL fstat
-        b.cs    serve_file_stat_failed
-        add     x9, sp, #SERVE_FILE_STAT
+        mov     x0, x21                   // fstat(fd,
+        add     x1, sp, #SERVE_FILE_STAT  // &st)
+        SYSCALL fstat                     // x0 = 0, or carry + errno
+        b.cs    serve_file_stat_failed    // x0 = errno: close the file first
+        add     x9, sp, #SERVE_FILE_STAT  // x9 = &st
         LOAD_ST_MODE w10, x9              // 16 bits on Darwin, 32 on Linux
         and     w10, w10, #S_IFMT         // the file type bits
-        cmp     w10, #S_IFREG
+        cmp     w10, #S_IFREG             // a regular file?
         b.ne    serve_file_not_regular    // directory, FIFO, device, socket
         ldr     x23, [x9, #ST_SIZE]       // x23 = size: 64 bits, > 4 GiB is fine
 
 // 4. the head, the same for GET and HEAD (RFC 9110 §9.3.2)
 serve_file_head:
-        add     x0, sp, #SERVE_FILE_HEAD
-        mov     w1, #200
+        add     x0, sp, #SERVE_FILE_HEAD  // head_start(head,
+        mov     w1, #200                  // 200 OK)
         CALL    head_start                // status line, Server, Connection
         mov     x24, x0                   // x24 = head length so far
         mov     x0, sp                    // the type of the MAPPED path:
         mov     x1, x22                   // "/" has become ".../index.html"
-        CALL    mime_type
+        CALL    mime_type                 // x0 = the type: a C string
         mov     x3, x0                    // the value
-        add     x0, sp, #SERVE_FILE_HEAD
-        mov     x1, x24
-        LOAD_ADDR x2, field_content_type
-        CALL    head_add
-        mov     x1, x0
-        add     x0, sp, #SERVE_FILE_HEAD
-        LOAD_ADDR x2, field_content_length
+        add     x0, sp, #SERVE_FILE_HEAD  // head_add(head,
+        mov     x1, x24                   // len,
+        LOAD_ADDR x2, field_content_type  // "Content-Type", type)
+        CALL    head_add                  // x0 = the new length
+        mov     x1, x0                    // head_add_u64(head, len,
+        add     x0, sp, #SERVE_FILE_HEAD  // (the head buffer)
+        LOAD_ADDR x2, field_content_length // "Content-Length",
         mov     x3, x23                   // st_size, all 64 bits
-        CALL    head_add_u64
-        mov     x1, x0
-        add     x0, sp, #SERVE_FILE_HEAD
+        CALL    head_add_u64              // x0 = the new length
+        mov     x1, x0                    // head_end(head, len)
+        add     x0, sp, #SERVE_FILE_HEAD  // (the head buffer)
         CALL    head_end                  // the empty line
         mov     x2, x0                    // write_all(sock, head, len)
-        mov     x0, x19
-        add     x1, sp, #SERVE_FILE_HEAD
-        CALL    write_all
+        mov     x0, x19                   // fd = the socket
+        add     x1, sp, #SERVE_FILE_HEAD  // buf = the head
+        CALL    write_all                 // x0 = 0 or -errno
         tbnz    x0, #63, serve_file_sent  // the client left: nothing more to say
 
 // 5. the body -- not for HEAD, and an empty file has none.  If sending
@@ -533,12 +537,12 @@ serve_file_body:
         cbnz    w20, serve_file_sent      // HEAD: the head was all
         cbz     x23, serve_file_sent      // 0 bytes: nothing to send
         mov     w0, w19                   // send_file_body(sock, fd, size)
-        mov     w1, w21
-        mov     x2, x23
-        CALL    send_file_body
+        mov     w1, w21                   // the file
+        mov     x2, x23                   // its size
+        CALL    send_file_body            // its answer is not ours: see above
 serve_file_sent:
         mov     x24, #0                   // the response was ours
-        b       serve_file_close
+        b       serve_file_close          // the file must still be closed
 
 // errors: x0 = errno; turn it into -status
 serve_file_open_failed:
@@ -546,22 +550,22 @@ serve_file_open_failed:
         neg     x0, x0                    // (w0 was zero-extended: -status)
         b       serve_file_return         // nothing was opened
 serve_file_stat_failed:
-        CALL    errno_to_status
-        neg     x24, x0
-        b       serve_file_close
+        CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
+        neg     x24, x0                   // x24 = -status (w0 was zero-extended)
+        b       serve_file_close          // the file is open: close it
 serve_file_not_regular:
         mov     x24, #-403                // lesson 08 will list directories
 
 // every path that opened the file closes it: no destructor does it for us
 serve_file_close:
-        mov     x0, x21
+        mov     x0, x21                   // close(fd)
         SYSCALL close                     // a failed close: nothing to do
         mov     x0, x24                   // the result
 serve_file_return:
         add     sp, sp, #SERVE_FILE_LOCALS // drop the buffers
         ldp     x23, x24, [sp, #48]       // restore and return
-        ldp     x21, x22, [sp, #32]
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64
-        ret
+        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // x0 = 0 or -status
 ENDFUNC serve_file
