@@ -622,6 +622,7 @@ FUNC say_listening
         mov     w0, #1                    // stdout
         LOAD_ADDR x1, msg_listening       // the text before the port
         CALL    write_str                 // listening on http://127.0.0.1:
+        tbnz    x0, #63, say_listening_return // -errno: stop, like the C++ twin
         mov     x0, x19                   // format_u64(port,
         add     x1, sp, #32               // digits): x0 = how many
         CALL    format_u64                // the port's digits
@@ -629,12 +630,14 @@ FUNC say_listening
         mov     w0, #1                    // stdout
         add     x1, sp, #32               // the digits
         CALL    write_all                 // PORT
+        tbnz    x0, #63, say_listening_return // -errno: stop here too
         mov     w0, #1                    // stdout
         LOAD_ADDR x1, msg_slash_nl        // the end of the URL, and the newline
         CALL    write_str                 // /\n
+say_listening_return:
         ldr     x19, [sp, #16]            // restore and return
         ldp     x29, x30, [sp], #64       // fp, lr, and drop the frame
-        ret                               // x0 = the last write's answer
+        ret                               // x0 = 0, or the first write's -errno
 ENDFUNC say_listening
 
 // ---------------------------------------------------------------------------

@@ -175,6 +175,15 @@ TEST(Lesson01Asm, ErrorsAgree) {
     }
     std::string a = output_of(1, [] { say_listening(65535); });
     EXPECT_EQ(a, "listening on http://127.0.0.1:65535/\n");
+    // stdout closed: both report the first write's -EBADF
+    int saved = ::dup(1);
+    ::close(1);
+    std::int64_t asm_r = say_listening(80);
+    std::int64_t cpp_r = httpd::say_listening(80);
+    ::dup2(saved, 1);
+    ::close(saved);
+    EXPECT_EQ(asm_r, -EBADF);
+    EXPECT_EQ(cpp_r, -EBADF);
 }
 
 TEST(Lesson01Asm, IgnoreSignalAgrees) {
