@@ -70,7 +70,10 @@ value_close:
         .asciz  "close"                   // one response per connection
 field_content_type:
         .asciz  "Content-Type"
-value_text_plain:
+// the Content-Type of every text the server writes itself (hello, echo,
+// error bodies): global, so the later stages use this one copy
+        .globl  text_plain
+text_plain:
         .asciz  "text/plain; charset=utf-8"
 field_content_length:
         .asciz  "Content-Length"
@@ -421,6 +424,42 @@ FUNC head_start
 ENDFUNC head_start
 
 // ---------------------------------------------------------------------------
+// size_t head_start_body(char *out, int status, const char *type,
+//                        uint64_t length)
+//   head_start, then the two fields every response with a body has:
+//   "Content-Type: type" and "Content-Length: length".  A HEAD response
+//   gets them too: the same head as GET (RFC 9110 §9.3.2).
+//   in:  x0 = out, w1 = status, x2 = type, x3 = length
+//   out: x0 = the head's length so far (head_end comes next)
+//   registers: x19 = out, x20 = type, x21 = length
+//   stack: 48 bytes (fp, lr, x19..x21, padding)
+// ---------------------------------------------------------------------------
+FUNC head_start_body
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved: x19, x20
+        str     x21, [sp, #32]            // callee-saved: x21 (sp+40: padding)
+        mov     x19, x0                   // x19 = out (head_start returns a length in x0)
+        mov     x20, x2                   // x20 = type
+        mov     x21, x3                   // x21 = length
+        CALL    head_start                // out, status still in x0, w1: status line, Server, Connection
+        mov     x1, x0                    // head_add(out, len,
+        mov     x0, x19                   //          (out again: x0 was the length)
+        LOAD_ADDR x2, field_content_type  //          "Content-Type",
+        mov     x3, x20                   //          type)
+        CALL    head_add                  // Content-Type: <type>
+        mov     x1, x0                    // head_add_u64(out, len,
+        mov     x0, x19                   //              (out again)
+        LOAD_ADDR x2, field_content_length //             "Content-Length",
+        mov     x3, x21                   //              length: all 64 bits)
+        CALL    head_add_u64              // Content-Length: <digits>; x0 = the new length
+        ldr     x21, [sp, #32]            // restore x21 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
+        ret                               // x0 = the head's length so far
+ENDFUNC head_start_body
+
+// ---------------------------------------------------------------------------
 // size_t head_end(char *out, size_t len)
 //   The empty line that ends the head: CRLF, if 2 bytes are free (head_add
 //   keeps them free, so this always fits after the builders).
@@ -460,19 +499,11 @@ FUNC send_hello
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         sub     sp, sp, #HEAD_MAX         // char head[HEAD_MAX]
         sxtw    x19, w0                   // x19 = fd
-        mov     x0, sp                    // head_start(head,
-        mov     w1, #200                  // 200): x0 = length so far
-        CALL    head_start                // HTTP/1.1 200 OK, Server, Connection
-        mov     x1, x0                    // head_add(head, len,
-        mov     x0, sp                    // (head again: x0 was the length)
-        LOAD_ADDR x2, field_content_type  // "Content-Type",
-        LOAD_ADDR x3, value_text_plain    // the plain-text type with its charset)
-        CALL    head_add                  // Content-Type: text/plain; charset=utf-8
-        mov     x1, x0                    // head_add_u64(head, len,
-        mov     x0, sp                    // (the head is at sp)
-        LOAD_ADDR x2, field_content_length // "Content-Length",
-        mov     x3, #HELLO_BODY_LEN       // 23 = the body's bytes)
-        CALL    head_add_u64              // Content-Length: 23
+        mov     x0, sp                    // head_start_body(head,
+        mov     w1, #200                  //                 200,
+        LOAD_ADDR x2, text_plain          //                 text/plain,
+        mov     x3, #HELLO_BODY_LEN       //                 23 = the body's bytes)
+        CALL    head_start_body           // 200 OK, Server, Connection, Content-*
         mov     x1, x0                    // head_end(head, len)
         mov     x0, sp                    // (the head is at sp)
         CALL    head_end                  // the empty line

@@ -87,13 +87,8 @@ space:
         .ascii  " "
 newline:
         .ascii  "\n"
-// response header names and values (C strings: the head builder wants NULs)
-field_content_type:
-        .asciz  "Content-Type"
-value_text_plain:
-        .asciz  "text/plain; charset=utf-8"
-field_content_length:
-        .asciz  "Content-Length"
+// the Allow field of a 405 (C strings: the head builder wants NULs);
+// Content-Type and Content-Length come from head_start_body (lesson 01)
 field_allow:
         .asciz  "Allow"
 value_allow:
@@ -1262,19 +1257,11 @@ FUNC send_error
         CALL    echo_line                 // reason and "\n"
         mov     x22, x0                   // x22 = body length
         // the head, at sp + ERROR_BODY_MAX
-        add     x0, sp, #ERROR_BODY_MAX   // out = head
-        mov     w1, w20                   // status
-        CALL    head_start                // status line, Server, Connection
-        mov     x1, x0                    // len so far
-        add     x0, sp, #ERROR_BODY_MAX   // out = head
-        LOAD_ADDR x2, field_content_type  // name
-        LOAD_ADDR x3, value_text_plain    // value
-        CALL    head_add                  // Content-Type: text/plain, UTF-8
-        mov     x1, x0                    // len so far
-        add     x0, sp, #ERROR_BODY_MAX   // out = head
-        LOAD_ADDR x2, field_content_length // name
-        mov     x3, x22                   // value = the body length (HEAD too)
-        CALL    head_add_u64              // Content-Length: <digits>
+        add     x0, sp, #ERROR_BODY_MAX   // head_start_body(head,
+        mov     w1, w20                   //                 status,
+        LOAD_ADDR x2, text_plain          //                 text/plain,
+        mov     x3, x22                   //                 the body length: HEAD too)
+        CALL    head_start_body           // status line, Server, Connection, Content-*
         mov     x23, x0                   // x23 = head length so far
         // 405 must say which methods are allowed (RFC 9110 §15.5.6)
         cmp     w20, #405                 // Method Not Allowed?
@@ -1283,7 +1270,7 @@ FUNC send_error
         mov     x1, x23                   // len so far
         LOAD_ADDR x2, field_allow         // "Allow"
         LOAD_ADDR x3, value_allow         // "GET, HEAD"
-        CALL    head_add
+        CALL    head_add                  // Allow: GET, HEAD
         mov     x23, x0                   // the new head length
         // the empty line; send the head, then the body unless HEAD
 send_error_end_head:
@@ -1337,19 +1324,11 @@ FUNC send_echo
         CALL    echo_body                 // x0 = body length
         mov     x21, x0                   // x21 = body length
         // the head
-        mov     x0, x22                   // out = head
-        mov     w1, #200                  // status 200 OK
-        CALL    head_start                // status line, Server, Connection
-        mov     x1, x0                    // len so far
-        mov     x0, x22                   // out = head
-        LOAD_ADDR x2, field_content_type  // name
-        LOAD_ADDR x3, value_text_plain    // value
-        CALL    head_add                  // Content-Type: text/plain, UTF-8
-        mov     x1, x0                    // len so far
-        mov     x0, x22                   // out = head
-        LOAD_ADDR x2, field_content_length // name
-        mov     x3, x21                   // value = the body length (HEAD too)
-        CALL    head_add_u64              // Content-Length: <digits>
+        mov     x0, x22                   // head_start_body(head,
+        mov     w1, #200                  //                 200 OK,
+        LOAD_ADDR x2, text_plain          //                 text/plain,
+        mov     x3, x21                   //                 the body length: HEAD too)
+        CALL    head_start_body           // status line, Server, Connection, Content-*
         mov     x1, x0                    // len so far
         mov     x0, x22                   // out = head
         CALL    head_end                  // the empty line

@@ -49,11 +49,6 @@ type_unknown:
 index_name:
         .ascii  "index.html"              // what "/" and ".../" mean
         .equ    INDEX_NAME_LEN, . - index_name
-// response header names (C strings: the head builder wants NULs)
-field_content_type:
-        .asciz  "Content-Type"
-field_content_length:
-        .asciz  "Content-Length"
 
 // ---------------------------------------------------------------------------
 // int errno_to_status(int err)
@@ -443,8 +438,7 @@ ENDFUNC send_file_body
 //        client left: only closing is left), or -403 / -404 / -414 / -500
 //        when nothing was sent and the caller must send_error
 //   registers: x19 = sock, x20 = is_head, x21 = file fd, x22 = length of
-//              the mapped path, x23 = file size, x24 = head length, later
-//              the result
+//              the mapped path, x23 = file size, x24 = the result
 //   stack: 64 bytes (fp, lr, x19..x24) + SERVE_FILE_LOCALS:
 //          sp + 0:               the mapped path (FILES_PATH_MAX bytes)
 //          sp + SERVE_FILE_STAT: struct stat (STAT_AREA bytes)
@@ -504,23 +498,14 @@ serve_file_stat:
 
 // 4. the head, the same for GET and HEAD (RFC 9110 §9.3.2)
 serve_file_head:
-        add     x0, sp, #SERVE_FILE_HEAD  // head_start(head,
-        mov     w1, #200                  // 200 OK)
-        CALL    head_start                // status line, Server, Connection
-        mov     x24, x0                   // x24 = head length so far
         mov     x0, sp                    // the type of the MAPPED path:
         mov     x1, x22                   // "/" has become ".../index.html"
         CALL    mime_type                 // x0 = the type: a C string
-        mov     x3, x0                    // the value
-        add     x0, sp, #SERVE_FILE_HEAD  // head_add(head,
-        mov     x1, x24                   // len,
-        LOAD_ADDR x2, field_content_type  // "Content-Type", type)
-        CALL    head_add                  // x0 = the new length
-        mov     x1, x0                    // head_add_u64(head, len,
-        add     x0, sp, #SERVE_FILE_HEAD  // (the head buffer)
-        LOAD_ADDR x2, field_content_length // "Content-Length",
-        mov     x3, x23                   // st_size, all 64 bits
-        CALL    head_add_u64              // x0 = the new length
+        mov     x2, x0                    // head_start_body(head, 200, type,
+        add     x0, sp, #SERVE_FILE_HEAD  //   (the head buffer)
+        mov     w1, #200                  //   200 OK,
+        mov     x3, x23                   //   st_size, all 64 bits)
+        CALL    head_start_body           // status line, Server, Connection, Content-*
         mov     x1, x0                    // head_end(head, len)
         add     x0, sp, #SERVE_FILE_HEAD  // (the head buffer)
         CALL    head_end                  // the empty line

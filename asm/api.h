@@ -43,6 +43,7 @@ char *copy_bytes(char *dst, const char *src, size_t n);
 size_t head_start(char *out, int status);
 size_t head_add(char *out, size_t len, const char *name, const char *value);
 size_t head_add_u64(char *out, size_t len, const char *name, uint64_t value);
+size_t head_start_body(char *out, int status, const char *type, uint64_t length);
 size_t head_end(char *out, size_t len);
 int64_t send_hello(int fd);
 int64_t open_listener(int port);

@@ -123,6 +123,12 @@ std::size_t head_start(char* out, int status) {
     return head_add(out, len, "Connection", "close");
 }
 
+std::size_t head_start_body(char* out, int status, const char* type, std::uint64_t length) {
+    std::size_t len = head_start(out, status);
+    len = head_add(out, len, "Content-Type", type);
+    return head_add_u64(out, len, "Content-Length", length);   // HEAD too (RFC 9110 §9.3.2)
+}
+
 std::size_t head_end(char* out, std::size_t len) {
     if (len + 2 > HEAD_MAX) return len;
     out[len] = '\r';
@@ -132,9 +138,7 @@ std::size_t head_end(char* out, std::size_t len) {
 
 std::int64_t send_hello(int fd) {
     char head[HEAD_MAX];
-    std::size_t len = head_start(head, 200);
-    len = head_add(head, len, "Content-Type", "text/plain; charset=utf-8");
-    len = head_add_u64(head, len, "Content-Length", kHelloBody.size());
+    std::size_t len = head_start_body(head, 200, kTextPlain, kHelloBody.size());
     len = head_end(head, len);
     if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
     return write_all(fd, kHelloBody.data(), kHelloBody.size());

@@ -61,11 +61,18 @@ char* copy_bytes(char* dst, const char* src, std::size_t n);
 //   head_start  "HTTP/1.1 <code> <reason>\r\nServer: metal-httpd\r\nConnection: close\r\n"
 //   head_add    "name: value\r\n"
 //   head_add_u64  the same with a decimal number
+//   head_start_body  head_start, then the two fields every response with
+//               a body has: Content-Type and Content-Length
 //   head_end    "\r\n" (fits whenever only the builders filled out)
 std::size_t head_start(char* out, int status);
 std::size_t head_add(char* out, std::size_t len, const char* name, const char* value);
 std::size_t head_add_u64(char* out, std::size_t len, const char* name, std::uint64_t value);
+std::size_t head_start_body(char* out, int status, const char* type, std::uint64_t length);
 std::size_t head_end(char* out, std::size_t len);
+
+// The Content-Type of every text the server writes itself (the hello, the
+// echo, error bodies).  The assembly's twin is the global `text_plain`.
+inline constexpr const char* kTextPlain = "text/plain; charset=utf-8";
 
 // send_hello -- lesson 01's only response: 200 OK, text/plain,
 // "hello from metal-httpd\n".  0 or -errno.

@@ -282,9 +282,7 @@ std::int64_t send_error(int fd, int status, bool is_head) {
     body_len = echo_line(body, body_len, sizeof body, "", reason_phrase(status));
     // the head
     char head[HEAD_MAX];
-    std::size_t len = head_start(head, status);
-    len = head_add(head, len, "Content-Type", "text/plain; charset=utf-8");
-    len = head_add_u64(head, len, "Content-Length", body_len);
+    std::size_t len = head_start_body(head, status, kTextPlain, body_len);
     if (status == 405) len = head_add(head, len, "Allow", "GET, HEAD");   // RFC 9110 §15.5.6
     len = head_end(head, len);
     if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
@@ -296,9 +294,7 @@ std::int64_t send_echo(int fd, const Request& req) {
     char body[kEchoMax];
     std::size_t body_len = echo_body(req, body, sizeof body);
     char head[HEAD_MAX];
-    std::size_t len = head_start(head, 200);
-    len = head_add(head, len, "Content-Type", "text/plain; charset=utf-8");
-    len = head_add_u64(head, len, "Content-Length", body_len);
+    std::size_t len = head_start_body(head, 200, kTextPlain, body_len);
     len = head_end(head, len);
     if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
     if (req.is_head) return 0;

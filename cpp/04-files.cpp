@@ -175,9 +175,8 @@ std::int64_t serve_file(int sock, const char* docroot, std::string_view path, bo
     std::uint64_t size = static_cast<std::uint64_t>(st.st_size);   // 64 bits: files > 4 GiB
     // 4. the head: the same for GET and HEAD (RFC 9110 §9.3.2)
     char head[HEAD_MAX];
-    std::size_t len = head_start(head, 200);
-    len = head_add(head, len, "Content-Type", mime_type(std::string_view(full, static_cast<std::size_t>(full_len))));
-    len = head_add_u64(head, len, "Content-Length", size);
+    const char* type = mime_type(std::string_view(full, static_cast<std::size_t>(full_len)));
+    std::size_t len = head_start_body(head, 200, type, size);
     len = head_end(head, len);
     if (write_all(sock, head, len) < 0) return 0;   // the client left: nothing more to say
     // 5. the body.  If it fails half-way, the head has promised more bytes

@@ -9,7 +9,7 @@
 //       map_path        docroot + path ("/" and ".../" -> ".../index.html")
 //       openat + fstat  O_RDONLY | O_NONBLOCK, then "is it a regular file?"
 //       mime_type       Content-Type from lessons/04-files/mime-types.tsv
-//       head_start ...  200 OK, Content-Type, Content-Length = st_size
+//       head_start_body 200 OK, Content-Type, Content-Length = st_size
 //       send_file_body  sendfile(2), or a pread/write loop where it fails
 //
 //   serve_file returns 0 when the 200 response is ours (sent, or cut off

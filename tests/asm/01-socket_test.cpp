@@ -79,6 +79,20 @@ TEST(Lesson01Asm, HeadBuilderAgrees) {
     }
 }
 
+TEST(Lesson01Asm, HeadStartBodyAgrees) {
+    const std::pair<int, std::uint64_t> cases[] = {{200, 0}, {200, 23}, {404, 5000000000ull},
+                                                   {431, 18446744073709551615ull}, {299, 7}};
+    for (const char* type : {"text/plain; charset=utf-8", "application/octet-stream", ""}) {
+        for (auto [status, length] : cases) {
+            char a[HEAD_MAX], c[HEAD_MAX];
+            std::size_t la = head_start_body(a, status, type, length);
+            std::size_t lc = httpd::head_start_body(c, status, type, length);
+            ASSERT_EQ(la, lc) << status << " " << type;
+            EXPECT_EQ(std::string(a, la), std::string(c, lc)) << status << " " << type;
+        }
+    }
+}
+
 TEST(Lesson01Asm, HeadEdgesAgree) {
     char a[HEAD_MAX + 8], c[HEAD_MAX + 8];
     std::string value(HEAD_MAX - 10 - 7, 'v');                  // exactly fits after 10 bytes

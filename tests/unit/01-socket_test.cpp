@@ -92,6 +92,20 @@ TEST(Lesson01, HeadAddAndEndBuildACompleteHead) {
               "Content-Type: text/plain\r\nX-Empty: \r\n\r\n");
 }
 
+// Every response with a body: the status line, Server, Connection, then
+// Content-Type and Content-Length (RFC 9110 §8.3, §8.6; lesson 03 rule).
+TEST(Lesson01, HeadStartBodyAddsTypeAndLength) {
+    char out[HEAD_MAX];
+    std::size_t len = httpd::head_start_body(out, 200, httpd::kTextPlain, 5000000000ull);
+    EXPECT_EQ(std::string(out, len),
+              "HTTP/1.1 200 OK\r\nServer: metal-httpd\r\nConnection: close\r\n"
+              "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 5000000000\r\n");
+    len = httpd::head_start_body(out, 404, "image/png", 0);
+    EXPECT_EQ(std::string(out, len),
+              "HTTP/1.1 404 Not Found\r\nServer: metal-httpd\r\nConnection: close\r\n"
+              "Content-Type: image/png\r\nContent-Length: 0\r\n");
+}
+
 TEST(Lesson01, HeadAddU64WritesDecimal) {
     char out[HEAD_MAX];
     std::size_t len = httpd::head_add_u64(out, 0, "Content-Length", 0);
