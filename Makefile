@@ -106,19 +106,20 @@ $(GEN)/records.h: $(wildcard asm/records.inc)
 	@mkdir -p $(@D)
 	@{ echo '/* generated from asm/records.inc by the Makefile -- do not edit */'; \
 	   [ -f asm/records.inc ] && sed -nE 's@^[[:space:]]*\.equ[[:space:]]+([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*,[[:space:]]*([^/]*[^/[:space:]])[[:space:]]*(//.*)?$$@#define \1 (\2)@p' asm/records.inc; true; } > $@
-# lessons/04-files/mime-types.tsv (extension TAB type) becomes an X-macro
-# list: `MIME_ENTRY "html", "text/html; ..."` lines for the assembly and
-# `MIME_ENTRY("html", "text/html; ...")` lines for C++.
-MIME_TSV := $(wildcard lessons/04-*/mime-types.tsv)
-$(GEN)/mime-types.inc: $(MIME_TSV)
-	@mkdir -p $(@D)
-	@{ echo '// generated from $(MIME_TSV) by the Makefile -- do not edit'; \
-	   [ -n "$(MIME_TSV)" ] && awk -F'\t' '!/^#/ && NF >= 2 { printf "        MIME_ENTRY \"%s\", \"%s\"\n", $$1, $$2 }' $(MIME_TSV); true; } > $@
-$(GEN)/mime-types.def: $(MIME_TSV)
-	@mkdir -p $(@D)
-	@{ echo '// generated from $(MIME_TSV) by the Makefile -- do not edit'; \
-	   [ -n "$(MIME_TSV)" ] && awk -F'\t' '!/^#/ && NF >= 2 { printf "MIME_ENTRY(\"%s\", \"%s\")\n", $$1, $$2 }' $(MIME_TSV); true; } > $@
-GEN_FILES := $(GEN)/records.h $(GEN)/mime-types.inc $(GEN)/mime-types.def
+# The course's tables, one file each, become an X-macro list per language
+# (tests/tools/make-table.sh checks every line first and stops the build
+# at a bad one, naming it):
+#   lessons/01-socket/reasons.tsv    status TAB reason  -> reasons.inc / reasons.def
+#   lessons/03-parse/methods.tsv     method names       -> methods.inc / methods.def
+#   lessons/04-files/mime-types.tsv  extension TAB type -> mime-types.inc / mime-types.def
+TABLE_TSV = $(firstword $(wildcard lessons/*/$(1).tsv) lessons/missing/$(1).tsv)
+$(GEN)/reasons.inc $(GEN)/reasons.def: $(call TABLE_TSV,reasons) tests/tools/make-table.sh
+	@bash tests/tools/make-table.sh reasons $(if $(filter %.inc,$@),asm,cpp) $< $@
+$(GEN)/methods.inc $(GEN)/methods.def: $(call TABLE_TSV,methods) tests/tools/make-table.sh
+	@bash tests/tools/make-table.sh methods $(if $(filter %.inc,$@),asm,cpp) $< $@
+$(GEN)/mime-types.inc $(GEN)/mime-types.def: $(call TABLE_TSV,mime-types) tests/tools/make-table.sh
+	@bash tests/tools/make-table.sh mime $(if $(filter %.inc,$@),asm,cpp) $< $@
+GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types,$(GEN)/$(t).inc $(GEN)/$(t).def)
 
 # Tool stamps: the first target that needs a tool group installs it (or
 # prints the command to run) -- see tests/tools/ensure-tools.sh.

@@ -268,18 +268,18 @@ FUNC is_host_char
 ENDFUNC is_host_char
 
 // ---------------------------------------------------------------------------
-// int header_name_equals(const char *a, size_t alen, const char *b, size_t blen)
+// int equal_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
 //   ASCII case-insensitive equality (field names, RFC 9110 §5.1).
 //   in:  x0 = a, x1 = alen, x2 = b, x3 = blen
 //   out: w0 = 1 or 0
 //   registers: x0/x2 = cursors in a/b, x1 = bytes left, w4/w5 = bytes of
 //              a/b, w6 = scratch.  Leaf.
 // ---------------------------------------------------------------------------
-FUNC header_name_equals
+FUNC equal_ignoring_case
         cmp     x1, x3                    // different lengths: not equal
-        b.ne    header_name_equals_no     // (and no byte needs to be read)
-header_name_equals_loop:
-        cbz     x1, header_name_equals_yes // every byte matched
+        b.ne    equal_ignoring_case_no     // (and no byte needs to be read)
+equal_ignoring_case_loop:
+        cbz     x1, equal_ignoring_case_yes // every byte matched
         ldrb    w4, [x0], #1              // w4 = *a++
         ldrb    w5, [x2], #1              // w5 = *b++
         // fold 'A'..'Z' to lower case (branch-free: csel picks the folded
@@ -293,17 +293,17 @@ header_name_equals_loop:
         orr     w6, w5, #0x20
         csel    w5, w6, w5, lo
         cmp     w4, w5                    // equal after folding?
-        b.ne    header_name_equals_no     // no: the names differ
+        b.ne    equal_ignoring_case_no     // no: the names differ
         sub     x1, x1, #1                // one byte fewer to compare
-        b       header_name_equals_loop
+        b       equal_ignoring_case_loop
         // the two answers
-header_name_equals_no:
+equal_ignoring_case_no:
         mov     w0, #0                    // not equal
         ret
-header_name_equals_yes:
+equal_ignoring_case_yes:
         mov     w0, #1                    // equal
         ret
-ENDFUNC header_name_equals
+ENDFUNC equal_ignoring_case
 
 // ---------------------------------------------------------------------------
 // int parse_method(const char *p, size_t len, struct request *req)
@@ -534,20 +534,20 @@ parse_target_absolute:
         mov     x22, #7                   // length of "http://"
         cmp     x20, x22                  // shorter than the scheme?
         b.lo    parse_target_authority    // too short for any scheme
-        mov     x0, x19                   // header_name_equals(p,
+        mov     x0, x19                   // equal_ignoring_case(p,
         mov     x1, x22                   //     7 (only the first 7 bytes),
         LOAD_ADDR x2, scheme_http         //     "http://",
         mov     x3, x22                   //     7)
-        CALL    header_name_equals        // the same case-insensitive compare
+        CALL    equal_ignoring_case        // the same case-insensitive compare
         cbnz    w0, parse_target_host     // "http://" in any case: x22 = 7
         mov     x22, #8                   // length of "https://"
         cmp     x20, x22                  // shorter than that scheme?
         b.lo    parse_target_authority    // then it cannot be absolute-form
-        mov     x0, x19                   // header_name_equals(p,
+        mov     x0, x19                   // equal_ignoring_case(p,
         mov     x1, x22                   //     8,
         LOAD_ADDR x2, scheme_https        //     "https://",
         mov     x3, x22                   //     8)
-        CALL    header_name_equals
+        CALL    equal_ignoring_case
         cbnz    w0, parse_target_host     // "https://" in any case: x22 = 8
 
 // authority-form: "host:port" -- only CONNECT uses it
@@ -847,7 +847,7 @@ find_header_loop:
         ldp     x0, x1, [x23, #HDR_NAME_PTR] // this field's name
         mov     x2, x20                   // the name we look for ...
         mov     x3, x21                   // ... and its length
-        CALL    header_name_equals        // w0 = 1 if equal, ignoring case
+        CALL    equal_ignoring_case        // w0 = 1 if equal, ignoring case
         cbnz    w0, find_header_found     // this is the one
         add     x22, x22, #1              // next field
         add     x23, x23, #HDR_SIZE       // its slot, 32 bytes on
@@ -893,7 +893,7 @@ check_host_loop:
         ldp     x0, x1, [x21, #HDR_NAME_PTR] // this field's name
         LOAD_ADDR x2, name_host           // is it "Host" (any case)?
         mov     x3, #4                    // the length of "Host"
-        CALL    header_name_equals        // w0 = 1 if it is
+        CALL    equal_ignoring_case        // w0 = 1 if it is
         cbz     w0, check_host_next       // another field: skip it
         cbnz    x22, check_host_bad       // a second Host: 400
         mov     x22, x21                  // remember the first

@@ -52,6 +52,13 @@ int64_t say_listening(int port);
 int64_t say_listen_error(int port, int64_t err);
 int64_t accept_client(int listener);
 int64_t ignore_signal(int sig);
+size_t head_add_lines(char *out, size_t len, const char *lines, size_t n);
+
+struct exchange;                      /* the per-connection record: below */
+void start_exchange(struct exchange *x, int sock, const struct config *cfg);
+int add_extra(struct exchange *x, const char *name, const char *value);
+int step_read_once(struct exchange *x);
+int step_hello(struct exchange *x);
 
 /* lesson 02 -- asm/02-fork.s.  The child runs handler(conn, cfg), then
  * exits with status 0; fork_connection returns the child's pid in the
@@ -114,7 +121,7 @@ size_t find_byte(const char *p, size_t len, int c);
 int char_in_class(int c, const char *symbols);
 int is_tchar(int c);
 int is_host_char(int c);
-int header_name_equals(const char *a, size_t alen, const char *b, size_t blen);
+int equal_ignoring_case(const char *a, size_t alen, const char *b, size_t blen);
 int parse_method(const char *p, size_t len, struct request *req);
 int parse_version(const char *p, size_t len, struct request *req);
 void split_path_query(const char *p, size_t len, struct request *req);
@@ -123,24 +130,80 @@ int parse_request_line(const char *line, size_t len, struct request *req);
 int parse_header_line(const char *line, size_t len, struct request *req);
 const struct header_field *find_header(const struct request *req, const char *name, size_t name_len);
 int check_host(const struct request *req);
+void reset_request(struct request *req);
 int parse_request(const char *buf, size_t len, struct request *req);
+int method_status(int method_id);
 size_t text_append(char *out, size_t pos, size_t cap, const char *src, size_t n);
 size_t echo_line(char *out, size_t pos, size_t cap, const char *label, size_t label_len,
                  const char *value, size_t value_len);
 size_t echo_body(const struct request *req, char *out, size_t cap);
-int64_t send_error(int fd, int status, int is_head);
+int64_t send_error(int fd, int status, int is_head, const char *extra, size_t extra_len);
 int64_t send_echo(int fd, const struct request *req);
+int begins_with_head(const char *buf);
+int step_read_head(struct exchange *x);
+int step_parse_head(struct exchange *x);
+int step_check_method(struct exchange *x);
+int step_echo(struct exchange *x);
+void answer_error(struct exchange *x, int status);
 
-/* lesson 04 -- asm/04-files.s.  serve_file returns 0 when the 200
- * response was sent (or cut off: only closing is left), or -status
- * (-403 -404 -414 -500) for send_error; map_path a length or -414; the
- * body senders 0 or -errno. */
+/* lesson 04 -- asm/04-files.s.  map_path and add_index return a length
+ * or -414; the body senders 0 or -errno; the steps STEP_NEXT, STEP_DONE or
+ * a status. */
 int64_t map_path(const char *docroot, const char *path, size_t path_len, char *out, size_t cap);
+int64_t add_index(char *path, size_t len, size_t cap);
 const char *mime_type(const char *path, size_t len);
 int errno_to_status(int err);
 int64_t copy_file_body(int sock, int file_fd, uint64_t offset, uint64_t count);
-int64_t send_file_body(int sock, int file_fd, uint64_t size);
-int64_t serve_file(int sock, const char *docroot, const char *path, size_t path_len, int is_head);
+int64_t send_file_body(int sock, int file_fd, uint64_t first, uint64_t count);
+int step_copy_path(struct exchange *x);
+int step_add_index(struct exchange *x);
+int step_open_file(struct exchange *x);
+int step_stat_file(struct exchange *x);
+int step_check_file(struct exchange *x);
+int step_choose_type(struct exchange *x);
+int step_send_head(struct exchange *x);
+int step_send_body(struct exchange *x);
+
+/* The per-connection record every step works on: asm/records.inc,
+ * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */
+struct exchange {
+    int64_t sock;                     /* the connection */
+    const struct config *cfg;
+    uint64_t status;                  /* 200 until a step decides otherwise */
+    uint64_t head_len;                /* bytes of the request head in buf */
+    uint64_t path_len;                /* bytes of the path in path[] */
+    int64_t file_fd;                  /* the open file, -1 when none */
+    uint64_t file_mode;
+    uint64_t file_size;
+    const char *type;                 /* Content-Type */
+    uint64_t body_first;              /* the body: bytes body_first .. */
+    uint64_t body_len;                /* ... body_first + body_len - 1 of the file */
+    uint64_t extra_len;
+    char extra[EXTRA_MAX];            /* field lines for the response head */
+    char path[PATH_BUF_MAX];
+    char buf[REQ_HEAD_MAX];           /* the request as read */
+    struct request req;
+};
+
+#ifdef __cplusplus
+static_assert(offsetof(struct exchange, sock) == X_SOCK, "records.inc X_SOCK");
+static_assert(offsetof(struct exchange, cfg) == X_CFG, "records.inc X_CFG");
+static_assert(offsetof(struct exchange, status) == X_STATUS, "records.inc X_STATUS");
+static_assert(offsetof(struct exchange, head_len) == X_HEAD_LEN, "records.inc X_HEAD_LEN");
+static_assert(offsetof(struct exchange, path_len) == X_PATH_LEN, "records.inc X_PATH_LEN");
+static_assert(offsetof(struct exchange, file_fd) == X_FILE_FD, "records.inc X_FILE_FD");
+static_assert(offsetof(struct exchange, file_mode) == X_FILE_MODE, "records.inc X_FILE_MODE");
+static_assert(offsetof(struct exchange, file_size) == X_FILE_SIZE, "records.inc X_FILE_SIZE");
+static_assert(offsetof(struct exchange, type) == X_TYPE, "records.inc X_TYPE");
+static_assert(offsetof(struct exchange, body_first) == X_BODY_FIRST, "records.inc X_BODY_FIRST");
+static_assert(offsetof(struct exchange, body_len) == X_BODY_LEN, "records.inc X_BODY_LEN");
+static_assert(offsetof(struct exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA_LEN");
+static_assert(offsetof(struct exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
+static_assert(offsetof(struct exchange, path) == X_PATH, "records.inc X_PATH");
+static_assert(offsetof(struct exchange, buf) == X_BUF, "records.inc X_BUF");
+static_assert(offsetof(struct exchange, req) == X_REQ, "records.inc X_REQ");
+static_assert(sizeof(struct exchange) == X_SIZE, "records.inc X_SIZE");
+#endif
 
 #ifdef __cplusplus
 }

@@ -1,128 +1,100 @@
 // asm/httpd.s -- the spine: main, the accept loop, and the per-connection
 // pipeline.  Everything else is a stage (asm/NN-*.s) this file calls.
 //
-// C++ twin: cpp/httpd.cpp.  Built for every lesson from 01 on, with
-// LESSON=N: each step a lesson adds sits in an `.if LESSON >= N` block,
-// so lesson N's binary contains exactly stages 0..N and the difference
-// between two lessons is the lines inside one block.
+// C++ twin: cpp/httpd.cpp, line for line.  Built for every lesson from 01
+// on with LESSON=N.  What a lesson adds here is a STEP line (or a step
+// swapped for its successor) inside one `.if LESSON ...` block, so lesson
+// N's binary contains exactly stages 0..N.  `make view-NN` prints this
+// file with every such block resolved for lesson NN.
 //
-//   main             parse_args -> open_listener -> listening line -> serve_forever
-//   serve_forever    accept_client; lesson 01: handle it here, close;
-//                    lesson 02+: fork_connection (the child handles it)
-//   handle_connection   lesson 01-02: one read, the fixed hello
-//                       lesson 03+:  read_request_head, parse_request,
-//                                    send_error / send_echo (03) / serve_file (04)
+//   httpd_main         parse_args -> open_listener -> listening line -> serve_forever
+//   serve_forever      accept_client; lesson 01: handle it here, close;
+//                      lesson 02+: fork_connection (the child handles it)
+//   handle_connection  one struct exchange on the stack, the lesson's
+//                      steps over it in order, then the error answer (if
+//                      a step stopped with a status) and closing the file
 
         .include "os.inc"
         .include "records.inc"
 
         PROGRAM_ENTRY httpd_main          // _start / _main -> httpd_main(argc, argv)
 
-        .equ CHAR_SP, 32
+// STEP name -- one step of the pipeline: name(&x).  Its result is STEP_NEXT
+// (0: go on with the next line), STEP_DONE, or an HTTP status: anything
+// but 0 stops the pipeline at handle_connection_stop with the result in w0.
+        .macro STEP name
+        mov     x0, x19                   // the exchange
+        CALL    \name                     // w0 = STEP_NEXT, STEP_DONE or a status
+        cbnz    w0, handle_connection_stop // not "go on": stop here
+        .endm
 
 // ---------------------------------------------------------------------------
 // void handle_connection(int conn, const struct config *cfg)
 //   One connection, one response (or none if the client sent nothing).
 //   The caller closes conn (lesson 01) or exits (lesson 02's child).
 //   in:  w0 = conn, x1 = cfg
-//   registers: x19 = conn, x20 = docroot (used from lesson 04),
-//              lesson 03+: x21 = the request record, x22 = the read
-//              buffer, x23 = head length, then the status to answer,
-//              w2/x2 = is_head for send_error
-//   stack: 64 bytes (fp, lr, x19..x23) + lesson 01-02: HELLO_READ_MAX
-//          buffer; lesson 03+: REQ_HEAD_MAX buffer + REQ_AREA record
-//   syscalls: read, write (through the stages)
+//   registers: x19 = &x, the exchange (it is sp while the steps run)
+//   stack: 32 bytes (fp, lr, x19, padding) + X_SIZE for struct exchange
+//   syscalls: those of the steps; close (the file, if one is open)
 // ---------------------------------------------------------------------------
-        .equ REQ_AREA, (REQ_SIZE + 15) & ~15   // struct request, 16-aligned (lesson 03+)
 FUNC handle_connection
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
-        stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
-        str     x23, [sp, #48]            // callee-saved: x23 (sp+56: padding)
-        sxtw    x19, w0                   // x19 = conn
-        ldr     x20, [x1, #CFG_DOCROOT]   // x20 = docroot
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        sub     sp, sp, #(X_SIZE & 0xfff000) // struct exchange x: X_SIZE bytes, in two
+        sub     sp, sp, #(X_SIZE & 0xfff) //   parts (an immediate has 12 bits, maybe shifted)
+        mov     x19, sp                   // x19 = &x
+        mov     w2, w0                    // start_exchange(&x,
+        mov     x3, x1                    //     conn, cfg): the arguments move up one
+        mov     x0, x19                   //     register to make room for &x
+        mov     w1, w2                    // w1 = conn
+        mov     x2, x3                    // x2 = cfg
+        CALL    start_exchange            // status 200, no file, nothing read
 
-.if LESSON < 3
-// lesson 01-02: read once (whatever the client sent), answer hello.
-// read returning 0: the client sent nothing and closed -> no response.
-        sub     sp, sp, #HELLO_READ_MAX   // char buf[HELLO_READ_MAX]
-        mov     x0, x19                   // read(conn,
-        mov     x1, sp                    // buf,
-        mov     x2, #HELLO_READ_MAX       // sizeof buf)
-        SYSCALL read                      // x0 = bytes read, or carry + errno
-        // drop buf at once (the bytes are not looked at): `add`, unlike
-        // `adds`, leaves the flags alone, so b.cs still sees read's carry
-        add     sp, sp, #HELLO_READ_MAX   // char buf[] ends here, carry survives
-        b.cs    handle_connection_done    // read failed: nobody to answer
-        cbz     x0, handle_connection_done // 0 bytes: the client left
-        mov     w0, w19                   // send_hello(conn)
-        CALL    send_hello                // 200 "hello from metal-httpd"
-.else
-// lesson 03+: the request head into a buffer, parsed into a record
-        sub     sp, sp, #REQ_HEAD_MAX     // char buf[REQ_HEAD_MAX] ...
-        sub     sp, sp, #REQ_AREA         // ... struct request req below it
-        mov     x21, sp                   // x21 = &req
-        add     x22, sp, #REQ_AREA        // x22 = buf
-        str     xzr, [x22]                // blank 8 bytes: "HEAD " test below
-        mov     x0, x19                   // read_request_head(conn,
-        mov     x1, x22                   // buf,
-        mov     x2, #REQ_HEAD_MAX         // sizeof buf)
-        CALL    read_request_head         // length, 0, or -400/-414/-431
-        mov     x23, x0                   // x23 = length, or -status
-        cbz     x23, handle_connection_free // nothing sent: no response
-        tbz     x23, #63, handle_connection_parse // positive: a whole head to parse
-        // reading failed: answer -x23, without a body if the bytes we
-        // have begin with "HEAD " (RFC 9110 §9.3.2)
-        neg     x23, x23                  // x23 = the status (400 / 414 / 431)
-        ldr     w0, [x22]                 // "HEAD" as one 32-bit load
-        movz    w1, #(('E' << 8) | 'H')   // w1 = "HEAD" as a little-endian word:
-        movk    w1, #(('D' << 8) | 'A'), lsl #16 // bytes 'H' 'E' 'A' 'D', lowest first
-        cmp     w0, w1                    // do the first 4 bytes say HEAD?
-        ldrb    w0, [x22, #4]             // byte 4 (ldrb leaves the flags alone)
-        mov     w1, #CHAR_SP              // must be ' ' (and mov keeps the flags)
-        ccmp    w0, w1, #0, eq            // "HEAD" matched: and then a space?
-        cset    w2, eq                    // is_head (no match: flags say ne)
-        b       handle_connection_error   // send_error(conn, x23, w2)
-handle_connection_parse:
-        mov     x0, x22                   // parse_request(buf,
-        mov     x1, x23                   // len,
-        mov     x2, x21                   // &req)
-        CALL    parse_request             // fills req as far as it gets
-        mov     x23, x0                   // 0, or the status to answer
-        ldr     x2, [x21, #REQ_IS_HEAD]   // known even when parsing failed
-        cbnz    x23, handle_connection_error // not 0: answer with that status
-  .if LESSON >= 4
-// lesson 04+: the file at docroot + path
-        mov     w0, w19                   // serve_file(conn,
-        mov     x1, x20                   //            docroot,
-        ldp     x2, x3, [x21, #REQ_PATH_PTR] //         path, path_len,
-        ldr     x4, [x21, #REQ_IS_HEAD]   //            is_head)
-        CALL    serve_file                // x0 = 0, or -403 / -404 / -414 / -500
-        tbz     x0, #63, handle_connection_free // 0: answered
-        neg     x23, x0                   // -status -> status
-        ldr     x2, [x21, #REQ_IS_HEAD]   // is_head again (serve_file used x2)
-        b       handle_connection_error   // 403 / 404 / 414 / 500
-  .else
-// lesson 03: echo what the parser understood
-        mov     w0, w19                   // send_echo(conn,
-        mov     x1, x21                   // &req)
-        CALL    send_echo                 // 200 with what was understood
-        b       handle_connection_free    // answered: skip send_error
-  .endif
-handle_connection_error:
-        mov     w0, w19                   // send_error(conn, status, is_head)
-        mov     w1, w23                   // the status (x2 = is_head is set)
-        CALL    send_error                // (its failure: nothing left to do)
-handle_connection_free:
-        add     sp, sp, #REQ_AREA         // drop the record ...
-        add     sp, sp, #REQ_HEAD_MAX     // ... and the buffer
+// The pipeline: every step a connection goes through, in order.
+.if LESSON <= 2
+        STEP    step_read_once            // 01: one read, whatever the client sent
+        STEP    step_hello                // 01: the fixed 200 response
 .endif
-handle_connection_done:
-        ldr     x23, [sp, #48]            // restore and return
-        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
-        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
-        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+.if LESSON >= 3
+        STEP    step_read_head            // 03: the request head into x.buf
+        STEP    step_parse_head           // 03: request line and fields into x.req
+        STEP    step_check_method         // 03: GET and HEAD go on; 405 / 501
+.endif
+.if LESSON == 3
+        STEP    step_echo                 // 03: echo what the parser understood
+.endif
+.if LESSON >= 4
+        STEP    step_copy_path            // 04: x.path = the request's path
+        STEP    step_add_index            // 04: ".../" -> ".../index.html"
+        STEP    step_open_file            // 04: openat(docroot + path)
+        STEP    step_stat_file            // 04: fstat: mode and size
+        STEP    step_check_file           // 04: only regular files: else 403
+        STEP    step_choose_type          // 04: Content-Type from the extension
+        STEP    step_send_head            // 04: status line and fields
+        STEP    step_send_body            // 04: the file, by sendfile
+.endif
+        // the list ran out without an answer: a bug in the list
+        mov     w0, #500                  // Internal Server Error
+
+handle_connection_stop:
+.if LESSON >= 3
+        cmp     w0, #STEP_DONE            // answered (or nothing to answer)?
+        b.eq    handle_connection_close   // yes: only closing is left
+        mov     w1, w0                    // answer_error(&x, status)
+        mov     x0, x19                   // a step stopped with a status
+        CALL    answer_error              // x.status, x.extra, HEAD or not
+.endif
+// close the file, if a step opened one: no destructor does it for us
+handle_connection_close:
+        ldr     x0, [x19, #X_FILE_FD]     // x.file_fd: -1 when none
+        tbnz    x0, #63, handle_connection_return // negative: nothing to close
+        SYSCALL close                     // a failed close: nothing to do
+handle_connection_return:
+        add     sp, sp, #(X_SIZE & 0xfff) // drop the exchange ...
+        add     sp, sp, #(X_SIZE & 0xfff000) // ... both parts
+        ldr     x19, [sp, #16]            // restore and return
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
         ret                               // void: nothing to return
 ENDFUNC handle_connection
 
@@ -197,14 +169,15 @@ FUNC httpd_main
         CALL    open_listener             // x0 = listening fd, or -errno
         tbnz    x0, #63, httpd_main_no_listen // negative: say why, status 1
         mov     x19, x0                   // x19 = listener
-        // x0 still holds the listener: listening_port(listener); its
-        // answer, in w0, goes straight on to say_listening (unchecked,
-        // as in the C++)
-        CALL    listening_port            // the real port (port 0: the kernel chose)
+        // x0 still holds the listener: listening_port(listener)
+        CALL    listening_port            // w0 = the real port (port 0: the kernel chose), or -errno
+        tbnz    w0, #31, httpd_main_no_port // negative: getsockname failed
         CALL    say_listening             // listening on http://127.0.0.1:PORT/
         mov     w0, w19                   // serve_forever(listener,
         mov     x1, sp                    // &cfg)
         CALL    serve_forever             // never returns
+httpd_main_no_port:
+        sxtw    x0, w0                    // -errno as an int64_t, for say_listen_error
 httpd_main_no_listen:
         mov     x1, x0                    // say_listen_error(port, -errno)
         mov     w0, w20                   // the port asked for (not the real one)

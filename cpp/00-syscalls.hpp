@@ -12,13 +12,6 @@
 
 namespace httpd {
 
-// The lesson number this binary was built for (-DLESSON=N), so later
-// lessons can switch stages on with `if constexpr (kLesson >= N)`.
-#ifndef LESSON
-#error "build with -DLESSON=N"
-#endif
-inline constexpr int kLesson = LESSON;
-
 // Fd -- owns one file descriptor and closes it when it goes out of scope
 // (RAII).  The assembly has no destructors: there every path that leaves a
 // function has to `close` by hand, which is exactly what this type saves.

@@ -1,6 +1,8 @@
 // cpp/01-socket.cpp -- lesson 01.  Assembly twin: asm/01-socket.s.
 #include "01-socket.hpp"
 
+#include "exchange.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
@@ -14,32 +16,18 @@ namespace httpd {
 
 namespace {
 
-// RFC 9110 §15 (431: RFC 6585 §5): every status the course answers.
+// Every status the course answers and its reason phrase, from
+// lessons/01-socket/reasons.tsv (RFC 9110 §15; 431: RFC 6585 §5), turned
+// into `REASON(200, "OK")` lines by the Makefile.
 struct Reason {
     int status;
     const char* phrase;
 };
+#define REASON(status, phrase) {status, phrase},
 constexpr Reason kReasons[] = {
-    {200, "OK"},
-    {204, "No Content"},
-    {206, "Partial Content"},
-    {301, "Moved Permanently"},
-    {304, "Not Modified"},
-    {400, "Bad Request"},
-    {403, "Forbidden"},
-    {404, "Not Found"},
-    {405, "Method Not Allowed"},
-    {408, "Request Timeout"},
-    {411, "Length Required"},
-    {413, "Content Too Large"},
-    {414, "URI Too Long"},
-    {416, "Range Not Satisfiable"},
-    {431, "Request Header Fields Too Large"},
-    {500, "Internal Server Error"},
-    {501, "Not Implemented"},
-    {503, "Service Unavailable"},
-    {505, "HTTP Version Not Supported"},
+#include "reasons.def"
 };
+#undef REASON
 
 constexpr std::string_view kHelloBody = "hello from metal-httpd\n";
 
@@ -129,6 +117,12 @@ std::size_t head_start_body(char* out, int status, const char* type, std::uint64
     return head_add_u64(out, len, "Content-Length", length);   // HEAD too (RFC 9110 §9.3.2)
 }
 
+std::size_t head_add_lines(char* out, std::size_t len, const char* lines, std::size_t n) {
+    // the lines, and 2 bytes left for head_end's CRLF
+    if (len + n + 2 > HEAD_MAX) return len;
+    return static_cast<std::size_t>(copy_bytes(out + len, lines, n) - out);
+}
+
 std::size_t head_end(char* out, std::size_t len) {
     if (len + 2 > HEAD_MAX) return len;
     out[len] = '\r';
@@ -202,6 +196,40 @@ std::int64_t ignore_signal(int sig) {
     action.sa_handler = SIG_IGN;                     // no handler: nothing to return through
     if (::sigaction(sig, &action, nullptr) != 0) return -errno;
     return 0;
+}
+
+void start_exchange(Exchange& x, int sock, const Config* cfg) {
+    x.sock = sock;
+    x.cfg = cfg;
+    x.status = 200;
+    x.head_len = 0;
+    x.path_len = 0;
+    x.file.reset();          // no file: -1
+    x.file_mode = 0;
+    x.file_size = 0;
+    x.type = nullptr;
+    x.body_first = 0;
+    x.body_len = 0;
+    x.extra_len = 0;
+}
+
+int add_extra(Exchange& x, const char* name, const char* value) {
+    // x.extra is HEAD_MAX bytes, head_add's own limit
+    std::size_t len = head_add(x.extra, x.extra_len, name, value);
+    if (len == x.extra_len) return -1;   // did not fit: left out
+    x.extra_len = len;
+    return 0;
+}
+
+int step_read_once(Exchange& x) {
+    // HELLO_READ_MAX bytes at most: the request is not looked at
+    ssize_t n = ::read(static_cast<int>(x.sock), x.buf, HELLO_READ_MAX);
+    return n > 0 ? kNext : kDone;   // 0 bytes (or a failed read): the client left
+}
+
+int step_hello(Exchange& x) {
+    send_hello(static_cast<int>(x.sock));   // failing means the client left: nothing to do
+    return kDone;
 }
 
 }  // namespace httpd

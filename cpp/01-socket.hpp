@@ -8,8 +8,15 @@
 //   listening_port  getsockname: the port the kernel really gave us
 //   accept_client   accept, retried after EINTR
 //   send_hello      the fixed 200 response, built with the head builder
-//   head_start / head_add / head_add_u64 / head_end -- used by every later
-//                   lesson to build response heads
+//   head_start / head_add / head_add_u64 / head_add_lines / head_end --
+//                   used by every later lesson to build response heads
+//
+// And the first two steps of the per-connection pipeline (the record they
+// work on is httpd::Exchange, cpp/exchange.hpp):
+//   start_exchange  a fresh record for a new connection
+//   step_read_once  one read, whatever the client sent
+//   step_hello      the fixed response
+//   add_extra       a field line a later step wants in the response head
 //
 // Failure is a negative number (-errno; -1 from parse_port), never an
 // exception.  Limits come from asm/records.inc (section CONFIG) through
@@ -23,6 +30,8 @@
 #include "records.h"
 
 namespace httpd {
+
+struct Exchange;   // the per-connection record: cpp/exchange.hpp
 
 // Config -- what parse_args understood.  The same bytes as the assembly's
 // struct config (records.inc CONFIG), checked below.
@@ -63,11 +72,14 @@ char* copy_bytes(char* dst, const char* src, std::size_t n);
 //   head_add_u64  the same with a decimal number
 //   head_start_body  head_start, then the two fields every response with
 //               a body has: Content-Type and Content-Length
+//   head_add_lines  n bytes of ready-made field lines ("Allow: GET\r\n"),
+//               all or nothing like head_add
 //   head_end    "\r\n" (fits whenever only the builders filled out)
 std::size_t head_start(char* out, int status);
 std::size_t head_add(char* out, std::size_t len, const char* name, const char* value);
 std::size_t head_add_u64(char* out, std::size_t len, const char* name, std::uint64_t value);
 std::size_t head_start_body(char* out, int status, const char* type, std::uint64_t length);
+std::size_t head_add_lines(char* out, std::size_t len, const char* lines, std::size_t n);
 std::size_t head_end(char* out, std::size_t len);
 
 // The Content-Type of every text the server writes itself (the hello, the
@@ -98,5 +110,25 @@ std::int64_t accept_client(int listener);
 
 // ignore_signal -- sigaction(sig, SIG_IGN).  0 or -errno.
 std::int64_t ignore_signal(int sig);
+
+// start_exchange -- set up the record for a new connection: the socket,
+// the configuration, status 200, no file, nothing read, no extra field
+// lines.  The buffers are left as they are: every step writes before it
+// reads.
+void start_exchange(Exchange& x, int sock, const Config* cfg);
+
+// add_extra -- append "name: value\r\n" to x.extra, the field lines the
+// head of this exchange's response will carry (Allow for a 405, ...).
+// All or nothing, like head_add: 0, or -1 when the line did not fit.
+int add_extra(Exchange& x, const char* name, const char* value);
+
+// step_read_once -- lessons 01-02: one read into x.buf, whatever arrives.
+// kNext when some bytes came; kDone when the client sent nothing and
+// closed (or the read failed): there is nobody to answer.
+int step_read_once(Exchange& x);
+
+// step_hello -- lessons 01-02: send_hello; kDone (the answer is out, or
+// the client is gone: either way nothing is left to do).
+int step_hello(Exchange& x);
 
 }  // namespace httpd

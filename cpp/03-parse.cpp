@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "01-socket.hpp"
+#include "exchange.hpp"
 
 namespace httpd {
 
@@ -14,9 +15,16 @@ namespace {
 constexpr std::string_view kTcharSymbols = "!#$%&'*+-.^_`|~";            // RFC 9110 §5.6.2
 constexpr std::string_view kHostSymbols = "-._~!$&'()*+,;=%:[]";         // RFC 3986 §3.2.2
 
-// The method names, in METHOD_* order: kMethodNames[i] has id i + 1.
-constexpr std::array<std::string_view, 9> kMethodNames = {
-    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"};
+// The method names of lessons/03-parse/methods.tsv with their ids.
+struct MethodName {
+    Method id;
+    std::string_view name;
+};
+#define METHOD(id, name, text) {Method::name, text},
+constexpr MethodName kMethodNames[] = {
+#include "methods.def"
+};
+#undef METHOD
 
 // A control byte: C0 (0x00-0x1f) or DEL.  None may appear in a request
 // line; in a field value only HT may (RFC 9110 §5.5).
@@ -62,7 +70,7 @@ bool is_tchar(int c) { return char_in_class(c, kTcharSymbols); }
 
 bool is_host_char(int c) { return char_in_class(c, kHostSymbols); }
 
-bool header_name_equals(std::string_view a, std::string_view b) {
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         char x = a[i], y = b[i];
@@ -80,10 +88,10 @@ int parse_method(std::string_view token, Request& req) {
     }
     req.method = token;
     req.method_id = Method::Other;
-    for (std::size_t i = 0; i < kMethodNames.size(); ++i) {
-        if (token == kMethodNames[i]) req.method_id = static_cast<Method>(i + 1);   // case-sensitive
+    for (const MethodName& m : kMethodNames) {
+        if (token == m.name) req.method_id = m.id;   // case-sensitive
     }
-    req.is_head = req.method_id == Method::Head;
+    req.is_head = req.method_id == Method::HEAD;
     return 0;
 }
 
@@ -119,7 +127,7 @@ int parse_target(std::string_view target, Request& req) {
     }
     // asterisk-form: "*", only for OPTIONS (RFC 9112 §3.2.4)
     if (target == "*") {
-        if (req.method_id != Method::Options) return 400;
+        if (req.method_id != Method::OPTIONS) return 400;
         req.path = target;
         req.query = {};
         return 0;
@@ -127,8 +135,8 @@ int parse_target(std::string_view target, Request& req) {
     // absolute-form: "http://authority/path?query" (RFC 9112 §3.2.2: a
     // server MUST accept it).  The scheme is case-insensitive.
     std::size_t authority = 0;
-    if (target.size() >= 7 && header_name_equals(target.substr(0, 7), "http://")) authority = 7;
-    else if (target.size() >= 8 && header_name_equals(target.substr(0, 8), "https://")) authority = 8;
+    if (target.size() >= 7 && equal_ignoring_case(target.substr(0, 7), "http://")) authority = 7;
+    else if (target.size() >= 8 && equal_ignoring_case(target.substr(0, 8), "https://")) authority = 8;
     if (authority != 0) {
         std::string_view rest = target.substr(authority);
         std::size_t end = rest.find_first_of("/?");
@@ -146,7 +154,7 @@ int parse_target(std::string_view target, Request& req) {
         return 0;
     }
     // authority-form: "host:port", only for CONNECT (RFC 9112 §3.2.3)
-    if (req.method_id == Method::Connect) {
+    if (req.method_id == Method::CONNECT) {
         req.path = {};
         req.query = {};
         return 0;
@@ -194,7 +202,7 @@ int parse_header_line(std::string_view line, Request& req) {
 
 const Header* find_header(const Request& req, std::string_view name) {
     for (std::size_t i = 0; i < req.header_count; ++i) {
-        if (header_name_equals(req.headers[i].name, name)) return &req.headers[i];
+        if (equal_ignoring_case(req.headers[i].name, name)) return &req.headers[i];
     }
     return nullptr;
 }
@@ -202,7 +210,7 @@ const Header* find_header(const Request& req, std::string_view name) {
 int check_host(const Request& req) {
     const Header* host = nullptr;
     for (std::size_t i = 0; i < req.header_count; ++i) {
-        if (!header_name_equals(req.headers[i].name, "Host")) continue;
+        if (!equal_ignoring_case(req.headers[i].name, "Host")) continue;
         if (host != nullptr) return 400;   // a second Host
         host = &req.headers[i];
     }
@@ -213,8 +221,19 @@ int check_host(const Request& req) {
     return 0;
 }
 
+void reset_request(Request& req) {
+    req.method = {};
+    req.target = {};
+    req.path = {};
+    req.query = {};
+    req.method_id = Method::Other;
+    req.version_minor = 0;
+    req.is_head = false;
+    req.header_count = 0;
+}
+
 int parse_request(std::string_view head, Request& req) {
-    req = Request{};
+    reset_request(req);
     bool first = true;
     while (true) {
         // the next line: up to LF; a CR right before it belongs to the CRLF
@@ -232,12 +251,15 @@ int parse_request(std::string_view head, Request& req) {
             if (int status = parse_header_line(line, req)) return status;
         }
     }
-    if (int status = check_host(req)) return status;
-    switch (req.method_id) {
-        case Method::Get:
-        case Method::Head: return 0;
-        case Method::Other: return 501;
-        default: return 405;   // known, but not served (yet: lesson 09)
+    return check_host(req);
+}
+
+int method_status(Method id) {
+    switch (id) {
+        case Method::GET:
+        case Method::HEAD: return 0;
+        case Method::Other: return 501;   // RFC 9110 §15.6.2: not a method we know
+        default: return 405;              // known, but not served (yet: lesson 09)
     }
 }
 
@@ -274,7 +296,7 @@ std::size_t echo_body(const Request& req, char* out, std::size_t cap) {
     return pos;
 }
 
-std::int64_t send_error(int fd, int status, bool is_head) {
+std::int64_t send_error(int fd, int status, bool is_head, std::string_view extra) {
     // the body: "<code> <reason>\n"
     char body[64];
     std::size_t body_len = format_u64(static_cast<std::uint64_t>(status), body);
@@ -283,7 +305,7 @@ std::int64_t send_error(int fd, int status, bool is_head) {
     // the head
     char head[HEAD_MAX];
     std::size_t len = head_start_body(head, status, kTextPlain, body_len);
-    if (status == 405) len = head_add(head, len, "Allow", "GET, HEAD");   // RFC 9110 §15.5.6
+    len = head_add_lines(head, len, extra.data(), extra.size());   // Allow, Location, ...
     len = head_end(head, len);
     if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
     if (is_head) return 0;   // HEAD: the same head, never a body (RFC 9110 §9.3.2)
@@ -299,6 +321,42 @@ std::int64_t send_echo(int fd, const Request& req) {
     if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
     if (req.is_head) return 0;
     return write_all(fd, body, body_len);
+}
+
+bool begins_with_head(const char* buf) { return std::string_view(buf, 5) == "HEAD "; }
+
+int step_read_head(Exchange& x) {
+    // blank the first 8 bytes: if the client sends fewer than 5 before it
+    // fails, begins_with_head must not read what an earlier call left
+    for (int i = 0; i < 8; ++i) x.buf[i] = 0;
+    std::int64_t len = read_request_head(static_cast<int>(x.sock), x.buf, REQ_HEAD_MAX);
+    if (len == 0) return kDone;                     // nothing sent: nobody to answer
+    if (len < 0) {
+        x.req.is_head = begins_with_head(x.buf);    // all we know of the method
+        return static_cast<int>(-len);              // 400 / 414 / 431
+    }
+    x.head_len = static_cast<std::uint64_t>(len);
+    return kNext;
+}
+
+int step_parse_head(Exchange& x) {
+    return parse_request(std::string_view(x.buf, x.head_len), x.req);   // 0 is kNext
+}
+
+int step_check_method(Exchange& x) {
+    int status = method_status(x.req.method_id);
+    if (status == 405) add_extra(x, "Allow", "GET, HEAD");   // RFC 9110 §15.5.6: MUST
+    return status;
+}
+
+int step_echo(Exchange& x) {
+    send_echo(static_cast<int>(x.sock), x.req);
+    return kDone;
+}
+
+void answer_error(Exchange& x, int status) {
+    x.status = static_cast<std::uint64_t>(status);
+    send_error(static_cast<int>(x.sock), status, x.req.is_head, std::string_view(x.extra, x.extra_len));
 }
 
 }  // namespace httpd

@@ -3,12 +3,15 @@
 // Assembly twin: asm/03-parse.s (same function names, same limits, same
 // statuses).
 //
-// The spine's handle_connection (cpp/httpd.cpp) calls the stage in order:
+// The stage's steps, in the order of the spine's list (cpp/httpd.cpp):
 //
-//       read_request_head  -> the bytes up to and including the empty line
-//       parse_request      -> a Request whose string_views point into buf,
-//                             or an HTTP status (400 405 414 431 501 505)
-//       send_error / send_echo
+//       step_read_head     read_request_head: the bytes up to and including
+//                          the empty line, into x.buf
+//       step_parse_head    parse_request: a Request whose string_views point
+//                          into x.buf, or an HTTP status (400 414 431 505)
+//       step_check_method  GET and HEAD go on; 405 (with Allow) or 501
+//       step_echo          lesson 03 only: the 200 echo of the request
+//   and answer_error, which the spine calls when a step stops with a status.
 //
 // Statuses, not exceptions: every parse_* function returns 0 (go on) or
 // the HTTP status of the first rule the request breaks.  read_request_head
@@ -28,26 +31,24 @@
 
 namespace httpd {
 
+struct Exchange;   // the per-connection record: cpp/exchange.hpp
+
 // The lesson's limits (records.inc, section REQUEST).
 inline constexpr std::size_t kHeadLimit = REQ_HEAD_MAX;        // head bytes, incl. the empty line
 inline constexpr std::size_t kTargetLimit = REQ_TARGET_MAX;    // request-target bytes
 inline constexpr std::size_t kMaxHeaders = REQ_MAX_HEADERS;    // header field lines
 inline constexpr std::size_t kEchoMax = ECHO_MAX;              // the echo body's buffer
 
-// Method -- the methods RFC 9110 §9 defines (plus PATCH, RFC 5789); any
-// other token is Other.  The numbers are the assembly's METHOD_* ids.
+// Method -- the methods lessons/03-parse/methods.tsv lists (RFC 9110 §9
+// plus PATCH, RFC 5789), numbered in its line order; any other token is
+// Other.  The numbers are the assembly's METHOD_* ids (both are generated
+// from that file: build/gen/methods.def and methods.inc).
+#define METHOD(id, name, text) name = id,
 enum class Method : int {
     Other = METHOD_OTHER,
-    Get = METHOD_GET,
-    Head = METHOD_HEAD,
-    Post = METHOD_POST,
-    Put = METHOD_PUT,
-    Delete = METHOD_DELETE,
-    Patch = METHOD_PATCH,
-    Options = METHOD_OPTIONS,
-    Connect = METHOD_CONNECT,
-    Trace = METHOD_TRACE,
+#include "methods.def"
 };
+#undef METHOD
 
 // Header -- one field line, `name: value`, both views into the request
 // buffer; the value without the whitespace around it.
@@ -93,9 +94,11 @@ bool is_tchar(int c);
 // '[' ']' around an IPv6 literal.
 bool is_host_char(int c);
 
-// header_name_equals -- ASCII case-insensitive comparison (field names
-// are case-insensitive, RFC 9110 §5.1).
-bool header_name_equals(std::string_view a, std::string_view b);
+// equal_ignoring_case -- equal, ignoring ASCII case ('A'..'Z' fold to
+// 'a'..'z', every other byte must match exactly).  Field names are
+// case-insensitive (RFC 9110 §5.1), so are URI schemes (RFC 3986 §3.1);
+// lesson 04 compares file extensions with it too.
+bool equal_ignoring_case(std::string_view a, std::string_view b);
 
 // parse_method -- the method token: 0, or 400 if it is empty or has a
 // non-tchar byte.  Sets method, method_id and is_head.
@@ -136,12 +139,21 @@ const Header* find_header(const Request& req, std::string_view name);
 // HTTP/1.0 may leave it out.
 int check_host(const Request& req);
 
+// reset_request -- clear the fields parse_request fills in (not the
+// headers array: header_count says how many of its entries are valid).
+void reset_request(Request& req);
+
 // parse_request -- the whole head (as read_request_head returned it): the
-// request line, the field lines up to the empty line, Host, and finally
-// the method: GET and HEAD -> 0; another method RFC 9110 defines (or
-// PATCH) -> 405; any other token -> 501.  req is filled as far as parsing
-// got, so is_head is known even when the status is an error.
+// request line, the field lines up to the empty line, and Host.  0 or
+// 400 / 414 / 431 / 505.  Which methods are served is not its business
+// (step_check_method).  req is filled as far as parsing got, so is_head is
+// known even when the status is an error.
 int parse_request(std::string_view head, Request& req);
+
+// method_status -- the method policy: 0 for GET and HEAD (served), 405
+// for another method of methods.tsv (known, not served), 501 for any
+// other token (RFC 9110 §15.6.2).
+int method_status(Method id);
 
 // text_append -- copy src to out[pos...], never past cap; the new pos.
 std::size_t text_append(char* out, std::size_t pos, std::size_t cap, std::string_view src);
@@ -156,13 +168,36 @@ std::size_t echo_line(char* out, std::size_t pos, std::size_t cap, std::string_v
 std::size_t echo_body(const Request& req, char* out, std::size_t cap);
 
 // send_error -- a complete error response: status line, Server,
-// Connection, Content-Type text/plain, Content-Length, `Allow: GET, HEAD`
-// for 405, the empty line, and the body "<code> <reason>\n" -- unless
-// is_head.  0 or -errno.
-std::int64_t send_error(int fd, int status, bool is_head);
+// Connection, Content-Type text/plain, Content-Length, the field lines in
+// extra (ready-made "Name: value\r\n" lines, maybe none), the empty line,
+// and the body "<code> <reason>\n" -- unless is_head.  0 or -errno.
+std::int64_t send_error(int fd, int status, bool is_head, std::string_view extra);
 
 // send_echo -- the 200 response with echo_body (no body for HEAD).
 // 0 or -errno.
 std::int64_t send_echo(int fd, const Request& req);
+
+// begins_with_head -- do the first 5 bytes of buf say "HEAD "?  (buf has
+// at least 5 readable bytes.)  When the head could not be read whole, this
+// is all we know of the method -- and a HEAD must not get a body.
+bool begins_with_head(const char* buf);
+
+// The steps (see the top of this file).
+//   step_read_head     x.head_len = the head's length -> kNext; the client
+//                      sent nothing -> kDone; 400 / 414 / 431, with
+//                      x.req.is_head from begins_with_head
+//   step_parse_head    parse_request(x.buf, x.head_len, x.req): 0 -> kNext
+//                      or the status
+//   step_check_method  method_status; a 405 adds `Allow: GET, HEAD` to
+//                      x.extra (RFC 9110 §15.5.6)
+//   step_echo          send_echo; kDone
+int step_read_head(Exchange& x);
+int step_parse_head(Exchange& x);
+int step_check_method(Exchange& x);
+int step_echo(Exchange& x);
+
+// answer_error -- what the spine does when a step stopped with a status:
+// x.status = status, then send_error with x.extra and x.req.is_head.
+void answer_error(Exchange& x, int status);
 
 }  // namespace httpd

@@ -16,6 +16,8 @@
 #endif
 
 #include "01-socket.hpp"
+#include "03-parse.hpp"
+#include "exchange.hpp"
 
 namespace httpd {
 
@@ -35,42 +37,26 @@ constexpr MimeEntry kMimeTable[] = {
 };
 #undef MIME_ENTRY
 
-// ASCII lower case; every other byte unchanged.
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
-
-// ext (as the client wrote it) equals key (lower case), ignoring ASCII case.
-bool extension_equals(std::string_view ext, std::string_view key) {
-    if (ext.size() != key.size()) return false;
-    for (std::size_t i = 0; i < ext.size(); ++i) {
-        if (lower_ascii(ext[i]) != key[i]) return false;
-    }
-    return true;
-}
-
-// Copy n bytes and return where the next one goes (the three pieces of
-// map_path are appended one after the other).
-char* append(char* out, std::string_view piece) {
-    for (char c : piece) *out++ = c;
-    return out;
-}
-
 }  // namespace
 
 std::int64_t map_path(const char* docroot, std::string_view path, char* out, std::size_t cap) {
     std::string_view root(docroot, str_len(docroot));
     // Each part alone must fit: then the sum below cannot overflow.
     if (root.size() > cap || path.size() > cap) return -414;
-    // "/" and any path ending in '/' name a directory: serve its index.html.
-    // (The parser never hands us an empty path; if one came, it would map
-    // to the docroot itself, a directory: 403.)
-    bool wants_index = !path.empty() && path.back() == '/';
-    std::size_t total = root.size() + path.size() + (wants_index ? kIndexName.size() : 0);
+    std::size_t total = root.size() + path.size();
     if (total >= cap) return -414;   // the NUL needs a byte too
-    char* cursor = append(out, root);
-    cursor = append(cursor, path);
-    if (wants_index) cursor = append(cursor, kIndexName);
+    char* cursor = copy_bytes(out, root.data(), root.size());
+    cursor = copy_bytes(cursor, path.data(), path.size());
     *cursor = '\0';                  // openat wants a C string
     return static_cast<std::int64_t>(total);
+}
+
+std::int64_t add_index(char* path, std::size_t len, std::size_t cap) {
+    // "/" and any path ending in '/' name a directory: serve its index.html.
+    if (len == 0 || path[len - 1] != '/') return static_cast<std::int64_t>(len);
+    if (len > cap || kIndexName.size() > cap - len) return -414;
+    copy_bytes(path + len, kIndexName.data(), kIndexName.size());
+    return static_cast<std::int64_t>(len + kIndexName.size());
 }
 
 const char* mime_type(std::string_view path) {
@@ -84,7 +70,7 @@ const char* mime_type(std::string_view path) {
     std::string_view ext = name.substr(dot + 1);
     if (ext.empty()) return kUnknownType;   // "name." has no extension either
     for (const MimeEntry& entry : kMimeTable) {
-        if (extension_equals(ext, entry.ext)) return entry.type;
+        if (equal_ignoring_case(ext, entry.ext)) return entry.type;   // the table is lower case
     }
     return kUnknownType;
 }
@@ -123,9 +109,9 @@ std::int64_t copy_file_body(int sock, int file_fd, std::uint64_t offset, std::ui
     return 0;
 }
 
-std::int64_t send_file_body(int sock, int file_fd, std::uint64_t size) {
-    std::uint64_t offset = 0;   // where the next byte comes from
-    std::uint64_t left = size;  // how many are still to go
+std::int64_t send_file_body(int sock, int file_fd, std::uint64_t first, std::uint64_t count) {
+    std::uint64_t offset = first;   // where the next byte comes from
+    std::uint64_t left = count;     // how many are still to go
     while (left > 0) {
         std::uint64_t sent = 0;
         int err = 0;
@@ -156,34 +142,75 @@ std::int64_t send_file_body(int sock, int file_fd, std::uint64_t size) {
     return 0;
 }
 
-std::int64_t serve_file(int sock, const char* docroot, std::string_view path, bool is_head) {
-    // 1. the file's name on disk
-    char full[kPathMax];
-    std::int64_t full_len = map_path(docroot, path, full, sizeof full);
-    if (full_len < 0) return full_len;   // -414
-    // 2. open it.  O_NONBLOCK: opening a FIFO for reading waits for a
-    //    writer -- forever, if nobody comes.  With O_NONBLOCK the open
-    //    returns at once and fstat below turns the FIFO away.  (Regular
-    //    files ignore the flag.)
-    Fd file(::openat(AT_FDCWD, full, O_RDONLY | O_NONBLOCK));
-    if (!file.valid()) return -errno_to_status(errno);
-    // 3. fstat the descriptor we opened (not the name: it could have been
-    //    replaced in between): only regular files are served.
+int step_copy_path(Exchange& x) {
+    std::string_view path = x.req.path;
+    if (path.size() > sizeof x.path) return 414;   // cannot happen: the parser allows 4096
+    copy_bytes(x.path, path.data(), path.size());
+    x.path_len = path.size();
+    return kNext;
+}
+
+int step_add_index(Exchange& x) {
+    std::int64_t len = add_index(x.path, x.path_len, sizeof x.path);
+    if (len < 0) return static_cast<int>(-len);    // 414
+    x.path_len = static_cast<std::uint64_t>(len);
+    return kNext;
+}
+
+int step_open_file(Exchange& x) {
+    // the file's name on disk: docroot + path, a C string for openat
+    char name[kPathMax];
+    std::int64_t len = map_path(x.cfg->docroot, std::string_view(x.path, x.path_len), name, sizeof name);
+    if (len < 0) return static_cast<int>(-len);    // 414
+    // O_NONBLOCK: opening a FIFO for reading waits for a writer -- forever,
+    // if nobody comes.  With O_NONBLOCK the open returns at once and
+    // step_check_file turns the FIFO away.  (Regular files ignore the flag.)
+    x.file = Fd(::openat(AT_FDCWD, name, O_RDONLY | O_NONBLOCK));
+    if (!x.file.valid()) return errno_to_status(errno);
+    return kNext;
+}
+
+int step_stat_file(Exchange& x) {
+    // fstat the descriptor we opened (not the name: it could have been
+    // replaced in between)
     struct stat st;
-    if (::fstat(file.get(), &st) != 0) return -errno_to_status(errno);
-    if (!S_ISREG(st.st_mode)) return -403;   // a directory (lesson 08 lists them), FIFO, device, socket
-    std::uint64_t size = static_cast<std::uint64_t>(st.st_size);   // 64 bits: files > 4 GiB
-    // 4. the head: the same for GET and HEAD (RFC 9110 §9.3.2)
+    if (::fstat(x.file.get(), &st) != 0) return errno_to_status(errno);
+    x.file_mode = static_cast<std::uint64_t>(st.st_mode);
+    x.file_size = static_cast<std::uint64_t>(st.st_size);   // 64 bits: files > 4 GiB
+    x.body_first = 0;                                       // the whole file
+    x.body_len = x.file_size;
+    return kNext;
+}
+
+int step_check_file(Exchange& x) {
+    // only a regular file has a size that means "this many bytes of content"
+    if (!S_ISREG(static_cast<mode_t>(x.file_mode))) return 403;   // a directory, FIFO, device, socket
+    return kNext;
+}
+
+int step_choose_type(Exchange& x) {
+    x.type = mime_type(std::string_view(x.path, x.path_len));
+    return kNext;
+}
+
+int step_send_head(Exchange& x) {
+    // the same head for GET and HEAD (RFC 9110 §9.3.2)
     char head[HEAD_MAX];
-    const char* type = mime_type(std::string_view(full, static_cast<std::size_t>(full_len)));
-    std::size_t len = head_start_body(head, 200, type, size);
+    std::size_t len = head_start_body(head, static_cast<int>(x.status), x.type, x.body_len);
+    len = head_add_lines(head, len, x.extra, x.extra_len);
     len = head_end(head, len);
-    if (write_all(sock, head, len) < 0) return 0;   // the client left: nothing more to say
-    // 5. the body.  If it fails half-way, the head has promised more bytes
-    //    than will come: closing the connection is all that is left, and
-    //    the client sees a short body.
-    if (!is_head && size > 0) send_file_body(sock, file.get(), size);
-    return 0;
+    if (write_all(static_cast<int>(x.sock), head, len) < 0) return kDone;   // the client left
+    return kNext;
+}
+
+int step_send_body(Exchange& x) {
+    // If sending fails half-way, the head has promised more bytes than
+    // will come: closing the connection is all that is left, and the
+    // client sees a short body.
+    if (!x.req.is_head && x.body_len > 0) {
+        send_file_body(static_cast<int>(x.sock), x.file.get(), x.body_first, x.body_len);
+    }
+    return kDone;
 }
 
 }  // namespace httpd

@@ -1,79 +1,104 @@
 // cpp/httpd.cpp -- the spine: main, the accept loop, and the
 // per-connection pipeline.  Everything else is a stage (cpp/NN-*.cpp).
 //
-// Assembly twin: asm/httpd.s.  Built for every lesson from 01 on with
-// -DLESSON=N; each step a lesson adds sits in an `if constexpr (kLesson
-// >= N)` block, the twin of the assembly's `.if LESSON >= N`.
-//
-// Why `if constexpr` is enough although lesson N's binary does not link
-// the stage files above N: every stage header exists, so the names are
-// declared; and a call in the discarded branch of an `if constexpr` is
-// never emitted -- C++17 [stmt.if]/2: "odr-uses in a discarded statement
-// do not require an entity to be defined".  So lesson 01 compiles the
-// call to fork_connection, throws it away, and links without 02-fork.cpp.
+// Assembly twin: asm/httpd.s, line for line.  Built for every lesson from
+// 01 on with -DLESSON=N.  What a lesson adds here is a step in kSteps (or
+// a step swapped for its successor) inside one `#if LESSON ...` block --
+// the twin of the assembly's `.if LESSON ...` -- and lesson N's binary
+// contains exactly stages 0..N.  `make view-NN` prints this file with
+// every such block resolved for lesson NN; docs/architecture.md says why
+// these are `#if` and not `if constexpr`.
+#ifndef LESSON
+#error "build with -DLESSON=N (the Makefile does)"
+#endif
+
 #include <csignal>
 #include <unistd.h>
 
 #include "00-syscalls.hpp"
 #include "01-socket.hpp"
+#include "exchange.hpp"
+#if LESSON >= 2
 #include "02-fork.hpp"
+#endif
+#if LESSON >= 3
 #include "03-parse.hpp"
+#endif
+#if LESSON >= 4
 #include "04-files.hpp"
+#endif
 
 namespace httpd {
+
+// A step of the pipeline: kNext (go on), kDone (stop: answered, or
+// nothing to answer), or an HTTP status (stop: answer with that error).
+using Step = int (*)(Exchange& x);
+
+// The pipeline: every step a connection goes through, in order.
+constexpr Step kSteps[] = {
+#if LESSON <= 2
+    step_read_once,      // 01: one read, whatever the client sent
+    step_hello,          // 01: the fixed 200 response
+#endif
+#if LESSON >= 3
+    step_read_head,      // 03: the request head into x.buf
+    step_parse_head,     // 03: request line and fields into x.req
+    step_check_method,   // 03: GET and HEAD go on; 405 / 501
+#endif
+#if LESSON == 3
+    step_echo,           // 03: echo what the parser understood
+#endif
+#if LESSON >= 4
+    step_copy_path,      // 04: x.path = the request's path
+    step_add_index,      // 04: ".../" -> ".../index.html"
+    step_open_file,      // 04: openat(docroot + path)
+    step_stat_file,      // 04: fstat: mode and size
+    step_check_file,     // 04: only regular files: else 403
+    step_choose_type,    // 04: Content-Type from the extension
+    step_send_head,      // 04: status line and fields
+    step_send_body,      // 04: the file, by sendfile
+#endif
+};
+
+// run_steps -- each step in turn until one stops the pipeline: its
+// result.  A list that runs out without an answer is a bug in the list:
+// 500.
+int run_steps(Exchange& x) {
+    for (Step step : kSteps) {
+        if (int result = step(x); result != kNext) return result;
+    }
+    return 500;
+}
 
 // handle_connection -- one connection, one response (or none if the
 // client sent nothing).  The caller closes conn (lesson 01) or exits
 // (lesson 02's child).
 void handle_connection(int conn, const Config* cfg) {
-    if constexpr (kLesson < 3) {
-        // lesson 01-02: read once (whatever the client sent), answer hello.
-        // 0 bytes: the client sent nothing and closed -> no response.
-        char buf[HELLO_READ_MAX];
-        if (::read(conn, buf, sizeof buf) > 0) send_hello(conn);
-    } else {
-        // lesson 03+: the head into a buffer, parsed into a Request
-        char buf[REQ_HEAD_MAX] = {};   // zeroed: the "HEAD " test below
-        std::int64_t len = read_request_head(conn, buf, sizeof buf);
-        if (len == 0) return;                            // nothing sent: no response
-        if (len < 0) {
-            // reading failed (400/414/431): no body if it began with "HEAD "
-            send_error(conn, static_cast<int>(-len), std::string_view(buf, 5) == "HEAD ");
-            return;
-        }
-        Request req;
-        int status = parse_request(std::string_view(buf, static_cast<std::size_t>(len)), req);
-        if (status != 0) {
-            send_error(conn, status, req.is_head);
-            return;
-        }
-        if constexpr (kLesson >= 4) {
-            // lesson 04+: the file at docroot + path
-            std::int64_t r = serve_file(conn, cfg->docroot, req.path, req.is_head);
-            if (r < 0) send_error(conn, static_cast<int>(-r), req.is_head);   // 403 404 414 500
-        } else {
-            // lesson 03: echo what the parser understood
-            send_echo(conn, req);
-        }
-    }
+    Exchange x;                      // on the stack: the buffers are not cleared
+    start_exchange(x, conn, cfg);
+    [[maybe_unused]] int result = run_steps(x);      // (lessons 01-02 never stop with a status)
+#if LESSON >= 3
+    if (result != kDone) answer_error(x, result);   // a step stopped with a status
+#endif
+    x.file.reset();                  // close the file, if a step opened one
 }
 
 // serve_forever -- accept, answer, repeat.  Never returns.
 [[noreturn]] void serve_forever(int listener, const Config* cfg) {
-    if constexpr (kLesson >= 2) {
-        ignore_signal(SIGCHLD);   // lesson 02: the kernel reaps our children -- no zombies
-    }
+#if LESSON >= 2
+    ignore_signal(SIGCHLD);          // lesson 02: the kernel reaps our children -- no zombies
+#endif
     for (;;) {
         std::int64_t conn = accept_client(listener);
-        if (conn < 0) continue;   // ECONNABORTED, EMFILE ...: try again
-        if constexpr (kLesson >= 2) {
-            // lesson 02: a child answers; we go straight back to accept
-            fork_connection(listener, static_cast<int>(conn), handle_connection, cfg);
-        } else {
-            // lesson 01: answer it ourselves -- the next client waits meanwhile
-            Fd owned(static_cast<int>(conn));
-            handle_connection(owned.get(), cfg);
-        }
+        if (conn < 0) continue;      // ECONNABORTED, EMFILE ...: try again
+#if LESSON >= 2
+        // lesson 02: a child answers; we go straight back to accept
+        fork_connection(listener, static_cast<int>(conn), handle_connection, cfg);
+#else
+        // lesson 01: answer it ourselves -- the next client waits meanwhile
+        Fd owned(static_cast<int>(conn));   // closed at the end of this block
+        handle_connection(owned.get(), cfg);
+#endif
     }
 }
 
@@ -91,6 +116,11 @@ int main(int argc, char** argv) {
         httpd::say_listen_error(port, listener);
         return 1;
     }
-    httpd::say_listening(httpd::listening_port(static_cast<int>(listener)));
+    int real_port = httpd::listening_port(static_cast<int>(listener));
+    if (real_port < 0) {             // getsockname failed on our own socket
+        httpd::say_listen_error(port, real_port);
+        return 1;
+    }
+    httpd::say_listening(real_port);
     httpd::serve_forever(static_cast<int>(listener), &cfg);
 }

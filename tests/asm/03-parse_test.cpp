@@ -177,8 +177,8 @@ TEST(Lesson03Asm, HeaderNameEqualsAgrees) {
                            "content-length", "CONTENT_LENGTH", "\xc3\xa9", "\xc3\x89"};
     for (const char* x : names) {
         for (const char* y : names) {
-            EXPECT_EQ(header_name_equals(x, std::strlen(x), y, std::strlen(y)) != 0,
-                      httpd::header_name_equals(x, y))
+            EXPECT_EQ(equal_ignoring_case(x, std::strlen(x), y, std::strlen(y)) != 0,
+                      httpd::equal_ignoring_case(x, y))
                 << x << " vs " << y;
         }
     }

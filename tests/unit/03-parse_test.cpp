@@ -57,7 +57,7 @@ TEST(Lesson03, FieldsOfAnOriginFormRequest) {
     Request req;
     ASSERT_EQ(parse(head, req), 0);
     EXPECT_EQ(req.method, "GET");
-    EXPECT_EQ(req.method_id, Method::Get);
+    EXPECT_EQ(req.method_id, Method::GET);
     EXPECT_EQ(req.target, "/a/b?x=1&y");
     EXPECT_EQ(req.path, "/a/b");
     EXPECT_EQ(req.query, "x=1&y");
@@ -115,16 +115,16 @@ TEST(Lesson03, HeadFlagIsSetEvenWhenParsingFails) {
 
 TEST(Lesson03, EveryMethodId) {
     const std::pair<const char*, Method> methods[] = {
-        {"GET", Method::Get},         {"HEAD", Method::Head},       {"POST", Method::Post},
-        {"PUT", Method::Put},         {"DELETE", Method::Delete},   {"PATCH", Method::Patch},
-        {"OPTIONS", Method::Options}, {"CONNECT", Method::Connect}, {"TRACE", Method::Trace},
+        {"GET", Method::GET},         {"HEAD", Method::HEAD},       {"POST", Method::POST},
+        {"PUT", Method::PUT},         {"DELETE", Method::DELETE},   {"PATCH", Method::PATCH},
+        {"OPTIONS", Method::OPTIONS}, {"CONNECT", Method::CONNECT}, {"TRACE", Method::TRACE},
         {"GETS", Method::Other},      {"GE", Method::Other},        {"get", Method::Other},
     };
     for (const auto& [name, id] : methods) {
         Request req;
         EXPECT_EQ(httpd::parse_method(name, req), 0) << name;
         EXPECT_EQ(req.method_id, id) << name;
-        EXPECT_EQ(req.is_head, id == Method::Head) << name;
+        EXPECT_EQ(req.is_head, id == Method::HEAD) << name;
     }
     Request req;
     EXPECT_EQ(httpd::parse_method("", req), 400);
@@ -166,14 +166,14 @@ TEST(Lesson03, HeaderLineTrimsAndKeepsNames) {
 }
 
 TEST(Lesson03, HeaderNameEqualsIgnoresAsciiCaseOnly) {
-    EXPECT_TRUE(httpd::header_name_equals("Content-Length", "content-length"));
-    EXPECT_TRUE(httpd::header_name_equals("HOST", "host"));
-    EXPECT_TRUE(httpd::header_name_equals("", ""));
-    EXPECT_FALSE(httpd::header_name_equals("Host", "Hos"));
-    EXPECT_FALSE(httpd::header_name_equals("Host", "Hosu"));
+    EXPECT_TRUE(httpd::equal_ignoring_case("Content-Length", "content-length"));
+    EXPECT_TRUE(httpd::equal_ignoring_case("HOST", "host"));
+    EXPECT_TRUE(httpd::equal_ignoring_case("", ""));
+    EXPECT_FALSE(httpd::equal_ignoring_case("Host", "Hos"));
+    EXPECT_FALSE(httpd::equal_ignoring_case("Host", "Hosu"));
     // only A-Z fold: '@' (0x40) and '`' (0x60) differ by 0x20 but are not letters
-    EXPECT_FALSE(httpd::header_name_equals("@", "`"));
-    EXPECT_FALSE(httpd::header_name_equals("[", "{"));
+    EXPECT_FALSE(httpd::equal_ignoring_case("@", "`"));
+    EXPECT_FALSE(httpd::equal_ignoring_case("[", "{"));
 }
 
 TEST(Lesson03, FindHeaderIgnoresCase) {
