@@ -1,8 +1,8 @@
 // tests/support/files_fixture.hpp -- what lesson 04's tests set up, shared
 // by the native suite (tests/unit/04-files_test.cpp, the C++ stage) and
 // the target suite (tests/asm/04-files_test.cpp, the assembly against the
-// C++ twin): the docroot that serve_file is pointed at, files for the body
-// senders, the expected 200 head, and a counting reader for the 4 GiB
+// C++ twin): the docroot the lesson-04 steps are pointed at, files for the
+// body senders, the expected 200 head, and a counting reader for the 4 GiB
 // test.  The assertions stay in the tests.
 #pragma once
 
@@ -24,7 +24,10 @@
 #include <unistd.h>
 #include <vector>
 
+#include <memory>
+
 #include "04-files.hpp"
+#include "exchange.hpp"
 #include "support.hpp"
 
 namespace testsupport {
@@ -41,16 +44,40 @@ inline std::string head_200(const std::string& type, std::uint64_t length) {
            "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
 }
 
-// One serve_file call: what it returned and every byte it sent.
+// One run of the lesson-04 steps: the result that stopped them (kDone
+// when the file was sent, else the status to answer with) and every byte
+// they sent.
 struct Served {
     std::int64_t result;
     std::string bytes;
 };
 
-// The C++ serve_file, its output captured from a socketpair.
+// Lesson 04's steps in the spine's order (cpp/httpd.cpp), after lesson
+// 03's steps have parsed a GET or HEAD of `path`: what handle_connection
+// does with a well-formed request.  The C++ steps, their output captured
+// from a socketpair.
 inline Served serve_cpp(const std::string& root, std::string_view path, bool is_head) {
+    using Step = int (*)(httpd::Exchange&);
+    const Step steps[] = {httpd::step_copy_path,  httpd::step_add_index,    httpd::step_open_file,
+                          httpd::step_stat_file,  httpd::step_check_file,   httpd::step_choose_type,
+                          httpd::step_send_head,  httpd::step_send_body};
     Served s{};
-    s.bytes = capture([&](int sock) { s.result = httpd::serve_file(sock, root.c_str(), path, is_head); });
+    httpd::Config cfg;
+    cfg.docroot = root.c_str();
+    auto x = std::make_unique<httpd::Exchange>();   // 15 KB: on the heap, where ASan watches it
+    s.bytes = capture([&](int sock) {
+        httpd::start_exchange(*x, sock, &cfg);
+        x->req.path = path;
+        x->req.is_head = is_head;
+        s.result = 500;   // the list ran out: what the spine answers
+        for (Step step : steps) {
+            if (int r = step(*x); r != httpd::kNext) {
+                s.result = r;
+                break;
+            }
+        }
+        x->file.reset();  // the spine closes the file
+    });
     return s;
 }
 

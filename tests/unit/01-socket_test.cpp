@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -16,6 +17,7 @@
 
 #include "../support/support.hpp"
 #include "01-socket.hpp"
+#include "exchange.hpp"
 
 namespace {
 
@@ -272,4 +274,70 @@ TEST(Lesson01, IgnoreSignalSetsSigIgn) {
     EXPECT_EQ(now.sa_handler, SIG_IGN);
     ::sigaction(SIGPIPE, &old, nullptr);
     EXPECT_EQ(httpd::ignore_signal(SIGKILL), -EINVAL);   // POSIX: SIGKILL cannot be ignored
+}
+
+// ---------------------------------------------------------------------------
+// the record and the first two steps (cpp/exchange.hpp)
+// ---------------------------------------------------------------------------
+TEST(Lesson01, HeadAddLinesIsAllOrNothing) {
+    char head[HEAD_MAX];
+    std::size_t len = httpd::head_start(head, 200);
+    std::size_t with = httpd::head_add_lines(head, len, "A: 1\r\nB: 2\r\n", 12);
+    EXPECT_EQ(with, len + 12);
+    EXPECT_EQ(std::string(head + len, 12), "A: 1\r\nB: 2\r\n");
+    // a block that would leave fewer than 2 bytes for head_end is left out
+    std::string big(HEAD_MAX - with - 1, 'x');
+    EXPECT_EQ(httpd::head_add_lines(head, with, big.data(), big.size()), with);
+    EXPECT_EQ(httpd::head_add_lines(head, with, big.data(), big.size() - 1), HEAD_MAX - 2u);
+    EXPECT_EQ(httpd::head_add_lines(head, with, "", 0), with);
+}
+
+TEST(Lesson01, StartExchangeSetsEveryScalarField) {
+    auto x = std::make_unique<httpd::Exchange>();
+    std::memset(static_cast<void*>(x.get()), 0x5a, X_EXTRA);   // garbage where the scalars live
+    httpd::Config cfg;
+    httpd::start_exchange(*x, 7, &cfg);
+    EXPECT_EQ(x->sock, 7);
+    EXPECT_EQ(x->cfg, &cfg);
+    EXPECT_EQ(x->status, 200u);
+    EXPECT_EQ(x->head_len, 0u);
+    EXPECT_EQ(x->path_len, 0u);
+    EXPECT_EQ(x->file.get(), -1);
+    EXPECT_EQ(x->file_mode, 0u);
+    EXPECT_EQ(x->file_size, 0u);
+    EXPECT_EQ(x->type, nullptr);
+    EXPECT_EQ(x->body_first, 0u);
+    EXPECT_EQ(x->body_len, 0u);
+    EXPECT_EQ(x->extra_len, 0u);
+    x->file.release();   // the garbage "descriptor" was never ours to close
+}
+
+TEST(Lesson01, AddExtraAppendsWholeLines) {
+    auto x = std::make_unique<httpd::Exchange>();
+    httpd::start_exchange(*x, -1, nullptr);
+    EXPECT_EQ(httpd::add_extra(*x, "Allow", "GET, HEAD"), 0);
+    EXPECT_EQ(httpd::add_extra(*x, "X", "y"), 0);
+    EXPECT_EQ(std::string(x->extra, x->extra_len), "Allow: GET, HEAD\r\nX: y\r\n");
+    std::string huge(EXTRA_MAX, 'v');
+    EXPECT_EQ(httpd::add_extra(*x, "Big", huge.c_str()), -1);   // does not fit: left out
+    EXPECT_EQ(x->extra_len, 24u);
+}
+
+TEST(Lesson01, StepReadOnceThenHello) {
+    int fds[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    auto x = std::make_unique<httpd::Exchange>();
+    httpd::start_exchange(*x, fds[0], nullptr);
+    ASSERT_EQ(::write(fds[1], "GET / HTTP/1.1\r\n\r\n", 18), 18);
+    EXPECT_EQ(httpd::step_read_once(*x), httpd::kNext);   // something came: answer it
+    EXPECT_EQ(httpd::step_hello(*x), httpd::kDone);
+    ::shutdown(fds[0], SHUT_WR);
+    char got[256] = {};
+    ssize_t n = ::read(fds[1], got, sizeof got - 1);
+    EXPECT_GT(n, 0);
+    EXPECT_EQ(std::string(got).substr(0, 17), "HTTP/1.1 200 OK\r\n");
+    ::shutdown(fds[1], SHUT_WR);   // the client leaves without a word
+    EXPECT_EQ(httpd::step_read_once(*x), httpd::kDone);   // 0 bytes: nobody to answer
+    ::close(fds[0]);
+    ::close(fds[1]);
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -18,6 +19,7 @@
 #include "../support/parse_cases.hpp"
 #include "../support/support.hpp"
 #include "03-parse.hpp"
+#include "exchange.hpp"
 
 namespace {
 
@@ -40,9 +42,12 @@ struct Parsed {
     int status = -1;
 };
 
+// What lesson 03's steps answer for a head: parse_request's status, or,
+// for a well-formed head, the method policy's (method_status).
 int status_of(const std::string& head) {
     Request req;
-    return parse(head, req);
+    if (int status = parse(head, req)) return status;
+    return httpd::method_status(req.method_id);
 }
 
 // The shared case list (tests/support/parse_cases.hpp): one entry per rule.
@@ -375,7 +380,7 @@ std::string body_of(const std::string& response) {
 }
 
 TEST(Lesson03, SendErrorIsACompleteResponse) {
-    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false), 0); });
+    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, ""), 0); });
     EXPECT_EQ(r.substr(0, r.find("\r\n")), "HTTP/1.1 400 Bad Request");
     EXPECT_EQ(header_value(r, "Server"), "metal-httpd");
     EXPECT_EQ(header_value(r, "Connection"), "close");
@@ -385,12 +390,21 @@ TEST(Lesson03, SendErrorIsACompleteResponse) {
     EXPECT_EQ(body_of(r), "400 Bad Request\n");
 }
 
-TEST(Lesson03, SendError405SaysAllow) {
-    // RFC 9110 §15.5.6: a 405 response MUST carry Allow
-    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false), 0); });
+TEST(Lesson03, SendErrorCarriesTheExtraFieldLines) {
+    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 0); });
     EXPECT_EQ(r.substr(0, r.find("\r\n")), "HTTP/1.1 405 Method Not Allowed");
     EXPECT_EQ(header_value(r, "Allow"), "GET, HEAD");
     EXPECT_EQ(body_of(r), "405 Method Not Allowed\n");
+    // before the empty line, after the fields every error has
+    EXPECT_NE(r.find("Content-Length: 23\r\nAllow: GET, HEAD\r\n\r\n405"), std::string::npos) << r;
+}
+
+TEST(Lesson03, SendErrorLeavesOutExtraLinesThatDoNotFit) {
+    // all or nothing (head_add_lines): a head is never cut in the middle of a line
+    std::string huge = "X-Big: " + std::string(HEAD_MAX, 'b') + "\r\n";
+    std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, huge), 0); });
+    EXPECT_EQ(header_value(r, "X-Big"), "(absent)");
+    EXPECT_EQ(body_of(r), "400 Bad Request\n");
 }
 
 TEST(Lesson03, SendErrorReasonPhrases) {
@@ -401,7 +415,7 @@ TEST(Lesson03, SendErrorReasonPhrases) {
         {505, "HTTP Version Not Supported"},            // RFC 9110 §15.6.6
     };
     for (const auto& [status, reason] : statuses) {
-        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, status, false), 0); });
+        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, status, false, ""), 0); });
         std::string line = "HTTP/1.1 " + std::to_string(status) + " " + reason;
         EXPECT_EQ(r.substr(0, r.find("\r\n")), line);
         std::string body = std::to_string(status) + " " + reason + "\n";
@@ -412,13 +426,13 @@ TEST(Lesson03, SendErrorReasonPhrases) {
 
 TEST(Lesson03, SendErrorForHeadHasNoBody) {
     // RFC 9110 §9.3.2: the same head as GET, no body -- errors included
-    std::string get = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false), 0); });
-    std::string head = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, true), 0); });
+    std::string get = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 0); });
+    std::string head = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, true, "Allow: GET, HEAD\r\n"), 0); });
     EXPECT_EQ(body_of(head), "");
     EXPECT_EQ(head, get.substr(0, get.find("\r\n\r\n") + 4));
 }
 
-TEST(Lesson03, SendErrorReportsMinusErrno) { EXPECT_EQ(httpd::send_error(-1, 400, false), -EBADF); }
+TEST(Lesson03, SendErrorReportsMinusErrno) { EXPECT_EQ(httpd::send_error(-1, 400, false, ""), -EBADF); }
 
 TEST(Lesson03, SendEchoIs200WithTheBody) {
     std::string head = head_of({"GET /x?y HTTP/1.1", "Host: h"});
@@ -440,6 +454,105 @@ TEST(Lesson03, SendEchoForHeadHasNoBodyButTheLength) {
     std::string body = "method: HEAD\ntarget: /\npath: /\nquery: \nversion: HTTP/1.1\nhost: h\nheader: Host: h\n";
     EXPECT_EQ(header_value(r, "Content-Length"), std::to_string(body.size()));   // RFC 9110 §8.6
     EXPECT_EQ(body_of(r), "");
+}
+
+// ---------------------------------------------------------------------------
+// the method policy and the lesson's steps
+// ---------------------------------------------------------------------------
+
+TEST(Lesson03, MethodStatusServesGetAndHeadOnly) {
+    EXPECT_EQ(httpd::method_status(Method::GET), 0);
+    EXPECT_EQ(httpd::method_status(Method::HEAD), 0);
+    for (Method m : {Method::POST, Method::PUT, Method::DELETE, Method::PATCH, Method::OPTIONS, Method::CONNECT,
+                     Method::TRACE}) {
+        EXPECT_EQ(httpd::method_status(m), 405) << static_cast<int>(m);   // RFC 9110 §15.5.6
+    }
+    EXPECT_EQ(httpd::method_status(Method::Other), 501);                  // RFC 9110 §15.6.2
+}
+
+// A fresh record (on the heap: it is 15 KB) whose socket is `sock`.
+std::unique_ptr<httpd::Exchange> exchange_on(int sock) {
+    static const httpd::Config cfg;
+    auto x = std::make_unique<httpd::Exchange>();
+    httpd::start_exchange(*x, sock, &cfg);
+    return x;
+}
+
+TEST(Lesson03, StepCheckMethodAddsAllowTo405Only) {
+    auto x = exchange_on(-1);
+    x->req.method_id = Method::POST;
+    EXPECT_EQ(httpd::step_check_method(*x), 405);
+    EXPECT_EQ(std::string(x->extra, x->extra_len), "Allow: GET, HEAD\r\n");
+    auto y = exchange_on(-1);
+    y->req.method_id = Method::Other;
+    EXPECT_EQ(httpd::step_check_method(*y), 501);
+    EXPECT_EQ(y->extra_len, 0u);
+    auto z = exchange_on(-1);
+    z->req.method_id = Method::HEAD;
+    EXPECT_EQ(httpd::step_check_method(*z), httpd::kNext);
+}
+
+// The first three steps over a socket the test writes `request` into.
+struct ReadAndParse {
+    std::unique_ptr<httpd::Exchange> x;
+    int read = -1, parsed = -1;
+};
+ReadAndParse read_and_parse(const std::string& request) {
+    int fds[2];
+    ReadAndParse out;
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return out;
+    (void)!::write(fds[1], request.data(), request.size());
+    ::shutdown(fds[1], SHUT_WR);
+    out.x = exchange_on(fds[0]);
+    out.read = httpd::step_read_head(*out.x);
+    if (out.read == httpd::kNext) out.parsed = httpd::step_parse_head(*out.x);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return out;
+}
+
+TEST(Lesson03, StepReadHeadThenParseHead) {
+    ReadAndParse r = read_and_parse("GET /a?b HTTP/1.1\r\nHost: h\r\n\r\n");
+    ASSERT_EQ(r.read, httpd::kNext);
+    EXPECT_EQ(r.x->head_len, 30u);   // every byte up to and including the empty line
+    EXPECT_EQ(r.parsed, httpd::kNext);
+    EXPECT_EQ(r.x->req.path, "/a");
+    EXPECT_EQ(r.x->req.query, "b");
+}
+
+TEST(Lesson03, StepReadHeadStopsSilentlyWhenNothingCame) {
+    EXPECT_EQ(read_and_parse("").read, httpd::kDone);   // no response is due
+}
+
+TEST(Lesson03, StepReadHeadKnowsHeadFromTheFirstBytes) {
+    // cut off in the middle of the head: 400, and a HEAD must not get a body
+    ReadAndParse head = read_and_parse("HEAD / HTTP/1.1\r\nHo");
+    EXPECT_EQ(head.read, 400);
+    EXPECT_TRUE(head.x->req.is_head);
+    ReadAndParse get = read_and_parse("GET / HTTP/1.1\r\nHo");
+    EXPECT_EQ(get.read, 400);
+    EXPECT_FALSE(get.x->req.is_head);
+    ReadAndParse short_ = read_and_parse("HEA");   // fewer than 5 bytes: the blanked bytes say no
+    EXPECT_EQ(short_.read, 400);
+    EXPECT_FALSE(short_.x->req.is_head);
+}
+
+TEST(Lesson03, StepParseHeadReturnsParseRequestsStatus) {
+    EXPECT_EQ(read_and_parse("GET / HTTP/2.0\r\nHost: h\r\n\r\n").parsed, 505);
+    EXPECT_EQ(read_and_parse("GET / HTTP/1.1\r\n\r\n").parsed, 400);   // no Host
+    EXPECT_EQ(read_and_parse("POST / HTTP/1.1\r\nHost: h\r\n\r\n").parsed, httpd::kNext);   // step_check_method's business
+}
+
+TEST(Lesson03, AnswerErrorSendsTheStatusWithTheExtraLines) {
+    std::string r = capture([](int fd) {
+        auto x = exchange_on(fd);
+        x->req.is_head = true;
+        httpd::add_extra(*x, "Allow", "GET, HEAD");
+        httpd::answer_error(*x, 405);
+        EXPECT_EQ(x->status, 405u);
+    });
+    EXPECT_EQ(r, "HTTP/1.1 405 Method Not Allowed\r\nServer: metal-httpd\r\nConnection: close\r\n"
+                 "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\nAllow: GET, HEAD\r\n\r\n");
 }
 
 }  // namespace

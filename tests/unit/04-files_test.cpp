@@ -1,6 +1,6 @@
 // tests/unit/04-files_test.cpp -- lesson 04's C++ stage: the MIME table,
-// errno -> status, map_path, the body senders and serve_file end to end
-// over a socketpair into a temporary docroot.
+// errno -> status, map_path, add_index, the body senders and the lesson's
+// steps end to end over a socketpair into a temporary docroot.
 //
 // Expectations come from the lesson's rules (lessons/04-files/README.md),
 // from lessons/04-files/mime-types.tsv (the one source of the MIME table),
@@ -34,7 +34,7 @@ using testsupport::Served;
 // What this file's temporary directories are called (/tmp/metal-04-unit-*).
 constexpr const char* kTag = "04-unit";
 
-// The C++ serve_file, its output captured.
+// The lesson-04 steps in the C++, their output captured.
 Served serve(const std::string& root, std::string_view path, bool is_head) {
     return testsupport::serve_cpp(root, path, is_head);
 }
@@ -165,12 +165,33 @@ TEST(Lesson04, MapPathJoinsDocrootAndPath) {
     EXPECT_STREQ(out, "/srv/www/docs");
 }
 
-TEST(Lesson04, MapPathAddsIndexHtmlAfterASlash) {
+TEST(Lesson04, MapPathAddsNothingAfterASlash) {
     char out[64];
-    EXPECT_EQ(httpd::map_path("/srv/www", "/", out, sizeof out), 19);
-    EXPECT_STREQ(out, "/srv/www/index.html");
-    EXPECT_EQ(httpd::map_path("/srv/www", "/docs/", out, sizeof out), 24);
-    EXPECT_STREQ(out, "/srv/www/docs/index.html");
+    EXPECT_EQ(httpd::map_path("/srv/www", "/docs/", out, sizeof out), 14);   // add_index's job
+    EXPECT_STREQ(out, "/srv/www/docs/");
+}
+
+TEST(Lesson04, AddIndexAfterASlashOnly) {
+    char path[32] = "/docs/";
+    EXPECT_EQ(httpd::add_index(path, 6, sizeof path), 16);
+    EXPECT_EQ(std::string(path, 16), "/docs/index.html");
+    char top[32] = "/";
+    EXPECT_EQ(httpd::add_index(top, 1, sizeof top), 11);
+    EXPECT_EQ(std::string(top, 11), "/index.html");
+    char file[32] = "/docs/a.txt";
+    EXPECT_EQ(httpd::add_index(file, 11, sizeof file), 11);   // not a directory: unchanged
+    EXPECT_EQ(std::string(file, 11), "/docs/a.txt");
+    char dir[32] = "/docs";
+    EXPECT_EQ(httpd::add_index(dir, 5, sizeof dir), 5);       // no slash: a name, maybe a directory (403)
+    EXPECT_EQ(httpd::add_index(dir, 0, sizeof dir), 0);       // nothing: no last byte
+}
+
+TEST(Lesson04, AddIndexLimitIsCap) {
+    char path[32] = "/abcde/";
+    EXPECT_EQ(httpd::add_index(path, 6, 16), 6);               // "/abcde" ends in 'e'
+    EXPECT_EQ(httpd::add_index(path, 7, 17), 17);              // exactly fills 17
+    EXPECT_EQ(httpd::add_index(path, 7, 16), -414);            // one byte short
+    EXPECT_EQ(httpd::add_index(path, 7, 5), -414);             // len > cap: never underflows
 }
 
 TEST(Lesson04, MapPathUsesOnlyPathLenBytes) {
@@ -186,10 +207,6 @@ TEST(Lesson04, MapPathLimitCountsTheNul) {
     EXPECT_STREQ(out, "/r/abcdefghijkl");
     // one more byte does not
     EXPECT_EQ(httpd::map_path("/r", "/abcdefghijklm", out, 16), -414);
-    // index.html counts: "/r" + "/abcd/" + "index.html" = 18 bytes + NUL
-    EXPECT_EQ(httpd::map_path("/r", "/abcd/", out, 19), 18);
-    EXPECT_STREQ(out, "/r/abcd/index.html");
-    EXPECT_EQ(httpd::map_path("/r", "/abcd/", out, 18), -414);
     EXPECT_EQ(httpd::map_path("/r", "/", out, 0), -414);
 }
 
@@ -215,7 +232,7 @@ TEST(Lesson04, SendFileBodySendsEveryByte) {
         PatternFile f(kTag, size);
         ASSERT_TRUE(f.fd.valid());
         std::int64_t r = -1;
-        std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), size); });
+        std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 0, size); });
         EXPECT_EQ(r, 0) << size;
         EXPECT_EQ(got.size(), size);
         EXPECT_TRUE(got == f.content) << "content differs for size " << size;
@@ -226,22 +243,33 @@ TEST(Lesson04, SendFileBodyOfNothingSendsNothing) {
     PatternFile empty(kTag, 0);
     ASSERT_TRUE(empty.fd.valid());
     std::int64_t r = -1;
-    EXPECT_EQ(capture([&](int sock) { r = httpd::send_file_body(sock, empty.fd.get(), 0); }), "");
+    EXPECT_EQ(capture([&](int sock) { r = httpd::send_file_body(sock, empty.fd.get(), 0, 0); }), "");
     EXPECT_EQ(r, 0);
 }
 
 TEST(Lesson04, SendFileBodyReportsAFileShorterThanAnnounced) {
     PatternFile f(kTag, 100);
     std::int64_t r = 0;
-    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 200); });
+    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 0, 200); });
     EXPECT_EQ(r, -EIO);
     EXPECT_EQ(got, f.content);   // what exists was sent
 }
 
 TEST(Lesson04, SendFileBodyReportsMinusErrno) {
     std::int64_t r = 0;
-    capture([&](int sock) { r = httpd::send_file_body(sock, -1, 10); });
+    capture([&](int sock) { r = httpd::send_file_body(sock, -1, 0, 10); });
     EXPECT_EQ(r, -EBADF);
+}
+
+TEST(Lesson04, SendFileBodyStartsAtFirst) {
+    PatternFile f(kTag, 200000);
+    std::int64_t r = -1;
+    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 1000, 150000); });
+    EXPECT_EQ(r, 0);
+    EXPECT_TRUE(got == f.content.substr(1000, 150000));
+    got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 199990, 20); });
+    EXPECT_EQ(r, -EIO);   // only 10 bytes left in the file
+    EXPECT_EQ(got, f.content.substr(199990));
 }
 
 TEST(Lesson04, CopyFileBodyStartsAtTheOffset) {
@@ -262,7 +290,7 @@ TEST(Lesson04, SendFileBodyFallsBackWhenSendfileRefuses) {
     PatternFile in(kTag, 300000);
     httpd::Fd out(::open(in.dir.at("out").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644));
     ASSERT_TRUE(in.fd.valid() && out.valid());
-    EXPECT_EQ(httpd::send_file_body(out.get(), in.fd.get(), in.content.size()), 0);
+    EXPECT_EQ(httpd::send_file_body(out.get(), in.fd.get(), 0, in.content.size()), 0);
     out.reset();
     EXPECT_TRUE(testsupport::read_file(in.dir.at("out")) == in.content);
 }
@@ -284,7 +312,7 @@ TEST(Lesson04, CopyFileBodyReadsPast4GiB) {
 TEST(Lesson04, SendFileBodyKeepsAll64BitsOfTheSize) {
     PatternFile f(kTag, 100);
     std::int64_t r = 0;
-    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), (1ULL << 32) + 50); });
+    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 0, (1ULL << 32) + 50); });
     EXPECT_EQ(r, -EIO);
     EXPECT_EQ(got, f.content);
 }
@@ -301,14 +329,14 @@ TEST(Lesson04, SendFileBodySendsMoreThan4GiB) {
     ASSERT_TRUE(file.valid());
     std::int64_t r = -1;
     testsupport::Received got =
-        testsupport::count_received([&](int sock) { r = httpd::send_file_body(sock, file.get(), size); });
+        testsupport::count_received([&](int sock) { r = httpd::send_file_body(sock, file.get(), 0, size); });
     EXPECT_EQ(r, 0);
     EXPECT_EQ(got.total, size);
     EXPECT_EQ(got.last3, "END");
 }
 
 // ---------------------------------------------------------------------------
-// serve_file, end to end
+// the lesson-04 steps, end to end (kDone: the response went out)
 // ---------------------------------------------------------------------------
 // The docroot: tests/support/files_fixture.hpp lists its files.
 class Lesson04Serve : public ::testing::Test {
@@ -319,13 +347,13 @@ protected:
 
 TEST_F(Lesson04Serve, RegularFileGets200WithExactHead) {
     Served s = serve(dir.path(), "/hello.txt", false);
-    EXPECT_EQ(s.result, 0);
+    EXPECT_EQ(s.result, httpd::kDone);
     EXPECT_EQ(s.bytes, head_200(kText, 13) + "hello, world\n");
 }
 
 TEST_F(Lesson04Serve, HeadGetsTheSameHeadAndNoBody) {
     Served s = serve(dir.path(), "/hello.txt", true);
-    EXPECT_EQ(s.result, 0);
+    EXPECT_EQ(s.result, httpd::kDone);
     EXPECT_EQ(s.bytes, head_200(kText, 13));
 }
 
@@ -336,7 +364,7 @@ TEST_F(Lesson04Serve, SlashServesIndexHtml) {
 
 TEST_F(Lesson04Serve, EmptyFileHasContentLengthZero) {
     Served s = serve(dir.path(), "/empty.txt", false);
-    EXPECT_EQ(s.result, 0);
+    EXPECT_EQ(s.result, httpd::kDone);
     EXPECT_EQ(s.bytes, head_200(kText, 0));
 }
 
@@ -345,7 +373,7 @@ TEST_F(Lesson04Serve, BinaryFileArrivesByteForByte) {
     for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
     bytes += bytes;
     Served s = serve(dir.path(), "/data.bin", false);
-    EXPECT_EQ(s.result, 0);
+    EXPECT_EQ(s.result, httpd::kDone);
     EXPECT_TRUE(s.bytes == head_200(kOctets, 512) + bytes);
 }
 
@@ -355,21 +383,21 @@ TEST_F(Lesson04Serve, UpperCaseExtensionFindsItsType) {
 
 TEST_F(Lesson04Serve, MissingFileIs404AndNothingIsSent) {
     Served s = serve(dir.path(), "/nope.txt", false);
-    EXPECT_EQ(s.result, -404);
+    EXPECT_EQ(s.result, 404);
     EXPECT_EQ(s.bytes, "");
-    EXPECT_EQ(serve(dir.path(), "/noindex/", false).result, -404);   // no index.html there
-    EXPECT_EQ(serve(dir.path(), "/nodir/x.txt", false).result, -404);
+    EXPECT_EQ(serve(dir.path(), "/noindex/", false).result, 404);   // no index.html there
+    EXPECT_EQ(serve(dir.path(), "/nodir/x.txt", false).result, 404);
 }
 
 TEST_F(Lesson04Serve, PathThroughAFileIs404) {
     Served s = serve(dir.path(), "/hello.txt/x", false);   // ENOTDIR
-    EXPECT_EQ(s.result, -404);
+    EXPECT_EQ(s.result, 404);
     EXPECT_EQ(s.bytes, "");
 }
 
 TEST_F(Lesson04Serve, DirectoryIs403) {
     Served s = serve(dir.path(), "/sub", false);
-    EXPECT_EQ(s.result, -403);
+    EXPECT_EQ(s.result, 403);
     EXPECT_EQ(s.bytes, "");
 }
 
@@ -378,14 +406,14 @@ TEST_F(Lesson04Serve, FifoIs403WithoutBlocking) {
     ::alarm(10);   // a blocking open would hang here: let SIGALRM end the test run instead
     Served s = serve(dir.path(), "/pipe", false);
     ::alarm(0);
-    EXPECT_EQ(s.result, -403);
+    EXPECT_EQ(s.result, 403);
     EXPECT_EQ(s.bytes, "");
 }
 
 TEST_F(Lesson04Serve, SymlinkLoopIs403) {
     ASSERT_EQ(::symlink("loop", dir.at("loop").c_str()), 0);   // loop -> loop: ELOOP
     Served s = serve(dir.path(), "/loop", false);
-    EXPECT_EQ(s.result, -403);
+    EXPECT_EQ(s.result, 403);
     EXPECT_EQ(s.bytes, "");
 }
 
@@ -394,35 +422,34 @@ TEST_F(Lesson04Serve, SymlinkLoopIs403) {
 TEST_F(Lesson04Serve, UnreadableFileIs403) {
     ASSERT_TRUE(testsupport::add_unreadable_file(dir, "secret.txt"));
     int status = testsupport::exit_status_as_nobody([&] {
-        int devnull = ::open("/dev/null", O_WRONLY);
-        std::int64_t r = httpd::serve_file(devnull, dir.path().c_str(), "/secret.txt", false);
-        return r == -403 ? 0 : r == 0 ? 1 : 2;
+        std::int64_t r = serve(dir.path(), "/secret.txt", false).result;
+        return r == 403 ? 0 : r == httpd::kDone ? 1 : 2;
     });
     ASSERT_GE(status, 0) << "the child did not exit normally";
     EXPECT_NE(status, 3) << "could not become nobody";
     EXPECT_NE(status, 1) << "a mode-000 file was served";
-    EXPECT_EQ(status, 0) << "expected -403";
+    EXPECT_EQ(status, 0) << "expected 403";
 }
 
 TEST_F(Lesson04Serve, TooLongIs414) {
     std::string path = "/" + std::string(2000, 'a');   // longer than kPathMax
     Served s = serve(dir.path(), path, false);
-    EXPECT_EQ(s.result, -414);
+    EXPECT_EQ(s.result, 414);
     EXPECT_EQ(s.bytes, "");
     // fits in our buffer, but one name is longer than the kernel's NAME_MAX (255)
-    EXPECT_EQ(serve(dir.path(), "/" + std::string(300, 'n'), false).result, -414);
+    EXPECT_EQ(serve(dir.path(), "/" + std::string(300, 'n'), false).result, 414);
 }
 
 TEST_F(Lesson04Serve, PathLimitIsDocrootPlusPathPlusNul) {
     auto path_of = [&](std::size_t total) { return testsupport::path_of_length(dir.path(), total); };
-    EXPECT_EQ(serve(dir.path(), path_of(httpd::kPathMax - 1), false).result, -404);   // fits: looked up
-    EXPECT_EQ(serve(dir.path(), path_of(httpd::kPathMax), false).result, -414);       // no room for the NUL
+    EXPECT_EQ(serve(dir.path(), path_of(httpd::kPathMax - 1), false).result, 404);   // fits: looked up
+    EXPECT_EQ(serve(dir.path(), path_of(httpd::kPathMax), false).result, 414);       // no room for the NUL
 }
 
 TEST_F(Lesson04Serve, HugeSparseFileHeadSaysItsFull64BitSize) {
     httpd::Fd file = testsupport::sparse_file(dir.at("huge.bin"), 5000000000ULL);
     ASSERT_TRUE(file.valid());
     Served s = serve(dir.path(), "/huge.bin", true);
-    EXPECT_EQ(s.result, 0);
+    EXPECT_EQ(s.result, httpd::kDone);
     EXPECT_EQ(s.bytes, head_200(kOctets, 5000000000ULL));
 }
