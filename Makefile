@@ -174,8 +174,30 @@ compare-$(1): build-$(1) $(BUILD)/harness
 
 serve-$(1): build-$(1)
 	@bash tests/tools/serve.sh "$(1)" "$$(IMPL)" "$$(PORT)" "$(RUN_ASM)" $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)
+
+# view-NN: lesson NN's server as a student reads it (lesson conditionals
+# resolved); diff-NN: what lesson NN adds over FROM (default: the lesson
+# before it).  See tests/tools/lesson-view.sh and lesson-diff.sh.
+.PHONY: view-$(1) diff-$(1)
+view-$(1): $(GEN_FILES) | $(BUILD)/.tools/cxx
+	@CXX=$(CXX) GEN=$(GEN) bash tests/tools/lesson-view.sh $(1) $(BUILD)/view/lesson-$(1) $$(L$(1)_ASM_SRC) $$(L$(1)_CPP_SRC)
+
+diff-$(1): | $(BUILD)/.tools/cxx
+	@MAKE="$(MAKE)" bash tests/tools/lesson-diff.sh $(1) "$$(FROM)" "$(LESSON_NUMS)" $(BUILD)/view
 endef
 $(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
+
+# A lesson target for a lesson that is not here (`make lesson-09`, or
+# `make lesson-4` without its zero) says which lessons there are instead
+# of make's bare "No rule to make target".
+LESSON_VERBS := lesson build compare serve view diff
+define NO_SUCH_LESSON
+$(1)-%:
+	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
+	@case " $(LESSON_NUMS) " in *" 0$$* "*) echo "  (two digits: make $(1)-0$$*)" >&2 ;; esac
+	@exit 2
+endef
+$(foreach v,$(LESSON_VERBS),$(eval $(call NO_SUCH_LESSON,$(v))))
 
 # ---------------------------------------------------------------------------
 # The harness (see harness/harness.mk).
@@ -236,6 +258,8 @@ help:
 	@echo "  make compare-NN FIXTURE=name   one fixture: the request and both raw responses side by side"
 	@echo "  make serve-NN IMPL=cpp|asm [PORT=8080]   run one server on the demo site in the foreground"
 	@echo "  make build-NN             only build lesson NN (build/lesson-NN/)"
+	@echo "  make view-NN              lesson NN's server as plain files, lesson conditionals resolved (build/view/lesson-NN/)"
+	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"

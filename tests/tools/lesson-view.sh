@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# tests/tools/lesson-view.sh NN OUTDIR FILE... -- `make view-NN`: write
+# lesson NN's server as plain files a student can read, into OUTDIR.
+#
+# FILE... are the sources the Makefile builds lesson NN from (the spine and
+# every stage up to NN, both languages).  Each is copied to OUTDIR under
+# the same path with its lesson conditionals decided for NN
+# (tests/tools/resolve-lesson.awk): straight code, comments kept.  The
+# headers the C++ files include and the assembly's .inc files come along,
+# so OUTDIR holds everything lesson NN's two servers are made of (except
+# build/gen/, the tables the Makefile generates).
+set -u
+n=$1 out=$2; shift 2
+lesson=$((10#$n))
+awk_script=$(dirname "$0")/resolve-lesson.awk
+
+files=("$@")
+# The C++ headers the sources include (the compiler knows best: -MM lists
+# the project's own headers, not the system's).
+cpp_sources=()
+for f in "$@"; do case $f in *.cpp) cpp_sources+=("$f") ;; esac; done
+if [ ${#cpp_sources[@]} -gt 0 ]; then
+    deps=$(${CXX:-g++} -std=c++20 -MM -DLESSON="$lesson" -Icpp -Iasm -I"${GEN:-build/gen}" "${cpp_sources[@]}" 2>/dev/null |
+        tr ' \\' '\n\n' | grep -E '^(cpp|asm)/' | sort -u)
+    for d in $deps; do files+=("$d"); done
+fi
+# The assembly's includes: the record layouts and both OS layers.
+for f in "$@"; do
+    case $f in *.s) files+=(asm/records.inc asm/os/darwin/os.inc asm/os/linux/os.inc); break ;; esac
+done
+
+rm -rf "$out"
+count=0
+for f in $(printf '%s\n' "${files[@]}" | sort -u); do
+    mkdir -p "$out/$(dirname "$f")"
+    awk -v lesson="$lesson" -f "$awk_script" "$f" > "$out/$f" || exit 2
+    count=$((count + 1))
+done
+echo "lesson $n: $count files in $out/ (lesson conditionals resolved for lesson $n)"
