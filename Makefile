@@ -164,7 +164,7 @@ build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1
 lesson-$(1): build-$(1) $(BUILD)/harness
 	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
-	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(HARNESS_ARGS)
+	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(if $$(ONLY),--only '$$(ONLY)') $$(HARNESS_ARGS)
 
 compare-$(1): build-$(1) $(BUILD)/harness
 	@test -n "$$(FIXTURE)" || { echo "usage: make compare-$(1) FIXTURE=name"; exit 2; }
@@ -208,30 +208,49 @@ $(BUILD)/harness: | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
 # ---------------------------------------------------------------------------
 # Tests.
 # ---------------------------------------------------------------------------
-# Native suite: the C++ stages (all of them, built as the last lesson) under
-# AddressSanitizer and UBSan, plus the ABI table checks.
-UNIT_SRC  := $(wildcard tests/unit/*.cpp) tests/abi/os_inc.cpp
-$(BUILD)/tests/unit-tests: $(UNIT_SRC) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(wildcard tests/support/*.hpp) $(GEN_FILES) | $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
+# Both suites are built one object per source file, with the compiler's
+# own list of the headers each one read (-MMD, the .d files), so changing
+# one line of a table or a stage recompiles the objects that use it, not
+# the world.  The stage files are compiled once per suite (the native one
+# with the sanitizers, the target one for the machine the assembly runs
+# on); they do not depend on LESSON.
+TEST_DEFS := -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -I$(GEN)
+-include $(wildcard $(BUILD)/tests/unit-obj/*/*.d $(BUILD)/tests/unit-obj/*/*/*.d $(BUILD)/tests/asm-obj/*/*.d $(BUILD)/tests/asm-obj/*/*/*.d)
+
+# Native suite: the C++ stages (all of them) under AddressSanitizer and
+# UBSan, plus the ABI table checks.
+UNIT_SRC := $(wildcard tests/unit/*.cpp) tests/abi/os_inc.cpp $(filter-out %-main.cpp,$(CPP_STAGES))
+UNIT_OBJ := $(patsubst %.cpp,$(BUILD)/tests/unit-obj/%.o,$(UNIT_SRC))
+$(BUILD)/tests/unit-obj/%.o: %.cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -DLESSON=$(call lesson_no,$(LAST_LESSON)) \
-	  -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -I$(GEN) -o $@ $(UNIT_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) \
-	  $(GTEST_LIBS) -lgtest_main
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -MMD -MP $(TEST_DEFS) -c -o $@ $<
+$(BUILD)/tests/unit-tests: $(UNIT_OBJ)
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(UNIT_OBJ) $(GTEST_LIBS) -lgtest_main
 
 # Target suite: built for the machine the assembly runs on (aarch64 Linux,
 # or the Mac itself).  C++ tests call the assembly through the C ABI and
 # compare with the C++ twins; the ABI check reads the real headers.
-ASMTEST_SRC := $(wildcard tests/asm/*.cpp) tests/abi/os_inc.cpp \
+ASMTEST_SRC := $(wildcard tests/asm/*.cpp) tests/abi/os_inc.cpp $(filter-out %-main.cpp,$(CPP_STAGES)) \
                $(if $(filter Darwin,$(HOST_OS)),tests/abi/header_values_darwin.cpp,tests/abi/header_values_linux.cpp tests/abi/header_values_linux_kernel.cpp)
-ASMTEST_OBJ := $(patsubst asm/%.s,$(BUILD)/tests/asm-obj/%.o,$(filter-out %-main.s,$(ASM_STAGES)))
-$(BUILD)/tests/asm-obj/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
+ASMTEST_OBJ := $(patsubst %.cpp,$(BUILD)/tests/asm-obj/%.o,$(ASMTEST_SRC)) \
+               $(patsubst asm/%.s,$(BUILD)/tests/asm-obj/asm/%.o,$(filter-out %-main.s,$(ASM_STAGES)))
+$(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $(@D)
 	$(call ASSEMBLE,$<,$(call lesson_no,$(LAST_LESSON)),$@)
-
-$(BUILD)/tests/asm-tests: $(ASMTEST_SRC) $(ASMTEST_OBJ) $(CPP_STAGES) $(CPP_HEADERS) $(wildcard tests/abi/*.hpp) $(wildcard tests/support/*.hpp) $(GEN_FILES) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
+$(BUILD)/tests/asm-obj/%.o: %.cpp | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
-	$(XCXX) $(XCXXFLAGS) -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"$(CURDIR)"' \
-	  -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' -Icpp -Iasm -I$(GEN) $(XGTEST_INC) \
-	  -o $@ $(ASMTEST_SRC) $(filter-out %-main.cpp,$(CPP_STAGES)) $(ASMTEST_OBJ) $(XGTEST)
+	$(XCXX) $(XCXXFLAGS) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
+$(BUILD)/tests/asm-tests: $(ASMTEST_OBJ) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
+	$(XCXX) $(XCXXFLAGS) -o $@ $(ASMTEST_OBJ) $(XGTEST)
+
+# Quick feedback: one suite, optionally filtered (a GoogleTest pattern; a
+# plain word matches any test whose name contains it).
+gtest_filter = $(if $(FILTER),--gtest_filter='$(if $(findstring *,$(FILTER))$(findstring :,$(FILTER)),$(FILTER),*$(FILTER)*)')
+.PHONY: unit asm-tests
+unit: $(BUILD)/tests/unit-tests
+	$(BUILD)/tests/unit-tests $(gtest_filter)
+asm-tests: $(BUILD)/tests/asm-tests
+	$(RUN_ASM) $(BUILD)/tests/asm-tests $(gtest_filter)
 
 # GoogleTest for aarch64, built from Debian's sources (libgtest-dev ships
 # /usr/src/googletest) with the cross compiler.
@@ -263,6 +282,9 @@ help:
 	@echo "  make all                  build every lesson for this machine"
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
+	@echo "  make lesson-NN ONLY=regex only the fixtures whose names match (the harness's --only)"
+	@echo "  make unit [FILTER=word]   only the C++ unit suite (FILTER: part of a test name, or a GoogleTest pattern)"
+	@echo "  make asm-tests [FILTER=word]   only the asm-vs-C++ suite"
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make clean                remove build/"
 
