@@ -243,6 +243,23 @@ $(BUILD)/tests/asm-obj/%.o: %.cpp | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX
 $(BUILD)/tests/asm-tests: $(ASMTEST_OBJ) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	$(XCXX) $(XCXXFLAGS) -o $@ $(ASMTEST_OBJ) $(XGTEST)
 
+# The docs suite: every page says what the repository has (excerpts of
+# the real sources, fixture names, paths, make targets, functions, harness
+# flags); tests/tools/docs-check.cpp.  `make excerpts` rewrites the code
+# excerpts in the pages from the sources.
+$(BUILD)/tools/docs-check: tests/tools/docs-check.cpp | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -o $@ $<
+$(BUILD)/tools/make-targets.txt: Makefile harness/harness.mk
+	@mkdir -p $(@D)
+	@$(MAKE) --no-print-directory -pRrq -f Makefile : 2>/dev/null | \
+	  awk -F: '/^[a-zA-Z0-9][^$$#\/\t=%]*:([^=]|$$)/ { n = split($$1, t, " "); for (i = 1; i <= n; i++) print t[i] }' | sort -u > $@
+.PHONY: excerpts docs-check
+excerpts: $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
+	$(BUILD)/tools/docs-check --write --targets $(BUILD)/tools/make-targets.txt
+docs-check: $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
+	$(BUILD)/tools/docs-check --targets $(BUILD)/tools/make-targets.txt
+
 # Quick feedback: one suite, optionally filtered (a GoogleTest pattern; a
 # plain word matches any test whose name contains it).
 gtest_filter = $(if $(FILTER),--gtest_filter='$(if $(findstring *,$(FILTER))$(findstring :,$(FILTER)),$(FILTER),*$(FILTER)*)')
@@ -286,6 +303,8 @@ help:
 	@echo "  make unit [FILTER=word]   only the C++ unit suite (FILTER: part of a test name, or a GoogleTest pattern)"
 	@echo "  make asm-tests [FILTER=word]   only the asm-vs-C++ suite"
 	@echo "  make tools                install (or name) every tool the build needs"
+	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
+	@echo "  make docs-check           the docs suite alone: excerpts, fixture names, paths, targets, functions, flags"
 	@echo "  make clean                remove build/"
 
 all: $(LESSON_BINS)
@@ -301,7 +320,8 @@ check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS))
 # Everything is built first (so a compile error stops here, loudly); then
 # every suite runs and tests/tools/run-suites.sh adds up one summary line.
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
-             $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server
+             $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
+             $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
 test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS)
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" bash tests/tools/run-suites.sh
 
