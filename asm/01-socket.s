@@ -649,7 +649,7 @@ FUNC say_listening
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
         mov     x29, sp                   // fp = this frame
         str     x19, [sp, #16]            // callee-saved register we use
-        mov     w19, w0                   // x19 = port
+        sxtw    x19, w0                   // x19 = port (an int: sign-extend, as the C++ cast to uint64_t does)
         mov     w0, #1                    // stdout
         LOAD_ADDR x1, msg_listening       // the text before the port
         CALL    write_str                 // listening on http://127.0.0.1:
@@ -685,7 +685,7 @@ FUNC say_listen_error
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        mov     w19, w0                   // x19 = port
+        sxtw    x19, w0                   // x19 = port (an int: sign-extend, as the C++ cast to uint64_t does)
         neg     x20, x1                   // x20 = errno (positive)
         mov     w0, #2                    // stderr
         LOAD_ADDR x1, msg_cannot_listen   // httpd: cannot listen on 127.0.0.1:
