@@ -41,19 +41,6 @@ inline std::string head_200(const std::string& type, std::uint64_t length) {
            "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
 }
 
-// One serve_file call: what it returned and every byte it sent.
-struct Served {
-    std::int64_t result;
-    std::string bytes;
-};
-
-// The C++ serve_file, its output captured from a socketpair.
-inline Served serve_cpp(const std::string& root, std::string_view path, bool is_head) {
-    Served s{};
-    s.bytes = capture([&](int sock) { s.result = httpd::serve_file(sock, root.c_str(), path, is_head); });
-    return s;
-}
-
 // A temporary docroot with the files the serve_file tests ask for:
 //   hello.txt       "hello, world\n"          index.html  "<h1>top</h1>\n"
 //   sub/index.html  "<h1>sub</h1>\n"          noindex/    (no index.html)
