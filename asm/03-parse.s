@@ -271,7 +271,10 @@ ENDFUNC is_host_char
 
 // ---------------------------------------------------------------------------
 // int equal_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
-//   ASCII case-insensitive equality (field names, RFC 9110 §5.1).
+//   ASCII case-insensitive equality: 'A'..'Z' fold to 'a'..'z', every
+//   other byte must match exactly.  Field names are case-insensitive (RFC
+//   9110 §5.1), so are URI schemes (RFC 3986 §3.1); lesson 04's mime_type
+//   compares file extensions with it too.
 //   in:  x0 = a, x1 = alen, x2 = b, x3 = blen
 //   out: w0 = 1 or 0
 //   registers: x0/x2 = cursors in a/b, x1 = bytes left, w4/w5 = bytes of
@@ -279,7 +282,7 @@ ENDFUNC is_host_char
 // ---------------------------------------------------------------------------
 FUNC equal_ignoring_case
         cmp     x1, x3                    // different lengths: not equal
-        b.ne    equal_ignoring_case_no     // (and no byte needs to be read)
+        b.ne    equal_ignoring_case_no    // (and no byte needs to be read)
 equal_ignoring_case_loop:
         cbz     x1, equal_ignoring_case_yes // every byte matched
         ldrb    w4, [x0], #1              // w4 = *a++
@@ -295,7 +298,7 @@ equal_ignoring_case_loop:
         orr     w6, w5, #0x20
         csel    w5, w6, w5, lo
         cmp     w4, w5                    // equal after folding?
-        b.ne    equal_ignoring_case_no     // no: the names differ
+        b.ne    equal_ignoring_case_no    // no: the names differ
         sub     x1, x1, #1                // one byte fewer to compare
         b       equal_ignoring_case_loop
         // the two answers
@@ -540,7 +543,7 @@ parse_target_absolute:
         mov     x1, x22                   //     7 (only the first 7 bytes),
         LOAD_ADDR x2, scheme_http         //     "http://",
         mov     x3, x22                   //     7)
-        CALL    equal_ignoring_case        // the same case-insensitive compare
+        CALL    equal_ignoring_case       // the same case-insensitive compare
         cbnz    w0, parse_target_host     // "http://" in any case: x22 = 7
         mov     x22, #8                   // length of "https://"
         cmp     x20, x22                  // shorter than that scheme?
@@ -849,7 +852,7 @@ find_header_loop:
         ldp     x0, x1, [x23, #HDR_NAME_PTR] // this field's name
         mov     x2, x20                   // the name we look for ...
         mov     x3, x21                   // ... and its length
-        CALL    equal_ignoring_case        // w0 = 1 if equal, ignoring case
+        CALL    equal_ignoring_case       // w0 = 1 if equal, ignoring case
         cbnz    w0, find_header_found     // this is the one
         add     x22, x22, #1              // next field
         add     x23, x23, #HDR_SIZE       // its slot, 32 bytes on
@@ -895,7 +898,7 @@ check_host_loop:
         ldp     x0, x1, [x21, #HDR_NAME_PTR] // this field's name
         LOAD_ADDR x2, name_host           // is it "Host" (any case)?
         mov     x3, #4                    // the length of "Host"
-        CALL    equal_ignoring_case        // w0 = 1 if it is
+        CALL    equal_ignoring_case       // w0 = 1 if it is
         cbz     w0, check_host_next       // another field: skip it
         cbnz    x22, check_host_bad       // a second Host: 400
         mov     x22, x21                  // remember the first
