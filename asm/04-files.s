@@ -659,7 +659,7 @@ ENDFUNC step_choose_type
 //   x->extra, the empty line; write_all to x->sock.
 //   in:  x0 = x
 //   out: w0 = STEP_NEXT, or STEP_DONE if the client is gone
-//   registers: x19 = x
+//   registers: x19 = x; w9 = STEP_DONE, for the csel at the end
 //   stack: 32 bytes (fp, lr, x19, padding) + HEAD_MAX: the head at sp
 //   syscalls: write (write_all)
 // ---------------------------------------------------------------------------
