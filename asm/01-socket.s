@@ -20,7 +20,8 @@
 //   add_extra       a field line a later step wants in the response head
 //
 // Error convention of this lesson: our functions return -errno (or -1
-// from parse_port), never the carry flag.  Raw system calls keep the
+// from parse_port; add_extra's -1: no room), never the carry flag; the
+// steps return STEP_NEXT or STEP_DONE.  Raw system calls keep the
 // kernel's convention: carry set = failed, x0 = errno.
 
         .include "os.inc"
