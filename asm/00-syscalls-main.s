@@ -34,7 +34,7 @@ newline:
 
 // ---------------------------------------------------------------------------
 // int syscalls_main(int argc, char **argv)
-//   in:  x0 = argc, x1 = argv
+//   in:  w0 = argc, x1 = argv
 //   out: x0 = exit status (0, or the errno openat reported)
 //   registers: x19 = path, x20 = openat's result (fd or errno),
 //              x21 = 1 if openat failed (we copy the carry flag here,
@@ -53,7 +53,7 @@ FUNC syscalls_main
 // choose_path: argv[1] if given, else the path that does not exist
 choose_path:
         LOAD_ADDR x19, default_path       // x19 = default path
-        cmp     x0, #2                    // argc >= 2 ?
+        cmp     w0, #2                    // argc >= 2 ? (an int: the upper half of x0 is not ours)
         b.lt    say_hello                 // no argument: keep the default
         ldr     x19, [x1, #8]             // x19 = argv[1]
 

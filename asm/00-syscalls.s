@@ -33,7 +33,7 @@ ENDFUNC str_len
 //   write(2) may write fewer bytes than asked (a "short write", common on
 //   sockets) or be interrupted by a signal (EINTR).  Keep writing until
 //   every byte is out.
-//   in:  x0 = fd, x1 = buf, x2 = len
+//   in:  w0 = fd, x1 = buf, x2 = len
 //   out: x0 = 0 when all bytes were written, -errno on failure
 //   registers: x19 = fd, x20 = next byte to write, x21 = bytes left
 //   stack: 48 bytes (fp, lr, x19, x20, x21 and 8 bytes to keep sp 16-aligned)
@@ -44,7 +44,7 @@ FUNC write_all
         mov     x29, sp
         stp     x19, x20, [sp, #16]       // save the callee-saved registers we use
         str     x21, [sp, #32]
-        mov     x19, x0                   // x19 = fd
+        sxtw    x19, w0                   // x19 = fd (an int: only w0 is ours, sign-extend it)
         mov     x20, x1                   // x20 = cursor
         mov     x21, x2                   // x21 = bytes left
 write_all_loop:

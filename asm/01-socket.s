@@ -9,10 +9,19 @@
 //   listening_port  getsockname: the port the kernel really gave us
 //   accept_client   accept, retried after EINTR
 //   send_hello      the fixed 200 response, built with the head builder:
-//   head_start / head_add / head_add_u64 / head_end   (used by every later lesson)
+//   head_start / head_add / head_add_u64 / head_start_body / head_add_lines /
+//   head_end        (used by every later lesson)
+//
+// And the first two steps of the per-connection pipeline (the record they
+// work on is struct exchange, asm/records.inc section EXCHANGE):
+//   start_exchange  a fresh record for a new connection
+//   step_read_once  one read, whatever the client sent
+//   step_hello      the fixed response
+//   add_extra       a field line a later step wants in the response head
 //
 // Error convention of this lesson: our functions return -errno (or -1
-// from parse_port), never the carry flag.  Raw system calls keep the
+// from parse_port; add_extra's -1: no room), never the carry flag; the
+// steps return STEP_NEXT or STEP_DONE.  Raw system calls keep the
 // kernel's convention: carry set = failed, x0 = errno.
 
         .include "os.inc"
@@ -24,36 +33,21 @@
         .equ CHAR_QUOTE, 34               // "
 
         RODATA                            // constant data: tables and strings
-// The reason phrases (RFC 9110 §15; 431: RFC 6585 §5).  Each entry is a
-// 16-bit status code followed by the phrase as a C string; a code of 0
-// ends the table.  Names, not pointers: a pointer table in read-only
-// memory would need relocations the arm64 Mach-O linker refuses.
+// The reason phrases (RFC 9110 §15; 431: RFC 6585 §5), one REASON line
+// each in build/gen/reasons.inc, which the Makefile generates from
+// lessons/01-socket/reasons.tsv (the C++ reads the same file as
+// reasons.def).  Each entry is a 16-bit status code followed by the
+// phrase as a C string; a code of 0 ends the table.  Names, not
+// pointers: a pointer table in read-only memory would need relocations
+// the arm64 Mach-O linker refuses.
         .macro REASON code, text
         .p2align 1                        // ldrh wants (and gets) an even address
         .hword  \code
         .asciz  "\text"
         .endm
 reason_table:
-        REASON  200, "OK"
-        REASON  204, "No Content"
-        REASON  206, "Partial Content"
-        REASON  301, "Moved Permanently"
-        REASON  304, "Not Modified"
-        REASON  400, "Bad Request"
-        REASON  403, "Forbidden"
-        REASON  404, "Not Found"
-        REASON  405, "Method Not Allowed"
-        REASON  408, "Request Timeout"
-        REASON  411, "Length Required"
-        REASON  413, "Content Too Large"
-        REASON  414, "URI Too Long"
-        REASON  416, "Range Not Satisfiable"
-        REASON  431, "Request Header Fields Too Large"
-        REASON  500, "Internal Server Error"
-        REASON  501, "Not Implemented"
-        REASON  503, "Service Unavailable"
-        REASON  505, "HTTP Version Not Supported"
-        .p2align 1
+        .include "reasons.inc"            // REASON 200, "OK" ... one line per status
+        .p2align 1                        // the end marker is a code too: even address
         .hword  0                         // end of the table
 reason_unknown:
         .asciz  ""                        // RFC 9112 §4: the reason-phrase may be empty
@@ -460,6 +454,41 @@ FUNC head_start_body
 ENDFUNC head_start_body
 
 // ---------------------------------------------------------------------------
+// size_t head_add_lines(char *out, size_t len, const char *lines, size_t n)
+//   Append n bytes of ready-made field lines ("Allow: GET, HEAD\r\n" ...,
+//   each ending in CRLF: a struct exchange's extra) to the head
+//   out[0..len).  All or nothing like head_add: if they would leave fewer
+//   than 2 bytes of HEAD_MAX free (head_end's CRLF), nothing is appended.
+//   in:  x0 = out, x1 = len, x2 = lines, x3 = n
+//   out: x0 = the new length
+//   registers: x19 = out
+//   stack: 32 bytes (fp, lr, x19, padding)
+// ---------------------------------------------------------------------------
+FUNC head_add_lines
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        mov     x19, x0                   // x19 = out
+        // does it fit?  len + n + CRLF (kept free for head_end)
+        add     x9, x1, x3                // len + n
+        add     x9, x9, #2                // + head_end's CRLF
+        cmp     x9, #HEAD_MAX             // does it fit in HEAD_MAX?
+        b.hi    head_add_lines_full       // no: leave the head as it is
+        add     x0, x19, x1               // copy_bytes(out + len,
+        mov     x1, x2                    //            lines,
+        mov     x2, x3                    //            n): x0 = just past them
+        CALL    copy_bytes                // the lines, CRLFs and all
+        sub     x0, x0, x19               // the new length = end - out
+        b       head_add_lines_return     // x0 = the new length
+head_add_lines_full:
+        mov     x0, x1                    // unchanged
+head_add_lines_return:
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // x0 = the new length
+ENDFUNC head_add_lines
+
+// ---------------------------------------------------------------------------
 // size_t head_end(char *out, size_t len)
 //   The empty line that ends the head: CRLF, if 2 bytes are free (head_add
 //   keeps them free, so this always fits after the builders).
@@ -649,7 +678,7 @@ FUNC say_listening
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
         mov     x29, sp                   // fp = this frame
         str     x19, [sp, #16]            // callee-saved register we use
-        mov     w19, w0                   // x19 = port
+        sxtw    x19, w0                   // x19 = port (an int: sign-extend, as the C++ cast to uint64_t does)
         mov     w0, #1                    // stdout
         LOAD_ADDR x1, msg_listening       // the text before the port
         CALL    write_str                 // listening on http://127.0.0.1:
@@ -685,7 +714,7 @@ FUNC say_listen_error
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        mov     w19, w0                   // x19 = port
+        sxtw    x19, w0                   // x19 = port (an int: sign-extend, as the C++ cast to uint64_t does)
         neg     x20, x1                   // x20 = errno (positive)
         mov     w0, #2                    // stderr
         LOAD_ADDR x1, msg_cannot_listen   // httpd: cannot listen on 127.0.0.1:
@@ -785,3 +814,105 @@ ignore_signal_return:
         add     sp, sp, #32               // drop the struct
         ret                               // x0 = 0 or -errno
 ENDFUNC ignore_signal
+
+// ---------------------------------------------------------------------------
+// void start_exchange(struct exchange *x, int sock, const struct config *cfg)
+//   Set up the record for a new connection: the socket, the
+//   configuration, status 200, no file (-1), nothing read, no extra field
+//   lines.  The buffers (extra, path, buf) and the request record are
+//   left as they are: every step writes before it reads.
+//   in:  x0 = x, w1 = sock, x2 = cfg
+//   registers: x9 = scratch (a value to store).  Leaf: no stack, no calls.
+// ---------------------------------------------------------------------------
+FUNC start_exchange
+        sxtw    x9, w1                    // sock is an int: sign-extend it to the 64-bit slot
+        stp     x9, x2, [x0, #X_SOCK]     // x->sock = sock, x->cfg = cfg (X_CFG follows X_SOCK)
+        mov     x9, #200                  // OK until a step decides otherwise
+        stp     x9, xzr, [x0, #X_STATUS]  // x->status = 200, x->head_len = 0
+        mov     x9, #-1                   // no file open yet
+        stp     xzr, x9, [x0, #X_PATH_LEN] // x->path_len = 0, x->file_fd = -1
+        stp     xzr, xzr, [x0, #X_FILE_MODE] // x->file_mode = 0, x->file_size = 0
+        stp     xzr, xzr, [x0, #X_TYPE]   // x->type = NULL, x->body_first = 0
+        stp     xzr, xzr, [x0, #X_BODY_LEN] // x->body_len = 0, x->extra_len = 0
+        ret                               // void
+ENDFUNC start_exchange
+
+// ---------------------------------------------------------------------------
+// int add_extra(struct exchange *x, const char *name, const char *value)
+//   Append "name: value\r\n" to x->extra, the field lines the head of this
+//   exchange's response will carry (Allow for a 405 ...).  x->extra holds
+//   EXTRA_MAX = HEAD_MAX bytes, head_add's own limit, so head_add does the
+//   work and keeps its all-or-nothing rule.
+//   in:  x0 = x, x1 = name, x2 = value
+//   out: w0 = 0, or -1 when the line did not fit (left out)
+//   registers: x19 = x, x20 = x->extra_len before the call
+//   stack: 32 bytes (fp, lr, x19, x20)
+// ---------------------------------------------------------------------------
+FUNC add_extra
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     x19, x0                   // x19 = x
+        ldr     x20, [x19, #X_EXTRA_LEN]  // x20 = the lines' length so far
+        mov     x3, x2                    // head_add(x->extra, extra_len,
+        mov     x2, x1                    //          name,
+        add     x0, x19, #X_EXTRA         //          value): the arguments
+        mov     x1, x20                   //          move up one register
+        CALL    head_add                  // x0 = the new length (unchanged: no room)
+        cmp     x0, x20                   // did the line go in?
+        b.eq    add_extra_full            // no: head_add left it out
+        str     x0, [x19, #X_EXTRA_LEN]   // x->extra_len = the new length
+        mov     w0, #0                    // 0 = added
+        b       add_extra_return          // skip the failure
+add_extra_full:
+        mov     w0, #-1                   // -1 = did not fit
+add_extra_return:
+        ldp     x19, x20, [sp, #16]       // restore x19, x20 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = 0 or -1
+ENDFUNC add_extra
+
+// ---------------------------------------------------------------------------
+// int step_read_once(struct exchange *x)
+//   Lessons 01-02: one read into x->buf, whatever arrives (at most
+//   HELLO_READ_MAX bytes: the request is not looked at).
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT when some bytes came; STEP_DONE when the client
+//        sent nothing and closed, or the read failed: nobody to answer
+//   registers: x9 = x.  Leaf: no stack, no calls.
+//   syscalls: read
+// ---------------------------------------------------------------------------
+FUNC step_read_once
+        mov     x9, x0                    // x9 = x: the syscall needs x0
+        ldrsw   x0, [x9, #X_SOCK]         // read(x->sock (as an int),
+        mov     x1, #X_BUF                //      x->buf (X_BUF is past add's
+        add     x1, x9, x1                //      12-bit immediate: via x1),
+        mov     x2, #HELLO_READ_MAX       //      HELLO_READ_MAX)
+        SYSCALL read                      // x0 = bytes read, or carry + errno
+        b.cs    step_read_once_done       // the read failed: the client is gone
+        cbz     x0, step_read_once_done   // 0 bytes: the client left
+        mov     w0, #STEP_NEXT            // something came: answer it
+        ret                               // w0 = STEP_NEXT
+step_read_once_done:
+        mov     w0, #STEP_DONE            // nobody to answer
+        ret                               // w0 = STEP_DONE
+ENDFUNC step_read_once
+
+// ---------------------------------------------------------------------------
+// int step_hello(struct exchange *x)
+//   Lessons 01-02: send_hello(x->sock).  Its failure means the client
+//   left: either way nothing is left to do.
+//   in:  x0 = x
+//   out: w0 = STEP_DONE
+//   registers: none saved.  stack: 16 bytes (fp, lr)
+//   syscalls: write (send_hello)
+// ---------------------------------------------------------------------------
+FUNC step_hello
+        stp     x29, x30, [sp, #-16]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        ldrsw   x0, [x0, #X_SOCK]         // send_hello(x->sock, as an int)
+        CALL    send_hello                // the fixed 200 response
+        mov     w0, #STEP_DONE            // answered (or the client is gone)
+        ldp     x29, x30, [sp], #16       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_DONE
+ENDFUNC step_hello

@@ -4,20 +4,29 @@
 // C++ twin: cpp/03-parse.cpp (same function names, same limits, same
 // statuses).  Rules and walk-through: lessons/03-parse/README.md.
 //
-// The spine's handle_connection (asm/httpd.s) calls the stage in order:
-//     read_request_head  -> bytes up to and including the empty line
-//     parse_request      -> a struct request (asm/records.inc, REQ_*) whose
-//                           slices point into buf, or an HTTP status
-//     send_error / send_echo
+// The stage's steps, in the order of the spine's list (asm/httpd.s); each
+// works on the connection's struct exchange (asm/records.inc, EXCHANGE):
+//     step_read_head     read_request_head: the bytes up to and including
+//                        the empty line, into x->buf
+//     step_parse_head    parse_request: a struct request (records.inc,
+//                        REQ_*) whose slices point into x->buf, or an
+//                        HTTP status (400 414 431 505)
+//     step_check_method  method_status: GET and HEAD go on; 405 (with
+//                        Allow) or 501
+//     step_echo          lesson 03 only: the 200 echo of the request
+// and answer_error, which the spine calls when a step stops with a status
+// (send_error with the exchange's extra field lines).
 //
-// Error convention of this lesson: the parse functions return 0 ("go on")
-// or a positive HTTP status (400 405 414 431 501 505) -- never the carry
-// flag; read_request_head returns a length, 0, or -status; the send
-// functions return 0 or -errno.  Raw system calls (only `read` here)
-// keep the kernel's convention: carry set = failed, x0 = errno.
+// Error convention of this lesson: the parse functions and method_status
+// return 0 ("go on") or a positive HTTP status -- never the carry flag;
+// read_request_head returns a length, 0, or -status; the send functions
+// return 0 or -errno; the steps STEP_NEXT, STEP_DONE or a status.  Raw
+// system calls (only `read` here) keep the kernel's convention: carry set
+// = failed, x0 = errno.
 
         .include "os.inc"
         .include "records.inc"
+        .include "methods.inc"            // METHOD_GET = 1 ..., METHOD_LAST, METHOD_NAMES (from methods.tsv)
 
         .equ CHAR_HT, 9                   // horizontal tab
         .equ CHAR_LF, 10                  // line feed: ends every line
@@ -36,17 +45,10 @@ host_symbols:
 // Method names, 8 bytes each, padded with NULs, in METHOD_* order:
 // entry i has method id i + 1.  Loaded with one `ldr x`, an entry is the
 // little-endian number whose low bytes are the name (see parse_method).
-        .p2align 3
+// The lines come from lessons/03-parse/methods.tsv (build/gen/methods.inc).
+        .p2align 3                        // 8-byte entries, 8-byte aligned: one ldr x each
 method_names:
-        .ascii  "GET\0\0\0\0\0"
-        .ascii  "HEAD\0\0\0\0"
-        .ascii  "POST\0\0\0\0"
-        .ascii  "PUT\0\0\0\0\0"
-        .ascii  "DELETE\0\0"
-        .ascii  "PATCH\0\0\0"
-        .ascii  "OPTIONS\0"
-        .ascii  "CONNECT\0"
-        .ascii  "TRACE\0\0\0"             // the last one: METHOD_TRACE
+        METHOD_NAMES                      // "GET\0\0\0\0\0" "HEAD\0\0\0\0" ... up to METHOD_LAST
 scheme_http:
         .ascii  "http://"                 // compared case-insensitively
 scheme_https:
@@ -87,8 +89,8 @@ space:
         .ascii  " "
 newline:
         .ascii  "\n"
-// the Allow field of a 405 (C strings: the head builder wants NULs);
-// Content-Type and Content-Length come from head_start_body (lesson 01)
+// the Allow field step_check_method adds to a 405 (C strings: add_extra
+// hands them to the head builder, which wants NULs)
 field_allow:
         .asciz  "Allow"
 value_allow:
@@ -269,7 +271,10 @@ ENDFUNC is_host_char
 
 // ---------------------------------------------------------------------------
 // int equal_ignoring_case(const char *a, size_t alen, const char *b, size_t blen)
-//   ASCII case-insensitive equality (field names, RFC 9110 §5.1).
+//   ASCII case-insensitive equality: 'A'..'Z' fold to 'a'..'z', every
+//   other byte must match exactly.  Field names are case-insensitive (RFC
+//   9110 §5.1), so are URI schemes (RFC 3986 §3.1); lesson 04's mime_type
+//   compares file extensions with it too.
 //   in:  x0 = a, x1 = alen, x2 = b, x3 = blen
 //   out: w0 = 1 or 0
 //   registers: x0/x2 = cursors in a/b, x1 = bytes left, w4/w5 = bytes of
@@ -277,7 +282,7 @@ ENDFUNC is_host_char
 // ---------------------------------------------------------------------------
 FUNC equal_ignoring_case
         cmp     x1, x3                    // different lengths: not equal
-        b.ne    equal_ignoring_case_no     // (and no byte needs to be read)
+        b.ne    equal_ignoring_case_no    // (and no byte needs to be read)
 equal_ignoring_case_loop:
         cbz     x1, equal_ignoring_case_yes // every byte matched
         ldrb    w4, [x0], #1              // w4 = *a++
@@ -293,7 +298,7 @@ equal_ignoring_case_loop:
         orr     w6, w5, #0x20
         csel    w5, w6, w5, lo
         cmp     w4, w5                    // equal after folding?
-        b.ne    equal_ignoring_case_no     // no: the names differ
+        b.ne    equal_ignoring_case_no    // no: the names differ
         sub     x1, x1, #1                // one byte fewer to compare
         b       equal_ignoring_case_loop
         // the two answers
@@ -365,7 +370,7 @@ parse_method_lookup:
         add     x5, x5, #1                // its id is i + 1
         cmp     x7, x3                    // the same 8 bytes: the same name
         b.eq    parse_method_found        // a match: x5 = its id
-        cmp     x5, #METHOD_TRACE         // ids run 1 .. METHOD_TRACE
+        cmp     x5, #METHOD_LAST          // ids run 1 .. METHOD_LAST
         b.lo    parse_method_lookup       // that was not the last entry: go on
         b       parse_method_store        // not found: METHOD_OTHER
 parse_method_found:
@@ -538,7 +543,7 @@ parse_target_absolute:
         mov     x1, x22                   //     7 (only the first 7 bytes),
         LOAD_ADDR x2, scheme_http         //     "http://",
         mov     x3, x22                   //     7)
-        CALL    equal_ignoring_case        // the same case-insensitive compare
+        CALL    equal_ignoring_case       // the same case-insensitive compare
         cbnz    w0, parse_target_host     // "http://" in any case: x22 = 7
         mov     x22, #8                   // length of "https://"
         cmp     x20, x22                  // shorter than that scheme?
@@ -847,7 +852,7 @@ find_header_loop:
         ldp     x0, x1, [x23, #HDR_NAME_PTR] // this field's name
         mov     x2, x20                   // the name we look for ...
         mov     x3, x21                   // ... and its length
-        CALL    equal_ignoring_case        // w0 = 1 if equal, ignoring case
+        CALL    equal_ignoring_case       // w0 = 1 if equal, ignoring case
         cbnz    w0, find_header_found     // this is the one
         add     x22, x22, #1              // next field
         add     x23, x23, #HDR_SIZE       // its slot, 32 bytes on
@@ -893,7 +898,7 @@ check_host_loop:
         ldp     x0, x1, [x21, #HDR_NAME_PTR] // this field's name
         LOAD_ADDR x2, name_host           // is it "Host" (any case)?
         mov     x3, #4                    // the length of "Host"
-        CALL    equal_ignoring_case        // w0 = 1 if it is
+        CALL    equal_ignoring_case       // w0 = 1 if it is
         cbz     w0, check_host_next       // another field: skip it
         cbnz    x22, check_host_bad       // a second Host: 400
         mov     x22, x21                  // remember the first
@@ -932,15 +937,33 @@ check_host_return:
 ENDFUNC check_host
 
 // ---------------------------------------------------------------------------
+// void reset_request(struct request *req)
+//   Clear the fields parse_request fills in: every slice (0, 0), the
+//   method id (METHOD_OTHER = 0), the version, the HEAD flag and the
+//   field count -- the first REQ_HEADERS bytes.  Not headers[]:
+//   header_count says how many of its entries are valid.
+//   in:  x0 = req
+//   registers: x0 = cursor, x1 = end of the fixed fields.  Leaf: no
+//              stack, no calls.
+// ---------------------------------------------------------------------------
+FUNC reset_request
+        add     x1, x0, #REQ_HEADERS      // x1 = where headers[] starts: stop there
+1:      stp     xzr, xzr, [x0], #16       // clear 16 bytes; x0 moves past them
+        cmp     x0, x1                    // reached the headers? (96 = 6 * 16 bytes)
+        b.lo    1b                        // no: more of the fixed part to clear
+        ret                               // void
+ENDFUNC reset_request
+
+// ---------------------------------------------------------------------------
 // int parse_request(const char *buf, size_t len, struct request *req)
 //   The whole head as read_request_head returned it: the request line,
-//   the field lines up to the empty line, then Host, then the method:
-//   GET/HEAD -> 0, another known method -> 405, any other token -> 501.
+//   the field lines up to the empty line, then Host.  Which methods are
+//   served is not its business (method_status, step_check_method).
 //   A line ends at LF; one CR right before the LF belongs to the line end
 //   (CRLF); any other CR is a control byte and the line parser says 400.
 //   req is filled as far as parsing got (the HEAD flag early).
 //   in:  x0 = buf, x1 = len, x2 = req
-//   out: x0 = 0 or 400, 405, 414, 431, 501, 505
+//   out: x0 = 0 or 400, 414, 431, 505
 //   registers: x19 = start of the current line, x20 = bytes left,
 //              x21 = req, x22 = line number (0 = request line),
 //              x23 = line length without CRLF/LF, x24 = index of the LF
@@ -955,14 +978,8 @@ FUNC parse_request
         mov     x19, x0                   // x19 = buf: where the first line starts
         mov     x20, x1                   // x20 = len: all of it is left
         mov     x21, x2                   // x21 = req
-        // clear the fixed fields (headers[] needs no clearing: header_count
-        // says how many are valid)
-        mov     x0, #0                    // offset = 0
-1:      add     x1, x21, x0               // x1 = (char *)req + offset
-        stp     xzr, xzr, [x1]            // 16 bytes at a time
-        add     x0, x0, #16               // offset += 16
-        cmp     x0, #REQ_HEADERS          // up to the headers (96 = 6 * 16 bytes)
-        b.lo    1b                        // more of the fixed part to clear
+        mov     x0, x21                   // reset_request(req): no field
+        CALL    reset_request             // keeps what an earlier parse left
         mov     x22, #0                   // line 0 is the request line
 
 // the next line: up to LF
@@ -1010,23 +1027,11 @@ parse_request_advance:
         add     x22, x22, #1              // line number + 1
         b       parse_request_next_line
 
-// the head is complete: Host, then the method (x0 gets each status before
-// its test, so a taken branch returns it as it is)
+// the head is complete: last, Host (its status is ours)
 parse_request_end_of_head:
         mov     x0, x21                   // check_host(req)
-        CALL    check_host
-        cbnz    x0, parse_request_return  // 400
-        ldr     x1, [x21, #REQ_METHOD_ID] // decided last: the head is well-formed
-        mov     x0, #0                    // 0 if it is a method we serve
-        cmp     x1, #METHOD_GET           // served
-        b.eq    parse_request_return
-        cmp     x1, #METHOD_HEAD          // served
-        b.eq    parse_request_return
-        mov     x0, #501                  // a token we do not know: Not Implemented
-        cmp     x1, #METHOD_OTHER         // a token not in the table?
-        b.eq    parse_request_return
-        mov     x0, #405                  // a method we know but do not serve
-        b       parse_request_return
+        CALL    check_host                // x0 = 0 or 400
+        b       parse_request_return      // the head's verdict
 parse_request_bad:
         mov     x0, #400                  // Bad Request
 parse_request_return:
@@ -1036,6 +1041,30 @@ parse_request_return:
         ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
         ret
 ENDFUNC parse_request
+
+// ---------------------------------------------------------------------------
+// int method_status(int method_id)
+//   The method policy: 0 for GET and HEAD (served), 501 for METHOD_OTHER
+//   (a token not in methods.tsv, RFC 9110 §15.6.2), 405 for any other id
+//   (known, not served: lesson 09 adds some).
+//   in:  w0 = method_id (an int: only w0 is read)
+//   out: w0 = 0, 405 or 501
+//   registers: w1 = method_id.  Leaf: no stack, no calls.
+// ---------------------------------------------------------------------------
+FUNC method_status
+        mov     w1, w0                    // w1 = the id; w0 becomes the answer
+        mov     w0, #0                    // 0 if it is a method we serve
+        cmp     w1, #METHOD_GET           // served
+        b.eq    method_status_return      // -> 0
+        cmp     w1, #METHOD_HEAD          // served
+        b.eq    method_status_return      // -> 0
+        mov     w0, #501                  // a token we do not know: Not Implemented
+        cmp     w1, #METHOD_OTHER         // a token not in the table?
+        b.eq    method_status_return      // -> 501
+        mov     w0, #405                  // a method we know but do not serve
+method_status_return:
+        ret                               // w0 = 0, 405 or 501
+ENDFUNC method_status
 
 // ---------------------------------------------------------------------------
 // size_t text_append(char *out, size_t pos, size_t cap, const char *src, size_t n)
@@ -1206,32 +1235,36 @@ echo_body_done:
 ENDFUNC echo_body
 
 // ---------------------------------------------------------------------------
-// int64_t send_error(int fd, int status, int is_head)
-//   A whole error response: head_start (status line, Server, Connection),
-//   Content-Type text/plain, Content-Length, `Allow: GET, HEAD` for 405,
-//   the empty line; then the body "<code> <reason>\n" unless is_head
-//   (RFC 9110 §9.3.2: the same head as GET, no body).
-//   in:  w0 = fd, w1 = status, w2 = is_head
+// int64_t send_error(int fd, int status, int is_head, const char *extra,
+//                    size_t extra_len)
+//   A whole error response: head_start_body (status line, Server,
+//   Connection, Content-Type text/plain, Content-Length), the field lines
+//   in extra (ready-made "Name: value\r\n" lines, maybe none: Allow for a
+//   405 ...), the empty line; then the body "<code> <reason>\n" unless
+//   is_head (RFC 9110 §9.3.2: the same head as GET, no body).
+//   in:  w0 = fd, w1 = status, w2 = is_head, x3 = extra, x4 = extra_len
 //   out: x0 = 0 or -errno
 //   registers: x19 = fd, x20 = status, x21 = is_head, x22 = body length,
 //              x23 = the reason phrase while the body is built, then the
-//              head length
-//   stack: 64 bytes (fp, lr, x19..x23, padding) + locals: body at sp
+//              head length, x24 = extra, x25 = extra_len
+//   stack: 80 bytes (fp, lr, x19..x25, padding) + locals: body at sp
 //          (ERROR_BODY_MAX bytes), head at sp + ERROR_BODY_MAX (HEAD_MAX)
 //   syscalls: write (write_all)
 // ---------------------------------------------------------------------------
-        .equ    ERROR_BODY_MAX, 64        // "431 Request Header Fields Too Large\n" is 36
         .equ    SEND_ERROR_LOCALS, (ERROR_BODY_MAX + HEAD_MAX + 15) & ~15
 FUNC send_error
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-80]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]            // (sp + 56: padding, keeps sp 16-aligned)
+        stp     x23, x24, [sp, #48]
+        str     x25, [sp, #64]            // (sp + 72: padding, keeps sp 16-aligned)
         sub     sp, sp, #SEND_ERROR_LOCALS // the two buffers
         sxtw    x19, w0                   // x19 = fd
-        mov     w20, w1                   // x20 = status (writing w20 zeroes the top)
-        mov     w21, w2                   // x21 = is_head
+        sxtw    x20, w1                   // x20 = status (an int: sign-extend, as the C++ cast to uint64_t does)
+        mov     w21, w2                   // x21 = is_head (only w21 is tested)
+        mov     x24, x3                   // x24 = extra
+        mov     x25, x4                   // x25 = extra_len
         // the body: "<code> <reason>\n"
         mov     x0, x20                   // format_u64(status,
         mov     x1, sp                    //            body)
@@ -1262,21 +1295,15 @@ FUNC send_error
         LOAD_ADDR x2, text_plain          //                 text/plain,
         mov     x3, x22                   //                 the body length: HEAD too)
         CALL    head_start_body           // status line, Server, Connection, Content-*
-        mov     x23, x0                   // x23 = head length so far
-        // 405 must say which methods are allowed (RFC 9110 §15.5.6)
-        cmp     w20, #405                 // Method Not Allowed?
-        b.ne    send_error_end_head       // no: no Allow field
-        add     x0, sp, #ERROR_BODY_MAX   // out = head
-        mov     x1, x23                   // len so far
-        LOAD_ADDR x2, field_allow         // "Allow"
-        LOAD_ADDR x3, value_allow         // "GET, HEAD"
-        CALL    head_add                  // Allow: GET, HEAD
-        mov     x23, x0                   // the new head length
-        // the empty line; send the head, then the body unless HEAD
-send_error_end_head:
-        add     x0, sp, #ERROR_BODY_MAX   // out = head
-        mov     x1, x23                   // len so far
+        mov     x1, x0                    // head_add_lines(head, len,
+        add     x0, sp, #ERROR_BODY_MAX   //                (the head buffer)
+        mov     x2, x24                   //                extra,
+        mov     x3, x25                   //                extra_len)
+        CALL    head_add_lines            // Allow, Location, ... (or nothing)
+        mov     x1, x0                    // head_end(head, len)
+        add     x0, sp, #ERROR_BODY_MAX   // (the head buffer)
         CALL    head_end                  // the empty line
+        // send the head, then the body unless HEAD
         mov     x2, x0                    // write_all(fd, head, len = the whole head)
         mov     x0, x19                   // fd
         add     x1, sp, #ERROR_BODY_MAX   // head
@@ -1289,10 +1316,11 @@ send_error_end_head:
         CALL    write_all                 // send the body
 send_error_return:
         add     sp, sp, #SEND_ERROR_LOCALS // drop the buffers
-        ldr     x23, [sp, #48]            // restore and return
+        ldr     x25, [sp, #64]            // restore and return
+        ldp     x23, x24, [sp, #48]
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
+        ldp     x29, x30, [sp], #80       // fp, lr, and sp back where it was
         ret
 ENDFUNC send_error
 
@@ -1352,3 +1380,163 @@ send_echo_return:
         ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
         ret
 ENDFUNC send_echo
+
+// ---------------------------------------------------------------------------
+// int begins_with_head(const char *buf)
+//   Do the first 5 bytes of buf say "HEAD "?  (buf has at least 5
+//   readable bytes.)  When the head could not be read whole, this is all
+//   we know of the method -- and a HEAD must not get a body.
+//   in:  x0 = buf
+//   out: w0 = 1 or 0
+//   registers: w1 = bytes of buf, w2 = what they must be.  Leaf.
+// ---------------------------------------------------------------------------
+FUNC begins_with_head
+        ldr     w1, [x0]                  // bytes 0-3 as one 32-bit load (unaligned is fine)
+        movz    w2, #(('E' << 8) | 'H')   // w2 = "HEAD" as a little-endian word:
+        movk    w2, #(('D' << 8) | 'A'), lsl #16 // bytes 'H' 'E' 'A' 'D', lowest first
+        cmp     w1, w2                    // do the first 4 bytes say HEAD?
+        ldrb    w1, [x0, #4]              // byte 4 (ldrb leaves the flags alone)
+        mov     w2, #CHAR_SP              // must be ' ' (and mov keeps the flags)
+        ccmp    w1, w2, #0, eq            // "HEAD" matched: and then a space? (else flags = ne)
+        cset    w0, eq                    // 1 only if all 5 bytes matched
+        ret                               // w0 = 1 or 0
+ENDFUNC begins_with_head
+
+// ---------------------------------------------------------------------------
+// int step_read_head(struct exchange *x)
+//   read_request_head(x->sock, x->buf, REQ_HEAD_MAX).  First the first 8
+//   bytes of x->buf are blanked: if the client sends fewer than 5 before
+//   it fails, begins_with_head must not read what an earlier call left.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT (x->head_len = the head's length), STEP_DONE
+//        (the client sent nothing: nobody to answer), or 400 / 414 / 431
+//        with x->req.is_head = begins_with_head(x->buf)
+//   registers: x19 = x, x20 = x->buf, then the status
+//   stack: 32 bytes (fp, lr, x19, x20)
+//   syscalls: read (read_request_head)
+// ---------------------------------------------------------------------------
+FUNC step_read_head
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     x19, x0                   // x19 = x
+        mov     x20, #X_BUF               // (X_BUF does not fit add's immediate)
+        add     x20, x19, x20             // x20 = x->buf
+        str     xzr, [x20]                // blank its first 8 bytes
+        ldrsw   x0, [x19, #X_SOCK]        // read_request_head(x->sock (as an int),
+        mov     x1, x20                   //     x->buf,
+        mov     x2, #REQ_HEAD_MAX         //     REQ_HEAD_MAX)
+        CALL    read_request_head         // x0 = length, 0, or -400 / -414 / -431
+        cbz     x0, step_read_head_nothing // nothing sent: nobody to answer
+        tbnz    x0, #63, step_read_head_failed // negative: -status
+        str     x0, [x19, #X_HEAD_LEN]    // x->head_len = the head's length
+        mov     w0, #STEP_NEXT            // a whole head to parse
+        b       step_read_head_return     // w0 = STEP_NEXT
+step_read_head_nothing:
+        mov     w0, #STEP_DONE            // no request, no response
+        b       step_read_head_return     // w0 = STEP_DONE
+// the head could not be read whole: all we know of the method is whether
+// the bytes we have begin with "HEAD " (RFC 9110 §9.3.2: then no body)
+step_read_head_failed:
+        neg     x20, x0                   // x20 = the status (x->buf is recomputed below)
+        mov     x0, #X_BUF                // begins_with_head(x->buf)
+        add     x0, x19, x0               // (x20 no longer holds it)
+        CALL    begins_with_head          // w0 = 1 or 0
+        cmp     w0, #0                    // an int turned into a flag ...
+        cset    x0, ne                    // ... 1 or 0, all 64 bits
+        str     x0, [x19, #(X_REQ + REQ_IS_HEAD)] // x->req.is_head
+        mov     w0, w20                   // 400 / 414 / 431
+step_read_head_return:
+        ldp     x19, x20, [sp, #16]       // restore x19, x20 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT, STEP_DONE or a status
+ENDFUNC step_read_head
+
+// ---------------------------------------------------------------------------
+// int step_parse_head(struct exchange *x)
+//   parse_request(x->buf, x->head_len, &x->req): its 0 is STEP_NEXT, its
+//   status (400 414 431 505) stops the pipeline.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT or the status
+//   registers: x9 = scratch offset.  No stack: a tail call.
+// ---------------------------------------------------------------------------
+FUNC step_parse_head
+        ldr     x1, [x0, #X_HEAD_LEN]     // parse_request(x->buf, x->head_len,
+        mov     x9, #X_REQ                //     &x->req): the offsets do not fit
+        add     x2, x0, x9                //     add's immediate, so via x9
+        mov     x9, #X_BUF                // the buffer last:
+        add     x0, x0, x9                // x0 stops being x here
+        JUMP    parse_request             // tail call: its answer is ours (0 = STEP_NEXT)
+ENDFUNC step_parse_head
+
+// ---------------------------------------------------------------------------
+// int step_check_method(struct exchange *x)
+//   method_status(x->req.method_id): GET and HEAD go on; a 405 adds
+//   "Allow: GET, HEAD" to x->extra (RFC 9110 §15.5.6: MUST); 501 as it is.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT (0), 405 or 501
+//   registers: x19 = x, x20 = the status
+//   stack: 32 bytes (fp, lr, x19, x20)
+// ---------------------------------------------------------------------------
+FUNC step_check_method
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     x19, x0                   // x19 = x
+        ldr     w0, [x19, #(X_REQ + REQ_METHOD_ID)] // method_status(x->req.method_id, an int)
+        CALL    method_status             // w0 = 0, 405 or 501
+        mov     w20, w0                   // x20 = the status
+        cmp     w20, #405                 // known but not served?
+        b.ne    step_check_method_return  // no: nothing to add
+        mov     x0, x19                   // add_extra(x,
+        LOAD_ADDR x1, field_allow         //     "Allow",
+        LOAD_ADDR x2, value_allow         //     "GET, HEAD")
+        CALL    add_extra                 // (its -1, no room, is ignored: so in the C++)
+step_check_method_return:
+        mov     w0, w20                   // the status: 0 is STEP_NEXT
+        ldp     x19, x20, [sp, #16]       // restore x19, x20 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = 0, 405 or 501
+ENDFUNC step_check_method
+
+// ---------------------------------------------------------------------------
+// int step_echo(struct exchange *x)
+//   Lesson 03 only: send_echo(x->sock, &x->req), the 200 echo of what the
+//   parser understood.  Its failure means the client left: nothing to do.
+//   in:  x0 = x
+//   out: w0 = STEP_DONE
+//   registers: x9 = scratch offset.  stack: 16 bytes (fp, lr)
+//   syscalls: write (send_echo)
+// ---------------------------------------------------------------------------
+FUNC step_echo
+        stp     x29, x30, [sp, #-16]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        mov     x9, #X_REQ                // send_echo(x->sock,
+        add     x1, x0, x9                //           &x->req)
+        ldrsw   x0, [x0, #X_SOCK]         // (the socket as an int; x0 stops being x)
+        CALL    send_echo                 // 200 with what was understood
+        mov     w0, #STEP_DONE            // answered (or the client is gone)
+        ldp     x29, x30, [sp], #16       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_DONE
+ENDFUNC step_echo
+
+// ---------------------------------------------------------------------------
+// void answer_error(struct exchange *x, int status)
+//   What the spine does when a step stopped with a status: x->status =
+//   status, then send_error(x->sock, status, x->req.is_head, x->extra,
+//   x->extra_len).  Its failure means the client left: nothing to do.
+//   in:  x0 = x, w1 = status
+//   registers: x9 = x, then scratch.  No stack: a tail call.
+//   syscalls: write (send_error)
+// ---------------------------------------------------------------------------
+FUNC answer_error
+        sxtw    x9, w1                    // status is an int: sign-extend it ...
+        str     x9, [x0, #X_STATUS]       // ... into x->status (64 bits)
+        mov     x9, x0                    // x9 = x: x0 becomes the socket
+        ldrsw   x0, [x9, #X_SOCK]         // send_error(x->sock (as an int),
+                                          //     status (still in w1),
+        ldr     x2, [x9, #(X_REQ + REQ_IS_HEAD)] // x->req.is_head,
+        add     x3, x9, #X_EXTRA          //     x->extra,
+        ldr     x4, [x9, #X_EXTRA_LEN]    //     x->extra_len)
+        JUMP    send_error                // tail call: void, its answer is dropped
+ENDFUNC answer_error

@@ -3,19 +3,25 @@
 // C++ twin: cpp/04-files.cpp (same function names, same limits, same
 // statuses).  Rules and walk-through: lessons/04-files/README.md.
 //
-// The stage is one call for the spine, after a request parsed cleanly:
-//   serve_file(sock, docroot, path, path_len, is_head)
-//     map_path        docroot + path ("/" and ".../" -> ".../index.html")
-//     openat + fstat  O_RDONLY | O_NONBLOCK, then "is it a regular file?"
-//     mime_type       Content-Type from the table below
-//     head_start ...  200 OK, Content-Type, Content-Length = st_size
-//     send_file_body  sendfile, or copy_file_body (pread + write_all)
+// The stage's steps, in the order of the spine's list (asm/httpd.s),
+// after lesson 03's steps have a well-formed GET or HEAD; each works on
+// the connection's struct exchange (asm/records.inc, EXCHANGE):
+//     step_copy_path    x->path = the request's path, as it is
+//     step_add_index    ".../" -> ".../index.html" (add_index)
+//     step_open_file    map_path (docroot + path), openat(O_RDONLY | O_NONBLOCK)
+//     step_stat_file    fstat: x->file_mode, x->file_size; the body is the whole file
+//     step_check_file   only a regular file is served: else 403
+//     step_choose_type  mime_type: Content-Type from lessons/04-files/mime-types.tsv
+//     step_send_head    head_start_body: status, Content-Type, Content-Length
+//     step_send_body    send_file_body: sendfile(2), or a pread/write loop
 //
-// Error convention of this lesson: serve_file and map_path return -status
-// (-403 -404 -414 -500) when the caller must answer with send_error
-// (lesson 03); the body senders return 0 or -errno; never the carry flag.
-// Raw system calls keep the kernel's convention: carry set = failed,
-// x0 = errno.
+// Error convention of this lesson: a step that fails returns the status
+// for answer_error (lesson 03): 403, 404, 414 or 500 (errno_to_status),
+// before anything was sent; map_path and add_index return a length or
+// -414; the body senders return 0 or -errno; never the carry flag.  Raw
+// system calls keep the kernel's convention: carry set = failed,
+// x0 = errno.  The file a step opens stays in x->file_fd: the spine
+// closes it.
 //
 // Not yet: percent-decoding (lesson 05) and refusing `..` (lesson 06).
 // This lesson's server serves any path it is given, `/../../etc/passwd`
@@ -24,8 +30,6 @@
         .include "os.inc"
         .include "records.inc"
 
-        .equ FILES_PATH_MAX, 1024         // docroot + path + NUL; longer -> 414 (C++: kPathMax)
-        .equ COPY_CHUNK, 65536            // the fallback copy loop's buffer (C++: kCopyChunk)
         .equ STAT_AREA, (STAT_SIZE + 15) & ~15 // struct stat, rounded to keep sp 16-aligned
 
 // MIME_ENTRY ext, type -- one line of build/gen/mime-types.inc, which the
@@ -47,7 +51,7 @@ mime_table:
 type_unknown:
         .asciz  "application/octet-stream" // RFC 9110 §8.3: just bytes
 index_name:
-        .ascii  "index.html"              // what "/" and ".../" mean
+        .ascii  "index.html"              // what "/" and ".../" mean (add_index)
         .equ    INDEX_NAME_LEN, . - index_name
 
 // ---------------------------------------------------------------------------
@@ -93,18 +97,15 @@ ENDFUNC errno_to_status
 // ---------------------------------------------------------------------------
 // int64_t map_path(const char *docroot, const char *path, size_t path_len,
 //                  char *out, size_t cap)
-//   out = docroot + path, plus "index.html" when path ends in '/', then a
-//   NUL.  No decoding, no `..` check (lessons 05 and 06).  (The parser
-//   never hands us an empty path; one would map to the docroot itself.)
+//   out = docroot + path, then a NUL: the file's name for openat.  path
+//   is used as it is: no index.html (add_index), no decoding, no `..`
+//   check (lessons 05 and 06).
 //   in:  x0 = docroot (C string), x1 = path, x2 = path_len, x3 = out,
 //        x4 = cap (bytes available at out, the NUL included)
-//   out: x0 = length without the NUL, or -414 if it does not fit
+//   out: x0 = length without the NUL, or -414 if it and the NUL do not
+//        fit (nothing useful is written then)
 //   registers: x19 = docroot, x20 = path, x21 = path_len, x22 = out,
-//              x23 = cap, x24 = docroot's length;
-//              after str_len (no more calls): x9 = index length (0 or 10),
-//              x10 = the path's last byte (map_path_index), then the
-//              total length, x11 = write cursor, x12 = read cursor,
-//              x13 = bytes left to copy, w14 = the byte in transit
+//              x23 = cap, then the total length, x24 = docroot's length
 //   stack: 64 bytes (fp, lr, x19..x24)
 //   syscalls: none
 // ---------------------------------------------------------------------------
@@ -129,52 +130,24 @@ map_path_check_parts:
         cmp     x21, x23                  // path longer than cap?
         b.hi    map_path_too_long         // -> -414
 
-// "/" and any path ending in '/' name a directory: add its index.html
-map_path_index:
-        mov     x9, #0                    // assume no index.html
-        cbz     x21, map_path_sum         // an empty path has no last byte
-        sub     x10, x21, #1              // the last byte's index
-        ldrb    w10, [x20, x10]           // the last byte
-        cmp     w10, #'/'                 // ends in '/'?
-        b.ne    map_path_sum              // a file name: nothing to add
-        mov     x9, #INDEX_NAME_LEN       // x9 = bytes of "index.html"
-
-// total = docroot + path + index; it and the NUL must fit in cap
+// total = docroot + path; it and the NUL must fit in cap
 map_path_sum:
-        add     x10, x24, x21             // docroot + path
-        add     x10, x10, x9              // + index: x10 = total
-        cmp     x10, x23                  // total >= cap: no room for the NUL
+        add     x9, x24, x21              // x9 = docroot + path
+        cmp     x9, x23                   // total >= cap: no room for the NUL
         b.hs    map_path_too_long         // -> -414
+        mov     x23, x9                   // x23 = total (cap is not needed any more)
 
-// copy docroot, path and (maybe) index.html, then the NUL
-map_path_copy_root:
-        mov     x11, x22                  // x11 = where the next byte goes
-        mov     x12, x19                  // from docroot ...
-        mov     x13, x24                  // ... all its bytes
-1:      cbz     x13, map_path_copy_path   // for each byte:
-        ldrb    w14, [x12], #1            //   take it,
-        strb    w14, [x11], #1            //   put it,
-        sub     x13, x13, #1              //   count it
-        b       1b                        // next byte of docroot
-map_path_copy_path:
-        mov     x12, x20                  // from the request's path ...
-        mov     x13, x21                  // ... path_len bytes
-2:      cbz     x13, map_path_copy_index  // for each byte of the path:
-        ldrb    w14, [x12], #1            //   take it,
-        strb    w14, [x11], #1            //   put it,
-        sub     x13, x13, #1              //   count it
-        b       2b                        // next byte of the path
-map_path_copy_index:
-        LOAD_ADDR x12, index_name         // from "index.html" ...
-        mov     x13, x9                   // ... 10 bytes, or none
-3:      cbz     x13, map_path_terminate   // for each byte of "index.html":
-        ldrb    w14, [x12], #1            //   take it,
-        strb    w14, [x11], #1            //   put it,
-        sub     x13, x13, #1              //   count it
-        b       3b                        // next byte of the index name
-map_path_terminate:
-        strb    wzr, [x11]                // the NUL openat needs
-        mov     x0, x10                   // the length without it
+// copy docroot and path (lesson 01's copy_bytes), then the NUL
+map_path_copy:
+        mov     x0, x22                   // copy_bytes(out,
+        mov     x1, x19                   //            docroot,
+        mov     x2, x24                   //            its length)
+        CALL    copy_bytes                // x0 = just past the docroot
+        mov     x1, x20                   // copy_bytes(there,
+        mov     x2, x21                   //            path, path_len)
+        CALL    copy_bytes                // x0 = just past the path
+        strb    wzr, [x0]                 // the NUL openat needs
+        mov     x0, x23                   // the length without it
         b       map_path_return           // x0 = the length
 map_path_too_long:
         mov     x0, #-414                 // RFC 9110 §15.5.15: URI Too Long
@@ -187,24 +160,77 @@ map_path_return:
 ENDFUNC map_path
 
 // ---------------------------------------------------------------------------
+// int64_t add_index(char *path, size_t len, size_t cap)
+//   A path that ends in '/' names a directory, and a directory's page is
+//   its index.html: append "index.html" to path[0..len) when it ends in
+//   '/'.  Other paths (and an empty one) are left alone.
+//   in:  x0 = path, x1 = len, x2 = cap (bytes available at path)
+//   out: x0 = the new length, or -414 if it would pass cap
+//   registers: x19 = the new length (len + 10); before the call x9 =
+//              the last byte, then the room left, x10 = 10
+//   stack: 32 bytes (fp, lr, x19, padding)
+//   syscalls: none
+// ---------------------------------------------------------------------------
+FUNC add_index
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        // only a path that ends in '/' gets an index.html
+        cbz     x1, add_index_unchanged   // an empty path has no last byte
+        sub     x9, x1, #1                // the last byte's index
+        ldrb    w9, [x0, x9]              // the last byte
+        cmp     w9, #'/'                  // ends in '/'?
+        b.ne    add_index_unchanged       // a file name: nothing to add
+        // len + 10 must not pass cap (asked so that nothing can overflow)
+        mov     x10, #INDEX_NAME_LEN      // x10 = 10 (Darwin's assembler takes a length
+                                          // measured in another section in a mov only)
+        cmp     x1, x2                    // len > cap already?
+        b.hi    add_index_too_long        // -> -414
+        sub     x9, x2, x1                // x9 = room left: cap - len
+        cmp     x9, x10                   // less than 10 bytes?
+        b.lo    add_index_too_long        // -> -414
+        add     x19, x1, x10              // x19 = the new length
+        add     x0, x0, x1                // copy_bytes(path + len,
+        LOAD_ADDR x1, index_name          //            "index.html",
+        mov     x2, x10                   //            10)
+        CALL    copy_bytes                // no NUL: lengths, not C strings
+        mov     x0, x19                   // the new length
+        b       add_index_return          // x0 = len + 10
+add_index_unchanged:
+        mov     x0, x1                    // the length as it was
+        b       add_index_return          // x0 = len
+add_index_too_long:
+        mov     x0, #-414                 // RFC 9110 §15.5.15: URI Too Long
+add_index_return:
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // x0 = length or -414
+ENDFUNC add_index
+
+// ---------------------------------------------------------------------------
 // const char *mime_type(const char *path, size_t len)
 //   The Content-Type for a file name.  The extension is what follows the
 //   last '.' of the last path segment -- but a '.' that is the segment's
 //   first byte (".hidden") starts a name, not an extension, and "name."
-//   has none.  Compared with the table ignoring ASCII case (the table is
-//   lower case).  Unknown -> "application/octet-stream".
+//   has none.  Compared with each table key by lesson 03's
+//   equal_ignoring_case (the table is lower case).  Unknown ->
+//   "application/octet-stream".
 //   in:  x0 = path, x1 = len
 //   out: x0 = a NUL-terminated type in read-only memory
-//   registers: x2 = end of path, x3 = start of the last segment,
-//              w4 = the byte looked at while walking back,
-//              x5 = extension start (the walking cursor until the dot),
-//              x6 = the segment's second byte (a bound), then the
-//              extension length, x7 = current table entry,
-//              x9 = index into both strings, w8 = table byte,
-//              w10 = path byte (lowered), w11 = byte - 'A', w12 = byte | 0x20
-//   stack: none; a leaf function, no syscalls
+//   registers: finding the extension (no calls yet): x2 = end of path,
+//              x3 = start of the last segment, w4 = the byte looked at
+//              while walking back, x5 = the walking cursor, x6 = the
+//              segment's second byte (a bound);
+//              the table walk: x19 = extension start, x20 = its length,
+//              x21 = current table entry, x22 = the entry's key length
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: none
 // ---------------------------------------------------------------------------
 FUNC mime_type
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
         add     x2, x0, x1                // x2 = one past the last byte
 
 // the last segment starts after the last '/' (or at the start)
@@ -228,46 +254,42 @@ mime_type_dot_loop:
         ldrb    w4, [x5, #-1]!            // step back and look
         cmp     w4, #'.'                  // a dot?
         b.ne    mime_type_dot_loop        // no: keep walking back
-        add     x5, x5, #1                // x5 = the extension's first byte
-        sub     x6, x2, x5                // x6 = its length
-        cbz     x6, mime_type_unknown     // "name.": an empty extension
+        add     x19, x5, #1               // x19 = the extension's first byte
+        sub     x20, x2, x19              // x20 = its length
+        cbz     x20, mime_type_unknown    // "name.": an empty extension
 
 // compare with each table entry: "ext\0type\0" ... "\0"
-        LOAD_ADDR x7, mime_table          // x7 = the first entry
+        LOAD_ADDR x21, mime_table         // x21 = the first entry
 mime_type_entry:
-        ldrb    w8, [x7]                  // an empty extension ...
-        cbz     w8, mime_type_unknown     // ... ends the table
-        mov     x9, #0                    // x9 = index into ext and key
-mime_type_compare:
-        ldrb    w8, [x7, x9]              // w8 = key[i]
-        cmp     x9, x6                    // our extension used up?
-        b.eq    mime_type_key_ends        // then the key must end here too
-        cbz     w8, mime_type_next        // key shorter: no match
-        ldrb    w10, [x5, x9]             // w10 = ext[i]
-        sub     w11, w10, #'A'            // 0..25 for 'A'..'Z'
-        orr     w12, w10, #0x20           // its lower case (for letters)
-        cmp     w11, #26                  // was it 'A'..'Z'? (unsigned: one compare)
-        csel    w10, w12, w10, lo         // lower it only if it was upper case
-        cmp     w10, w8                   // ext[i] (lowered) == key[i]?
-        b.ne    mime_type_next            // a byte differs: next entry
-        add     x9, x9, #1                // i++
-        b       mime_type_compare         // next byte
-mime_type_key_ends:
-        cbnz    w8, mime_type_next        // key longer: no match
-        add     x0, x7, x9                // the key's NUL ...
-        add     x0, x0, #1                // ... and right after it, the type
-        ret                               // x0 = the type string
-
-// skip this entry's two strings
-mime_type_next:
-1:      ldrb    w8, [x7], #1              // past the extension's NUL
-        cbnz    w8, 1b                    // (x7 ends just past it)
-2:      ldrb    w8, [x7], #1              // past the type's NUL
-        cbnz    w8, 2b                    // (x7 ends at the next entry)
+        ldrb    w9, [x21]                 // an empty extension ...
+        cbz     w9, mime_type_unknown     // ... ends the table
+        mov     x0, x21                   // str_len(key)
+        CALL    str_len                   // x0 = the key's length
+        mov     x22, x0                   // x22 = the key's length
+        mov     x0, x19                   // equal_ignoring_case(ext, ext_len,
+        mov     x1, x20                   //     (the extension as sent)
+        mov     x2, x21                   //     key, key_len)
+        mov     x3, x22                   //     (lower case in the table)
+        CALL    equal_ignoring_case       // w0 = 1 if they are the same word
+        add     x21, x21, x22             // x21 = the key's NUL ...
+        add     x21, x21, #1              // ... and right after it, its type
+        cbnz    w0, mime_type_found       // a match: x21 = the type
+        // skip the type: the next entry starts after its NUL
+        mov     x0, x21                   // str_len(type)
+        CALL    str_len                   // x0 = the type's length
+        add     x21, x21, x0              // x21 = the type's NUL ...
+        add     x21, x21, #1              // ... and right after it, the next entry
         b       mime_type_entry           // try the next entry
+mime_type_found:
+        mov     x0, x21                   // the type string
+        b       mime_type_return          // x0 = the type
 mime_type_unknown:
         LOAD_ADDR x0, type_unknown        // "application/octet-stream"
-        ret                               // x0 = the fallback type
+mime_type_return:
+        ldp     x21, x22, [sp, #32]       // restore x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
+        ret                               // x0 = a type string
 ENDFUNC mime_type
 
 // ---------------------------------------------------------------------------
@@ -337,9 +359,11 @@ copy_file_body_return:
 ENDFUNC copy_file_body
 
 // ---------------------------------------------------------------------------
-// int64_t send_file_body(int sock, int file_fd, uint64_t size)
-//   Send bytes 0 .. size-1 of the file without copying them through our
-//   memory: sendfile, in a loop because it may send less than asked.
+// int64_t send_file_body(int sock, int file_fd, uint64_t first,
+//                        uint64_t count)
+//   Send count bytes of the file, starting at byte first, without copying
+//   them through our memory: sendfile, in a loop because it may send less
+//   than asked.
 //   EINTR is retried; EINVAL or ENOSYS (this kernel or this pair of
 //   descriptors cannot sendfile) hand the rest to copy_file_body.
 //   The one place the two kernels' calls really differ (.if OS_DARWIN):
@@ -351,8 +375,8 @@ ENDFUNC copy_file_body
 //       the SOCKET comes first, the offset goes by pointer (the kernel
 //       advances it), returns the bytes sent (at most ~2 GiB per call).
 //   Both take a 64-bit offset and count: sizes past 4 GiB just work.
-//   in:  w0 = sock, w1 = file_fd, x2 = size
-//   out: x0 = 0, -errno, or -EIO if the file ended before size bytes
+//   in:  w0 = sock, w1 = file_fd, x2 = first, x3 = count
+//   out: x0 = 0, -errno, or -EIO if the file ended before count bytes
 //   registers: x19 = sock, x20 = file_fd, x21 = bytes still to send,
 //              x22 = offset of the next byte, x23 = bytes this call sent
 //   stack: 64 bytes: fp, lr, x19..x23, and at sp+56 the 8-byte slot the
@@ -368,8 +392,8 @@ FUNC send_file_body
         str     x23, [sp, #48]            // callee-saved: x23 (sp+56: the slot)
         sxtw    x19, w0                   // x19 = sock
         sxtw    x20, w1                   // x20 = file_fd
-        mov     x21, x2                   // x21 = bytes left
-        mov     x22, #0                   // x22 = offset: from the start
+        mov     x22, x2                   // x22 = offset: where the next byte comes from
+        mov     x21, x3                   // x21 = bytes left: all count of them
 send_file_body_loop:
         cbz     x21, send_file_body_done  // every byte went
 .if OS_DARWIN
@@ -428,129 +452,273 @@ send_file_body_return:
 ENDFUNC send_file_body
 
 // ---------------------------------------------------------------------------
-// int64_t serve_file(int sock, const char *docroot, const char *path,
-//                    size_t path_len, int is_head)
-//   The whole stage: map the path, open it, check it is a regular file,
-//   send the 200 head (Content-Type, Content-Length) and -- unless is_head
-//   -- the body.
-//   in:  w0 = sock, x1 = docroot, x2 = path, x3 = path_len, w4 = is_head
-//   out: x0 = 0 when the response is ours (sent, or cut off because the
-//        client left: only closing is left), or -403 / -404 / -414 / -500
-//        when nothing was sent and the caller must send_error
-//   registers: x19 = sock, x20 = is_head, x21 = file fd, x22 = length of
-//              the mapped path, x23 = file size, x24 = the result
-//   stack: 64 bytes (fp, lr, x19..x24) + SERVE_FILE_LOCALS:
-//          sp + 0:               the mapped path (FILES_PATH_MAX bytes)
-//          sp + SERVE_FILE_STAT: struct stat (STAT_AREA bytes)
-//          sp + SERVE_FILE_HEAD: the response head (HEAD_MAX bytes)
-//   syscalls: openat, fstat, close; write (write_all), sendfile/pread
-//             (send_file_body)
+// int step_copy_path(struct exchange *x)
+//   x->path = x->req.path, as it is (later lessons change the copy, never
+//   the request).
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, or 414 if it does not fit PATH_BUF_MAX (cannot
+//        happen: the parser allows REQ_TARGET_MAX bytes)
+//   registers: x19 = x, x20 = the path's length
+//   stack: 32 bytes (fp, lr, x19, x20)
 // ---------------------------------------------------------------------------
-        .equ    SERVE_FILE_STAT, FILES_PATH_MAX
-        .equ    SERVE_FILE_HEAD, SERVE_FILE_STAT + STAT_AREA
-        .equ    SERVE_FILE_LOCALS, (SERVE_FILE_HEAD + HEAD_MAX + 15) & ~15
-FUNC serve_file
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+FUNC step_copy_path
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
-        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
-        sub     sp, sp, #SERVE_FILE_LOCALS // path, stat and head buffers
-        sxtw    x19, w0                   // x19 = sock
-        mov     w20, w4                   // x20 = is_head
+        mov     x19, x0                   // x19 = x
+        ldr     x1, [x19, #(X_REQ + REQ_PATH_PTR)] // x1 = the path (ldp cannot reach
+        ldr     x20, [x19, #(X_REQ + REQ_PATH_LEN)] // that far), x20 = its length
+        mov     x9, #PATH_BUF_MAX         // the room in x->path
+        cmp     x20, x9                   // longer than that?
+        b.hi    step_copy_path_too_long   // -> 414
+        add     x0, x19, #X_PATH          // copy_bytes(x->path, path,
+        mov     x2, x20                   //            its length)
+        CALL    copy_bytes                // no NUL: x->path_len says where it ends
+        str     x20, [x19, #X_PATH_LEN]   // x->path_len = its length
+        mov     w0, #STEP_NEXT            // go on
+        b       step_copy_path_return     // w0 = STEP_NEXT
+step_copy_path_too_long:
+        mov     w0, #414                  // URI Too Long
+step_copy_path_return:
+        ldp     x19, x20, [sp, #16]       // restore x19, x20 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or 414
+ENDFUNC step_copy_path
 
-// 1. the file's name on disk: docroot + path (+ index.html)
-serve_file_map:
-        mov     x0, x1                    // map_path(docroot,
-        mov     x1, x2                    //          path,
-        mov     x2, x3                    //          path_len,
-        mov     x3, sp                    //          out,
-        mov     x4, #FILES_PATH_MAX       //          cap)
-        CALL    map_path                  // x0 = length, or -414
-        tbnz    x0, #63, serve_file_return // -414 goes back as it is
-        mov     x22, x0                   // x22 = its length
+// ---------------------------------------------------------------------------
+// int step_add_index(struct exchange *x)
+//   add_index(x->path, x->path_len, PATH_BUF_MAX): ".../" -> ".../index.html".
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT (x->path_len updated), or 414
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding)
+// ---------------------------------------------------------------------------
+FUNC step_add_index
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        mov     x19, x0                   // x19 = x
+        add     x0, x19, #X_PATH          // add_index(x->path,
+        ldr     x1, [x19, #X_PATH_LEN]    //           x->path_len,
+        mov     x2, #PATH_BUF_MAX         //           the room in x->path)
+        CALL    add_index                 // x0 = the new length, or -414
+        tbnz    x0, #63, step_add_index_too_long // negative: -414
+        str     x0, [x19, #X_PATH_LEN]    // x->path_len = the new length
+        mov     w0, #STEP_NEXT            // go on
+        b       step_add_index_return     // w0 = STEP_NEXT
+step_add_index_too_long:
+        neg     w0, w0                    // -414 -> 414
+step_add_index_return:
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or 414
+ENDFUNC step_add_index
 
-// 2. open it.  O_NONBLOCK: opening a FIFO for reading waits for a writer
-//    -- forever if none comes.  With the flag the open returns at once and
-//    the fstat below turns the FIFO away; regular files ignore the flag.
-serve_file_open:
+// ---------------------------------------------------------------------------
+// int step_open_file(struct exchange *x)
+//   The file's name on disk, map_path(x->cfg->docroot, x->path,
+//   x->path_len) into a local buffer, then openat(AT_FDCWD, name,
+//   O_RDONLY | O_NONBLOCK) into x->file_fd.  O_NONBLOCK: opening a FIFO
+//   for reading waits for a writer -- forever if none comes.  With the
+//   flag the open returns at once and step_check_file turns the FIFO
+//   away; regular files ignore the flag.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, or 414 (map_path), or errno_to_status's 403 /
+//        404 / 414 / 500 (x->file_fd stays -1)
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding) + FILES_PATH_MAX: the name at sp
+//   syscalls: openat
+// ---------------------------------------------------------------------------
+FUNC step_open_file
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        sub     sp, sp, #FILES_PATH_MAX   // char name[FILES_PATH_MAX]
+        mov     x19, x0                   // x19 = x
+
+// the name: docroot + path, a C string for openat
+step_open_file_map:
+        ldr     x0, [x19, #X_CFG]         // map_path(x->cfg->docroot,
+        ldr     x0, [x0, #CFG_DOCROOT]    //     (through the config)
+        add     x1, x19, #X_PATH          //     x->path,
+        ldr     x2, [x19, #X_PATH_LEN]    //     x->path_len,
+        mov     x3, sp                    //     name,
+        mov     x4, #FILES_PATH_MAX       //     sizeof name)
+        CALL    map_path                  // x0 = its length, or -414
+        tbnz    x0, #63, step_open_file_too_long // negative: -414
+
+// open it, without waiting (see above)
+step_open_file_open:
         mov     x0, #AT_FDCWD             // a relative docroot starts at the cwd
-        mov     x1, sp                    // the mapped path
-        mov     x2, #(O_RDONLY | O_NONBLOCK) // read only, and never wait (see above)
+        mov     x1, sp                    // the name
+        mov     x2, #(O_RDONLY | O_NONBLOCK) // read only, and never wait
         mov     x3, #0                    // mode: unused without O_CREAT
         SYSCALL openat                    // x0 = fd, or carry + errno
-        b.cs    serve_file_open_failed    // carry set: x0 = errno
-        mov     x21, x0                   // x21 = the file's descriptor
+        b.cs    step_open_file_failed     // carry set: x0 = errno
+        str     x0, [x19, #X_FILE_FD]     // x->file_fd = the file (the spine closes it)
+        mov     w0, #STEP_NEXT            // go on
+        b       step_open_file_return     // w0 = STEP_NEXT
+step_open_file_failed:
+        CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
+        b       step_open_file_return     // (x->file_fd is still -1)
+step_open_file_too_long:
+        neg     w0, w0                    // -414 -> 414
+step_open_file_return:
+        add     sp, sp, #FILES_PATH_MAX   // drop the name
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or a status
+ENDFUNC step_open_file
 
-// 3. fstat the descriptor we opened (not the name, which could have been
-//    replaced meanwhile): only regular files are served
-serve_file_stat:
-        mov     x0, x21                   // fstat(fd,
-        add     x1, sp, #SERVE_FILE_STAT  // &st)
+// ---------------------------------------------------------------------------
+// int step_stat_file(struct exchange *x)
+//   fstat the descriptor we opened (not the name: it could have been
+//   replaced in between): x->file_mode, x->file_size; the body is the
+//   whole file (x->body_first = 0, x->body_len = the size).
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, or errno_to_status's status
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding) + STAT_AREA: struct stat at sp
+//   syscalls: fstat
+// ---------------------------------------------------------------------------
+FUNC step_stat_file
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        sub     sp, sp, #STAT_AREA        // struct stat st
+        mov     x19, x0                   // x19 = x
+        ldrsw   x0, [x19, #X_FILE_FD]     // fstat(x->file_fd (as an int),
+        mov     x1, sp                    //       &st)
         SYSCALL fstat                     // x0 = 0, or carry + errno
-        b.cs    serve_file_stat_failed    // x0 = errno: close the file first
-        add     x9, sp, #SERVE_FILE_STAT  // x9 = &st
-        LOAD_ST_MODE w10, x9              // 16 bits on Darwin, 32 on Linux
-        and     w10, w10, #S_IFMT         // the file type bits
-        cmp     w10, #S_IFREG             // a regular file?
-        b.ne    serve_file_not_regular    // directory, FIFO, device, socket
-        ldr     x23, [x9, #ST_SIZE]       // x23 = size: 64 bits, > 4 GiB is fine
+        b.cs    step_stat_file_failed     // carry set: x0 = errno
+        LOAD_ST_MODE w9, sp               // st_mode: 16 bits on Darwin, 32 on Linux
+        str     x9, [x19, #X_FILE_MODE]   // x->file_mode (writing w9 zeroed the top)
+        ldr     x9, [sp, #ST_SIZE]        // st_size: 64 bits, > 4 GiB is fine
+        str     x9, [x19, #X_FILE_SIZE]   // x->file_size
+        stp     xzr, x9, [x19, #X_BODY_FIRST] // the whole file: x->body_first = 0, x->body_len = size
+        mov     w0, #STEP_NEXT            // go on
+        b       step_stat_file_return     // w0 = STEP_NEXT
+step_stat_file_failed:
+        CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
+step_stat_file_return:
+        add     sp, sp, #STAT_AREA        // drop st
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or a status
+ENDFUNC step_stat_file
 
-// 4. the head, the same for GET and HEAD (RFC 9110 §9.3.2)
-serve_file_head:
-        mov     x0, sp                    // the type of the MAPPED path:
-        mov     x1, x22                   // "/" has become ".../index.html"
+// ---------------------------------------------------------------------------
+// int step_check_file(struct exchange *x)
+//   Only a regular file has a size that means "this many bytes of
+//   content": a directory, FIFO, device or socket gets 403 (lesson 08
+//   will list directories).
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT or 403
+//   registers: x9 = the file type bits.  Leaf: no stack, no calls.
+// ---------------------------------------------------------------------------
+FUNC step_check_file
+        ldr     x9, [x0, #X_FILE_MODE]    // x->file_mode
+        and     x9, x9, #S_IFMT           // the file type bits
+        cmp     x9, #S_IFREG              // a regular file?
+        b.ne    step_check_file_refused   // no: 403
+        mov     w0, #STEP_NEXT            // go on
+        ret                               // w0 = STEP_NEXT
+step_check_file_refused:
+        mov     w0, #403                  // Forbidden
+        ret                               // w0 = 403
+ENDFUNC step_check_file
+
+// ---------------------------------------------------------------------------
+// int step_choose_type(struct exchange *x)
+//   x->type = mime_type(x->path, x->path_len): the type of the path as
+//   step_add_index left it ("/" has become "/index.html").
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding)
+// ---------------------------------------------------------------------------
+FUNC step_choose_type
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        mov     x19, x0                   // x19 = x
+        add     x0, x19, #X_PATH          // mime_type(x->path,
+        ldr     x1, [x19, #X_PATH_LEN]    //           x->path_len)
         CALL    mime_type                 // x0 = the type: a C string
-        mov     x2, x0                    // head_start_body(head, 200, type,
-        add     x0, sp, #SERVE_FILE_HEAD  //   (the head buffer)
-        mov     w1, #200                  //   200 OK,
-        mov     x3, x23                   //   st_size, all 64 bits)
+        str     x0, [x19, #X_TYPE]        // x->type
+        mov     w0, #STEP_NEXT            // go on
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT
+ENDFUNC step_choose_type
+
+// ---------------------------------------------------------------------------
+// int step_send_head(struct exchange *x)
+//   The head, the same for GET and HEAD (RFC 9110 §9.3.2):
+//   head_start_body(x->status, x->type, x->body_len), the field lines of
+//   x->extra, the empty line; write_all to x->sock.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, or STEP_DONE if the client is gone
+//   registers: x19 = x; w9 = STEP_DONE, for the csel at the end
+//   stack: 32 bytes (fp, lr, x19, padding) + HEAD_MAX: the head at sp
+//   syscalls: write (write_all)
+// ---------------------------------------------------------------------------
+FUNC step_send_head
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        sub     sp, sp, #HEAD_MAX         // char head[HEAD_MAX]
+        mov     x19, x0                   // x19 = x
+        mov     x0, sp                    // head_start_body(head,
+        ldr     w1, [x19, #X_STATUS]      //     x->status (as an int),
+        ldr     x2, [x19, #X_TYPE]        //     x->type,
+        ldr     x3, [x19, #X_BODY_LEN]    //     x->body_len: all 64 bits)
         CALL    head_start_body           // status line, Server, Connection, Content-*
+        mov     x1, x0                    // head_add_lines(head, len,
+        mov     x0, sp                    //     (the head again)
+        add     x2, x19, #X_EXTRA         //     x->extra,
+        ldr     x3, [x19, #X_EXTRA_LEN]   //     x->extra_len)
+        CALL    head_add_lines            // whatever a step added (or nothing)
         mov     x1, x0                    // head_end(head, len)
-        add     x0, sp, #SERVE_FILE_HEAD  // (the head buffer)
+        mov     x0, sp                    // (the head again)
         CALL    head_end                  // the empty line
-        mov     x2, x0                    // write_all(sock, head, len)
-        mov     x0, x19                   // fd = the socket
-        add     x1, sp, #SERVE_FILE_HEAD  // buf = the head
+        mov     x2, x0                    // write_all(x->sock,
+        ldrsw   x0, [x19, #X_SOCK]        //     (as an int)
+        mov     x1, sp                    //     head, len)
         CALL    write_all                 // x0 = 0 or -errno
-        tbnz    x0, #63, serve_file_sent  // the client left: nothing more to say
+        mov     w9, #STEP_DONE            // -errno: the client left, nothing more to say
+        cmp     x0, #0                    // (write_all answers 0 or -errno)
+        csel    w0, w9, wzr, lt           // negative: STEP_DONE, else STEP_NEXT (0)
+        add     sp, sp, #HEAD_MAX         // drop the head
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or STEP_DONE
+ENDFUNC step_send_head
 
-// 5. the body -- not for HEAD, and an empty file has none.  If sending
-//    fails half-way, the head has promised more bytes than will come:
-//    closing the connection is all that is left.
-serve_file_body:
-        cbnz    w20, serve_file_sent      // HEAD: the head was all
-        cbz     x23, serve_file_sent      // 0 bytes: nothing to send
-        mov     w0, w19                   // send_file_body(sock, fd, size)
-        mov     w1, w21                   // the file
-        mov     x2, x23                   // its size
+// ---------------------------------------------------------------------------
+// int step_send_body(struct exchange *x)
+//   send_file_body(x->sock, x->file_fd, x->body_first, x->body_len) --
+//   not for HEAD, and an empty body has nothing to send.  If sending
+//   fails half-way, the head has promised more bytes than will come:
+//   closing the connection is all that is left, and the client sees a
+//   short body.
+//   in:  x0 = x
+//   out: w0 = STEP_DONE
+//   registers: x9 = scratch.  stack: 16 bytes (fp, lr)
+//   syscalls: sendfile (or pread and write: send_file_body)
+// ---------------------------------------------------------------------------
+FUNC step_send_body
+        stp     x29, x30, [sp, #-16]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        ldr     x9, [x0, #(X_REQ + REQ_IS_HEAD)] // HEAD: the head was all
+        cbnz    x9, step_send_body_done   // no body for HEAD (RFC 9110 §9.3.2)
+        ldp     x2, x3, [x0, #X_BODY_FIRST] // x2 = x->body_first, x3 = x->body_len
+        cbz     x3, step_send_body_done   // 0 bytes: nothing to send
+        ldrsw   x1, [x0, #X_FILE_FD]      // send_file_body(x->sock, x->file_fd,
+        ldrsw   x0, [x0, #X_SOCK]         //     first, count): x0 stops being x here
         CALL    send_file_body            // its answer is not ours: see above
-serve_file_sent:
-        mov     x24, #0                   // the response was ours
-        b       serve_file_close          // the file must still be closed
-
-// errors: x0 = errno; turn it into -status
-serve_file_open_failed:
-        CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
-        neg     x0, x0                    // (w0 was zero-extended: -status)
-        b       serve_file_return         // nothing was opened
-serve_file_stat_failed:
-        CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
-        neg     x24, x0                   // x24 = -status (w0 was zero-extended)
-        b       serve_file_close          // the file is open: close it
-serve_file_not_regular:
-        mov     x24, #-403                // lesson 08 will list directories
-
-// every path that opened the file closes it: no destructor does it for us
-serve_file_close:
-        mov     x0, x21                   // close(fd)
-        SYSCALL close                     // a failed close: nothing to do
-        mov     x0, x24                   // the result
-serve_file_return:
-        add     sp, sp, #SERVE_FILE_LOCALS // drop the buffers
-        ldp     x23, x24, [sp, #48]       // restore and return
-        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
-        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
-        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
-        ret                               // x0 = 0 or -status
-ENDFUNC serve_file
+step_send_body_done:
+        mov     w0, #STEP_DONE            // the response is out (or cut off)
+        ldp     x29, x30, [sp], #16       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_DONE
+ENDFUNC step_send_body

@@ -12,14 +12,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../support/asm_exchange.hpp"
 #include "../support/support.hpp"
 #include "01-socket.hpp"
 #include "api.h"
+#include "exchange.hpp"
 
 namespace {
 
 using testsupport::connect_to;
 using testsupport::output_of;
+using testsupport::Records;
+using testsupport::step_both;
 
 }  // namespace
 
@@ -210,4 +214,144 @@ TEST(Lesson01Asm, IgnoreSignalAgrees) {
     ::sigaction(SIGPIPE, &old, nullptr);
     EXPECT_EQ(ignore_signal(SIGKILL), -EINVAL);
     EXPECT_EQ(httpd::ignore_signal(SIGKILL), -EINVAL);
+}
+
+// head_add_lines: the same bytes and lengths, all or nothing at HEAD_MAX
+// (2 bytes always stay free for head_end), never a byte past HEAD_MAX.
+TEST(Lesson01Asm, HeadAddLinesAgrees) {
+    const std::string allow = "Allow: GET, HEAD\r\n";
+    const std::string two = "Allow: GET, HEAD\r\nLocation: /a/\r\n";
+    struct Case {
+        std::size_t len;      // the head's length before
+        std::string lines;
+    };
+    const Case cases[] = {
+        {0, ""}, {0, allow}, {40, two}, {HEAD_MAX - 2 - allow.size(), allow},   // fits exactly
+        {HEAD_MAX - 1 - allow.size(), allow},                                   // one byte short
+        {HEAD_MAX - 2, ""}, {HEAD_MAX - 1, ""}, {HEAD_MAX, ""}, {0, std::string(HEAD_MAX - 2, 'x')},
+        {0, std::string(HEAD_MAX - 1, 'x')}, {100, std::string(HEAD_MAX, 'x')},
+    };
+    for (const Case& k : cases) {
+        char a[HEAD_MAX + 16], c[HEAD_MAX + 16];
+        std::memset(a, '#', sizeof a);
+        std::memset(c, '#', sizeof c);
+        std::size_t la = head_add_lines(a, k.len, k.lines.data(), k.lines.size());
+        std::size_t lc = httpd::head_add_lines(c, k.len, k.lines.data(), k.lines.size());
+        std::string label = std::to_string(k.len) + " + " + std::to_string(k.lines.size());
+        EXPECT_EQ(la, lc) << label;
+        EXPECT_TRUE(std::memcmp(a, c, sizeof a) == 0) << label;
+        EXPECT_EQ(la, k.len + k.lines.size() + 2 <= HEAD_MAX ? k.len + k.lines.size() : k.len) << label;
+        for (std::size_t i = HEAD_MAX; i < sizeof a; ++i) EXPECT_EQ(a[i], '#') << label << " wrote past HEAD_MAX";
+    }
+}
+
+// start_exchange: every scalar field as the rule says (the C++ default of
+// every field), the buffers untouched.
+TEST(Lesson01Asm, StartExchangeAgrees) {
+    for (int sock : {0, 5, testsupport::kSock, -1, 2147483647, -2147483647 - 1}) {
+        Records r;   // start_exchange(kSock) in both; again here with `sock`
+        start_exchange(r.a.get(), sock, &r.acfg);
+        httpd::start_exchange(*r.c, sock, &r.ccfg);
+        const struct exchange& a = *r.a;
+        EXPECT_EQ(a.sock, static_cast<std::int64_t>(sock));
+        EXPECT_EQ(a.sock, r.c->sock);
+        EXPECT_EQ(a.cfg, &r.acfg);
+        EXPECT_EQ(a.status, 200u);
+        EXPECT_EQ(a.status, r.c->status);
+        EXPECT_EQ(a.head_len, 0u);
+        EXPECT_EQ(a.path_len, 0u);
+        EXPECT_EQ(a.file_fd, -1);
+        EXPECT_EQ(r.c->file.get(), -1);
+        EXPECT_EQ(a.file_mode, 0u);
+        EXPECT_EQ(a.file_size, 0u);
+        EXPECT_EQ(a.type, nullptr);
+        EXPECT_EQ(r.c->type, nullptr);
+        EXPECT_EQ(a.body_first, 0u);
+        EXPECT_EQ(a.body_len, 0u);
+        EXPECT_EQ(a.extra_len, 0u);
+        // the buffers are left as they were (garbage)
+        auto untouched = [](const char* p, std::size_t n) {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (static_cast<unsigned char>(p[i]) != testsupport::kGarbage) return false;
+            }
+            return true;
+        };
+        EXPECT_TRUE(untouched(a.extra, sizeof a.extra));
+        EXPECT_TRUE(untouched(a.path, sizeof a.path));
+        EXPECT_TRUE(untouched(a.buf, sizeof a.buf));
+    }
+}
+
+// add_extra: the lines accumulate in x.extra; one that does not fit is
+// left out (-1) and the record stays as it was.
+TEST(Lesson01Asm, AddExtraAgrees) {
+    Records r;
+    const std::string filler(300, 'v');
+    struct Call {
+        const char* name;
+        std::string value;
+    };
+    const Call calls[] = {{"Allow", "GET, HEAD"}, {"Location", "/docs/"}, {"X-Empty", ""}, {"X-Fill", filler},
+                          {"X-Fill", filler},     {"X-Fill", filler},     {"X-Last", "1"}, {"X-Fill", filler},
+                          {"X", std::string(HEAD_MAX, 'w')}};
+    int refused = 0;
+    for (const Call& k : calls) {
+        int ra = add_extra(r.a.get(), k.name, k.value.c_str());
+        int rc = httpd::add_extra(*r.c, k.name, k.value.c_str());
+        std::string label = std::string(k.name) + " after " + std::to_string(r.c->extra_len) + " bytes";
+        EXPECT_EQ(ra, rc) << label;
+        EXPECT_TRUE(ra == 0 || ra == -1) << label;
+        refused += ra != 0;
+        testsupport::expect_same_records(r, label);
+    }
+    EXPECT_GE(refused, 2);   // the table reaches the limit
+    EXPECT_LE(r.a->extra_len + 2, std::size_t(HEAD_MAX));
+    EXPECT_EQ(std::string(r.a->extra, 18), "Allow: GET, HEAD\r\n");
+}
+
+// step_read_once: one read of at most HELLO_READ_MAX bytes into x.buf;
+// STEP_NEXT when something came, STEP_DONE when nothing did.
+TEST(Lesson01Asm, StepReadOnceAgrees) {
+    const std::string inputs[] = {"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "x", "", std::string(3000, 'r'),
+                                  std::string(HELLO_READ_MAX, 'q'), std::string("\0\0\0", 3)};
+    for (const std::string& in : inputs) {
+        Records r;
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_read_once), in, "input of " + std::to_string(in.size()));
+        EXPECT_EQ(run.result, in.empty() ? STEP_DONE : STEP_NEXT) << in.size();
+        EXPECT_EQ(run.wrote, "");
+        if (!in.empty()) { EXPECT_EQ(r.a->buf[0], in[0]); }
+    }
+    // the client is gone before anything was read: nobody to answer
+    Records r;
+    EXPECT_EQ(step_both(r, TWIN_STEP(step_read_once), "", "client gone", true).result, STEP_DONE);
+    // a read that fails (here: no such descriptor) is no request either
+    Records bad;
+    bad.a->sock = bad.c->sock = -1;
+    EXPECT_EQ(step_read_once(bad.a.get()), STEP_DONE);
+    EXPECT_EQ(httpd::step_read_once(*bad.c), STEP_DONE);
+}
+
+// step_hello: the fixed response, STEP_DONE -- also when the client left.
+TEST(Lesson01Asm, StepHelloAgrees) {
+    for (const std::string& in : {std::string("GET / HTTP/1.1\r\n\r\n"), std::string()}) {
+        Records r;
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_hello), in, "hello");
+        EXPECT_EQ(run.result, STEP_DONE);
+        EXPECT_EQ(run.wrote.substr(0, 17), "HTTP/1.1 200 OK\r\n");
+        EXPECT_EQ(run.wrote.substr(run.wrote.size() - 23), "hello from metal-httpd\n");
+    }
+    Records r;
+    EXPECT_EQ(step_both(r, TWIN_STEP(step_hello), "", "client gone", true).result, STEP_DONE);
+}
+
+// Lessons 01-02's pipeline, as the spine runs it.
+TEST(Lesson01Asm, PipelineAgrees) {
+    for (const std::string& in :
+         {std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), std::string("junk"), std::string()}) {
+        Records r;
+        testsupport::PipelineRun run =
+            testsupport::pipeline_both(r, testsupport::lesson01_steps(), in, "lesson 01", /*answer_errors=*/false);
+        EXPECT_EQ(run.result, STEP_DONE);
+        EXPECT_EQ(run.response.empty(), in.empty()) << in;   // nothing sent: no response
+    }
 }

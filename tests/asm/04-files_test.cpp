@@ -1,7 +1,10 @@
 // tests/asm/04-files_test.cpp -- lesson 04: the assembly stage against its
 // C++ twin (same inputs, same results), and both against the lesson's
 // rules (lessons/04-files/README.md, lessons/04-files/mime-types.tsv) and
-// RFC 9110 (200 head = HEAD head, §9.3.2; Content-Length, §8.6).
+// RFC 9110 (200 head = HEAD head, §9.3.2; Content-Length, §8.6).  The
+// steps run side by side on a struct exchange and an httpd::Exchange
+// (tests/support/asm_exchange.hpp): every field and every byte written
+// must agree, step by step and for the whole lesson-04 pipeline.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,10 +17,12 @@
 #include <unistd.h>
 #include <vector>
 
+#include "../support/asm_exchange.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/support.hpp"
 #include "04-files.hpp"
 #include "api.h"
+#include "exchange.hpp"
 
 namespace {
 
@@ -27,19 +32,11 @@ using testsupport::kHtml;
 using testsupport::kOctets;
 using testsupport::kText;
 using testsupport::PatternFile;
-using testsupport::Served;
+using testsupport::Records;
+using testsupport::step_both;
 
 // What this file's temporary directories are called (/tmp/metal-04-asm-*).
 constexpr const char* kTag = "04-asm";
-
-// The assembly serve_file, its output captured from a socketpair.
-Served serve_asm(const std::string& root, const std::string& path, bool is_head) {
-    Served s{};
-    s.bytes = capture([&](int sock) {
-        s.result = serve_file(sock, root.c_str(), path.data(), path.size(), is_head ? 1 : 0);
-    });
-    return s;
-}
 
 // Both mime_types for the same bytes.
 std::string asm_mime(std::string_view path) { return mime_type(path.data(), path.size()); }
@@ -146,12 +143,12 @@ TEST(Lesson04Asm, MapPathMatchesCpp) {
         {"/srv/www", "/a.txt", 64, 14},
         {".", "/docs/x.html", 64, 13},
         {"/srv/www", "/docs", 64, 13},
-        {"/srv/www", "/", 64, 19},
-        {"/srv/www", "/docs/", 64, 24},
+        {"/srv/www", "/", 64, 9},            // no index.html: add_index's business
+        {"/srv/www", "/docs/", 64, 14},
         {"/r", "/abcdefghijkl", 16, 15},     // + NUL = 16: fits exactly
         {"/r", "/abcdefghijklm", 16, -414},  // one more: no room for the NUL
-        {"/r", "/abcd/", 19, 18},            // index.html counts
-        {"/r", "/abcd/", 18, -414},
+        {"/r", "/abcd/", 9, 8},
+        {"/r", "/abcd/", 8, -414},
         {"/r", "/", 0, -414},
         {"", "/x", 3, 2},
         {"/r", "", 8, 2},                    // never from the parser: the docroot itself
@@ -177,8 +174,42 @@ TEST(Lesson04Asm, MapPathUsesOnlyPathLenBytes) {
     char out[32];
     EXPECT_EQ(map_path("/r", "/a.txt?x=1", 6, out, sizeof out), 8);
     EXPECT_STREQ(out, "/r/a.txt");
-    EXPECT_EQ(map_path("/r", "/d/?x=1", 3, out, sizeof out), 15);
-    EXPECT_STREQ(out, "/r/d/index.html");
+    EXPECT_EQ(map_path("/r", "/d/?x=1", 3, out, sizeof out), 5);
+    EXPECT_STREQ(out, "/r/d/");
+}
+
+// ---------------------------------------------------------------------------
+// add_index
+// ---------------------------------------------------------------------------
+TEST(Lesson04Asm, AddIndexMatchesCppAndTheRule) {
+    struct Case {
+        std::string path;
+        std::size_t cap;
+        std::int64_t want;   // from the rule: the new length, or -414
+    };
+    const Case cases[] = {
+        {"/", 64, 11},       {"/a/", 64, 13},   {"/a", 64, 2},      {"", 64, 0},
+        {"/a/b.txt", 64, 8}, {"/a/", 13, 13},   {"/a/", 12, -414},  // "index.html" must fit whole
+        {"/a/", 2, -414},    {"/a", 1, 2},      {"/x.d/", 15, 15},  {"//", 12, 12},
+    };
+    for (const Case& c : cases) {
+        char a[80], b[80];
+        std::memset(a, '#', sizeof a);
+        std::memset(b, '#', sizeof b);
+        std::memcpy(a, c.path.data(), c.path.size());
+        std::memcpy(b, c.path.data(), c.path.size());
+        std::int64_t ra = add_index(a, c.path.size(), c.cap);
+        std::int64_t rb = httpd::add_index(b, c.path.size(), c.cap);
+        EXPECT_EQ(ra, c.want) << c.path << " cap " << c.cap;
+        EXPECT_EQ(ra, rb) << c.path << " cap " << c.cap;
+        EXPECT_TRUE(std::memcmp(a, b, sizeof a) == 0) << c.path << " cap " << c.cap;
+        if (ra > static_cast<std::int64_t>(c.path.size())) {
+            EXPECT_EQ(std::string(a, static_cast<std::size_t>(ra)), c.path + "index.html");
+        }
+        for (std::size_t i = std::max(c.cap, c.path.size()); i < sizeof a; ++i) {
+            EXPECT_EQ(a[i], '#') << "wrote past cap at " << i;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -190,7 +221,7 @@ TEST(Lesson04Asm, SendFileBodySendsEveryByte) {
         PatternFile f(kTag, size);
         ASSERT_TRUE(f.fd.valid());
         std::int64_t r = -1;
-        std::string got = capture([&](int sock) { r = send_file_body(sock, f.fd.get(), size); });
+        std::string got = capture([&](int sock) { r = send_file_body(sock, f.fd.get(), 0, size); });
         EXPECT_EQ(r, 0) << size;
         EXPECT_EQ(got.size(), size);
         EXPECT_TRUE(got == f.content) << "content differs for size " << size;
@@ -201,17 +232,40 @@ TEST(Lesson04Asm, SendFileBodyErrorsMatchCpp) {
     PatternFile f(kTag, 100);
     std::int64_t ra = 0, rc = 0;
     // announced 200, the file has 100: what exists is sent, then -EIO
-    std::string got_a = capture([&](int sock) { ra = send_file_body(sock, f.fd.get(), 200); });
-    std::string got_c = capture([&](int sock) { rc = httpd::send_file_body(sock, f.fd.get(), 200); });
+    std::string got_a = capture([&](int sock) { ra = send_file_body(sock, f.fd.get(), 0, 200); });
+    std::string got_c = capture([&](int sock) { rc = httpd::send_file_body(sock, f.fd.get(), 0, 200); });
     EXPECT_EQ(ra, -EIO);
     EXPECT_EQ(ra, rc);
     EXPECT_EQ(got_a, f.content);
     EXPECT_EQ(got_a, got_c);
     // a bad descriptor: -EBADF, like every other -errno
-    capture([&](int sock) { ra = send_file_body(sock, -1, 10); });
-    capture([&](int sock) { rc = httpd::send_file_body(sock, -1, 10); });
+    capture([&](int sock) { ra = send_file_body(sock, -1, 0, 10); });
+    capture([&](int sock) { rc = httpd::send_file_body(sock, -1, 0, 10); });
     EXPECT_EQ(ra, -EBADF);
     EXPECT_EQ(ra, rc);
+}
+
+// The body may start anywhere in the file: bytes first .. first + count - 1.
+TEST(Lesson04Asm, SendFileBodyStartsAtFirst) {
+    PatternFile f(kTag, 200000);
+    ASSERT_TRUE(f.fd.valid());
+    struct Case {
+        std::uint64_t first, count;
+        std::int64_t want;
+    };
+    for (Case c : {Case{0, 200000, 0}, Case{1, 10, 0}, Case{65535, 70000, 0}, Case{199999, 1, 0}, Case{150000, 0, 0},
+                   Case{199990, 20, -EIO}, Case{200000, 1, -EIO}, Case{300000, 5, -EIO}}) {
+        std::int64_t ra = 1, rc = 1;
+        std::string a = capture([&](int sock) { ra = send_file_body(sock, f.fd.get(), c.first, c.count); });
+        std::string b = capture([&](int sock) { rc = httpd::send_file_body(sock, f.fd.get(), c.first, c.count); });
+        std::string label = std::to_string(c.first) + "+" + std::to_string(c.count);
+        EXPECT_EQ(ra, c.want) << label;
+        EXPECT_EQ(ra, rc) << label;
+        std::size_t from = std::min<std::size_t>(f.content.size(), c.first);
+        std::size_t end = std::min<std::size_t>(f.content.size(), c.first + c.count);
+        EXPECT_TRUE(a == f.content.substr(from, end - from)) << label;
+        EXPECT_TRUE(a == b) << label;
+    }
 }
 
 // A 100-byte file announced as 4 GiB + 50: sends 100 bytes, then -EIO.
@@ -219,7 +273,7 @@ TEST(Lesson04Asm, SendFileBodyErrorsMatchCpp) {
 TEST(Lesson04Asm, SendFileBodyKeepsAll64BitsOfTheSize) {
     PatternFile f(kTag, 100);
     std::int64_t r = 0;
-    std::string got = capture([&](int sock) { r = send_file_body(sock, f.fd.get(), (1ULL << 32) + 50); });
+    std::string got = capture([&](int sock) { r = send_file_body(sock, f.fd.get(), 0, (1ULL << 32) + 50); });
     EXPECT_EQ(r, -EIO);
     EXPECT_EQ(got, f.content);
 }
@@ -262,7 +316,7 @@ TEST(Lesson04Asm, SendFileBodyFallsBackWhenSendfileRefuses) {
     PatternFile in(kTag, 300000);
     httpd::Fd out(::open(in.dir.at("out").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644));
     ASSERT_TRUE(in.fd.valid() && out.valid());
-    EXPECT_EQ(send_file_body(out.get(), in.fd.get(), in.content.size()), 0);
+    EXPECT_EQ(send_file_body(out.get(), in.fd.get(), 0, in.content.size()), 0);
     out.reset();
     EXPECT_TRUE(testsupport::read_file(in.dir.at("out")) == in.content);
 }
@@ -279,37 +333,47 @@ TEST(Lesson04Asm, SendFileBodySendsMoreThan4GiB) {
     ASSERT_TRUE(file.valid());
     std::int64_t r = -1;
     testsupport::Received got =
-        testsupport::count_received([&](int sock) { r = send_file_body(sock, file.get(), size); });
+        testsupport::count_received([&](int sock) { r = send_file_body(sock, file.get(), 0, size); });
     EXPECT_EQ(r, 0);
     EXPECT_EQ(got.total, size);
     EXPECT_EQ(got.last3, "END");
 }
 
 // ---------------------------------------------------------------------------
-// serve_file, end to end: asm and C++ against the same docroot
+// The steps, one at a time, and the lesson-04 pipeline end to end: asm and
+// C++ against the same docroot
 // ---------------------------------------------------------------------------
 // The docroot (tests/support/files_fixture.hpp lists its files), plus a
 // FIFO and a symlink loop for the error cases.
-class Lesson04AsmServe : public ::testing::Test {
+class Lesson04AsmSteps : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_FALSE(dir.path().empty());
         ::mkfifo(dir.at("pipe").c_str(), 0644);
         ::symlink("loop", dir.at("loop").c_str());
     }
-    // Both servers' answers, which must be equal; returns the asm one.
-    Served both(const std::string& path, bool is_head) {
-        Served a = serve_asm(dir.path(), path, is_head);
-        Served c = testsupport::serve_cpp(dir.path(), path, is_head);
-        EXPECT_EQ(a.result, c.result) << path;
-        EXPECT_TRUE(a.bytes == c.bytes) << path << "\nasm: " << a.bytes.substr(0, 200)
-                                        << "\ncpp: " << c.bytes.substr(0, 200);
-        return a;
+    // "METHOD path HTTP/1.1" with a Host: what a client sends.
+    static std::string request(const std::string& path, const char* method = "GET") {
+        return std::string(method) + " " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
+    }
+    // The whole lesson-04 pipeline on both records, compared after every
+    // step; returns what the client received and the stopping result.
+    testsupport::PipelineRun serve(const std::string& req, const std::string& label) {
+        Records r(dir.path().c_str());
+        return testsupport::pipeline_both(r, testsupport::lesson04_steps(), req, label);
+    }
+    // The records after step_copy_path, step_add_index and step_open_file
+    // for `path` (taken as the request's path): ready for the later steps.
+    void open_both(Records& r, const std::string& path) {
+        r.set_req_path(path.data(), path.size());
+        step_both(r, TWIN_STEP(step_copy_path), "", path);
+        step_both(r, TWIN_STEP(step_add_index), "", path);
+        step_both(r, TWIN_STEP(step_open_file), "", path);
     }
     testsupport::Docroot dir{kTag};
 };
 
-TEST_F(Lesson04AsmServe, FilesGet200WithExactHeadAndBody) {
+TEST_F(Lesson04AsmSteps, FilesGet200WithExactHeadAndBody) {
     struct Case {
         const char* path;
         std::string type;
@@ -319,73 +383,263 @@ TEST_F(Lesson04AsmServe, FilesGet200WithExactHeadAndBody) {
         {"/hello.txt", kText, "hello, world\n"},
         {"/", kHtml, "<h1>top</h1>\n"},
         {"/sub/", kHtml, "<h1>sub</h1>\n"},
+        {"/sub/?x=1", kHtml, "<h1>sub</h1>\n"},
+        {"http://test/hello.txt", kText, "hello, world\n"},
         {"/empty.txt", kText, ""},
         {"/LOGO.PNG", "image/png", "\x89PNG\r\n\x1a\n"},
         {"/data.bin", kOctets, dir.binary},
         {"/big.css", "text/css; charset=utf-8", dir.big},
     };
     for (const Case& c : cases) {
-        Served get = both(c.path, false);
-        EXPECT_EQ(get.result, 0) << c.path;
-        EXPECT_TRUE(get.bytes == head_200(c.type, c.body.size()) + c.body) << c.path;
-        Served head = both(c.path, true);   // the same head, no body
-        EXPECT_EQ(head.result, 0) << c.path;
-        EXPECT_EQ(head.bytes, head_200(c.type, c.body.size())) << c.path;
+        testsupport::PipelineRun get = serve(request(c.path), c.path);
+        EXPECT_EQ(get.result, STEP_DONE) << c.path;
+        EXPECT_TRUE(get.response == head_200(c.type, c.body.size()) + c.body) << c.path;
+        testsupport::PipelineRun head = serve(request(c.path, "HEAD"), c.path);   // the same head, no body
+        EXPECT_EQ(head.result, STEP_DONE) << c.path;
+        EXPECT_EQ(head.response, head_200(c.type, c.body.size())) << c.path;
     }
 }
 
-TEST_F(Lesson04AsmServe, ErrorsReturnMinusStatusAndSendNothing) {
+TEST_F(Lesson04AsmSteps, ErrorsAreAnsweredWithTheirStatus) {
     struct Case {
         std::string path;
-        std::int64_t want;
+        int want;
     };
     const Case cases[] = {
-        {"/nope.txt", -404},
-        {"/noindex/", -404},            // a directory without index.html
-        {"/nodir/x.txt", -404},
-        {"/hello.txt/x", -404},         // ENOTDIR
-        {"/sub", -403},                 // a directory (lesson 08 lists them)
-        {"/pipe", -403},                // a FIFO: opened without blocking, refused
-        {"/loop", -403},                // ELOOP
-        {"/" + std::string(2000, 'a'), -414},   // longer than the path buffer
-        {"/" + std::string(300, 'n'), -414},    // one name longer than NAME_MAX
+        {"/nope.txt", 404},
+        {"/noindex/", 404},            // a directory without index.html
+        {"/nodir/x.txt", 404},
+        {"/hello.txt/x", 404},         // ENOTDIR
+        {"/sub", 403},                 // a directory (lesson 08 lists them)
+        {"/pipe", 403},                // a FIFO: opened without blocking, refused
+        {"/loop", 403},                // ELOOP
+        {"/" + std::string(2000, 'a'), 414},   // longer than the name buffer
+        {"/" + std::string(300, 'n'), 414},    // one name longer than NAME_MAX
     };
-    ::alarm(20);   // a blocking open of the FIFO would hang: end the run instead
+    ::alarm(60);   // a blocking open of the FIFO would hang: end the run instead
     for (const Case& c : cases) {
-        for (bool is_head : {false, true}) {
-            Served s = both(c.path, is_head);
-            EXPECT_EQ(s.result, c.want) << c.path.substr(0, 40);
-            EXPECT_EQ(s.bytes, "") << c.path.substr(0, 40);
+        for (const char* method : {"GET", "HEAD"}) {
+            std::string label = std::string(method) + " " + c.path.substr(0, 40);
+            testsupport::PipelineRun run = serve(request(c.path, method), label);
+            EXPECT_EQ(run.result, c.want) << label;
+            EXPECT_EQ(run.response.substr(0, 13), "HTTP/1.1 " + std::to_string(c.want) + " ") << label;
+            EXPECT_EQ(run.response.find("\r\n\r\n") + 4 == run.response.size(), std::string(method) == "HEAD")
+                << label;
         }
     }
     ::alarm(0);
+    // the method policy still comes first: 405 with Allow, 501
+    testsupport::PipelineRun post = serve(request("/hello.txt", "POST"), "POST");
+    EXPECT_EQ(post.result, 405);
+    EXPECT_NE(post.response.find("\r\nAllow: GET, HEAD\r\n"), std::string::npos);
+    EXPECT_EQ(serve(request("/hello.txt", "BREW"), "BREW").result, 501);
+    EXPECT_EQ(serve("", "nothing sent").response, "");
 }
 
-TEST_F(Lesson04AsmServe, PathLimitIsDocrootPlusPathPlusNul) {
+TEST_F(Lesson04AsmSteps, PathLimitIsDocrootPlusPathPlusNul) {
     auto path_of = [&](std::size_t total) { return testsupport::path_of_length(dir.path(), total); };
-    EXPECT_EQ(both(path_of(httpd::kPathMax - 1), false).result, -404);   // fits: looked up
-    EXPECT_EQ(both(path_of(httpd::kPathMax), false).result, -414);       // no room for the NUL
+    EXPECT_EQ(serve(request(path_of(httpd::kPathMax - 1)), "fits").result, 404);   // fits: looked up
+    EXPECT_EQ(serve(request(path_of(httpd::kPathMax)), "no room for the NUL").result, 414);
 }
 
-// Root may read a mode-000 file: as root, serve from a child that first
-// becomes nobody (as the fixture harness does).
-TEST_F(Lesson04AsmServe, UnreadableFileIs403) {
+// Root may read a mode-000 file: as root, run the steps in a child that
+// first becomes nobody (as the fixture harness does).
+TEST_F(Lesson04AsmSteps, UnreadableFileIs403) {
     ASSERT_TRUE(testsupport::add_unreadable_file(dir, "secret.txt"));
     int status = testsupport::exit_status_as_nobody([&] {
-        int devnull = ::open("/dev/null", O_WRONLY);
-        std::int64_t r = serve_file(devnull, dir.path().c_str(), "/secret.txt", 11, 0);
-        return r == -403 ? 0 : r == 0 ? 1 : 2;
+        Records r(dir.path().c_str());
+        static const char path[] = "/secret.txt";
+        r.set_req_path(path, sizeof path - 1);
+        int ra = STEP_NEXT, rc = STEP_NEXT;
+        for (testsupport::StepPair s :
+             {TWIN_STEP(step_copy_path), TWIN_STEP(step_add_index), TWIN_STEP(step_open_file)}) {
+            if (ra == STEP_NEXT) ra = s.a(r.a.get());
+            if (rc == STEP_NEXT) rc = s.c(*r.c);
+        }
+        return ra == 403 && rc == 403 ? 0 : ra == STEP_NEXT ? 1 : 2;
     });
     ASSERT_GE(status, 0) << "the child did not exit normally";
     EXPECT_NE(status, 3) << "could not become nobody";
-    EXPECT_NE(status, 1) << "a mode-000 file was served";
-    EXPECT_EQ(status, 0) << "expected -403";
+    EXPECT_NE(status, 1) << "a mode-000 file was opened";
+    EXPECT_EQ(status, 0) << "expected 403 from both";
 }
 
-TEST_F(Lesson04AsmServe, HugeSparseFileHeadSaysItsFull64BitSize) {
+TEST_F(Lesson04AsmSteps, HugeSparseFileHeadSaysItsFull64BitSize) {
     httpd::Fd file = testsupport::sparse_file(dir.at("huge.bin"), 5000000000ULL);
     ASSERT_TRUE(file.valid());
-    Served s = both("/huge.bin", true);
-    EXPECT_EQ(s.result, 0);
-    EXPECT_EQ(s.bytes, head_200(kOctets, 5000000000ULL));
+    testsupport::PipelineRun run = serve(request("/huge.bin", "HEAD"), "huge");
+    EXPECT_EQ(run.result, STEP_DONE);
+    EXPECT_EQ(run.response, head_200(kOctets, 5000000000ULL));
+}
+
+// step_copy_path: x.path = the request's path; 414 past PATH_BUF_MAX.
+TEST_F(Lesson04AsmSteps, StepCopyPathAgrees) {
+    const std::string paths[] = {"/", "/a/b.txt", "", "/" + std::string(REQ_TARGET_MAX - 1, 'p'),
+                                 std::string(PATH_BUF_MAX, 'q'), std::string(PATH_BUF_MAX + 1, 'r')};
+    for (const std::string& p : paths) {
+        Records r(dir.path().c_str());
+        r.set_req_path(p.data(), p.size());
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_copy_path), "", "length " + std::to_string(p.size()));
+        EXPECT_EQ(run.result, p.size() > PATH_BUF_MAX ? 414 : STEP_NEXT) << p.size();
+        if (run.result == STEP_NEXT) { EXPECT_EQ(std::string(r.a->path, r.a->path_len), p); }
+    }
+}
+
+// step_add_index: ".../" -> ".../index.html" in x.path; 414 if that
+// passes PATH_BUF_MAX.
+TEST_F(Lesson04AsmSteps, StepAddIndexAgrees) {
+    struct Case {
+        std::string path;
+        int want;
+    };
+    const Case cases[] = {
+        {"", STEP_NEXT},
+        {"/", STEP_NEXT},
+        {"/a", STEP_NEXT},
+        {"/a/", STEP_NEXT},
+        {"/" + std::string(PATH_BUF_MAX - 12, 'x') + "/", STEP_NEXT},   // + index.html = PATH_BUF_MAX
+        {"/" + std::string(PATH_BUF_MAX - 11, 'x') + "/", 414},         // one byte too many
+        {std::string(PATH_BUF_MAX, 'x'), STEP_NEXT},                    // full, but not a directory
+    };
+    for (const Case& c : cases) {
+        Records r(dir.path().c_str());
+        r.set_path(c.path);
+        std::string label = "length " + std::to_string(c.path.size());
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_add_index), "", label);
+        EXPECT_EQ(run.result, c.want) << label;
+    }
+}
+
+// step_open_file: map_path + openat into x.file_fd; errno_to_status's
+// status when the open fails.
+TEST_F(Lesson04AsmSteps, StepOpenFileAgrees) {
+    struct Case {
+        std::string path;   // x.path as step_add_index left it
+        int want;
+    };
+    const Case cases[] = {
+        {"/hello.txt", STEP_NEXT},   {"/sub", STEP_NEXT},          {"/sub/index.html", STEP_NEXT},
+        {"/pipe", STEP_NEXT},        {"", STEP_NEXT},              {"/empty.txt", STEP_NEXT},
+        {"/nope.txt", 404},          {"/hello.txt/x", 404},        {"/noindex/index.html", 404},
+        {"/loop", 403},              {"/" + std::string(1100, 'a'), 414},   {"/" + std::string(300, 'n'), 414},
+    };
+    ::alarm(60);   // a blocking open of the FIFO would hang: end the run instead
+    for (const Case& c : cases) {
+        Records r(dir.path().c_str());
+        r.set_path(c.path);
+        std::string label = c.path.substr(0, 40);
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_open_file), "", label);
+        EXPECT_EQ(run.result, c.want) << label;
+        EXPECT_EQ(r.a->file_fd >= 0, c.want == STEP_NEXT) << label;
+    }
+    ::alarm(0);
+    // a docroot that does not exist
+    Records r("/nonexistent/metal-httpd");
+    r.set_path("/a.txt");
+    EXPECT_EQ(step_both(r, TWIN_STEP(step_open_file), "", "no docroot").result, 404);
+}
+
+// step_stat_file: the mode and size of the open file; the body is all of it.
+TEST_F(Lesson04AsmSteps, StepStatFileAgrees) {
+    httpd::Fd huge = testsupport::sparse_file(dir.at("huge.bin"), 5000000000ULL);
+    ASSERT_TRUE(huge.valid());
+    ::alarm(60);
+    for (const char* path : {"/hello.txt", "/sub", "/pipe", "/empty.txt", "/big.css", "/huge.bin", "/"}) {
+        Records r(dir.path().c_str());
+        open_both(r, path);
+        ASSERT_GE(r.a->file_fd, 0) << path;
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_stat_file), "", path);
+        EXPECT_EQ(run.result, STEP_NEXT) << path;
+        EXPECT_EQ(r.a->body_first, 0u) << path;
+        EXPECT_EQ(r.a->body_len, r.a->file_size) << path;
+    }
+    ::alarm(0);
+    // no file open (x.file_fd = -1): EBADF, our problem -- 500
+    Records r(dir.path().c_str());
+    EXPECT_EQ(step_both(r, TWIN_STEP(step_stat_file), "", "no file").result, 500);
+}
+
+// step_check_file: only a regular file goes on; anything else is 403.
+TEST_F(Lesson04AsmSteps, StepCheckFileAgrees) {
+    const std::uint64_t modes[] = {S_IFREG | 0644, S_IFREG,          S_IFDIR | 0755, S_IFIFO | 0644,
+                                   S_IFCHR | 0600, S_IFBLK | 0600,   S_IFSOCK | 0777, S_IFLNK | 0777,
+                                   0,              ~std::uint64_t{0}, (std::uint64_t{1} << 32) | S_IFREG};
+    for (std::uint64_t mode : modes) {
+        Records r(dir.path().c_str());
+        r.a->file_mode = r.c->file_mode = mode;
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_check_file), "", "mode " + std::to_string(mode));
+        EXPECT_EQ(run.result, (mode & S_IFMT) == S_IFREG ? STEP_NEXT : 403) << mode;
+    }
+}
+
+// step_choose_type: x.type = mime_type(x.path).
+TEST_F(Lesson04AsmSteps, StepChooseTypeAgrees) {
+    for (const char* path : {"/index.html", "/IMG.PNG", "/a.JpEg", "/archive.tar.gz", "/.hidden", "/file.", "/README",
+                             "/", "", "/v1.2/README", "/sub/index.html", "/f.xyz"}) {
+        Records r(dir.path().c_str());
+        r.set_path(path);
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_choose_type), "", path);
+        EXPECT_EQ(run.result, STEP_NEXT) << path;
+        ASSERT_NE(r.a->type, nullptr) << path;
+        EXPECT_STREQ(r.a->type, httpd::mime_type(path)) << path;
+    }
+}
+
+// step_send_head: the head of x.status, x.type, x.body_len and x.extra;
+// STEP_DONE when the client is gone.
+TEST_F(Lesson04AsmSteps, StepSendHeadAgrees) {
+    const std::string extras[] = {"", "Allow: GET, HEAD\r\n", "X: " + std::string(HEAD_MAX, 'x') + "\r\n"};
+    for (int status : {200, 206, 404}) {
+        for (const char* type : {"text/plain; charset=utf-8", "application/octet-stream"}) {
+            for (std::uint64_t len : {std::uint64_t{0}, std::uint64_t{13}, std::uint64_t{5000000000ULL}}) {
+                for (const std::string& extra : extras) {
+                    Records r(dir.path().c_str());
+                    r.a->status = r.c->status = static_cast<std::uint64_t>(status);
+                    r.a->type = r.c->type = type;
+                    r.a->body_len = r.c->body_len = len;
+                    r.set_extra(extra);
+                    std::string label = std::to_string(status) + " " + type + " " + std::to_string(len) + " extra " +
+                                        std::to_string(extra.size());
+                    testsupport::StepRun run = step_both(r, TWIN_STEP(step_send_head), "", label);
+                    EXPECT_EQ(run.result, STEP_NEXT) << label;
+                    EXPECT_EQ(run.wrote.substr(0, 13), "HTTP/1.1 " + std::to_string(status) + " ") << label;
+                    EXPECT_NE(run.wrote.find("\r\nContent-Length: " + std::to_string(len) + "\r\n"), std::string::npos)
+                        << label;
+                    EXPECT_EQ(run.wrote.find(extra) != std::string::npos, extra.size() < HEAD_MAX / 2) << label;
+                    EXPECT_EQ(run.wrote.substr(run.wrote.size() - 4), "\r\n\r\n") << label;
+                }
+            }
+        }
+    }
+    Records r(dir.path().c_str());
+    r.a->type = r.c->type = "text/plain; charset=utf-8";
+    EXPECT_EQ(step_both(r, TWIN_STEP(step_send_head), "", "client gone", true).result, STEP_DONE);
+}
+
+// step_send_body: body_len bytes of the file from body_first, not for
+// HEAD; STEP_DONE whatever happened (a short file, a client that left).
+TEST_F(Lesson04AsmSteps, StepSendBodyAgrees) {
+    PatternFile f(kTag, 100000);
+    ASSERT_TRUE(f.fd.valid());
+    struct Case {
+        std::uint64_t first, len;
+    };
+    for (bool is_head : {false, true}) {
+        for (Case c :
+             {Case{0, 100000}, Case{100, 50}, Case{0, 0}, Case{99990, 20}, Case{100000, 0}, Case{70000, 30000}}) {
+            Records r(dir.path().c_str());
+            r.a->file_fd = ::dup(f.fd.get());
+            r.c->file = httpd::Fd(::dup(f.fd.get()));
+            r.a->body_first = r.c->body_first = c.first;
+            r.a->body_len = r.c->body_len = c.len;
+            r.set_is_head(is_head);
+            std::string label = std::to_string(c.first) + "+" + std::to_string(c.len) + (is_head ? " HEAD" : " GET");
+            testsupport::StepRun run = step_both(r, TWIN_STEP(step_send_body), "", label);
+            EXPECT_EQ(run.result, STEP_DONE) << label;
+            std::size_t from = std::min<std::size_t>(f.content.size(), c.first);
+            std::size_t end = std::min<std::size_t>(f.content.size(), c.first + c.len);
+            EXPECT_TRUE(run.wrote == (is_head ? std::string() : f.content.substr(from, end - from))) << label;
+            EXPECT_EQ(step_both(r, TWIN_STEP(step_send_body), "", label + " client gone", true).result, STEP_DONE);
+        }
+    }
 }

@@ -81,7 +81,7 @@ inline Served serve_cpp(const std::string& root, std::string_view path, bool is_
     return s;
 }
 
-// A temporary docroot with the files the serve_file tests ask for:
+// A temporary docroot with the files the lesson-04 step tests ask for:
 //   hello.txt       "hello, world\n"          index.html  "<h1>top</h1>\n"
 //   sub/index.html  "<h1>sub</h1>\n"          noindex/    (no index.html)
 //   empty.txt       ""                        LOGO.PNG    8 bytes of PNG signature
