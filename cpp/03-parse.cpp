@@ -63,7 +63,10 @@ std::int64_t read_request_head(int fd, char* buf, std::size_t cap) {
 bool char_in_class(int c, std::string_view symbols) {
     if (c >= '0' && c <= '9') return true;
     if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;   // ASCII letters differ in bit 5 only
-    return symbols.find(static_cast<char>(c)) != std::string_view::npos;
+    for (char s : symbols) {
+        if (static_cast<unsigned char>(s) == c) return true;   // c is an int: 0x121 is not '!'
+    }
+    return false;
 }
 
 bool is_tchar(int c) { return char_in_class(c, kTcharSymbols); }

@@ -26,8 +26,10 @@
 //              make target (--targets FILE lists them: `make -pRrq`) or a
 //              VAR=value; placeholders (NN, MM) must match some target
 //   functions  a `name(...)` in backticks whose name has an underscore is
-//              defined in asm/ (FUNC name) or cpp/ (as a function), unless it
-//              is a system or library name listed in kKnownNotOurs
+//              defined in asm/ (FUNC name) or cpp/ (as a function), and a lone
+//              `snake_case` name appears somewhere in the sources, unless it is
+//              a system or library name listed in kKnownNotOurs (Exercises
+//              sections may name functions the student is to write)
 //   flags      a --flag on a line that runs the harness is one the harness
 //              knows (harness/main.cpp)
 //
@@ -57,7 +59,7 @@ namespace {
 const std::set<std::string> kKnownNotOurs = {
     "clock_gettime", "sa_tramp",      "__sigaction", "rt_sigaction",   "exit_group",   "sigaction_t",
     "getdirentries_common", "in_pcbbind", "posix_spawn", "copy_file_range", "std_string", "O_NOFOLLOW_ANY",
-    "set_robust_list", "renameat2",   "open_tree",   "ngx_http_discard_request_body", "getentropy_",
+    "set_robust_list", "renameat2",   "open_tree",   "ngx_http_discard_request_body", "do_notify_parent",
 };
 
 std::string read_all(const fs::path& p) {
@@ -95,6 +97,7 @@ struct Checker {
     std::set<std::string> fixtures;       // every fixture name
     std::set<std::string> prefixes;       // the part before the first '-'
     std::set<std::string> functions;      // defined in asm/ or cpp/
+    std::set<std::string> words;          // every identifier in the sources, comments included
     std::set<std::string> harness_flags;  // --only ...
     std::map<std::string, std::vector<Problem>> problems;   // check -> problems
     std::map<std::string, int> counted;                      // check -> things checked
@@ -122,12 +125,16 @@ struct Checker {
         }
         const std::regex asm_func(R"(^FUNC[ \t]+([A-Za-z_][A-Za-z0-9_]*))");
         const std::regex cpp_func(R"(([A-Za-z_][A-Za-z0-9_]*)\s*\()");
-        for (const char* dir : {"asm", "cpp", "harness", "tests/tools"}) {
+        for (const char* dir : {"asm", "cpp", "harness", "tests"}) {
             if (!fs::exists(root / dir)) continue;
             for (const auto& e : fs::recursive_directory_iterator(root / dir)) {
                 std::string ext = e.path().extension().string();
                 if (ext != ".s" && ext != ".cpp" && ext != ".hpp" && ext != ".h" && ext != ".inc") continue;
-                for (const std::string& line : lines_of(read_all(e.path()))) {
+                static const std::regex ident(R"([A-Za-z_][A-Za-z0-9_]*)");
+                std::string text = read_all(e.path());
+                for (auto it = std::sregex_iterator(text.begin(), text.end(), ident); it != std::sregex_iterator(); ++it)
+                    words.insert((*it)[0]);
+                for (const std::string& line : lines_of(text)) {
                     std::smatch m;
                     if (ext == ".s" || ext == ".inc") {
                         if (std::regex_search(line, m, asm_func)) functions.insert(m[1]);
@@ -380,6 +387,13 @@ struct Checker {
                         counted["functions"]++;
                         if (!functions.count(f)) fail("functions", where, "`" + f + "(`: no such function in asm/ or cpp/");
                     }
+                }
+                // a lone snake_case name (`serve_file`, `st_size`) is a
+                // function, field or variable: it must appear in the sources
+                static const std::regex snake(R"(^[a-z][a-z0-9]*_[a-z0-9_]*$)");
+                if (std::regex_match(span, snake) && !kKnownNotOurs.count(span) && !in_exercises) {
+                    counted["functions"]++;
+                    if (!words.count(span)) fail("functions", where, "`" + span + "` appears nowhere in asm/, cpp/, harness/ or tests/");
                 }
                 if (std::regex_match(span, fixture_re) && prefixes.count(span.substr(0, span.find('-'))) &&
                     !placeholder(span)) {
