@@ -12,12 +12,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/files_cases.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/support.hpp"
 #include "04-files.hpp"
@@ -37,6 +39,34 @@ using testsupport::step_both;
 
 // What this file's temporary directories are called (/tmp/metal-04-asm-*).
 constexpr const char* kTag = "04-asm";
+
+// Lesson 04's steps in the assembly, in the spine's order, after lesson
+// 03's steps parsed a GET or HEAD of `path`: the shared tests' "serve".
+testsupport::Served serve_asm(const std::string& root, std::string_view path, bool is_head) {
+    using Step = int (*)(struct exchange*);
+    const Step steps[] = {step_copy_path, step_add_index,   step_open_file, step_stat_file,
+                          step_check_file, step_choose_type, step_send_head, step_send_body};
+    testsupport::Served s{};
+    struct config cfg {};
+    cfg.docroot = root.c_str();
+    std::unique_ptr<struct exchange> x(new struct exchange);
+    s.bytes = capture([&](int sock) {
+        start_exchange(x.get(), sock, &cfg);
+        reset_request(&x->req);
+        x->req.path = path.data();
+        x->req.path_len = path.size();
+        x->req.is_head = is_head ? 1 : 0;
+        s.result = 500;   // the list ran out: what the spine answers
+        for (Step step : steps) {
+            if (int r = step(x.get()); r != STEP_NEXT) {
+                s.result = r;
+                break;
+            }
+        }
+        if (x->file_fd >= 0) ::close(static_cast<int>(x->file_fd));   // the spine closes the file
+    });
+    return s;
+}
 
 // Both mime_types for the same bytes.
 std::string asm_mime(std::string_view path) { return mime_type(path.data(), path.size()); }
@@ -213,20 +243,15 @@ TEST(Lesson04Asm, AddIndexMatchesCppAndTheRule) {
 }
 
 // ---------------------------------------------------------------------------
-// copy_file_body and send_file_body
+// The body senders and the lesson's steps end to end: the tests both
+// languages share (tests/support/files_cases.hpp), on the assembly stage.
+// Below them, the comparisons with the C++ twin.
 // ---------------------------------------------------------------------------
-TEST(Lesson04Asm, SendFileBodySendsEveryByte) {
-    for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{4096}, std::size_t{65537},
-                             std::size_t{3 * 1024 * 1024 + 5}}) {
-        PatternFile f(kTag, size);
-        ASSERT_TRUE(f.fd.valid());
-        std::int64_t r = -1;
-        std::string got = capture([&](int sock) { r = send_file_body(sock, f.fd.get(), 0, size); });
-        EXPECT_EQ(r, 0) << size;
-        EXPECT_EQ(got.size(), size);
-        EXPECT_TRUE(got == f.content) << "content differs for size " << size;
-    }
-}
+namespace testsupport {
+const FilesImpl kAsmFiles{"asm", ::send_file_body, ::copy_file_body, serve_asm};
+INSTANTIATE_TEST_SUITE_P(Lesson04Asm, BodySenders, ::testing::Values(kAsmFiles), impl_name);
+INSTANTIATE_TEST_SUITE_P(Lesson04Asm, ServeFiles, ::testing::Values(kAsmFiles), impl_name);
+}  // namespace testsupport
 
 TEST(Lesson04Asm, SendFileBodyErrorsMatchCpp) {
     PatternFile f(kTag, 100);
@@ -245,38 +270,7 @@ TEST(Lesson04Asm, SendFileBodyErrorsMatchCpp) {
     EXPECT_EQ(ra, rc);
 }
 
-// The body may start anywhere in the file: bytes first .. first + count - 1.
-TEST(Lesson04Asm, SendFileBodyStartsAtFirst) {
-    PatternFile f(kTag, 200000);
-    ASSERT_TRUE(f.fd.valid());
-    struct Case {
-        std::uint64_t first, count;
-        std::int64_t want;
-    };
-    for (Case c : {Case{0, 200000, 0}, Case{1, 10, 0}, Case{65535, 70000, 0}, Case{199999, 1, 0}, Case{150000, 0, 0},
-                   Case{199990, 20, -EIO}, Case{200000, 1, -EIO}, Case{300000, 5, -EIO}}) {
-        std::int64_t ra = 1, rc = 1;
-        std::string a = capture([&](int sock) { ra = send_file_body(sock, f.fd.get(), c.first, c.count); });
-        std::string b = capture([&](int sock) { rc = httpd::send_file_body(sock, f.fd.get(), c.first, c.count); });
-        std::string label = std::to_string(c.first) + "+" + std::to_string(c.count);
-        EXPECT_EQ(ra, c.want) << label;
-        EXPECT_EQ(ra, rc) << label;
-        std::size_t from = std::min<std::size_t>(f.content.size(), c.first);
-        std::size_t end = std::min<std::size_t>(f.content.size(), c.first + c.count);
-        EXPECT_TRUE(a == f.content.substr(from, end - from)) << label;
-        EXPECT_TRUE(a == b) << label;
-    }
-}
 
-// A 100-byte file announced as 4 GiB + 50: sends 100 bytes, then -EIO.
-// With the size cut to 32 bits it would send 50 bytes and report 0.
-TEST(Lesson04Asm, SendFileBodyKeepsAll64BitsOfTheSize) {
-    PatternFile f(kTag, 100);
-    std::int64_t r = 0;
-    std::string got = capture([&](int sock) { r = send_file_body(sock, f.fd.get(), 0, (1ULL << 32) + 50); });
-    EXPECT_EQ(r, -EIO);
-    EXPECT_EQ(got, f.content);
-}
 
 TEST(Lesson04Asm, CopyFileBodyMatchesCpp) {
     PatternFile f(kTag, 200000);
@@ -298,45 +292,6 @@ TEST(Lesson04Asm, CopyFileBodyMatchesCpp) {
     std::int64_t r = 0;
     capture([&](int sock) { r = copy_file_body(sock, -1, 0, 10); });
     EXPECT_EQ(r, -EBADF);
-}
-
-TEST(Lesson04Asm, CopyFileBodyReadsPast4GiB) {
-    testsupport::TempDir dir(kTag);
-    httpd::Fd file = testsupport::sparse_file(dir.at("sparse"), 5000000000ULL, "tail!", 4500000000ULL);
-    ASSERT_TRUE(file.valid());
-    std::int64_t r = -1;
-    EXPECT_EQ(capture([&](int sock) { r = copy_file_body(sock, file.get(), 4500000000ULL, 5); }), "tail!");
-    EXPECT_EQ(r, 0);
-}
-
-#ifdef __linux__
-// Linux's sendfile refuses an output file opened with O_APPEND (EINVAL):
-// the body must still arrive, through copy_file_body.
-TEST(Lesson04Asm, SendFileBodyFallsBackWhenSendfileRefuses) {
-    PatternFile in(kTag, 300000);
-    httpd::Fd out(::open(in.dir.at("out").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644));
-    ASSERT_TRUE(in.fd.valid() && out.valid());
-    EXPECT_EQ(send_file_body(out.get(), in.fd.get(), 0, in.content.size()), 0);
-    out.reset();
-    EXPECT_TRUE(testsupport::read_file(in.dir.at("out")) == in.content);
-}
-#endif
-
-// Every byte of a sparse file of 4 GiB + 7 bytes.  Slow (4 GiB through the
-// page cache and loopback TCP): only when METAL_BIG_FILE_TESTS is set
-// (make test sets it; =0 skips it).
-TEST(Lesson04Asm, SendFileBodySendsMoreThan4GiB) {
-    if (!testsupport::big_file_tests_on()) GTEST_SKIP() << "set METAL_BIG_FILE_TESTS=1 to move 4 GiB (make test does)";
-    testsupport::TempDir dir(kTag);
-    const std::uint64_t size = (1ULL << 32) + 7;
-    httpd::Fd file = testsupport::sparse_file(dir.at("big"), size, "END", size - 3);
-    ASSERT_TRUE(file.valid());
-    std::int64_t r = -1;
-    testsupport::Received got =
-        testsupport::count_received([&](int sock) { r = send_file_body(sock, file.get(), 0, size); });
-    EXPECT_EQ(r, 0);
-    EXPECT_EQ(got.total, size);
-    EXPECT_EQ(got.last3, "END");
 }
 
 // ---------------------------------------------------------------------------
@@ -436,41 +391,8 @@ TEST_F(Lesson04AsmSteps, ErrorsAreAnsweredWithTheirStatus) {
     EXPECT_EQ(serve("", "nothing sent").response, "");
 }
 
-TEST_F(Lesson04AsmSteps, PathLimitIsDocrootPlusPathPlusNul) {
-    auto path_of = [&](std::size_t total) { return testsupport::path_of_length(dir.path(), total); };
-    EXPECT_EQ(serve(request(path_of(httpd::kPathMax - 1)), "fits").result, 404);   // fits: looked up
-    EXPECT_EQ(serve(request(path_of(httpd::kPathMax)), "no room for the NUL").result, 414);
-}
 
-// Root may read a mode-000 file: as root, run the steps in a child that
-// first becomes nobody (as the fixture harness does).
-TEST_F(Lesson04AsmSteps, UnreadableFileIs403) {
-    ASSERT_TRUE(testsupport::add_unreadable_file(dir, "secret.txt"));
-    int status = testsupport::exit_status_as_nobody([&] {
-        Records r(dir.path().c_str());
-        static const char path[] = "/secret.txt";
-        r.set_req_path(path, sizeof path - 1);
-        int ra = STEP_NEXT, rc = STEP_NEXT;
-        for (testsupport::StepPair s :
-             {TWIN_STEP(step_copy_path), TWIN_STEP(step_add_index), TWIN_STEP(step_open_file)}) {
-            if (ra == STEP_NEXT) ra = s.a(r.a.get());
-            if (rc == STEP_NEXT) rc = s.c(*r.c);
-        }
-        return ra == 403 && rc == 403 ? 0 : ra == STEP_NEXT ? 1 : 2;
-    });
-    ASSERT_GE(status, 0) << "the child did not exit normally";
-    EXPECT_NE(status, 3) << "could not become nobody";
-    EXPECT_NE(status, 1) << "a mode-000 file was opened";
-    EXPECT_EQ(status, 0) << "expected 403 from both";
-}
 
-TEST_F(Lesson04AsmSteps, HugeSparseFileHeadSaysItsFull64BitSize) {
-    httpd::Fd file = testsupport::sparse_file(dir.at("huge.bin"), 5000000000ULL);
-    ASSERT_TRUE(file.valid());
-    testsupport::PipelineRun run = serve(request("/huge.bin", "HEAD"), "huge");
-    EXPECT_EQ(run.result, STEP_DONE);
-    EXPECT_EQ(run.response, head_200(kOctets, 5000000000ULL));
-}
 
 // step_copy_path: x.path = the request's path; 414 past PATH_BUF_MAX.
 TEST_F(Lesson04AsmSteps, StepCopyPathAgrees) {

@@ -178,7 +178,7 @@ Received count_received(F&& send) {
 }
 
 // Make dir/name a file of mode 000 in a directory anyone may enter: a
-// file serve_file must refuse with 403.  false if a step failed.
+// file lesson 04 must refuse with 403.  false if a step failed.
 inline bool add_unreadable_file(const TempDir& dir, const std::string& name) {
     write_file(dir.at(name), "secret\n");
     return ::chmod(dir.at(name).c_str(), 0) == 0 && ::chmod(dir.path().c_str(), 0755) == 0;

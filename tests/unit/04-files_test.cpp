@@ -17,27 +17,16 @@
 #include <unistd.h>
 #include <vector>
 
+#include "../support/files_cases.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/support.hpp"
 #include "04-files.hpp"
 
 namespace {
 
-using testsupport::capture;
-using testsupport::head_200;
 using testsupport::kHtml;
 using testsupport::kOctets;
 using testsupport::kText;
-using testsupport::PatternFile;
-using testsupport::Served;
-
-// What this file's temporary directories are called (/tmp/metal-04-unit-*).
-constexpr const char* kTag = "04-unit";
-
-// The lesson-04 steps in the C++, their output captured.
-Served serve(const std::string& root, std::string_view path, bool is_head) {
-    return testsupport::serve_cpp(root, path, is_head);
-}
 
 }  // namespace
 
@@ -225,231 +214,11 @@ TEST(Lesson04, MapPathRefusesAPathLongerThanThePathBuffer) {
 }
 
 // ---------------------------------------------------------------------------
-// copy_file_body and send_file_body
+// The body senders and the lesson's steps end to end: the tests both
+// languages share (tests/support/files_cases.hpp), on the C++ stage.
 // ---------------------------------------------------------------------------
-TEST(Lesson04, SendFileBodySendsEveryByte) {
-    for (std::size_t size : {std::size_t{1}, std::size_t{4096}, std::size_t{65537}, std::size_t{3 * 1024 * 1024 + 5}}) {
-        PatternFile f(kTag, size);
-        ASSERT_TRUE(f.fd.valid());
-        std::int64_t r = -1;
-        std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 0, size); });
-        EXPECT_EQ(r, 0) << size;
-        EXPECT_EQ(got.size(), size);
-        EXPECT_TRUE(got == f.content) << "content differs for size " << size;
-    }
-}
-
-TEST(Lesson04, SendFileBodyOfNothingSendsNothing) {
-    PatternFile empty(kTag, 0);
-    ASSERT_TRUE(empty.fd.valid());
-    std::int64_t r = -1;
-    EXPECT_EQ(capture([&](int sock) { r = httpd::send_file_body(sock, empty.fd.get(), 0, 0); }), "");
-    EXPECT_EQ(r, 0);
-}
-
-TEST(Lesson04, SendFileBodyReportsAFileShorterThanAnnounced) {
-    PatternFile f(kTag, 100);
-    std::int64_t r = 0;
-    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 0, 200); });
-    EXPECT_EQ(r, -EIO);
-    EXPECT_EQ(got, f.content);   // what exists was sent
-}
-
-TEST(Lesson04, SendFileBodyReportsMinusErrno) {
-    std::int64_t r = 0;
-    capture([&](int sock) { r = httpd::send_file_body(sock, -1, 0, 10); });
-    EXPECT_EQ(r, -EBADF);
-}
-
-TEST(Lesson04, SendFileBodyStartsAtFirst) {
-    PatternFile f(kTag, 200000);
-    std::int64_t r = -1;
-    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 1000, 150000); });
-    EXPECT_EQ(r, 0);
-    EXPECT_TRUE(got == f.content.substr(1000, 150000));
-    got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 199990, 20); });
-    EXPECT_EQ(r, -EIO);   // only 10 bytes left in the file
-    EXPECT_EQ(got, f.content.substr(199990));
-}
-
-TEST(Lesson04, CopyFileBodyStartsAtTheOffset) {
-    PatternFile f(kTag, 200000);
-    std::int64_t r = -1;
-    std::string got = capture([&](int sock) { r = httpd::copy_file_body(sock, f.fd.get(), 1000, 150000); });
-    EXPECT_EQ(r, 0);
-    EXPECT_TRUE(got == f.content.substr(1000, 150000));
-    got = capture([&](int sock) { r = httpd::copy_file_body(sock, f.fd.get(), 199990, 20); });
-    EXPECT_EQ(r, -EIO);   // only 10 bytes left in the file
-    EXPECT_EQ(got, f.content.substr(199990));
-}
-
-#ifdef __linux__
-// Linux's sendfile refuses an output file opened with O_APPEND (EINVAL):
-// the body must still arrive, through copy_file_body.
-TEST(Lesson04, SendFileBodyFallsBackWhenSendfileRefuses) {
-    PatternFile in(kTag, 300000);
-    httpd::Fd out(::open(in.dir.at("out").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644));
-    ASSERT_TRUE(in.fd.valid() && out.valid());
-    EXPECT_EQ(httpd::send_file_body(out.get(), in.fd.get(), 0, in.content.size()), 0);
-    out.reset();
-    EXPECT_TRUE(testsupport::read_file(in.dir.at("out")) == in.content);
-}
-#endif
-
-// Offsets past 4 GiB, cheaply: a sparse file with a few bytes at 4.5 GB.
-TEST(Lesson04, CopyFileBodyReadsPast4GiB) {
-    testsupport::TempDir dir(kTag);
-    httpd::Fd file = testsupport::sparse_file(dir.at("sparse"), 5000000000ULL, "tail!", 4500000000ULL);
-    ASSERT_TRUE(file.valid());
-    std::int64_t r = -1;
-    EXPECT_EQ(capture([&](int sock) { r = httpd::copy_file_body(sock, file.get(), 4500000000ULL, 5); }), "tail!");
-    EXPECT_EQ(r, 0);
-}
-
-// All 64 bits of the size, cheaply: a 100-byte file announced as 4 GiB +
-// 50 bytes.  Correct code sends the 100 bytes and then finds the file too
-// short (-EIO); a size cut to 32 bits would send 50 bytes and report 0.
-TEST(Lesson04, SendFileBodyKeepsAll64BitsOfTheSize) {
-    PatternFile f(kTag, 100);
-    std::int64_t r = 0;
-    std::string got = capture([&](int sock) { r = httpd::send_file_body(sock, f.fd.get(), 0, (1ULL << 32) + 50); });
-    EXPECT_EQ(r, -EIO);
-    EXPECT_EQ(got, f.content);
-}
-
-// The real thing: every byte of a sparse file of 4 GiB + 7 bytes (zeros
-// and a marker at the end).  It moves 4 GiB through the page cache and
-// loopback TCP -- about 10 s natively and under qemu -- so it runs only
-// when METAL_BIG_FILE_TESTS is set (make test sets it; =0 skips it).
-TEST(Lesson04, SendFileBodySendsMoreThan4GiB) {
-    if (!testsupport::big_file_tests_on()) GTEST_SKIP() << "set METAL_BIG_FILE_TESTS=1 to move 4 GiB (make test does)";
-    testsupport::TempDir dir(kTag);
-    const std::uint64_t size = (1ULL << 32) + 7;
-    httpd::Fd file = testsupport::sparse_file(dir.at("big"), size, "END", size - 3);
-    ASSERT_TRUE(file.valid());
-    std::int64_t r = -1;
-    testsupport::Received got =
-        testsupport::count_received([&](int sock) { r = httpd::send_file_body(sock, file.get(), 0, size); });
-    EXPECT_EQ(r, 0);
-    EXPECT_EQ(got.total, size);
-    EXPECT_EQ(got.last3, "END");
-}
-
-// ---------------------------------------------------------------------------
-// the lesson-04 steps, end to end (kDone: the response went out)
-// ---------------------------------------------------------------------------
-// The docroot: tests/support/files_fixture.hpp lists its files.
-class Lesson04Serve : public ::testing::Test {
-protected:
-    void SetUp() override { ASSERT_FALSE(dir.path().empty()); }
-    testsupport::Docroot dir{kTag};
-};
-
-TEST_F(Lesson04Serve, RegularFileGets200WithExactHead) {
-    Served s = serve(dir.path(), "/hello.txt", false);
-    EXPECT_EQ(s.result, httpd::kDone);
-    EXPECT_EQ(s.bytes, head_200(kText, 13) + "hello, world\n");
-}
-
-TEST_F(Lesson04Serve, HeadGetsTheSameHeadAndNoBody) {
-    Served s = serve(dir.path(), "/hello.txt", true);
-    EXPECT_EQ(s.result, httpd::kDone);
-    EXPECT_EQ(s.bytes, head_200(kText, 13));
-}
-
-TEST_F(Lesson04Serve, SlashServesIndexHtml) {
-    EXPECT_EQ(serve(dir.path(), "/", false).bytes, head_200(kHtml, 13) + "<h1>top</h1>\n");
-    EXPECT_EQ(serve(dir.path(), "/sub/", false).bytes, head_200(kHtml, 13) + "<h1>sub</h1>\n");
-}
-
-TEST_F(Lesson04Serve, EmptyFileHasContentLengthZero) {
-    Served s = serve(dir.path(), "/empty.txt", false);
-    EXPECT_EQ(s.result, httpd::kDone);
-    EXPECT_EQ(s.bytes, head_200(kText, 0));
-}
-
-TEST_F(Lesson04Serve, BinaryFileArrivesByteForByte) {
-    std::string bytes;   // what the fixture wrote to data.bin: every byte value, twice
-    for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
-    bytes += bytes;
-    Served s = serve(dir.path(), "/data.bin", false);
-    EXPECT_EQ(s.result, httpd::kDone);
-    EXPECT_TRUE(s.bytes == head_200(kOctets, 512) + bytes);
-}
-
-TEST_F(Lesson04Serve, UpperCaseExtensionFindsItsType) {
-    EXPECT_EQ(serve(dir.path(), "/LOGO.PNG", true).bytes, head_200("image/png", 8));
-}
-
-TEST_F(Lesson04Serve, MissingFileIs404AndNothingIsSent) {
-    Served s = serve(dir.path(), "/nope.txt", false);
-    EXPECT_EQ(s.result, 404);
-    EXPECT_EQ(s.bytes, "");
-    EXPECT_EQ(serve(dir.path(), "/noindex/", false).result, 404);   // no index.html there
-    EXPECT_EQ(serve(dir.path(), "/nodir/x.txt", false).result, 404);
-}
-
-TEST_F(Lesson04Serve, PathThroughAFileIs404) {
-    Served s = serve(dir.path(), "/hello.txt/x", false);   // ENOTDIR
-    EXPECT_EQ(s.result, 404);
-    EXPECT_EQ(s.bytes, "");
-}
-
-TEST_F(Lesson04Serve, DirectoryIs403) {
-    Served s = serve(dir.path(), "/sub", false);
-    EXPECT_EQ(s.result, 403);
-    EXPECT_EQ(s.bytes, "");
-}
-
-TEST_F(Lesson04Serve, FifoIs403WithoutBlocking) {
-    ASSERT_EQ(::mkfifo(dir.at("pipe").c_str(), 0644), 0);
-    ::alarm(10);   // a blocking open would hang here: let SIGALRM end the test run instead
-    Served s = serve(dir.path(), "/pipe", false);
-    ::alarm(0);
-    EXPECT_EQ(s.result, 403);
-    EXPECT_EQ(s.bytes, "");
-}
-
-TEST_F(Lesson04Serve, SymlinkLoopIs403) {
-    ASSERT_EQ(::symlink("loop", dir.at("loop").c_str()), 0);   // loop -> loop: ELOOP
-    Served s = serve(dir.path(), "/loop", false);
-    EXPECT_EQ(s.result, 403);
-    EXPECT_EQ(s.bytes, "");
-}
-
-// Root may read a mode-000 file, so as root the check runs in a child
-// process that first becomes nobody (as the fixture harness does).
-TEST_F(Lesson04Serve, UnreadableFileIs403) {
-    ASSERT_TRUE(testsupport::add_unreadable_file(dir, "secret.txt"));
-    int status = testsupport::exit_status_as_nobody([&] {
-        std::int64_t r = serve(dir.path(), "/secret.txt", false).result;
-        return r == 403 ? 0 : r == httpd::kDone ? 1 : 2;
-    });
-    ASSERT_GE(status, 0) << "the child did not exit normally";
-    EXPECT_NE(status, 3) << "could not become nobody";
-    EXPECT_NE(status, 1) << "a mode-000 file was served";
-    EXPECT_EQ(status, 0) << "expected 403";
-}
-
-TEST_F(Lesson04Serve, TooLongIs414) {
-    std::string path = "/" + std::string(2000, 'a');   // longer than kPathMax
-    Served s = serve(dir.path(), path, false);
-    EXPECT_EQ(s.result, 414);
-    EXPECT_EQ(s.bytes, "");
-    // fits in our buffer, but one name is longer than the kernel's NAME_MAX (255)
-    EXPECT_EQ(serve(dir.path(), "/" + std::string(300, 'n'), false).result, 414);
-}
-
-TEST_F(Lesson04Serve, PathLimitIsDocrootPlusPathPlusNul) {
-    auto path_of = [&](std::size_t total) { return testsupport::path_of_length(dir.path(), total); };
-    EXPECT_EQ(serve(dir.path(), path_of(httpd::kPathMax - 1), false).result, 404);   // fits: looked up
-    EXPECT_EQ(serve(dir.path(), path_of(httpd::kPathMax), false).result, 414);       // no room for the NUL
-}
-
-TEST_F(Lesson04Serve, HugeSparseFileHeadSaysItsFull64BitSize) {
-    httpd::Fd file = testsupport::sparse_file(dir.at("huge.bin"), 5000000000ULL);
-    ASSERT_TRUE(file.valid());
-    Served s = serve(dir.path(), "/huge.bin", true);
-    EXPECT_EQ(s.result, httpd::kDone);
-    EXPECT_EQ(s.bytes, head_200(kOctets, 5000000000ULL));
-}
+namespace testsupport {
+const FilesImpl kCppFiles{"cpp", httpd::send_file_body, httpd::copy_file_body, serve_cpp};
+INSTANTIATE_TEST_SUITE_P(Lesson04, BodySenders, ::testing::Values(kCppFiles), impl_name);
+INSTANTIATE_TEST_SUITE_P(Lesson04, ServeFiles, ::testing::Values(kCppFiles), impl_name);
+}  // namespace testsupport
