@@ -164,6 +164,14 @@ int step_choose_type(struct exchange *x);
 int step_send_head(struct exchange *x);
 int step_send_body(struct exchange *x);
 
+/* lesson 05 -- asm/05-decode.s.  hex_value returns 0..15 or -1;
+ * percent_decode the decoded length, -400 (a '%' without two hex digits,
+ * a control byte in the output) or -414 (it would pass cap); the step
+ * STEP_NEXT or a status (400, 414). */
+int hex_value(int c);
+int64_t percent_decode(const char *in, size_t len, char *out, size_t cap);
+int step_decode_path(struct exchange *x);
+
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */
 struct exchange {

@@ -64,8 +64,13 @@ FUNC handle_connection
 .if LESSON == 3
         STEP    step_echo                 // 03: echo what the parser understood
 .endif
-.if LESSON >= 4
+.if LESSON == 4
         STEP    step_copy_path            // 04: x.path = the request's path
+.endif
+.if LESSON >= 5
+        STEP    step_decode_path          // 05: x.path = the request's path, percent-decoded once
+.endif
+.if LESSON >= 4
         STEP    step_add_index            // 04: ".../" -> ".../index.html"
         STEP    step_open_file            // 04: openat(docroot + path)
         STEP    step_stat_file            // 04: fstat: mode and size

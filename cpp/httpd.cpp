@@ -27,6 +27,9 @@
 #if LESSON >= 4
 #include "04-files.hpp"
 #endif
+#if LESSON >= 5
+#include "05-decode.hpp"
+#endif
 
 namespace httpd {
 
@@ -48,8 +51,13 @@ constexpr Step kSteps[] = {
 #if LESSON == 3
     step_echo,           // 03: echo what the parser understood
 #endif
-#if LESSON >= 4
+#if LESSON == 4
     step_copy_path,      // 04: x.path = the request's path
+#endif
+#if LESSON >= 5
+    step_decode_path,    // 05: x.path = the request's path, percent-decoded once
+#endif
+#if LESSON >= 4
     step_add_index,      // 04: ".../" -> ".../index.html"
     step_open_file,      // 04: openat(docroot + path)
     step_stat_file,      // 04: fstat: mode and size

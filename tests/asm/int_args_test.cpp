@@ -79,6 +79,7 @@ int64_t copy_file_body_u64(uint64_t sock, uint64_t file_fd, uint64_t offset, uin
     __asm__(ASM_SYMBOL(copy_file_body));
 int64_t send_file_body_u64(uint64_t sock, uint64_t file_fd, uint64_t first, uint64_t count)
     __asm__(ASM_SYMBOL(send_file_body));
+int hex_value_u64(uint64_t c) __asm__(ASM_SYMBOL(hex_value));
 }
 
 namespace {
@@ -385,5 +386,17 @@ TEST(IntArgs, CopyFileBodyAndSendFileBody) {
         EXPECT_EQ(r, -EBADF) << std::hex << up;
         capture([&](int sock) { r = copy_file_body_u64(dirty(sock, up), dirty(-1, up), 0, 10); });
         EXPECT_EQ(r, -EBADF) << std::hex << up;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// lesson 05
+// ---------------------------------------------------------------------------
+TEST(IntArgs, HexValue) {
+    for (std::uint32_t up : kUpperHalves) {
+        for (int c : {-1, 0, int{'0'}, int{'9'}, int{'A'}, int{'F'}, int{'a'}, int{'f'}, int{'g'}, int{'/'}, 0x141, 255,
+                      256 + 'a'}) {
+            ASSERT_EQ(hex_value_u64(dirty(c, up)), hex_value(c)) << c << " " << std::hex << up;
+        }
     }
 }

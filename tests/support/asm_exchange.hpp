@@ -29,6 +29,7 @@
 #include "01-socket.hpp"
 #include "03-parse.hpp"
 #include "04-files.hpp"
+#include "05-decode.hpp"
 #include "api.h"
 #include "exchange.hpp"
 #include "support.hpp"
@@ -322,6 +323,14 @@ inline std::vector<StepPair> lesson03_steps() {
 inline std::vector<StepPair> lesson04_steps() {
     return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head), TWIN_STEP(step_check_method),
             TWIN_STEP(step_copy_path),   TWIN_STEP(step_add_index),  TWIN_STEP(step_open_file),
+            TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
+            TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
+}
+// Lesson 05: lesson 04's list with step_decode_path in the place of
+// step_copy_path.
+inline std::vector<StepPair> lesson05_steps() {
+    return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head), TWIN_STEP(step_check_method),
+            TWIN_STEP(step_decode_path), TWIN_STEP(step_add_index),  TWIN_STEP(step_open_file),
             TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
             TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
 }
