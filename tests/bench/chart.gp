@@ -30,20 +30,27 @@ set label 1 "orange: metal-httpd's servers    blue: the peers    numbers: the me
 
 # Requests per second differ by a factor of 100 and more between an event
 # loop and a fork under qemu: a logarithmic axis shows both.
+# The top of each panel: a little above its largest whisker, so the
+# numbers above the bars fit.
+top(m) = (m > 1 ? m : 1)            # no bars at all: still a valid range
 set logscale y
-set yrange [1:*]
+stats datafile using 5 nooutput
+set yrange [1:top(STATS_max) * 2.5]
 set title "1 KiB file: requests per second (log scale)"
 plot datafile using 0:3:(colour($2)):xtic(1) with boxes lc rgb variable, \
      ''       using 0:4:(0):($5-$4) with vectors heads size screen 0.006,90 lc rgb "#202020", \
      ''       using 0:5:(sprintf("%.0f", $3)) with labels offset 0,0.8 font ",9"
 
+stats datafile using 8 nooutput
+set yrange [1:top(STATS_max) * 2.5]
 set title "1 MiB file: requests per second (log scale)"
 plot datafile using 0:6:(colour($2)):xtic(1) with boxes lc rgb variable, \
      ''       using 0:7:(0):($8-$7) with vectors heads size screen 0.006,90 lc rgb "#202020", \
      ''       using 0:8:(sprintf("%.0f", $6)) with labels offset 0,0.8 font ",9"
 
 unset logscale y
-set yrange [0:*]
+stats datafile using 11 nooutput
+set yrange [0:top(STATS_max) * 1.1]
 set title "1 GiB file: MB/s (sendfile throughput)"
 plot datafile using 0:9:(colour($2)):xtic(1) with boxes lc rgb variable, \
      ''       using 0:10:(0):($11-$10) with vectors heads size screen 0.006,90 lc rgb "#202020", \

@@ -15,10 +15,16 @@ cp "$dir/bench.png" docs/bench.png
 cp "$dir/results.json" docs/bench-results.json
 # Replace what lies between the two markers; everything else stays as it is.
 grep -q '^<!-- bench-targets -->$' README.md || { echo "bench-publish: README.md has no <!-- bench-targets --> marker" >&2; exit 1; }
-awk -v table="$dir/targets.md" '
+# A line saying which run it is, from results.json (our own format: one
+# field per line, so sed can read it).
+field() { sed -n "s/^ *\"$1\": \"\(.*\)\",\{0,1\}\$/\1/p" "$dir/results.json" | head -n 1; }
+run="Lesson $(field lesson), $(field description), $(field date | cut -c1-10)"
+grep -q '"quick": true' "$dir/results.json" && run="$run, QUICK run (not for quoting)"
+awk -v table="$dir/targets.md" -v run="$run" '
     /^<!-- \/bench-targets -->$/ { skipping = 0 }
     !skipping { print }
-    /^<!-- bench-targets -->$/ { while ((getline line < table) > 0) print line; skipping = 1 }
+    /^<!-- bench-targets -->$/ { print "*" run ":*"; print ""
+                                 while ((getline line < table) > 0) print line; skipping = 1 }
 ' README.md >README.md.new
 mv README.md.new README.md
 echo "docs/bench.png, docs/bench-results.json and the README's targets table now show the run of $(sed -n 's/^  "date": "\(.*\)",$/\1/p' "$dir/results.json")"

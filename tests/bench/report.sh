@@ -28,7 +28,7 @@ cell() {
     fi
 }
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
-dash() { echo "${1:-—}"; }
+dash() { echo "${1:--}"; }
 
 echo
 echo "lesson $LESSON, $MACHINE"
@@ -36,14 +36,15 @@ DUR_TEXT="$REPS x ${DUR[1k]} s (1 KiB), ${DUR[1m]} s (1 MiB), ${DUR[1g]} s (1 Gi
 echo "wrk: $THREADS threads, $CONNS connections, Connection: close; $DUR_TEXT$([ "$QUICK" = 1 ] && echo "; QUICK run")"
 [ "$REPS" -gt 1 ] && echo "median ±half the spread of the $REPS repetitions"
 echo
-printf '%-20s %-22s %12s %12s %12s   %-13s %s\n' "" "" "1 KiB" "1 MiB" "1 GiB" "syscalls/GET" "peak RSS KiB"
-printf '%-20s %-22s %12s %12s %12s   %-13s %s\n' "server" "model" "req/s" "req/s" "MB/s" "parent child" "parent child"
+# every number cell is 13 wide: the median in 7, then " ±NN%" and the mark
+printf '%-20s %-22s %7s%6s %7s%6s %7s%6s  %-14s %s\n' "" "" "1 KiB" "" "1 MiB" "" "1 GiB" "" "syscalls/GET" "peak RSS KiB"
+printf '%-20s %-22s %7s%6s %7s%6s %7s%6s  %-14s %s\n' "server" "model" "req/s" "" "req/s" "" "MB/s" "" "parent  child" "parent  child"
 for id in "${SERVERS[@]}"; do
     if [ "${AVAIL[$id]}" != 1 ]; then
         printf '%-20s %-22s %s\n' "${LABEL[$id]}" "${MODEL[$id]}" "not available: ${WHY[$id]}"
         continue
     fi
-    printf '%-20s %-22s %s %s %s   %6s %5s   %6s %5s\n' "${LABEL[$id]}" "${MODEL[$id]}" \
+    printf '%-20s %-22s %s %s %s  %6s %6s  %6s %6s\n' "${LABEL[$id]}" "${MODEL[$id]}" \
         "$(cell "$id" 1k)" "$(cell "$id" 1m)" "$(cell "$id" 1g)" \
         "$(dash "${SC_PARENT_N[$id]:-}")" "$(dash "$( [ "${SC_CHILD_N[$id]:-0}" -gt 0 ] && echo "${SC_CHILD_N[$id]}")")" \
         "$(dash "${RSS_PARENT[$id]:-}")" "$(dash "${RSS_CHILD[$id]:-}")"
