@@ -98,11 +98,14 @@ stop() {
 }
 cleanup() {
     local pid
+    # Ctrl-C under make arrives twice (make passes it on to us): a second
+    # one must not cut the cleaning up short.
+    trap '' INT TERM
     for pid in "${!STARTED[@]}"; do stop "$pid"; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-trap 'echo; echo "bench: interrupted" >&2; exit 130' INT TERM
+trap 'trap "" INT TERM; echo; echo "bench: interrupted" >&2; exit 130' INT TERM
 
 # Progress goes to stderr, on one line that rewrites itself on a terminal.
 progress() {
