@@ -26,7 +26,7 @@ END {
         }
         if (m % 2) med = s[(m + 1) / 2]; else med = (s[m / 2] + s[m / 2 + 1]) / 2
         all = ""
-        for (i = 1; i <= m; i++) all = all (i > 1 ? "," : "") v[key, i]
+        for (i = 1; i <= m; i++) all = all (i > 1 ? "," : "") sprintf("%.2f", v[key, i])
         printf "%s %.2f %.2f %.2f %d %s\n", key, med, s[1], s[m], m, all
     }
 }
