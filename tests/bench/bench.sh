@@ -75,11 +75,19 @@ if [ -n "$RUN_ASM" ]; then LABEL[asm]="asm (qemu)"; else LABEL[asm]="asm"; fi
 # ---------------------------------------------------------------------------
 declare -A STARTED=()
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/metal-bench.XXXXXX")
-# field 22 of /proc/PID/stat, counted after the ")" that ends the name
-# (a name may contain spaces)
-start_time() { sed 's/^.*) //' /proc/"$1"/stat 2>/dev/null | awk '{ print $20 }'; }
-remember() { STARTED[$1]=$(start_time "$1"); }
-ours() { [ -n "${STARTED[$1]:-}" ] && [ "$(start_time "$1")" = "${STARTED[$1]}" ]; }
+# start_time PID: field 22 of /proc/PID/stat (in clock ticks since boot),
+# counted after the ")" that ends the name, since a name may contain
+# spaces.  Into $T, without starting a process: it is asked often, and on
+# a busy machine every fork counts.
+start_time() {
+    local stat="" fields
+    T=""
+    read -r stat 2>/dev/null </proc/"$1"/stat || return 0
+    read -r -a fields <<<"${stat##*) }"
+    T=${fields[19]:-}
+}
+remember() { start_time "$1"; STARTED[$1]=$T; }
+ours() { [ -n "${STARTED[$1]:-}" ] && start_time "$1" && [ "$T" = "${STARTED[$1]}" ]; }
 children_of() { cat /proc/"$1"/task/*/children 2>/dev/null; }
 # stop PID: SIGTERM to it and to the children it has (a fork server's
 # children end on their own once their client is gone, but we do not
@@ -122,7 +130,9 @@ progress_done() { [ -t 2 ] && printf '\r\033[K' >&2; return 0; }
 # is_listening PORT: a socket in state LISTEN (0A) on that port, read from
 # /proc/net/tcp -- without connecting, which would itself be a request.
 is_listening() {
-    awk -v p="$(printf ':%04X' "$1")" \
+    local p
+    printf -v p ':%04X' "$1"
+    awk -v p="$p" \
         '$4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
         /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
@@ -382,15 +392,17 @@ small_point() {
 # stops and reports.  Instead we let wrk load the server and count the
 # bytes it reads ourselves: rchar in /proc/PID/io is everything the
 # process got from read(), and wrk does nothing else but read responses.
-# Half a second to get going, then DUR[1g] seconds measured, then wrk is
-# stopped (by its PID).
+# One second to get going first -- all 50 connections accepted and
+# streaming: a fork server under qemu needs that long for 50 forks on a
+# busy machine -- then DUR[1g] seconds measured, then wrk is stopped (by
+# its PID).
 big_point() {
     local id=$1 rep=$2 d=${DUR[1g]} wrk_pid r0 r1 t0 t1
     wrk -t"$THREADS" -c"$CONNS" -d"$((d + 60))s" --timeout 60s \
         -H 'Connection: close' "http://127.0.0.1:${RUN_PORT[$id]}/1g.bin" >/dev/null 2>&1 &
     wrk_pid=$!
     remember "$wrk_pid"
-    sleep 0.5
+    sleep 1
     t0=$EPOCHREALTIME r0=$(awk '/^rchar:/ { print $2 }' /proc/"$wrk_pid"/io 2>/dev/null)
     sleep "$d"
     t1=$EPOCHREALTIME r1=$(awk '/^rchar:/ { print $2 }' /proc/"$wrk_pid"/io 2>/dev/null)
@@ -436,7 +448,7 @@ for id in "${ACTIVE[@]}"; do
     sleep 0.5
     # the newest child: one the load left behind may still be exiting
     child=$(for c in $(children_of "$pid"); do
-                echo "$(start_time "$c") $c"
+                start_time "$c"; echo "$T $c"
             done | sort -n | tail -n 1 | awk '{ print $2 }')
     RSS_CHILD[$id]=$([ -n "$child" ] && vmhwm "$child")
     exec {slow}>&-
