@@ -202,11 +202,16 @@ start_server() {
 
 # get PORT PATH FILE: one GET with Connection: close, the whole response
 # into FILE; prints the status code.  bash's /dev/tcp is the client, so
-# the request is exactly these bytes and nothing else is needed.
+# the request is exactly these bytes and nothing else is needed.  The
+# request goes out in ONE write, as from any real client: bash's own
+# printf would write it line by line (and a server that wakes up in
+# between would then need more system calls to read it), so printf puts it
+# in a file and cat sends the file.
 get() {
     local fd status
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >"$WORK/request"
     exec {fd}<>"/dev/tcp/127.0.0.1/$1" || return 1
-    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&"$fd"
+    cat "$WORK/request" >&"$fd"
     timeout 20 cat <&"$fd" >"$3"
     exec {fd}>&-
     status=$(head -n 1 "$3" | awk '{ print $2 }')
