@@ -305,6 +305,7 @@ help:
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
 	@echo "  make docs-check           the docs suite alone: excerpts, fixture names, paths, targets, functions, flags"
+	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
 	@echo "  make clean                remove build/"
 
 all: $(LESSON_BINS)
@@ -327,3 +328,35 @@ test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS
 
 clean:
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------------------
+# make bench (not part of make test): the newest lesson's servers against
+# nginx, lighttpd, mini_httpd and python3 -m http.server.  The scripts are
+# tests/bench/*; results land in build/bench/ (results.json, bench.png,
+# table.txt).  docs/performance.md explains the numbers.
+# ---------------------------------------------------------------------------
+BENCH_LESSON := $(LAST_LESSON)
+BENCH_DIR    := $(BUILD)/bench
+BENCH_CPP    := $(BUILD)/lesson-$(BENCH_LESSON)/$(L$(BENCH_LESSON)_PROG)-cpp
+BENCH_ASM    := $(BUILD)/lesson-$(BENCH_LESSON)/$(L$(BENCH_LESSON)_PROG)-asm
+# Where the assembly runs under qemu, the C++ server is built for aarch64
+# too -- the lesson's own sources and flags, static like the assembly --
+# so the two can be compared under the same qemu.
+BENCH_XCPP   := $(if $(RUN_ASM),$(BENCH_DIR)/lesson-$(BENCH_LESSON)/httpd-cpp-aarch64)
+BENCH_DARWIN := $(if $(filter Linux,$(HOST_OS)),$(BUILD)/darwin/lesson-$(BENCH_LESSON)/$(L$(BENCH_LESSON)_PROG)-asm)
+
+$(BENCH_DIR)/lesson-$(BENCH_LESSON)/httpd-cpp-aarch64: $(L$(BENCH_LESSON)_CPP_SRC) $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_STAMPS)
+	@mkdir -p $(@D)
+	$(XCXX) $(CXXFLAGS_NATIVE) -static -DLESSON=$(call lesson_no,$(BENCH_LESSON)) -Icpp -Iasm -I$(GEN) -o $@ $(L$(BENCH_LESSON)_CPP_SRC)
+
+.PHONY: bench bench-publish
+bench: $(BENCH_CPP) $(BENCH_ASM) $(BENCH_XCPP) $(BENCH_DARWIN) | $(BUILD)/.tools/bench
+	@BUILD=$(BUILD) LESSON=$(BENCH_LESSON) CPP_BIN=$(BENCH_CPP) ASM_BIN=$(BENCH_ASM) \
+	  XCPP_BIN=$(BENCH_XCPP) DARWIN_BIN=$(BENCH_DARWIN) RUN_ASM="$(RUN_ASM)" XPREFIX="$(XPREFIX)" \
+	  CXX="$(CXX)" XCXX="$(XCXX)" QUICK="$(QUICK)" bash tests/bench/bench.sh
+
+# The run the README shows: copy the last run's chart and results into
+# docs/ and its targets table into the README (between the bench markers).
+bench-publish:
+	@bash tests/bench/publish.sh $(BENCH_DIR)
+# ------------------------------------------------------------- end of bench

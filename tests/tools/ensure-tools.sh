@@ -5,6 +5,10 @@
 # otherwise the script prints the one command to run and fails.
 #
 # Groups: cxx gtest json asm qemu cross-gtest darwin
+#         bench (what `make bench` measures with) and one group per peer
+#         server it compares against: peer-nginx peer-lighttpd
+#         peer-mini_httpd peer-python (one each, so a peer that cannot be
+#         installed does not keep the others out)
 set -u
 
 os=$(uname -s)
@@ -33,6 +37,15 @@ debian_group() {
         qemu)  need qemu-user have qemu-aarch64 ;;
         cross-gtest) need googletest file_exists /usr/src/googletest/googletest/src/gtest-all.cc ;;
         darwin) need clang have clang; need lld any_of ld64.lld ld64.lld-14 ld64.lld-15 ld64.lld-16 ;;
+        # make bench: the load generator, the chart, the system-call counts
+        bench) need wrk have wrk; need gnuplot-nox any_of gnuplot gnuplot-nox
+               need strace have strace ;;
+        # the peers sit in /usr/sbin, which is not on every user's PATH
+        peer-nginx)      need nginx file_exists /usr/sbin/nginx ;;
+        peer-lighttpd)   need lighttpd file_exists /usr/sbin/lighttpd ;;
+        peer-mini_httpd) need mini-httpd file_exists /usr/sbin/mini_httpd ;;
+        # Debian's own python3 (not whatever `python3` a version manager puts first)
+        peer-python)     need python3 file_exists /usr/bin/python3 ;;
         *) echo "ensure-tools: unknown group '$1'" >&2; exit 2 ;;
     esac
 }
@@ -47,6 +60,7 @@ mac_group() {
         gtest) brew_need googletest include/gtest/gtest.h ;;
         json)  brew_need nlohmann-json include/nlohmann/json.hpp ;;
         qemu|cross-gtest) ;;   # nothing is emulated on a Mac
+        bench|peer-*) echo "make bench runs on Linux (it counts system calls with strace)" >&2; exit 1 ;;
         *) echo "ensure-tools: unknown group '$1'" >&2; exit 2 ;;
     esac
 }

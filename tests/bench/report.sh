@@ -1,0 +1,243 @@
+# tests/bench/report.sh -- the last step of tests/bench/bench.sh (sourced
+# by it, with its variables): the tables, the targets, results.json and
+# the chart.  Everything printed here also lands in $OUT/table.txt.
+
+exec {terminal}>&1 > >(tee "$OUT/table.txt")
+tee_pid=$!
+
+# Medians, smallest and largest value of the repetitions (stats.awk).
+declare -A MED=() LO=() HI=() ALL=() ERRS=()
+while read -r id size med lo hi n all; do
+    MED[$id,$size]=$med LO[$id,$size]=$lo HI[$id,$size]=$hi ALL[$id,$size]=$all
+done < <(awk '{ print $1, $2, $4 }' "$RUNS" | awk -f "$here/stats.awk")
+while read -r id size errs; do ERRS[$id,$size]=$errs; done < <(
+    awk '{ e[$1 " " $2] += $5 + $6 } END { for (k in e) print k, e[k] }' "$RUNS")
+
+# cell ID SIZE: "12345 ±3%" -- the median and half the range between the
+# smallest and the largest run, relative to the median.  "!" marks a point
+# where wrk saw errors or non-2xx answers (see build/bench/wrk-*.txt).
+cell() {
+    local k=$1,$2
+    [ -n "${MED[$k]:-}" ] || { printf '%12s' "n/a"; return; }
+    local mark=" "; [ "${ERRS[$k]:-0}" -gt 0 ] && mark="!"
+    if [ "$REPS" -gt 1 ]; then
+        awk -v m="${MED[$k]}" -v lo="${LO[$k]}" -v hi="${HI[$k]}" -v mark="$mark" \
+            'BEGIN { printf "%7.0f ±%2.0f%%%s", m, (m > 0 ? (hi - lo) / 2 / m * 100 : 0), mark }'
+    else
+        awk -v m="${MED[$k]}" -v mark="$mark" 'BEGIN { printf "%7.0f     %s", m, mark }'
+    fi
+}
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+dash() { echo "${1:--}"; }
+
+echo
+echo "lesson $LESSON, $MACHINE"
+DUR_TEXT="$REPS x ${DUR[1k]} s (1 KiB), ${DUR[1m]} s (1 MiB), ${DUR[1g]} s (1 GiB)"
+echo "wrk: $THREADS threads, $CONNS connections, Connection: close; $DUR_TEXT$([ "$QUICK" = 1 ] && echo "; QUICK run")"
+[ "$REPS" -gt 1 ] && echo "median ±half the spread of the $REPS repetitions"
+echo
+# every number cell is 13 wide: the median in 7, then " ±NN%" and the mark
+printf '%-20s %-22s %7s%6s %7s%6s %7s%6s  %-14s %s\n' "" "" "1 KiB" "" "1 MiB" "" "1 GiB" "" "syscalls/GET" "peak RSS KiB"
+printf '%-20s %-22s %7s%6s %7s%6s %7s%6s  %-14s %s\n' "server" "model" "req/s" "" "req/s" "" "MB/s" "" "parent  child" "parent  child"
+for id in "${SERVERS[@]}"; do
+    if [ "${AVAIL[$id]}" != 1 ]; then
+        printf '%-20s %-22s %s\n' "${LABEL[$id]}" "${MODEL[$id]}" "not available: ${WHY[$id]}"
+        continue
+    fi
+    printf '%-20s %-22s %s %s %s  %6s %6s  %6s %6s\n' "${LABEL[$id]}" "${MODEL[$id]}" \
+        "$(cell "$id" 1k)" "$(cell "$id" 1m)" "$(cell "$id" 1g)" \
+        "$(dash "${SC_PARENT_N[$id]:-}")" "$(dash "$( [ "${SC_CHILD_N[$id]:-0}" -gt 0 ] && echo "${SC_CHILD_N[$id]}")")" \
+        "$(dash "${RSS_PARENT[$id]:-}")" "$(dash "${RSS_CHILD[$id]:-}")"
+done
+grep -q . <(for k in "${!ERRS[@]}"; do [ "${ERRS[$k]}" -gt 0 ] && echo x; done) &&
+    echo "! wrk counted errors or non-2xx answers there: see $OUT/wrk-SERVER-SIZE-REP.txt"
+
+# The calls side by side.  The handler path is the child's (fork), the
+# thread's (python), or the worker's own (nginx, lighttpd: no child).
+echo
+echo "system calls for one GET /1k.bin: the handler path (child, thread, or event loop)"
+declare -A HANDLER=()
+cols=()
+for id in "${SERVERS[@]}"; do
+    [ "${AVAIL[$id]}" = 1 ] || continue
+    if [ "${SC_CHILD_N[$id]:-0}" -gt 0 ]; then HANDLER[$id]=${SC_CHILD[$id]}; else HANDLER[$id]=${SC_PARENT[$id]:-}; fi
+    cols+=("$id")
+done
+{
+    for id in "${cols[@]}"; do printf '%-16.16s ' "${LABEL[$id]}"; done; echo
+    for id in "${cols[@]}"; do printf '%-16s ' "($(wc -w <<<"${HANDLER[$id]}") calls)"; done; echo
+    for id in "${cols[@]}"; do printf '%-16s ' "----------------"; done; echo
+    # one column per server: paste the word lists side by side
+    paste $(for id in "${cols[@]}"; do
+                f=$WORK/calls-$id; tr ' ' '\n' <<<"${HANDLER[$id]}" | grep . >"$f"; echo "$f"
+            done) | awk -F'\t' '{ for (i = 1; i <= NF; i++) printf "%-16.16s ", $i; print "" }'
+} | sed 's/ *$//'
+echo
+echo "and in the process that accepts, per connection (fork and thread servers):"
+for id in "${cols[@]}"; do
+    [ "${SC_CHILD_N[$id]:-0}" -gt 0 ] || continue
+    printf '  %-20s %2s: %s\n' "${LABEL[$id]}" "${SC_PARENT_N[$id]:-0}" "${SC_PARENT[$id]:-}"
+done
+
+echo
+echo "stripped binary sizes ($STRIPPED/)"
+size_line() {
+    [ -n "${SIZE[$1]:-}" ] || return 0
+    printf '  %-52s %10s  %s\n' "$2" "$(kib "${SIZE[$1]}")" "${SIZE_NOTE[$1]:-}"
+}
+size_line asm-linux   "asm, Linux aarch64 ELF (static, no libc)"
+size_line asm-darwin  "asm, Darwin arm64 Mach-O (links libSystem)"
+size_line cpp         "C++, $(uname -m) (libstdc++ and libc linked dynamically)"
+size_line cpp-aarch64 "C++, aarch64 static (libc and libstdc++ inside)"
+
+# ---------------------------------------------------------------------------
+# The targets.  A target is reported, never enforced: machines are noisy.
+# ---------------------------------------------------------------------------
+TARGETS=()          # lines "met|name|measured|goal-text", for JSON and README
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
+# target NAME MEASURED GOAL OP: MEASURED OP GOAL is the target (OP: ge, le)
+target() {
+    local name=$1 got=$2 goal=$3 op=$4 shown=$5 met
+    if [ -z "$got" ]; then
+        TARGETS+=("n/a|$name|$shown|")
+        printf '  ?  %-52s %s\n' "$name" "$shown"
+        return
+    fi
+    met=$(awk -v g="$got" -v t="$goal" -v op="$op" 'BEGIN { print ((op == "ge" ? g >= t : g <= t) ? "yes" : "no") }')
+    TARGETS+=("$met|$name|$shown|$got")
+    printf '  %s  %-52s %s\n' "$([ "$met" = yes ] && echo ✓ || echo ✗)" "$name" "$shown"
+}
+# ratio_target NAME A B SIZE GOAL: A's median over B's, for SIZE
+ratio_target() {
+    local name=$1 a=$2 b=$3 size=$4 goal=$5 r
+    if [ -z "${MED[$a,$size]:-}" ] || [ -z "${MED[$b,$size]:-}" ]; then
+        target "$name" "" "$goal" ge "n/a: $([ -z "${MED[$a,$size]:-}" ] && echo "${LABEL[$a]}" || echo "${LABEL[$b]}") not measured"
+        return
+    fi
+    r=$(ratio "${MED[$a,$size]}" "${MED[$b,$size]}")
+    target "$name" "$r" "$goal" ge "${r}×  ($(printf '%.0f' "${MED[$a,$size]}") / $(printf '%.0f' "${MED[$b,$size]}") ${UNIT[$size]})"
+}
+QEMU_CPP=cpp; [ -n "$RUN_ASM" ] && QEMU_CPP=cpp-qemu
+echo
+echo "targets (ratios of medians from this run)"
+ratio_target "C++ ≥ 1.2× mini_httpd req/s, 1 KiB" cpp mini_httpd 1k 1.2
+ratio_target "asm ≥ 1.0× ${LABEL[$QEMU_CPP]} req/s, 1 KiB" asm "$QEMU_CPP" 1k 1.0
+ratio_target "C++ 1 GiB download ≥ 0.9× nginx" cpp nginx 1g 0.9
+ratio_target "${LABEL[asm]} 1 GiB download ≥ 0.9× nginx" asm nginx 1g 0.9
+for id in cpp asm; do
+    n=${SC_CHILD_N[$id]:-}
+    target "${LABEL[$id]}: system calls per GET ≤ 11 (child)" "$n" 11 le "${n:-n/a}"
+done
+target "stripped asm server ≤ 32 KiB (Linux ELF)" "${SIZE[asm-linux]:-}" 32768 le \
+    "$([ -n "${SIZE[asm-linux]:-}" ] && kib "${SIZE[asm-linux]}")"
+target "stripped asm server ≤ 32 KiB (Darwin Mach-O)" "${SIZE[asm-darwin]:-}" 32768 le \
+    "$([ -n "${SIZE[asm-darwin]:-}" ] && kib "${SIZE[asm-darwin]}")${SIZE_NOTE[asm-darwin]:+ (${SIZE_NOTE[asm-darwin]})}"
+
+# ---------------------------------------------------------------------------
+# results.json -- everything above, plus every single run, for later.
+# ---------------------------------------------------------------------------
+js() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\t'/ }; s=${s//$'\n'/ }; printf '"%s"' "$s"; }
+num_or_null() { if [ -n "$1" ]; then printf '%s' "$1"; else printf 'null'; fi; }
+words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || printf ', '; first=0; js "$w"; done; printf ']'; }
+{
+    echo "{"
+    echo "  \"lesson\": $(js "$LESSON"),"
+    echo "  \"date\": $(js "$DATE"),"
+    echo "  \"machine\": {"
+    echo "    \"description\": $(js "$MACHINE"),"
+    echo "    \"cpu\": $(js "$CPU"), \"cores\": $CORES, \"kernel\": $(js "$KERNEL"),"
+    echo "    \"qemu\": $(js "$QEMU_V"),"
+    echo "    \"compilers\": {\"cxx\": $(js "$CXX_V"), \"aarch64_cxx\": $(js "$XCXX_V"), \"aarch64_as\": $(js "$AS_V")},"
+    echo "    \"wrk\": $(js "$WRK_V")"
+    echo "  },"
+    echo "  \"load\": {\"quick\": $([ "$QUICK" = 1 ] && echo true || echo false), \"threads\": $THREADS, \"connections\": $CONNS,"
+    echo "           \"header\": \"Connection: close\", \"repetitions\": $REPS,"
+    echo "           \"seconds\": {\"1k\": ${DUR[1k]}, \"1m\": ${DUR[1m]}, \"1g\": ${DUR[1g]}},"
+    echo "           \"files\": {\"1k\": 1024, \"1m\": 1048576, \"1g\": 1073741824}, \"units\": {\"1k\": \"req/s\", \"1m\": \"req/s\", \"1g\": \"MB/s\"}},"
+    echo "  \"servers\": ["
+    first=1
+    for id in "${SERVERS[@]}"; do
+        [ $first = 1 ] || echo ","
+        first=0
+        printf '    {"id": %s, "label": %s, "model": %s, "available": %s' \
+            "$(js "$id")" "$(js "${LABEL[$id]}")" "$(js "${MODEL[$id]}")" "$([ "${AVAIL[$id]}" = 1 ] && echo true || echo false)"
+        [ -n "${VERSION[$id]:-}" ] && printf ', "version": %s' "$(js "${VERSION[$id]}")"
+        if [ "${AVAIL[$id]}" != 1 ]; then printf ', "why": %s}' "$(js "${WHY[$id]}")"; continue; fi
+        printf ',\n      "results": {'
+        sep=""
+        for size in "${SIZES[@]}"; do
+            k=$id,$size
+            [ -n "${MED[$k]:-}" ] || continue
+            printf '%s\n        "%s": {"median": %s, "min": %s, "max": %s, "runs": [%s], "errors": %s}' \
+                "$sep" "$size" "${MED[$k]}" "${LO[$k]}" "${HI[$k]}" "${ALL[$k]}" "${ERRS[$k]:-0}"
+            sep=","
+        done
+        printf '},\n      "syscalls": {"parent": %s, "child": %s, "parent_calls": %s, "child_calls": %s},' \
+            "$(num_or_null "${SC_PARENT_N[$id]:-}")" "$(num_or_null "${SC_CHILD_N[$id]:-}")" \
+            "$(words_json "${SC_PARENT[$id]:-}")" "$(words_json "${SC_CHILD[$id]:-}")"
+        printf '\n      "peak_rss_kib": {"parent": %s, "child": %s}}' \
+            "$(num_or_null "${RSS_PARENT[$id]:-}")" "$(num_or_null "${RSS_CHILD[$id]:-}")"
+    done
+    echo
+    echo "  ],"
+    echo "  \"stripped_bytes\": {"
+    printf '    "asm_linux": %s, "asm_darwin": %s, "cpp": %s, "cpp_aarch64_static": %s' \
+        "$(num_or_null "${SIZE[asm-linux]:-}")" "$(num_or_null "${SIZE[asm-darwin]:-}")" \
+        "$(num_or_null "${SIZE[cpp]:-}")" "$(num_or_null "${SIZE[cpp-aarch64]:-}")"
+    [ -n "${SIZE_NOTE[asm-darwin]:-}" ] && printf ',\n    "asm_darwin_note": %s' "$(js "${SIZE_NOTE[asm-darwin]}")"
+    echo
+    echo "  },"
+    echo "  \"targets\": ["
+    first=1
+    for t in "${TARGETS[@]}"; do
+        IFS='|' read -r met name shown got <<<"$t"
+        [ $first = 1 ] || echo ","
+        first=0
+        printf '    {"target": %s, "measured": %s, "met": %s}' "$(js "$name")" "$(js "$shown")" \
+            "$(case $met in yes) echo true ;; no) echo false ;; *) echo null ;; esac)"
+    done
+    echo
+    echo "  ]"
+    echo "}"
+} >"$OUT/results.json"
+
+# The targets as a Markdown table, for the README (make bench-publish).
+{
+    echo "| target | measured | |"
+    echo "|---|---|---|"
+    for t in "${TARGETS[@]}"; do
+        IFS='|' read -r met name shown got <<<"$t"
+        echo "| $name | $shown | $(case $met in yes) echo ✓ ;; no) echo ✗ ;; *) echo "n/a" ;; esac) |"
+    done
+} >"$OUT/targets.md"
+
+# ---------------------------------------------------------------------------
+# The chart: one panel per file size, one bar per server (median), the
+# whisker from the smallest to the largest repetition.
+# ---------------------------------------------------------------------------
+{
+    echo "# label kind 1k(med lo hi) 1m(med lo hi) 1g(med lo hi)"
+    for id in "${ACTIVE[@]}"; do
+        printf '"%s" %d' "${LABEL[$id]}" "$([ "${KIND[$id]}" = ours ] && echo 1 || echo 2)"
+        for size in "${SIZES[@]}"; do
+            k=$id,$size
+            printf ' %s %s %s' "${MED[$k]:-0}" "${LO[$k]:-0}" "${HI[$k]:-0}"
+        done
+        echo
+    done
+} >"$OUT/chart.dat"
+subtitle="wrk: $THREADS threads, $CONNS connections, Connection: close, $DUR_TEXT; bar = median, whisker = min-max"
+[ "$QUICK" = 1 ] && subtitle="QUICK run: $subtitle"
+if gnuplot -e "datafile='$OUT/chart.dat'; outfile='$OUT/bench.png'" \
+           -e "title_text='metal-httpd lesson $LESSON on ${MACHINE//\'/} ($(date -u +%Y-%m-%d))'" \
+           -e "subtitle_text='$subtitle'" "$here/chart.gp" 2>"$WORK/gnuplot.err"; then
+    echo
+    echo "chart:   $OUT/bench.png"
+else
+    echo "bench: gnuplot failed:" >&2; cat "$WORK/gnuplot.err" >&2
+fi
+echo "results: $OUT/results.json   (make bench-publish copies both into docs/)"
+echo "the run took $((SECONDS / 60))m$(printf '%02d' $((SECONDS % 60)))s"
+# back to the terminal, and let tee write its last line before we end
+exec >&"$terminal" {terminal}>&-
+wait "$tee_pid"
