@@ -175,6 +175,13 @@ compare-$(1): build-$(1) $(BUILD)/harness
 serve-$(1): build-$(1)
 	@bash tests/tools/serve.sh "$(1)" "$$(IMPL)" "$$(PORT)" "$(RUN_ASM)" $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)
 
+# fuzz-NN: COUNT random requests (default 2000; SEED, default 1) to both
+# servers, every byte of the answers compared (harness/fuzz.cpp).
+.PHONY: fuzz-$(1)
+fuzz-$(1): build-$(1) $(BUILD)/fuzz
+	$(BUILD)/fuzz --lesson $(call lesson_no,$(1)) --count $$(or $$(COUNT),2000) --seed $$(or $$(SEED),1) \
+	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
+
 # view-NN: lesson NN's server as a student reads it (lesson conditionals
 # resolved); diff-NN: what lesson NN adds over FROM (default: the lesson
 # before it).  See tests/tools/lesson-view.sh and lesson-diff.sh.
@@ -190,7 +197,7 @@ $(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff
+LESSON_VERBS := lesson build compare serve view diff fuzz
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -294,6 +301,7 @@ help:
 	@echo "  make compare-NN FIXTURE=name   one fixture: the request and both raw responses side by side"
 	@echo "  make serve-NN IMPL=cpp|asm [PORT=8080]   run one server on the demo site in the foreground"
 	@echo "  make build-NN             only build lesson NN (build/lesson-NN/)"
+	@echo "  make fuzz-NN [COUNT=2000] [SEED=1]   random requests to both servers, every answer byte compared"
 	@echo "  make view-NN              lesson NN's server as plain files, lesson conditionals resolved (build/view/lesson-NN/)"
 	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"

@@ -4,7 +4,7 @@
 # (build/tests/wrong-server).  Everything here is native: the harness runs
 # on this machine and starts the aarch64 servers under qemu itself.
 
-HARNESS_SRC  := $(filter-out harness/main.cpp harness/wrong-server.cpp,$(wildcard harness/*.cpp))
+HARNESS_SRC  := $(filter-out harness/main.cpp harness/wrong-server.cpp harness/fuzz.cpp,$(wildcard harness/*.cpp))
 HARNESS_HDR  := $(wildcard harness/*.hpp)
 HARNESS_OBJ  := $(patsubst harness/%.cpp,$(BUILD)/harness-obj/%.o,$(HARNESS_SRC))
 HARNESS_TOOLS := | $(BUILD)/.tools/cxx $(BUILD)/.tools/json $(BUILD)/.tools/gtest
@@ -16,6 +16,12 @@ $(BUILD)/harness-obj/%.o: harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
 $(BUILD)/harness: harness/main.cpp $(HARNESS_OBJ) $(HARNESS_HDR) $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) -o $@ harness/main.cpp $(HARNESS_OBJ) -pthread
+
+# make fuzz-NN: random requests to both servers, answers compared byte for
+# byte (harness/fuzz.cpp; not part of make test).
+$(BUILD)/fuzz: harness/fuzz.cpp $(HARNESS_OBJ) $(HARNESS_HDR) $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -o $@ harness/fuzz.cpp $(HARNESS_OBJ) -pthread
 
 $(BUILD)/tests/wrong-server: harness/wrong-server.cpp $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
