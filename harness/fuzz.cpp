@@ -181,7 +181,7 @@ std::string escaped(const std::string& s, std::size_t max = 200) {
 [[noreturn]] void usage(const std::string& msg) {
     std::cerr << "fuzz: " << msg << "\n"
               << "usage: fuzz --lesson N --server cpp=CMD --server asm=CMD [--count N] [--seed S] [--jobs N]\n"
-              << "            [--show N] [--only-index I] [--root DIR]\n";
+              << "            [--show N] [--only-index I] [--print] [--root DIR]\n";
     std::exit(2);
 }
 
@@ -189,6 +189,7 @@ std::string escaped(const std::string& s, std::size_t max = 200) {
 
 int main(int argc, char** argv) {
     int lesson = -1, jobs = 4, show = 5;
+    bool print = false;   // --print: every request and both answers (with --only-index: one)
     long count = 2000, only_index = -1;
     std::uint64_t seed = 1;
     std::string root = ".";
@@ -206,6 +207,7 @@ int main(int argc, char** argv) {
         else if (a == "--show") show = std::stoi(value());
         else if (a == "--only-index") only_index = std::stol(value());
         else if (a == "--root") root = value();
+        else if (a == "--print") print = true;
         else if (a == "--server") {
             std::string v = value();
             std::size_t eq = v.find('=');
@@ -249,6 +251,7 @@ int main(int argc, char** argv) {
                 Gen gen(seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(i), &seeds);
                 Fixture f;
                 f.request = gen.request();
+                f.chunks = {harness::Chunk{f.request, 0}};   // one write, as a fixture's "request"
                 // half-close after sending: a request without its empty
                 // line then ends in a 400 at once instead of a wait
                 f.half_close = true;
@@ -257,6 +260,11 @@ int main(int argc, char** argv) {
                 harness::Exchange b = harness::exchange(running[1]->port(), f);
                 bool same = a.received == b.received && a.closed == b.closed && a.timed_out == b.timed_out;
                 long n = ++done;
+                if (print) {
+                    std::lock_guard<std::mutex> lock(out_mu);
+                    std::cout << (same ? "= " : "≠ ") << i << " " << escaped(f.request, 120) << "\n    "
+                              << escaped(a.received, 60) << "\n    " << escaped(b.received, 60) << "\n";
+                }
                 if (!same) {
                     long d = ++diverged;
                     std::lock_guard<std::mutex> lock(out_mu);
