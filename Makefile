@@ -90,10 +90,13 @@ endif
 TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
 
 # Darwin cross-build from Linux: clang assembles Mach-O, ld64.lld links it
-# against the text stub of libSystem kept in the repo.
-LD64 := $(firstword $(shell command -v ld64.lld ld64.lld-14 ld64.lld-15 ld64.lld-16 2>/dev/null) ld64.lld)
+# against the text stub of libSystem kept in the repo.  Debian's lld names
+# the linker ld64.lld-14, so the link recipe looks it up when it runs (the
+# darwin tool stamp has installed lld by then), not when make reads this
+# file -- on a new machine that is before anything is installed.
+WHICH_TOOL := tests/tools/which-tool.sh
 DARWIN_ASSEMBLE = clang --target=arm64-apple-macos11 -c -Wa,--fatal-warnings -Iasm/os/darwin -Iasm -I$(GEN) -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
-DARWIN_LINK     = $(LD64) -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
+DARWIN_LINK     = ld64=$$(bash $(WHICH_TOOL) ld64.lld) && $$ld64 -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
 
 # ---------------------------------------------------------------------------
 # Generated files (build/gen/): one source of truth, read by both languages.
