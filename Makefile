@@ -124,10 +124,20 @@ $(GEN)/mime-types.def: $(MIME_TSV)
 GEN_FILES := $(GEN)/records.h $(GEN)/mime-types.inc $(GEN)/mime-types.def
 
 # Tool stamps: the first target that needs a tool group installs it (or
-# prints the command to run) -- see tests/tools/ensure-tools.sh.
+# prints the command to run) -- see tests/tools/ensure-tools.sh.  On a new
+# machine that first stamp also installs every other group the goals on the
+# command line will need: one apt-get run, announced once, instead of one
+# run per group as make comes to them.  (Only the group names are chosen
+# here; whether a tool is installed is checked when the recipe runs.)
+goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
+              $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
+              $(if $(filter serve-%,$(1)),cxx $(TARGET_TOOLS) try) \
+              $(if $(filter darwin,$(1)),darwin) \
+              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin))
+GOAL_GROUPS = $(strip $(foreach g,$(MAKECMDGOALS),$(call goal_groups,$(g))))
 .PRECIOUS: $(BUILD)/.tools/%
 $(BUILD)/.tools/%:
-	@bash $(TOOLS) $*
+	@bash $(TOOLS) $* $(GOAL_GROUPS)
 	@mkdir -p $(@D) && touch $@
 
 # ---------------------------------------------------------------------------
@@ -178,6 +188,9 @@ serve-$(1): build-$(1)
 	@bash tests/tools/serve.sh "$(1)" "$$(IMPL)" "$$(PORT)" "$(RUN_ASM)" $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)
 endef
 $(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
+# The lesson pages' "try it" commands (curl, nc, ps, strace, ...) must work
+# right after `make lesson-NN` or `make serve-NN` on a new machine.
+$(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try))
 
 # ---------------------------------------------------------------------------
 # The harness (see harness/harness.mk).
@@ -249,16 +262,17 @@ all: $(LESSON_BINS)
 darwin: $(DARWIN_BINS)
 
 tools:
-	@bash $(TOOLS) cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin)
+	@bash $(TOOLS) cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin) inspect try
 
-check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS))
+# check-binaries.sh reads the programs with llvm-objdump, llvm-nm and readelf.
+check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) | $(BUILD)/.tools/inspect
 	@bash tests/tools/check-binaries.sh $(BUILD) $(LESSON_NUMS)
 
 # Everything is built first (so a compile error stops here, loudly); then
 # every suite runs and tests/tools/run-suites.sh adds up one summary line.
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server
-test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS)
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) | $(BUILD)/.tools/inspect
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" bash tests/tools/run-suites.sh
 
 clean:
