@@ -242,7 +242,7 @@ $(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest $(TARGET_STAMPS
 LESSON_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/$(call prog_name,$(n))-cpp $(BUILD)/lesson-$(n)/$(call prog_name,$(n))-asm)
 DARWIN_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/darwin/lesson-$(n)/$(call prog_name,$(n))-asm)
 
-.PHONY: help all darwin test check-binaries clean tools
+.PHONY: help all darwin test check-binaries clean tools fresh-debian
 help:
 	@echo "metal-httpd -- make targets"
 	@echo
@@ -255,6 +255,7 @@ help:
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
 	@echo "  make tools                install (or name) every tool the build needs"
+	@echo "  make fresh-debian         (root) the quick start in a bare Debian 12 chroot, timed; not part of test"
 	@echo "  make clean                remove build/"
 
 all: $(LESSON_BINS)
@@ -277,3 +278,10 @@ test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS
 
 clean:
 	rm -rf $(BUILD)
+
+# The README's quick start on a bare Debian 12 (debootstrap minbase + git,
+# make, ca-certificates) in a chroot, from a clone of this commit: both
+# commands must pass on their first run.  Needs root; takes a while (see
+# the README).  KEEP=1 keeps the chroot for a look around.
+fresh-debian:
+	@bash tests/tools/fresh-debian.sh
