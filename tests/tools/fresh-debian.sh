@@ -31,9 +31,15 @@ duration() { printf '%dm %02ds' $(($1 / 60)) $(($1 % 60)); }
 
 # --- what this needs ----------------------------------------------------------
 [ "$(uname -s)" = Linux ] || die "needs Linux (debootstrap and chroot)"
-[ "$(id -u)" = 0 ] || die "needs root: debootstrap, mount and chroot do. Run:  sudo make fresh-debian"
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then die "needs root (for debootstrap, mount and chroot); run:  sudo make fresh-debian"
+    else die "needs root (for debootstrap, mount and chroot); run  make fresh-debian  as root (su -)"; fi
+fi
+# debootstrap and chroot live in /usr/sbin, which a PATH may lack.
+PATH=$PATH:/usr/sbin:/sbin
 command -v git >/dev/null || die "needs git, to clone this checkout into the chroot"
-bash tests/tools/ensure-tools.sh debootstrap ||
+for t in mount umount chroot; do command -v $t >/dev/null || die "needs $t (util-linux, coreutils)"; done
+bash tests/tools/ensure-tools.sh debootstrap && command -v debootstrap >/dev/null ||
     die "needs debootstrap (Debian package debootstrap); install it and run again"
 commit=$(git rev-parse HEAD) || die "run it from a git checkout of metal-httpd"
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
