@@ -29,11 +29,13 @@ find_tool() {   # find_tool VARIABLE NAME... : VARIABLE=the tool's path
     fi
     printf -v "$var" '%s' "$path"
 }
-find_tool objdump_ llvm-objdump
-find_tool nm_ llvm-nm
-find_tool readelf_ readelf llvm-readelf
-
 os=$(uname -s)
+# Only the Linux build has checks here (and only there are the tools needed).
+if [ "$os" = Linux ]; then
+    find_tool objdump_ llvm-objdump
+    find_tool nm_ llvm-nm
+    find_tool readelf_ readelf llvm-readelf
+fi
 for n in "$@"; do
     prog=httpd; [ "$n" = 00 ] && prog=syscalls
     elf=$build/lesson-$n/$prog-asm
