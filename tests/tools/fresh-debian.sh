@@ -117,9 +117,13 @@ trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl-C and kill too
 
 say "building a bare Debian 12 (minbase + git, make, ca-certificates) in $root"
 say "mirror: $mirror${security:+, security: $security}"
+# Long steps run in the background and the script waits for them: bash
+# runs a trap only once the foreground command is over, but `wait` returns
+# at once on a signal -- so a kill or Ctrl-C cleans up now, not in 10 minutes.
 t0=$SECONDS
-if ! debootstrap --variant=minbase --include=git,make,ca-certificates "$suite" "$root" "$mirror" \
-        >"$logs/debootstrap.log" 2>&1; then
+debootstrap --variant=minbase --include=git,make,ca-certificates "$suite" "$root" "$mirror" \
+    >"$logs/debootstrap.log" 2>&1 &
+if ! wait $!; then
     tail -n 5 "$logs/debootstrap.log"
     die "debootstrap failed (full output: $logs/debootstrap.log)"
 fi
@@ -172,11 +176,15 @@ summary=()
 run_step() {
     local name=$1 cmd=$2 t=$SECONDS status
     say "running: $cmd"
-    chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        /bin/bash -c "cd /root/metal-httpd && $cmd" </dev/null 2>&1 |
-        tee "$logs/$name.log" | grep --line-buffered -E '^(ensure-tools:|=== )' | sed -u 's/^/    /'
-    status=${PIPESTATUS[0]}
+    (
+        chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
+            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+            /bin/bash -c "cd /root/metal-httpd && $cmd" </dev/null 2>&1 |
+            tee "$logs/$name.log" | grep --line-buffered -E '^(ensure-tools:|=== )' | sed -u 's/^/    /'
+        exit "${PIPESTATUS[0]}"
+    ) &
+    wait $!
+    status=$?
     t=$((SECONDS - t))
     say "$cmd: exit $status after $(duration $t); its last lines:"
     tail -n 4 "$logs/$name.log" | sed 's/^/    /'
