@@ -113,7 +113,7 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl-C and kill too
+trap 'say "interrupted: cleaning up $root"; exit 130' INT TERM   # the EXIT trap runs then too
 
 say "building a bare Debian 12 (minbase + git, make, ca-certificates) in $root"
 say "mirror: $mirror${security:+, security: $security}"
