@@ -90,7 +90,14 @@ mkdir -p "$logs"
 
 # Every mount point under $root, deepest first (so /dev/pts goes before /dev).
 mounts_under_root() { awk -v r="$root" '$5 == r || index($5, r "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r; }
+debootstrap_pid=""   # set while debootstrap runs (see below)
 cleanup() {
+    # debootstrap runs outside the chroot, as its own process group: end
+    # that group (it, and the wget and dpkg it started) by its id.
+    if [ -n "$debootstrap_pid" ]; then
+        kill -KILL -- "-$debootstrap_pid" 2>/dev/null
+        wait "$debootstrap_pid" 2>/dev/null   # reap it (quietly: no "Killed" line)
+    fi
     # Whatever the chroot left running (a server a failed test did not
     # stop) keeps its mounts busy: end those processes -- every one of them
     # was started by this script -- by their pid.
@@ -120,10 +127,16 @@ say "mirror: $mirror${security:+, security: $security}"
 # Long steps run in the background and the script waits for them: bash
 # runs a trap only once the foreground command is over, but `wait` returns
 # at once on a signal -- so a kill or Ctrl-C cleans up now, not in 10 minutes.
+# (A background command ignores Ctrl-C, so cleanup ends it: setsid gives
+# debootstrap a process group of its own, whose id is its pid.)
 t0=$SECONDS
-debootstrap --variant=minbase --include=git,make,ca-certificates "$suite" "$root" "$mirror" \
+setsid debootstrap --variant=minbase --include=git,make,ca-certificates "$suite" "$root" "$mirror" \
     >"$logs/debootstrap.log" 2>&1 &
-if ! wait $!; then
+debootstrap_pid=$!
+wait $debootstrap_pid
+debootstrap_status=$?
+debootstrap_pid=""   # over: that pid is no longer ours to kill
+if [ $debootstrap_status -ne 0 ]; then
     tail -n 5 "$logs/debootstrap.log"
     die "debootstrap failed (full output: $logs/debootstrap.log)"
 fi
@@ -142,8 +155,8 @@ say "debootstrap: $(tail -n 1 "$logs/debootstrap.log")  ($(duration $t_debootstr
 [ -s "$root/etc/resolv.conf" ] || cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
 
 # The kernel's views a normal system has: processes (/proc: AddressSanitizer
-# and the harness's zombie count read it), devices (/dev/null ...), ptys
-# and sysfs.  Bind mounts of the host's, undone by cleanup.
+# and the harness's zombie count read it), sysfs, and devices (/dev/null ...)
+# and ptys bound from the host's.  cleanup undoes all four.
 mount -t proc proc "$root/proc" || die "mount /proc failed"
 mount -t sysfs -o ro sysfs "$root/sys" || die "mount /sys failed"
 mount --bind /dev "$root/dev" || die "mount /dev failed"
