@@ -90,10 +90,13 @@ endif
 TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
 
 # Darwin cross-build from Linux: clang assembles Mach-O, ld64.lld links it
-# against the text stub of libSystem kept in the repo.
-LD64 := $(firstword $(shell command -v ld64.lld ld64.lld-14 ld64.lld-15 ld64.lld-16 2>/dev/null) ld64.lld)
+# against the text stub of libSystem kept in the repo.  Debian's lld names
+# the linker ld64.lld-14, so the link recipe looks it up when it runs (the
+# darwin tool stamp has installed lld by then), not when make reads this
+# file -- on a new machine that is before anything is installed.
+WHICH_TOOL := tests/tools/which-tool.sh
 DARWIN_ASSEMBLE = clang --target=arm64-apple-macos11 -c -Wa,--fatal-warnings -Iasm/os/darwin -Iasm -I$(GEN) -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
-DARWIN_LINK     = $(LD64) -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
+DARWIN_LINK     = ld64=$$(bash $(WHICH_TOOL) ld64.lld) && $$ld64 -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
 
 # ---------------------------------------------------------------------------
 # Generated files (build/gen/): one source of truth, read by both languages.
@@ -122,10 +125,20 @@ $(GEN)/mime-types.inc $(GEN)/mime-types.def: $(call TABLE_TSV,mime-types) tests/
 GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types,$(GEN)/$(t).inc $(GEN)/$(t).def)
 
 # Tool stamps: the first target that needs a tool group installs it (or
-# prints the command to run) -- see tests/tools/ensure-tools.sh.
+# prints the command to run) -- see tests/tools/ensure-tools.sh.  On a new
+# machine that first stamp also installs every other group the goals on the
+# command line will need: one apt-get run, announced once, instead of one
+# run per group as make comes to them.  (Only the group names are chosen
+# here; whether a tool is installed is checked when the recipe runs.)
+goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
+              $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
+              $(if $(filter serve-%,$(1)),cxx $(TARGET_TOOLS) try) \
+              $(if $(filter darwin,$(1)),darwin) \
+              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin))
+GOAL_GROUPS = $(strip $(foreach g,$(MAKECMDGOALS),$(call goal_groups,$(g))))
 .PRECIOUS: $(BUILD)/.tools/%
 $(BUILD)/.tools/%:
-	@bash $(TOOLS) $*
+	@bash $(TOOLS) $* $(GOAL_GROUPS)
 	@mkdir -p $(@D) && touch $@
 
 # ---------------------------------------------------------------------------
@@ -193,6 +206,9 @@ diff-$(1): | $(BUILD)/.tools/cxx
 	@MAKE="$(MAKE)" bash tests/tools/lesson-diff.sh $(1) "$$(FROM)" "$(LESSON_NUMS)" $(BUILD)/view
 endef
 $(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
+# The lesson pages' "try it" commands (curl, nc, ps, strace, ...) must work
+# right after `make lesson-NN` or `make serve-NN` on a new machine.
+$(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try))
 
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
@@ -292,7 +308,7 @@ $(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest $(TARGET_STAMPS
 LESSON_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/$(call prog_name,$(n))-cpp $(BUILD)/lesson-$(n)/$(call prog_name,$(n))-asm)
 DARWIN_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/darwin/lesson-$(n)/$(call prog_name,$(n))-asm)
 
-.PHONY: help all darwin test check-binaries clean tools
+.PHONY: help all darwin test check-binaries clean tools fresh-debian
 help:
 	@echo "metal-httpd -- make targets"
 	@echo
@@ -314,6 +330,7 @@ help:
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
 	@echo "  make docs-check           the docs suite alone: excerpts, fixture names, paths, targets, functions, flags"
 	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
+	@echo "  make fresh-debian         (root) the quick start in a bare Debian 12 chroot, timed; not part of test"
 	@echo "  make clean                remove build/"
 
 all: $(LESSON_BINS)
@@ -321,9 +338,10 @@ all: $(LESSON_BINS)
 darwin: $(DARWIN_BINS)
 
 tools:
-	@bash $(TOOLS) cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin)
+	@bash $(TOOLS) cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin) inspect try
 
-check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS))
+# check-binaries.sh reads the programs with llvm-objdump, llvm-nm and readelf.
+check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) | $(BUILD)/.tools/inspect
 	@bash tests/tools/check-binaries.sh $(BUILD) $(LESSON_NUMS)
 
 # Everything is built first (so a compile error stops here, loudly); then
@@ -331,7 +349,7 @@ check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS))
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
-test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS)
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) | $(BUILD)/.tools/inspect
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" bash tests/tools/run-suites.sh
 
 clean:
@@ -368,3 +386,10 @@ bench: $(BENCH_CPP) $(BENCH_ASM) $(BENCH_XCPP) $(BENCH_DARWIN) | $(BUILD)/.tools
 bench-publish:
 	@bash tests/bench/publish.sh $(BENCH_DIR)
 # ------------------------------------------------------------- end of bench
+
+# The README's quick start on a bare Debian 12 (debootstrap minbase + git,
+# make, ca-certificates) in a chroot, from a clone of this commit: both
+# commands must pass on their first run.  Needs root; takes a while (see
+# the README).  KEEP=1 keeps the chroot for a look around.
+fresh-debian:
+	@bash tests/tools/fresh-debian.sh

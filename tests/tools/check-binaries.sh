@@ -15,11 +15,27 @@ check() {   # check DESCRIPTION COMMAND...
     if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); echo "ok    $what"
     else fail=$((fail + 1)); echo "FAIL  $what"; fi
 }
-objdump_=$(command -v llvm-objdump || command -v llvm-objdump-14 || echo llvm-objdump)
-readelf_=$(command -v aarch64-linux-gnu-readelf || command -v readelf || command -v llvm-readelf || echo readelf)
-nm_=$(command -v llvm-nm || command -v llvm-nm-14 || echo nm)
-
+# The tools, found the way the Makefile's recipes find them (Debian may
+# name them llvm-objdump-14).  A missing one is one clear failure here, not
+# 20 checks failing for a reason they do not say: the inspect tool group
+# (`make tools`) installs them -- make test and make check-binaries do that
+# first.  GNU readelf reads ELF files of every machine, aarch64 included.
+find_tool() {   # find_tool VARIABLE NAME... : VARIABLE=the tool's path
+    local var=$1 path; shift
+    if ! path=$(bash "$(dirname "$0")/which-tool.sh" "$@"); then
+        echo "FAIL  $1 is not installed: run  make tools"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    printf -v "$var" '%s' "$path"
+}
 os=$(uname -s)
+# Only the Linux build has checks here (and only there are the tools needed).
+if [ "$os" = Linux ]; then
+    find_tool objdump_ llvm-objdump
+    find_tool nm_ llvm-nm
+    find_tool readelf_ readelf llvm-readelf
+fi
 for n in "$@"; do
     prog=httpd; [ "$n" = 00 ] && prog=syscalls
     elf=$build/lesson-$n/$prog-asm
