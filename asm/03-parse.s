@@ -187,6 +187,7 @@ read_request_head_scan:
         ldrb    w2, [x20, x24]            // the line's only byte
         cmp     w2, #CHAR_CR              // is it a CR?
         b.ne    read_request_head_newline // no: a one-byte line, go on
+// excerpt: leading-empty-lines
 // an empty line: before the request line (it starts where the request
 // line should), up to REQ_LEADING_EMPTY_MAX of them are skipped; any
 // other one ends the head
@@ -197,6 +198,7 @@ read_request_head_empty:
         b.hs    read_request_head_found   // yes: it ends the head (parse_request says 400)
         add     x27, x27, #1              // skipped++
         add     x26, x23, #1              // the request line starts after this LF
+// excerpt end
         // not the end of the head: remember where the next line starts
 read_request_head_newline:
         add     x24, x23, #1              // the next line starts after this LF
@@ -1248,6 +1250,7 @@ check_transfer_encoding_field:
         CALL    equal_ignoring_case       // w0 = 1 if it is one
         cbz     w0, check_transfer_encoding_next // another field: skip it
         ldp     x22, x23, [x21, #HDR_VALUE_PTR] // x22 = cursor, x23 = bytes left
+// excerpt: te-element
         // the value, one element at a time: up to the next comma
 check_transfer_encoding_element:
         mov     x0, x22                   // find_byte(cursor,
@@ -1275,6 +1278,7 @@ check_transfer_encoding_after:
         add     x22, x22, x24             // cursor after them
         sub     x23, x23, x24             // fewer bytes left
         b       check_transfer_encoding_element
+// excerpt end
 check_transfer_encoding_next:
         add     x20, x20, #1              // i++
         add     x21, x21, #HDR_SIZE       // the next field, 32 bytes on

@@ -81,6 +81,7 @@ FUNC handle_connection
         // the list ran out without an answer: a bug in the list
         mov     w0, #500                  // Internal Server Error
 
+// excerpt: answer-then-linger
 handle_connection_stop:
 .if LESSON >= 3
         cmp     w0, #STEP_DONE            // answered (or nothing to answer)?
@@ -92,6 +93,7 @@ handle_connection_linger:
         mov     x0, x19                   // linger_close(&x): unread request
         CALL    linger_close              // bytes: half-close, drain
 .endif
+// excerpt end
 // close the file, if a step opened one: no destructor does it for us
 handle_connection_close:
         ldr     x0, [x19, #X_FILE_FD]     // x.file_fd: -1 when none
