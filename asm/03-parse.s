@@ -11,18 +11,25 @@
 //     step_parse_head    parse_request: a struct request (records.inc,
 //                        REQ_*) whose slices point into x->buf, or an
 //                        HTTP status (400 414 431 505)
+//     step_check_framing parse_framing: how the body is framed
+//                        (Content-Length / Transfer-Encoding), or 400 /
+//                        501; whether unread body bytes may follow
+//                        (x->linger)
 //     step_check_method  method_status: GET and HEAD go on; 405 (with
 //                        Allow) or 501
 //     step_echo          lesson 03 only: the 200 echo of the request
 // and answer_error, which the spine calls when a step stops with a status
-// (send_error with the exchange's extra field lines).
+// (send_error with the exchange's extra field lines), and linger_close,
+// which it calls after the answer (the lingering close: unread request
+// bytes must not turn our close into a reset that destroys the response).
 //
 // Error convention of this lesson: the parse functions and method_status
 // return 0 ("go on") or a positive HTTP status -- never the carry flag;
-// read_request_head returns a length, 0, or -status; the send functions
-// return 0 or -errno; the steps STEP_NEXT, STEP_DONE or a status.  Raw
-// system calls (only `read` here) keep the kernel's convention: carry set
-// = failed, x0 = errno.
+// read_request_head returns a length, 0, or -status, and
+// parse_content_length a value or -400; the send functions return 0 or
+// -errno; the steps STEP_NEXT, STEP_DONE or a status.  Raw system calls
+// (`read` and `shutdown` here) keep the kernel's convention: carry set =
+// failed, x0 = errno.
 
         .include "os.inc"
         .include "records.inc"
@@ -32,6 +39,8 @@
         .equ CHAR_LF, 10                  // line feed: ends every line
         .equ CHAR_CR, 13                  // carriage return: only right before LF
         .equ CHAR_SP, 32                  // space
+        .equ CHAR_HASH, 0x23              // '#': a fragment would start here
+        .equ CHAR_COMMA, 0x2c             // ',': separates list elements
         .equ CHAR_DEL, 0x7f               // the one control byte above SP
 
         RODATA
@@ -59,6 +68,17 @@ name_host:
         .ascii  "Host"                    // field name; compared case-insensitively
 name_host_lower:
         .ascii  "host"                    // the echo looks it up in lower case on purpose
+// the framing fields and the one transfer coding we know (compared
+// case-insensitively)
+name_content_length:
+        .ascii  "Content-Length"
+        .equ    NAME_CONTENT_LENGTH_LEN, . - name_content_length
+name_transfer_encoding:
+        .ascii  "Transfer-Encoding"
+        .equ    NAME_TRANSFER_ENCODING_LEN, . - name_transfer_encoding
+name_chunked:
+        .ascii  "chunked"
+        .equ    NAME_CHUNKED_LEN, . - name_chunked
 // the echo body's labels (format: lessons/03-parse/README.md)
 label_method:
         .ascii  "method: "
@@ -97,29 +117,39 @@ value_allow:
         .asciz  "GET, HEAD"               // lesson 09 adds to this list
 
 // ---------------------------------------------------------------------------
-// int64_t read_request_head(int fd, char *buf, size_t cap)
+// int64_t read_request_head(int fd, char *buf, size_t cap, uint64_t *got)
 //   Read until the empty line that ends the head, however the bytes arrive
 //   (one byte per read works), at most min(cap, REQ_HEAD_MAX) bytes.
 //   A line ends at LF; a line with nothing (or only a CR) before its LF is
-//   the empty line.  Only the new bytes of each read are scanned.
-//   in:  x0 = fd, x1 = buf, x2 = cap
+//   an empty line.  Up to REQ_LEADING_EMPTY_MAX empty lines before the
+//   request line are skipped (RFC 9112 §2.2); any other empty line ends
+//   the head (one too many leading ones too: parse_request says 400).
+//   Only the new bytes of each read are scanned.
+//   in:  x0 = fd, x1 = buf, x2 = cap, x3 = got
 //   out: x0 = head length incl. the empty line (a body may follow in buf);
 //        0 = closed (or failed) before the first byte; -400 = closed in
 //        the middle; -414 = limit reached in the request line; -431 =
-//        limit reached in the header fields
+//        limit reached in the header fields.  *got = the bytes in buf,
+//        on every way out.
 //   registers: x19 = fd, x20 = buf, x21 = limit, x22 = bytes in buf (got),
-//              x23 = next byte to scan, x24 = start of the current line
-//   stack: 64 bytes (fp, lr, x19..x24)
+//              x23 = next byte to scan, x24 = start of the current line,
+//              x25 = got (where to store x22), x26 = start of the request
+//              line (after the skipped empty lines), x27 = empty lines
+//              skipped
+//   stack: 96 bytes (fp, lr, x19..x27, padding)
 //   syscalls: read
 // ---------------------------------------------------------------------------
 FUNC read_request_head
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-96]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame (the chain debuggers walk)
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
+        stp     x25, x26, [sp, #64]
+        str     x27, [sp, #80]            // (sp + 88: padding, keeps sp 16-aligned)
         sxtw    x19, w0                   // x19 = fd (an int: sign-extend it)
         mov     x20, x1                   // x20 = buf
+        mov     x25, x3                   // x25 = got: stored on the way out
         // limit = min(cap, REQ_HEAD_MAX)
         mov     x0, #REQ_HEAD_MAX         // x0 = the lesson's limit (8192)
         cmp     x2, x0                    // is cap the smaller one?
@@ -127,6 +157,8 @@ FUNC read_request_head
         mov     x22, #0                   // nothing read yet
         mov     x23, #0                   // nothing scanned yet
         mov     x24, #0                   // the first line starts at 0
+        mov     x26, #0                   // ... and so does the request line, so far
+        mov     x27, #0                   // no empty line skipped yet
 
 // read: if the buffer is full without an empty line, the head is too long
 read_request_head_read:
@@ -149,13 +181,25 @@ read_request_head_scan:
         b.ne    read_request_head_next    // no: on to the next byte
         // a line ended: is it empty (nothing, or only a CR, before the LF)?
         sub     x1, x23, x24              // x1 = line length incl. a CR
-        cbz     x1, read_request_head_found // nothing before the LF: empty line
+        cbz     x1, read_request_head_empty // nothing before the LF: an empty line
         cmp     x1, #1                    // one byte: maybe the CR of CR LF
         b.ne    read_request_head_newline // longer: a real line, go on
         ldrb    w2, [x20, x24]            // the line's only byte
         cmp     w2, #CHAR_CR              // is it a CR?
-        b.eq    read_request_head_found   // CR LF: the empty line
-        // not the empty line: remember where the next line starts
+        b.ne    read_request_head_newline // no: a one-byte line, go on
+// excerpt: leading-empty-lines
+// an empty line: before the request line (it starts where the request
+// line should), up to REQ_LEADING_EMPTY_MAX of them are skipped; any
+// other one ends the head
+read_request_head_empty:
+        cmp     x24, x26                  // does it stand where the request line should start?
+        b.ne    read_request_head_found   // no: after the fields, the end of the head
+        cmp     x27, #REQ_LEADING_EMPTY_MAX // skipped as many as we allow?
+        b.hs    read_request_head_found   // yes: it ends the head (parse_request says 400)
+        add     x27, x27, #1              // skipped++
+        add     x26, x23, #1              // the request line starts after this LF
+// excerpt end
+        // not the end of the head: remember where the next line starts
 read_request_head_newline:
         add     x24, x23, #1              // the next line starts after this LF
 read_request_head_next:
@@ -179,18 +223,23 @@ read_request_head_closed:
         mov     x0, #-400                 // closed in the middle of the head
         b       read_request_head_return
 
-// full: still in the first line -> 414, else 431
+// full: still in the request line -> 414, else 431
 read_request_head_full:
-        mov     x0, #-414                 // no LF yet: the request line is too long
-        cbz     x24, read_request_head_return // line_start still 0: in line 1
+        mov     x0, #-414                 // the answer if ...
+        cmp     x24, x26                  // ... the current line is the request line
+        b.eq    read_request_head_return  // yes: the request line is too long
         mov     x0, #-431                 // the header fields are too large
 
-// return: x0 is set; give the caller its registers back
+// return: x0 is set; *got = the bytes in buf; give the caller its
+// registers back
 read_request_head_return:
-        ldp     x23, x24, [sp, #48]       // restore and return
+        str     x22, [x25]                // *got = what we read, whatever the result
+        ldr     x27, [sp, #80]            // restore and return
+        ldp     x25, x26, [sp, #64]
+        ldp     x23, x24, [sp, #48]
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
+        ldp     x29, x30, [sp], #96       // fp, lr, and sp back where it was
         ret
 ENDFUNC read_request_head
 
@@ -488,7 +537,9 @@ ENDFUNC split_path_query
 //                        (non-empty, no '@' userinfo) ends at '/', '?' or
 //                        the end; the path after it, "/" when there is none
 //     anything else      authority-form, only with CONNECT (no path)
-//   otherwise 400.  Needs req->method_id (parse_method ran first).
+//   otherwise 400.  A '#' anywhere is 400 too: a fragment stays in the
+//   client, it is never part of a request-target (RFC 9112 §3.2, RFC 3986
+//   §3.5).  Needs req->method_id (parse_method ran first).
 //   in:  x0 = p, x1 = len, x2 = req
 //   out: x0 = 0, 400 or 414
 //   registers: x19 = p, x20 = len, x21 = req, x22 = scheme length,
@@ -510,6 +561,13 @@ FUNC parse_target
         cmp     x20, x0                   // longer than that?
         b.hi    parse_target_too_long     // yes: 414, whatever its form
         cbz     x20, parse_target_bad     // (parse_request_line never passes 0)
+        // if (a '#' is in it) return 400 -- in any form
+        mov     x0, x19                   // find_byte(p,
+        mov     x1, x20                   //           len,
+        mov     w2, #CHAR_HASH            //           '#')
+        CALL    find_byte                 // x0 = its index, or len
+        cmp     x0, x20                   // did find_byte run off the end?
+        b.ne    parse_target_bad          // no: a fragment, 400
 
 // origin-form: "/path?query"
         ldrb    w0, [x19]                 // the first byte decides the form
@@ -939,8 +997,9 @@ ENDFUNC check_host
 // ---------------------------------------------------------------------------
 // void reset_request(struct request *req)
 //   Clear the fields parse_request fills in: every slice (0, 0), the
-//   method id (METHOD_OTHER = 0), the version, the HEAD flag and the
-//   field count -- the first REQ_HEADERS bytes.  Not headers[]:
+//   method id (METHOD_OTHER = 0), the version, the HEAD flag, the field
+//   count, the body kind (BODY_NONE = 0) and the content length -- the
+//   first REQ_HEADERS bytes.  Not headers[]:
 //   header_count says how many of its entries are valid.
 //   in:  x0 = req
 //   registers: x0 = cursor, x1 = end of the fixed fields.  Leaf: no
@@ -949,16 +1008,18 @@ ENDFUNC check_host
 FUNC reset_request
         add     x1, x0, #REQ_HEADERS      // x1 = where headers[] starts: stop there
 1:      stp     xzr, xzr, [x0], #16       // clear 16 bytes; x0 moves past them
-        cmp     x0, x1                    // reached the headers? (96 = 6 * 16 bytes)
+        cmp     x0, x1                    // reached the headers? (112 = 7 * 16 bytes)
         b.lo    1b                        // no: more of the fixed part to clear
         ret                               // void
 ENDFUNC reset_request
 
 // ---------------------------------------------------------------------------
 // int parse_request(const char *buf, size_t len, struct request *req)
-//   The whole head as read_request_head returned it: the request line,
-//   the field lines up to the empty line, then Host.  Which methods are
-//   served is not its business (method_status, step_check_method).
+//   The whole head as read_request_head returned it: up to
+//   REQ_LEADING_EMPTY_MAX empty lines (skipped, RFC 9112 §2.2; one more is
+//   400), the request line, the field lines up to the empty line, then
+//   Host.  Which methods are served is not its business (method_status,
+//   step_check_method), nor is the body's framing (parse_framing).
 //   A line ends at LF; one CR right before the LF belongs to the line end
 //   (CRLF); any other CR is a control byte and the line parser says 400.
 //   req is filled as far as parsing got (the HEAD flag early).
@@ -966,21 +1027,24 @@ ENDFUNC reset_request
 //   out: x0 = 0 or 400, 414, 431, 505
 //   registers: x19 = start of the current line, x20 = bytes left,
 //              x21 = req, x22 = line number (0 = request line),
-//              x23 = line length without CRLF/LF, x24 = index of the LF
-//   stack: 64 bytes (fp, lr, x19..x24)
+//              x23 = line length without CRLF/LF, x24 = index of the LF,
+//              x25 = empty lines skipped before the request line
+//   stack: 80 bytes (fp, lr, x19..x25, padding)
 // ---------------------------------------------------------------------------
 FUNC parse_request
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-80]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
+        str     x25, [sp, #64]            // (sp + 72: padding, keeps sp 16-aligned)
         mov     x19, x0                   // x19 = buf: where the first line starts
         mov     x20, x1                   // x20 = len: all of it is left
         mov     x21, x2                   // x21 = req
         mov     x0, x21                   // reset_request(req): no field
         CALL    reset_request             // keeps what an earlier parse left
         mov     x22, #0                   // line 0 is the request line
+        mov     x25, #0                   // no empty line skipped yet
 
 // the next line: up to LF
 parse_request_next_line:
@@ -1003,8 +1067,14 @@ parse_request_next_line:
 // the empty line
 parse_request_dispatch:
         cbnz    x22, parse_request_field  // not line 0: a field line
-        // line 0: the request line (it must not be empty)
-        cbz     x23, parse_request_bad    // an empty first line: 400
+        // line 0: the request line -- empty lines before it are skipped,
+        // up to REQ_LEADING_EMPTY_MAX (read_request_head agrees)
+        cbnz    x23, parse_request_first  // something on it: the request line
+        cmp     x25, #REQ_LEADING_EMPTY_MAX // skipped as many as we allow?
+        b.hs    parse_request_bad         // one too many: 400
+        add     x25, x25, #1              // skipped++
+        b       parse_request_skip        // on to the next line, still line 0
+parse_request_first:
         mov     x0, x19                   // parse_request_line(line,
         mov     x1, x23                   //     its length without CRLF/LF,
         mov     x2, x21                   //     req)
@@ -1021,10 +1091,11 @@ parse_request_field:
         cbnz    x0, parse_request_return  // 400 or 431
         // the next line starts right after this one's LF
 parse_request_advance:
+        add     x22, x22, #1              // line number + 1
+parse_request_skip:
         add     x24, x24, #1              // skip the line and its LF
         add     x19, x19, x24             // x19 = the next line's start
         sub     x20, x20, x24             // fewer bytes left
-        add     x22, x22, #1              // line number + 1
         b       parse_request_next_line
 
 // the head is complete: last, Host (its status is ours)
@@ -1035,12 +1106,287 @@ parse_request_end_of_head:
 parse_request_bad:
         mov     x0, #400                  // Bad Request
 parse_request_return:
-        ldp     x23, x24, [sp, #48]       // restore and return
+        ldr     x25, [sp, #64]            // restore and return
+        ldp     x23, x24, [sp, #48]
+        ldp     x21, x22, [sp, #32]
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #80       // fp, lr, and sp back where it was
+        ret
+ENDFUNC parse_request
+
+// ---------------------------------------------------------------------------
+// int64_t parse_content_length(const char *p, size_t len)
+//   A Content-Length value (RFC 9110 §8.6, RFC 9112 §6.3): one or more
+//   ASCII digits and nothing else -- no sign, no space, no comma list, not
+//   empty.  The limit is checked after every digit: the value never gets
+//   above REQ_CONTENT_LENGTH_MAX, so value * 10 + 9 always fits in 64 bits
+//   and a huge number cannot wrap around to a small one.
+//   in:  x0 = p, x1 = len
+//   out: x0 = the value (0 .. REQ_CONTENT_LENGTH_MAX), or -400
+//   registers: x0 = cursor, x1 = bytes left, x2 = value, x3 = the limit,
+//              w4 = the byte, then its digit, x5 = 10.  Leaf.
+// ---------------------------------------------------------------------------
+FUNC parse_content_length
+        cbz     x1, parse_content_length_bad // 1*DIGIT: empty is not a number
+        mov     x2, #0                    // value = 0
+        // x3 = the limit, 16 bits at a time (any 64-bit value assembles)
+        movz    x3, #(REQ_CONTENT_LENGTH_MAX & 0xffff)
+        movk    x3, #((REQ_CONTENT_LENGTH_MAX >> 16) & 0xffff), lsl #16
+        movk    x3, #((REQ_CONTENT_LENGTH_MAX >> 32) & 0xffff), lsl #32
+        movk    x3, #((REQ_CONTENT_LENGTH_MAX >> 48) & 0xffff), lsl #48
+        mov     x5, #10                   // madd takes no immediate
+1:      ldrb    w4, [x0], #1              // the next byte
+        sub     w4, w4, #'0'              // its digit (huge when below '0')
+        cmp     w4, #9                    // one unsigned compare: '0'..'9'?
+        b.hi    parse_content_length_bad  // a sign, a space, a comma, hex ...: 400
+        madd    x2, x2, x5, x4            // value = value * 10 + digit
+        cmp     x2, x3                    // above the limit?
+        b.hi    parse_content_length_bad  // 400, before another * 10 could overflow
+        subs    x1, x1, #1                // one byte fewer
+        b.ne    1b                        // more digits
+        mov     x0, x2                    // the value
+        ret
+parse_content_length_bad:
+        mov     x0, #-400                 // Bad Request (RFC 9112 §6.3)
+        ret
+ENDFUNC parse_content_length
+
+// ---------------------------------------------------------------------------
+// int coding_kind(const char *p, size_t len)
+//   One element of a Transfer-Encoding list, the OWS (SP, HT) around it
+//   dropped: CODING_EMPTY (nothing left: ignored, RFC 9110 §5.6.1),
+//   CODING_CHUNKED ("chunked" in any case: coding names are
+//   case-insensitive, RFC 9112 §7), or CODING_OTHER.
+//   in:  x0 = p, x1 = len
+//   out: w0 = CODING_EMPTY, CODING_CHUNKED or CODING_OTHER
+//   registers: x0 = start, x1 = bytes left, w2 = a byte.  No callee-saved
+//              register: nothing is needed after the one call.
+//   stack: 16 bytes (fp, lr)
+// ---------------------------------------------------------------------------
+FUNC coding_kind
+        stp     x29, x30, [sp, #-16]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        // drop SP/HT at the front ...
+coding_kind_front:
+        cbz     x1, coding_kind_empty     // nothing left: an empty element
+        ldrb    w2, [x0]                  // the first byte
+        cmp     w2, #CHAR_SP              // SP ...
+        b.eq    coding_kind_skip_front
+        cmp     w2, #CHAR_HT              // ... or HT?
+        b.ne    coding_kind_back          // neither: the front is done
+coding_kind_skip_front:
+        add     x0, x0, #1                // start++
+        sub     x1, x1, #1                // one byte fewer
+        b       coding_kind_front
+        // ... and at the back (the first byte is not OWS: x1 stays > 0)
+coding_kind_back:
+        sub     x2, x1, #1                // x2 = index of the last byte
+        ldrb    w2, [x0, x2]              // the last byte
+        cmp     w2, #CHAR_SP              // SP ...
+        b.eq    coding_kind_skip_back
+        cmp     w2, #CHAR_HT              // ... or HT?
+        b.ne    coding_kind_compare       // neither: the back is done
+coding_kind_skip_back:
+        sub     x1, x1, #1                // end--
+        b       coding_kind_back
+        // what is left: "chunked" or something else
+coding_kind_compare:
+        LOAD_ADDR x2, name_chunked        // equal_ignoring_case(p, len,
+        mov     x3, #NAME_CHUNKED_LEN     //     "chunked", 7): x0, x1 are set
+        CALL    equal_ignoring_case       // w0 = 1 if it is chunked
+        cmp     w0, #0                    // chunked?
+        mov     w0, #CODING_CHUNKED       // (mov leaves the flags alone)
+        mov     w1, #CODING_OTHER         // ... or anything else
+        csel    w0, w0, w1, ne            // chunked, or some other coding
+        b       coding_kind_return
+coding_kind_empty:
+        mov     w0, #CODING_EMPTY         // only OWS, or nothing
+coding_kind_return:
+        ldp     x29, x30, [sp], #16       // fp, lr, and drop the frame
+        ret                               // w0 = CODING_*
+ENDFUNC coding_kind
+
+// ---------------------------------------------------------------------------
+// int check_transfer_encoding(const struct request *req)
+//   Every Transfer-Encoding field, as one comma-separated list (RFC 9110
+//   §5.3: several fields are one list), element by element through
+//   coding_kind; empty elements are ignored.
+//     any element after "chunked"        400: chunked is not the final
+//                                        coding, or comes twice
+//     no "chunked" at all                400 (RFC 9112 §6.3: MUST)
+//     "chunked" last, another before it  501: a coding we do not
+//                                        implement (RFC 9112 §6.1: SHOULD)
+//     "chunked" alone                    0
+//   400 wins over 501: "gzip" alone is 400.
+//   in:  x0 = req
+//   out: w0 = 0, 400 or 501
+//   registers: x19 = req, x20 = field index, x21 = current field,
+//              x22 = cursor in its value, x23 = bytes left in the value,
+//              x24 = the element's length (up to the comma or the end),
+//              x25 = 1 once "chunked" was seen, x26 = 1 once another
+//              coding was seen
+//   stack: 80 bytes (fp, lr, x19..x26)
+// ---------------------------------------------------------------------------
+FUNC check_transfer_encoding
+        stp     x29, x30, [sp, #-80]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        stp     x23, x24, [sp, #48]
+        stp     x25, x26, [sp, #64]
+        mov     x19, x0                   // x19 = req
+        mov     x20, #0                   // i = 0
+        add     x21, x19, #REQ_HEADERS    // x21 = &headers[0]
+        mov     x25, #0                   // no chunked yet
+        mov     x26, #0                   // no other coding yet
+        // every field; only the Transfer-Encoding ones count
+check_transfer_encoding_field:
+        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the calls clobber x0
+        cmp     x20, x0                   // i == count?
+        b.hs    check_transfer_encoding_end // every field looked at
+        ldp     x0, x1, [x21, #HDR_NAME_PTR] // equal_ignoring_case(its name,
+        LOAD_ADDR x2, name_transfer_encoding //     "Transfer-Encoding",
+        mov     x3, #NAME_TRANSFER_ENCODING_LEN //     17)
+        CALL    equal_ignoring_case       // w0 = 1 if it is one
+        cbz     w0, check_transfer_encoding_next // another field: skip it
+        ldp     x22, x23, [x21, #HDR_VALUE_PTR] // x22 = cursor, x23 = bytes left
+// excerpt: te-element
+        // the value, one element at a time: up to the next comma
+check_transfer_encoding_element:
+        mov     x0, x22                   // find_byte(cursor,
+        mov     x1, x23                   //           bytes left,
+        mov     w2, #CHAR_COMMA           //           ',')
+        CALL    find_byte                 // x0 = index of the comma, or bytes left
+        mov     x24, x0                   // x24 = the element's length
+        mov     x0, x22                   // coding_kind(element,
+        mov     x1, x24                   //             its length)
+        CALL    coding_kind               // w0 = CODING_*
+        cmp     w0, #CODING_EMPTY         // nothing but OWS?
+        b.eq    check_transfer_encoding_after // ignored (RFC 9110 §5.6.1)
+        cbnz    x25, check_transfer_encoding_bad // anything after chunked: 400
+        cmp     w0, #CODING_CHUNKED       // chunked?
+        b.ne    check_transfer_encoding_other
+        mov     x25, #1                   // yes: it must be the last element
+        b       check_transfer_encoding_after
+check_transfer_encoding_other:
+        mov     x26, #1                   // gzip, deflate, a name we do not know ...
+        // past the element and its comma -- or on to the next field
+check_transfer_encoding_after:
+        cmp     x24, x23                  // did the element run to the end of the value?
+        b.eq    check_transfer_encoding_next // yes: no comma, the value is done
+        add     x24, x24, #1              // the element and its comma
+        add     x22, x22, x24             // cursor after them
+        sub     x23, x23, x24             // fewer bytes left
+        b       check_transfer_encoding_element
+// excerpt end
+check_transfer_encoding_next:
+        add     x20, x20, #1              // i++
+        add     x21, x21, #HDR_SIZE       // the next field, 32 bytes on
+        b       check_transfer_encoding_field
+        // the whole list is seen: chunked must have been its last element
+check_transfer_encoding_end:
+        cbz     x25, check_transfer_encoding_bad // no chunked at all: 400
+        mov     w0, #0                    // chunked alone: fine
+        cbz     x26, check_transfer_encoding_return
+        mov     w0, #501                  // another coding before it: Not Implemented
+        b       check_transfer_encoding_return
+check_transfer_encoding_bad:
+        mov     w0, #400                  // Bad Request: no way to find the body's end
+check_transfer_encoding_return:
+        ldp     x25, x26, [sp, #64]       // restore and return
+        ldp     x23, x24, [sp, #48]
+        ldp     x21, x22, [sp, #32]
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #80       // fp, lr, and sp back where it was
+        ret                               // w0 = 0, 400 or 501
+ENDFUNC check_transfer_encoding
+
+// ---------------------------------------------------------------------------
+// int parse_framing(struct request *req)
+//   How the request's body is framed (RFC 9112 §6.1, §6.3), into
+//   req->body_kind (BODY_NONE, BODY_LENGTH, BODY_CHUNKED) and
+//   req->content_length (0 unless BODY_LENGTH).  400 for: a second
+//   Content-Length field (lesson 03 rule: strict, RFC 9110 §8.6 allows
+//   it), Transfer-Encoding together with Content-Length (the smuggling
+//   vector, RFC 9112 §6.1), Transfer-Encoding in HTTP/1.0 (§6.1), an
+//   invalid Content-Length (parse_content_length); check_transfer_encoding's
+//   400 or 501.  Else 0.
+//   in:  x0 = req
+//   out: w0 = 0, 400 or 501
+//   registers: x19 = req, x20 = field index, x21 = current field,
+//              x22 = the Content-Length field (0: none yet),
+//              x23 = 1 once a Transfer-Encoding field was seen
+//   stack: 64 bytes (fp, lr, x19..x23, padding)
+// ---------------------------------------------------------------------------
+FUNC parse_framing
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        str     x23, [sp, #48]            // (sp + 56: padding, keeps sp 16-aligned)
+        mov     x19, x0                   // x19 = req
+        stp     xzr, xzr, [x19, #REQ_BODY_KIND] // no body, length 0 (REQ_CONTENT_LENGTH follows)
+        mov     x20, #0                   // i = 0
+        add     x21, x19, #REQ_HEADERS    // x21 = &headers[0]
+        mov     x22, #0                   // no Content-Length yet
+        mov     x23, #0                   // no Transfer-Encoding yet
+        // find the framing fields: at most one Content-Length
+parse_framing_field:
+        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the calls clobber x0
+        cmp     x20, x0                   // i == count?
+        b.hs    parse_framing_decide      // every field looked at
+        ldp     x0, x1, [x21, #HDR_NAME_PTR] // equal_ignoring_case(its name,
+        LOAD_ADDR x2, name_content_length //     "Content-Length",
+        mov     x3, #NAME_CONTENT_LENGTH_LEN //     14)
+        CALL    equal_ignoring_case       // w0 = 1 if it is one
+        cbz     w0, parse_framing_transfer // no: maybe Transfer-Encoding
+        cbnz    x22, parse_framing_bad    // a second Content-Length: 400 (strict)
+        mov     x22, x21                  // remember the first
+        b       parse_framing_next
+parse_framing_transfer:
+        ldp     x0, x1, [x21, #HDR_NAME_PTR] // equal_ignoring_case(its name,
+        LOAD_ADDR x2, name_transfer_encoding //     "Transfer-Encoding",
+        mov     x3, #NAME_TRANSFER_ENCODING_LEN //     17)
+        CALL    equal_ignoring_case       // w0 = 1 if it is one
+        cbz     w0, parse_framing_next    // another field: skip it
+        mov     x23, #1                   // a Transfer-Encoding: the list is checked below
+parse_framing_next:
+        add     x20, x20, #1              // i++
+        add     x21, x21, #HDR_SIZE       // the next field, 32 bytes on
+        b       parse_framing_field
+        // Transfer-Encoding: never with Content-Length, never in HTTP/1.0
+parse_framing_decide:
+        cbz     x23, parse_framing_length // no Transfer-Encoding: maybe a length
+        cbnz    x22, parse_framing_bad    // both: 400 (RFC 9112 §6.1)
+        ldr     x0, [x19, #REQ_VERSION_MINOR] // parse_version stored it
+        cbz     x0, parse_framing_bad     // HTTP/1.0: no transfer codings, 400
+        mov     x0, x19                   // check_transfer_encoding(req)
+        CALL    check_transfer_encoding   // w0 = 0, 400 or 501
+        cbnz    w0, parse_framing_return  // its status is ours
+        mov     x0, #BODY_CHUNKED         // the list is "chunked"
+        str     x0, [x19, #REQ_BODY_KIND] // req->body_kind = BODY_CHUNKED
+        mov     w0, #0                    // framed
+        b       parse_framing_return
+        // Content-Length alone: its value must be a number we accept
+parse_framing_length:
+        mov     w0, #0                    // neither field: no body, fine
+        cbz     x22, parse_framing_return // (body_kind is BODY_NONE already)
+        ldp     x0, x1, [x22, #HDR_VALUE_PTR] // parse_content_length(its value)
+        CALL    parse_content_length      // x0 = the length, or -400
+        tbnz    x0, #63, parse_framing_bad // negative: 400 (RFC 9112 §6.3)
+        mov     x1, #BODY_LENGTH          // req->body_kind = BODY_LENGTH,
+        stp     x1, x0, [x19, #REQ_BODY_KIND] // req->content_length = the value
+        mov     w0, #0                    // framed
+        b       parse_framing_return
+parse_framing_bad:
+        mov     w0, #400                  // Bad Request: the framing is unclear
+parse_framing_return:
+        ldr     x23, [sp, #48]            // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #64       // fp, lr, and sp back where it was
-        ret
-ENDFUNC parse_request
+        ret                               // w0 = 0, 400 or 501
+ENDFUNC parse_framing
 
 // ---------------------------------------------------------------------------
 // int method_status(int method_id)
@@ -1404,9 +1750,12 @@ ENDFUNC begins_with_head
 
 // ---------------------------------------------------------------------------
 // int step_read_head(struct exchange *x)
-//   read_request_head(x->sock, x->buf, REQ_HEAD_MAX).  First the first 8
-//   bytes of x->buf are blanked: if the client sends fewer than 5 before
-//   it fails, begins_with_head must not read what an earlier call left.
+//   read_request_head(x->sock, x->buf, REQ_HEAD_MAX, &x->read_len).  First
+//   the first 8 bytes of x->buf are blanked: if the client sends fewer
+//   than 5 before it fails, begins_with_head must not read what an
+//   earlier call left.  Whatever the result: x->read_len = the bytes read,
+//   and x->linger = 1 for 414 / 431 (the rest of the head is still
+//   coming, unread), else 0.
 //   in:  x0 = x
 //   out: w0 = STEP_NEXT (x->head_len = the head's length), STEP_DONE
 //        (the client sent nothing: nobody to answer), or 400 / 414 / 431
@@ -1425,8 +1774,16 @@ FUNC step_read_head
         str     xzr, [x20]                // blank its first 8 bytes
         ldrsw   x0, [x19, #X_SOCK]        // read_request_head(x->sock (as an int),
         mov     x1, x20                   //     x->buf,
-        mov     x2, #REQ_HEAD_MAX         //     REQ_HEAD_MAX)
+        mov     x2, #REQ_HEAD_MAX         //     REQ_HEAD_MAX,
+        add     x3, x19, #X_READ_LEN      //     &x->read_len)
         CALL    read_request_head         // x0 = length, 0, or -400 / -414 / -431
+        // x->linger = (x0 == -414 || x0 == -431): the head did not fit,
+        // the rest of it is unread
+        cmn     x0, #414                  // x0 == -414?
+        mov     x1, #-431                 // (mov leaves the flags alone)
+        ccmp    x0, x1, #4, ne            // if not: x0 == -431? (if so: flags stay "equal")
+        cset    x1, eq                    // 1 for either, else 0
+        str     x1, [x19, #X_LINGER]      // x->linger
         cbz     x0, step_read_head_nothing // nothing sent: nobody to answer
         tbnz    x0, #63, step_read_head_failed // negative: -status
         str     x0, [x19, #X_HEAD_LEN]    // x->head_len = the head's length
@@ -1468,6 +1825,51 @@ FUNC step_parse_head
         add     x0, x0, x9                // x0 stops being x here
         JUMP    parse_request             // tail call: its answer is ours (0 = STEP_NEXT)
 ENDFUNC step_parse_head
+
+// ---------------------------------------------------------------------------
+// int step_check_framing(struct exchange *x)
+//   parse_framing(&x->req): its 0 is STEP_NEXT, its 400 / 501 stop the
+//   pipeline.  And x->linger = 1 when request bytes may still be on
+//   their way: a framing error (a Content-Length or Transfer-Encoding
+//   was sent, but how long the body is cannot be told), a chunked body
+//   (we do not decode it to find its end), or a Content-Length larger
+//   than what came after the head (x->read_len - x->head_len).
+//   Otherwise x->linger stays as step_read_head left it (0).
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, 400 or 501
+//   registers: x19 = x, x20 = the status
+//   stack: 32 bytes (fp, lr, x19, x20)
+// ---------------------------------------------------------------------------
+FUNC step_check_framing
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     x19, x0                   // x19 = x
+        mov     x0, #X_REQ                // parse_framing(&x->req): the offset
+        add     x0, x19, x0               //     does not fit add's immediate
+        CALL    parse_framing             // w0 = 0, 400 or 501
+        mov     w20, w0                   // x20 = the status
+        cbnz    w20, step_check_framing_linger // a framing error: the body's end is unknown
+        ldr     x0, [x19, #(X_REQ + REQ_BODY_KIND)] // what parse_framing found
+        cmp     x0, #BODY_CHUNKED         // chunked?
+        b.eq    step_check_framing_linger // its end is not looked for: linger
+        cmp     x0, #BODY_LENGTH          // a Content-Length?
+        b.ne    step_check_framing_return // no body: nothing unread
+        // if (content_length > read_len - head_len) some of it is unread
+        ldp     x1, x2, [x19, #X_HEAD_LEN] // x1 = head_len, x2 = read_len (X_READ_LEN follows)
+        sub     x2, x2, x1                // x2 = body bytes that came with the head
+        ldr     x0, [x19, #(X_REQ + REQ_CONTENT_LENGTH)] // x0 = the declared length
+        cmp     x0, x2                    // more declared than we have?
+        b.ls    step_check_framing_return // no: all of it is in x->buf
+step_check_framing_linger:
+        mov     x0, #1                    // x->linger = 1: linger_close
+        str     x0, [x19, #X_LINGER]      // drains after the answer
+step_check_framing_return:
+        mov     w0, w20                   // the status: 0 is STEP_NEXT
+        ldp     x19, x20, [sp, #16]       // restore x19, x20 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = 0, 400 or 501
+ENDFUNC step_check_framing
 
 // ---------------------------------------------------------------------------
 // int step_check_method(struct exchange *x)
@@ -1540,3 +1942,61 @@ FUNC answer_error
         ldr     x4, [x9, #X_EXTRA_LEN]    //     x->extra_len)
         JUMP    send_error                // tail call: void, its answer is dropped
 ENDFUNC answer_error
+
+// ---------------------------------------------------------------------------
+// uint64_t linger_close(struct exchange *x)
+//   What the spine does after the answer (a lingering close, RFC 9112
+//   §9.6): nothing unless x->linger.  Then shutdown(SHUT_WR) -- our FIN
+//   goes out after the response, so the client sees where it ends -- and
+//   read and drop what the client still sends, into x->buf (the request
+//   is done with), until it closes, a read fails, or LINGER_MAX bytes.
+//   The caller closes the socket: with nothing left unread, that close is
+//   a FIN, not a reset that could destroy the response on its way.
+//   in:  x0 = x
+//   out: x0 = the bytes read and dropped
+//   registers: x19 = x, x20 = bytes dropped, x21 = x->buf, x22 = bytes
+//              the limit still allows
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: shutdown, read (only when x->linger)
+// ---------------------------------------------------------------------------
+FUNC linger_close
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        mov     x19, x0                   // x19 = x
+        mov     x20, #0                   // nothing dropped yet
+        ldr     x0, [x19, #X_LINGER]      // unread request bytes possible?
+        cbz     x0, linger_close_return   // no: the caller just closes
+        ldrsw   x0, [x19, #X_SOCK]        // shutdown(x->sock (as an int),
+        mov     x1, #SHUT_WR              //          SHUT_WR): we send no more
+        SYSCALL shutdown                  // the FIN follows the response
+        b.cs    linger_close_return       // not connected any more: nothing to drain
+        mov     x21, #X_BUF               // x21 = x->buf (the offset does not
+        add     x21, x19, x21             //     fit add's immediate)
+        movz    x22, #(LINGER_MAX & 0xffff) // x22 = LINGER_MAX, 16 bits at a time
+        movk    x22, #((LINGER_MAX >> 16) & 0xffff), lsl #16
+        // read and drop until the client closes or the limit is reached
+linger_close_read:
+        cbz     x22, linger_close_return  // the limit: give up (the close may reset)
+        mov     x2, #REQ_HEAD_MAX         // at most x->buf's size ...
+        cmp     x22, x2                   // ... or what the limit allows,
+        csel    x2, x22, x2, lo           // whichever is smaller
+        ldrsw   x0, [x19, #X_SOCK]        // read(x->sock,
+        mov     x1, x21                   //      x->buf, that many)
+        SYSCALL read                      // x0 = bytes, 0 at the client's close
+        b.cs    linger_close_failed       // carry set: x0 = errno
+        cbz     x0, linger_close_return   // the client closed: done
+        add     x20, x20, x0              // dropped += n
+        sub     x22, x22, x0              // the limit comes closer
+        b       linger_close_read
+linger_close_failed:
+        cmp     x0, #EINTR                // a signal interrupted the read?
+        b.eq    linger_close_read         // yes: read again
+linger_close_return:
+        mov     x0, x20                   // the bytes dropped
+        ldp     x21, x22, [sp, #32]       // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
+        ret                               // x0 = bytes dropped
+ENDFUNC linger_close

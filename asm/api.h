@@ -69,7 +69,9 @@ int64_t fork_connection(int listener, int conn, connection_handler handler, cons
 /* lesson 03 -- asm/03-parse.s.  The records' layout is asm/records.inc,
  * section REQUEST; the Makefile turns its .equ lines into #defines in
  * build/gen/records.h (included above), and the static_asserts below
- * check every field. */
+ * check every field.  read_request_head returns a length, 0 or -status
+ * (and stores the bytes read in *got); parse_content_length the value or
+ * -400; linger_close the number of bytes it read and dropped. */
 
 struct header_field {                 /* one `name: value` line */
     const char *name;
@@ -91,6 +93,8 @@ struct request {                      /* what parse_request fills in */
     uint64_t version_minor;           /* HTTP/1.<minor> */
     uint64_t is_head;
     uint64_t header_count;
+    uint64_t body_kind;               /* BODY_* (parse_framing) */
+    uint64_t content_length;          /* when body_kind is BODY_LENGTH */
     struct header_field headers[REQ_MAX_HEADERS];
 };
 
@@ -112,11 +116,16 @@ static_assert(offsetof(struct request, method_id) == REQ_METHOD_ID, "records.inc
 static_assert(offsetof(struct request, version_minor) == REQ_VERSION_MINOR, "records.inc REQ_VERSION_MINOR");
 static_assert(offsetof(struct request, is_head) == REQ_IS_HEAD, "records.inc REQ_IS_HEAD");
 static_assert(offsetof(struct request, header_count) == REQ_HEADER_COUNT, "records.inc REQ_HEADER_COUNT");
+static_assert(offsetof(struct request, body_kind) == REQ_BODY_KIND, "records.inc REQ_BODY_KIND");
+static_assert(offsetof(struct request, content_length) == REQ_CONTENT_LENGTH, "records.inc REQ_CONTENT_LENGTH");
 static_assert(offsetof(struct request, headers) == REQ_HEADERS, "records.inc REQ_HEADERS");
+/* parse_content_length checks the limit after every digit: one more digit
+ * on top of REQ_CONTENT_LENGTH_MAX must still fit in 63 bits */
+static_assert(REQ_CONTENT_LENGTH_MAX <= (INT64_MAX - 9) / 10, "records.inc REQ_CONTENT_LENGTH_MAX");
 static_assert(sizeof(struct request) == REQ_SIZE, "records.inc REQ_SIZE");
 #endif
 
-int64_t read_request_head(int fd, char *buf, size_t cap);
+int64_t read_request_head(int fd, char *buf, size_t cap, uint64_t *got);
 size_t find_byte(const char *p, size_t len, int c);
 int char_in_class(int c, const char *symbols);
 int is_tchar(int c);
@@ -132,6 +141,10 @@ const struct header_field *find_header(const struct request *req, const char *na
 int check_host(const struct request *req);
 void reset_request(struct request *req);
 int parse_request(const char *buf, size_t len, struct request *req);
+int64_t parse_content_length(const char *p, size_t len);
+int coding_kind(const char *p, size_t len);
+int check_transfer_encoding(const struct request *req);
+int parse_framing(struct request *req);
 int method_status(int method_id);
 size_t text_append(char *out, size_t pos, size_t cap, const char *src, size_t n);
 size_t echo_line(char *out, size_t pos, size_t cap, const char *label, size_t label_len,
@@ -142,9 +155,11 @@ int64_t send_echo(int fd, const struct request *req);
 int begins_with_head(const char *buf);
 int step_read_head(struct exchange *x);
 int step_parse_head(struct exchange *x);
+int step_check_framing(struct exchange *x);
 int step_check_method(struct exchange *x);
 int step_echo(struct exchange *x);
 void answer_error(struct exchange *x, int status);
+uint64_t linger_close(struct exchange *x);
 
 /* lesson 04 -- asm/04-files.s.  map_path and add_index return a length
  * or -414; the body senders 0 or -errno; the steps STEP_NEXT, STEP_DONE or
@@ -179,6 +194,8 @@ struct exchange {
     const struct config *cfg;
     uint64_t status;                  /* 200 until a step decides otherwise */
     uint64_t head_len;                /* bytes of the request head in buf */
+    uint64_t read_len;                /* bytes read into buf: the head and what followed */
+    uint64_t linger;                  /* 1: linger_close drains unread request bytes */
     uint64_t path_len;                /* bytes of the path in path[] */
     int64_t file_fd;                  /* the open file, -1 when none */
     uint64_t file_mode;
@@ -198,6 +215,8 @@ static_assert(offsetof(struct exchange, sock) == X_SOCK, "records.inc X_SOCK");
 static_assert(offsetof(struct exchange, cfg) == X_CFG, "records.inc X_CFG");
 static_assert(offsetof(struct exchange, status) == X_STATUS, "records.inc X_STATUS");
 static_assert(offsetof(struct exchange, head_len) == X_HEAD_LEN, "records.inc X_HEAD_LEN");
+static_assert(offsetof(struct exchange, read_len) == X_READ_LEN, "records.inc X_READ_LEN");
+static_assert(offsetof(struct exchange, linger) == X_LINGER, "records.inc X_LINGER");
 static_assert(offsetof(struct exchange, path_len) == X_PATH_LEN, "records.inc X_PATH_LEN");
 static_assert(offsetof(struct exchange, file_fd) == X_FILE_FD, "records.inc X_FILE_FD");
 static_assert(offsetof(struct exchange, file_mode) == X_FILE_MODE, "records.inc X_FILE_MODE");

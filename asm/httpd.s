@@ -12,7 +12,9 @@
 //                      lesson 02+: fork_connection (the child handles it)
 //   handle_connection  one struct exchange on the stack, the lesson's
 //                      steps over it in order, then the error answer (if
-//                      a step stopped with a status) and closing the file
+//                      a step stopped with a status), the lingering close
+//                      (lesson 03: if request bytes may be unread) and
+//                      closing the file
 
         .include "os.inc"
         .include "records.inc"
@@ -35,7 +37,8 @@
 //   in:  w0 = conn, x1 = cfg
 //   registers: x19 = &x, the exchange (it is sp while the steps run)
 //   stack: 32 bytes (fp, lr, x19, padding) + X_SIZE for struct exchange
-//   syscalls: those of the steps; close (the file, if one is open)
+//   syscalls: those of the steps; shutdown, read (linger_close, only when
+//             request bytes may be unread); close (the file, if one is open)
 // ---------------------------------------------------------------------------
 FUNC handle_connection
         stp     x29, x30, [sp, #-32]!     // frame: fp, lr
@@ -59,6 +62,7 @@ FUNC handle_connection
 .if LESSON >= 3
         STEP    step_read_head            // 03: the request head into x.buf
         STEP    step_parse_head           // 03: request line and fields into x.req
+        STEP    step_check_framing        // 03: Content-Length / Transfer-Encoding: 400 / 501
         STEP    step_check_method         // 03: GET and HEAD go on; 405 / 501
 .endif
 .if LESSON == 3
@@ -82,14 +86,19 @@ FUNC handle_connection
         // the list ran out without an answer: a bug in the list
         mov     w0, #500                  // Internal Server Error
 
+// excerpt: answer-then-linger
 handle_connection_stop:
 .if LESSON >= 3
         cmp     w0, #STEP_DONE            // answered (or nothing to answer)?
-        b.eq    handle_connection_close   // yes: only closing is left
+        b.eq    handle_connection_linger  // yes: no error to send
         mov     w1, w0                    // answer_error(&x, status)
         mov     x0, x19                   // a step stopped with a status
         CALL    answer_error              // x.status, x.extra, HEAD or not
+handle_connection_linger:
+        mov     x0, x19                   // linger_close(&x): unread request
+        CALL    linger_close              // bytes: half-close, drain
 .endif
+// excerpt end
 // close the file, if a step opened one: no destructor does it for us
 handle_connection_close:
         ldr     x0, [x19, #X_FILE_FD]     // x.file_fd: -1 when none

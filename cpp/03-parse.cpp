@@ -3,6 +3,7 @@
 #include "03-parse.hpp"
 
 #include <cerrno>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "01-socket.hpp"
@@ -34,26 +35,34 @@ bool is_ows(char c) { return c == ' ' || c == '\t'; }   // RFC 9110 §5.6.3
 
 }  // namespace
 
-std::int64_t read_request_head(int fd, char* buf, std::size_t cap) {
+std::int64_t read_request_head(int fd, char* buf, std::size_t cap, std::uint64_t* got) {
     const std::size_t limit = cap < kHeadLimit ? cap : kHeadLimit;
-    std::size_t got = 0;          // bytes in buf
+    *got = 0;                     // bytes in buf
     std::size_t scan = 0;         // next byte to look at
     std::size_t line_start = 0;   // where the current line began
+    std::size_t first_line = 0;   // where the request line begins: after the skipped empty lines
+    std::size_t skipped = 0;      // empty lines skipped before it
     for (;;) {
         // buf is full and no empty line yet: too long.  Still inside the
-        // first line -> the request line is the problem (414).
-        if (got == limit) return line_start == 0 ? -414 : -431;
-        ssize_t n = ::read(fd, buf + got, limit - got);
-        if (n < 0 && errno == EINTR) continue;   // a signal interrupted us: read again
-        if (n <= 0) return got == 0 ? 0 : -400;  // closed (or broken) before/inside the head
-        got += static_cast<std::size_t>(n);
+        // request line -> the request line is the problem (414).
+        if (*got == limit) return line_start == first_line ? -414 : -431;
+        ssize_t n = ::read(fd, buf + *got, limit - *got);
+        if (n < 0 && errno == EINTR) continue;    // a signal interrupted us: read again
+        if (n <= 0) return *got == 0 ? 0 : -400;  // closed (or broken) before/inside the head
+        *got += static_cast<std::size_t>(n);
         // Look at the new bytes only: a line ends at LF, and a line that
-        // is empty (nothing, or just a CR, before its LF) ends the head.
-        for (; scan < got; ++scan) {
+        // is empty (nothing, or just a CR, before its LF) ends the head --
+        // unless it comes before the request line (RFC 9112 §2.2): up to
+        // kLeadingEmptyMax of those are skipped.
+        for (; scan < *got; ++scan) {
             if (buf[scan] != '\n') continue;
             std::size_t line_len = scan - line_start;
-            if (line_len == 0 || (line_len == 1 && buf[line_start] == '\r')) {
-                return static_cast<std::int64_t>(scan + 1);
+            bool empty = line_len == 0 || (line_len == 1 && buf[line_start] == '\r');
+            if (empty && line_start == first_line && skipped < kLeadingEmptyMax) {
+                ++skipped;                  // before the request line: skip it
+                first_line = scan + 1;      // the request line starts after it
+            } else if (empty) {
+                return static_cast<std::int64_t>(scan + 1);   // the end of the head
             }
             line_start = scan + 1;
         }
@@ -123,6 +132,9 @@ int parse_target(std::string_view target, Request& req) {
     req.target = target;
     if (target.size() > kTargetLimit) return 414;
     if (target.empty()) return 400;
+    // a fragment ("#...") stays in the client: it is never part of a
+    // request-target, in any form (RFC 9112 §3.2, RFC 3986 §3.5)
+    if (target.find('#') != std::string_view::npos) return 400;
     // origin-form: "/path?query" -- what browsers and curl send
     if (target[0] == '/') {
         split_path_query(target, req);
@@ -233,11 +245,14 @@ void reset_request(Request& req) {
     req.version_minor = 0;
     req.is_head = false;
     req.header_count = 0;
+    req.body_kind = Body::None;
+    req.content_length = 0;
 }
 
 int parse_request(std::string_view head, Request& req) {
     reset_request(req);
     bool first = true;
+    std::size_t skipped = 0;   // empty lines before the request line
     while (true) {
         // the next line: up to LF; a CR right before it belongs to the CRLF
         std::size_t lf = head.find('\n');
@@ -246,7 +261,13 @@ int parse_request(std::string_view head, Request& req) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         head.remove_prefix(lf + 1);
         if (first) {
-            if (line.empty()) return 400;                  // no request line
+            // RFC 9112 §2.2: empty lines before the request line are
+            // skipped, up to kLeadingEmptyMax (read_request_head agrees)
+            if (line.empty()) {
+                if (skipped == kLeadingEmptyMax) return 400;   // one too many: no request line
+                ++skipped;
+                continue;
+            }
             if (int status = parse_request_line(line, req)) return status;
             first = false;
         } else {
@@ -255,6 +276,76 @@ int parse_request(std::string_view head, Request& req) {
         }
     }
     return check_host(req);
+}
+
+std::int64_t parse_content_length(std::string_view value) {
+    if (value.empty()) return -400;                        // 1*DIGIT: at least one
+    std::uint64_t n = 0;
+    for (char c : value) {
+        if (c < '0' || c > '9') return -400;               // a sign, a space, a comma, hex ...
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+        if (n > kContentLengthMax) return -400;            // too large: stop before it can overflow
+    }
+    return static_cast<std::int64_t>(n);
+}
+
+Coding coding_kind(std::string_view element) {
+    while (!element.empty() && is_ows(element.front())) element.remove_prefix(1);
+    while (!element.empty() && is_ows(element.back())) element.remove_suffix(1);
+    if (element.empty()) return Coding::Empty;
+    return equal_ignoring_case(element, "chunked") ? Coding::Chunked : Coding::Other;
+}
+
+int check_transfer_encoding(const Request& req) {
+    bool chunked = false;   // "chunked" seen: it must be the last element
+    bool other = false;     // another coding seen before it
+    for (std::size_t i = 0; i < req.header_count; ++i) {
+        if (!equal_ignoring_case(req.headers[i].name, "Transfer-Encoding")) continue;
+        std::string_view rest = req.headers[i].value;
+        for (;;) {
+            std::size_t comma = rest.find(',');
+            Coding kind = coding_kind(rest.substr(0, comma));
+            if (kind != Coding::Empty) {
+                if (chunked) return 400;           // anything after chunked (chunked again too)
+                if (kind == Coding::Chunked) chunked = true;
+                else other = true;
+            }
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    if (!chunked) return 400;                      // chunked is not the final coding
+    return other ? 501 : 0;                        // gzip, chunked: a coding we do not implement
+}
+
+int parse_framing(Request& req) {
+    req.body_kind = Body::None;
+    req.content_length = 0;
+    const Header* length = nullptr;   // the Content-Length field
+    bool transfer = false;            // a Transfer-Encoding field
+    for (std::size_t i = 0; i < req.header_count; ++i) {
+        const Header& h = req.headers[i];
+        if (equal_ignoring_case(h.name, "Content-Length")) {
+            if (length != nullptr) return 400;     // a second one: strict (lesson 03 rule)
+            length = &h;
+        } else if (equal_ignoring_case(h.name, "Transfer-Encoding")) {
+            transfer = true;
+        }
+    }
+    if (transfer) {
+        if (length != nullptr) return 400;         // both: the smuggling vector (RFC 9112 §6.1)
+        if (req.version_minor == 0) return 400;    // HTTP/1.0 has no transfer codings (RFC 9112 §6.1)
+        if (int status = check_transfer_encoding(req)) return status;
+        req.body_kind = Body::Chunked;
+        return 0;
+    }
+    if (length != nullptr) {
+        std::int64_t n = parse_content_length(length->value);
+        if (n < 0) return 400;                     // RFC 9112 §6.3: invalid Content-Length
+        req.body_kind = Body::Length;
+        req.content_length = static_cast<std::uint64_t>(n);
+    }
+    return 0;
 }
 
 int method_status(Method id) {
@@ -332,7 +423,9 @@ int step_read_head(Exchange& x) {
     // blank the first 8 bytes: if the client sends fewer than 5 before it
     // fails, begins_with_head must not read what an earlier call left
     for (int i = 0; i < 8; ++i) x.buf[i] = 0;
-    std::int64_t len = read_request_head(static_cast<int>(x.sock), x.buf, REQ_HEAD_MAX);
+    std::int64_t len = read_request_head(static_cast<int>(x.sock), x.buf, REQ_HEAD_MAX, &x.read_len);
+    // 414 / 431: the rest of the head is still coming, unread
+    x.linger = len == -414 || len == -431 ? 1 : 0;
     if (len == 0) return kDone;                     // nothing sent: nobody to answer
     if (len < 0) {
         x.req.is_head = begins_with_head(x.buf);    // all we know of the method
@@ -344,6 +437,19 @@ int step_read_head(Exchange& x) {
 
 int step_parse_head(Exchange& x) {
     return parse_request(std::string_view(x.buf, x.head_len), x.req);   // 0 is kNext
+}
+
+int step_check_framing(Exchange& x) {
+    int status = parse_framing(x.req);
+    std::uint64_t body_read = x.read_len - x.head_len;   // body bytes that came with the head
+    // bytes of a body may still be on their way: a body we cannot frame,
+    // a chunked one (we do not decode it to find its end), or a
+    // Content-Length longer than what we have
+    if (status != 0 || x.req.body_kind == Body::Chunked ||
+        (x.req.body_kind == Body::Length && x.req.content_length > body_read)) {
+        x.linger = 1;
+    }
+    return status;   // 0 is kNext
 }
 
 int step_check_method(Exchange& x) {
@@ -360,6 +466,23 @@ int step_echo(Exchange& x) {
 void answer_error(Exchange& x, int status) {
     x.status = static_cast<std::uint64_t>(status);
     send_error(static_cast<int>(x.sock), status, x.req.is_head, std::string_view(x.extra, x.extra_len));
+}
+
+std::uint64_t linger_close(Exchange& x) {
+    if (x.linger == 0) return 0;                   // nothing unread: the caller just closes
+    int sock = static_cast<int>(x.sock);
+    // our FIN goes out after the response: the client sees its end
+    if (::shutdown(sock, SHUT_WR) != 0) return 0;  // not connected any more: nothing to drain
+    std::uint64_t dropped = 0;
+    while (dropped < kLingerMax) {
+        std::uint64_t want = kLingerMax - dropped;
+        if (want > sizeof x.buf) want = sizeof x.buf;   // x.buf: the request is done with
+        ssize_t n = ::read(sock, x.buf, want);
+        if (n < 0 && errno == EINTR) continue;    // a signal: read again
+        if (n <= 0) break;                        // the client closed (or reset): done
+        dropped += static_cast<std::uint64_t>(n);
+    }
+    return dropped;
 }
 
 }  // namespace httpd

@@ -9,9 +9,15 @@
 //                          the empty line, into x.buf
 //       step_parse_head    parse_request: a Request whose string_views point
 //                          into x.buf, or an HTTP status (400 414 431 505)
+//       step_check_framing parse_framing: how the body is framed
+//                          (Content-Length / Transfer-Encoding), or 400 / 501;
+//                          whether unread body bytes may follow (x.linger)
 //       step_check_method  GET and HEAD go on; 405 (with Allow) or 501
 //       step_echo          lesson 03 only: the 200 echo of the request
-//   and answer_error, which the spine calls when a step stops with a status.
+//   and answer_error, which the spine calls when a step stops with a status,
+//   and linger_close, which it calls after the answer (a lingering close:
+//   the body the client may still be sending must not turn our close into
+//   a reset that destroys the response).
 //
 // Statuses, not exceptions: every parse_* function returns 0 (go on) or
 // the HTTP status of the first rule the request breaks.  read_request_head
@@ -38,6 +44,12 @@ inline constexpr std::size_t kHeadLimit = REQ_HEAD_MAX;        // head bytes, in
 inline constexpr std::size_t kTargetLimit = REQ_TARGET_MAX;    // request-target bytes
 inline constexpr std::size_t kMaxHeaders = REQ_MAX_HEADERS;    // header field lines
 inline constexpr std::size_t kEchoMax = ECHO_MAX;              // the echo body's buffer
+inline constexpr std::size_t kLeadingEmptyMax = REQ_LEADING_EMPTY_MAX;   // empty lines before the request line
+inline constexpr std::uint64_t kContentLengthMax = REQ_CONTENT_LENGTH_MAX;   // the largest Content-Length
+inline constexpr std::uint64_t kLingerMax = LINGER_MAX;        // bytes linger_close drops before it gives up
+// parse_content_length checks the limit after every digit: one more digit
+// on top of the limit must still fit (no overflow, ever)
+static_assert(kContentLengthMax <= (INT64_MAX - 9) / 10, "records.inc REQ_CONTENT_LENGTH_MAX");
 
 // Method -- the methods lessons/03-parse/methods.tsv lists (RFC 9110 §9
 // plus PATCH, RFC 5789), numbered in its line order; any other token is
@@ -49,6 +61,22 @@ enum class Method : int {
 #include "methods.def"
 };
 #undef METHOD
+
+// Body -- how the request frames its body (RFC 9112 §6.3): the assembly's
+// BODY_* numbers (records.inc).
+enum class Body : int {
+    None = BODY_NONE,          // neither Content-Length nor Transfer-Encoding
+    Length = BODY_LENGTH,      // Content-Length: content_length bytes
+    Chunked = BODY_CHUNKED,    // Transfer-Encoding: chunked
+};
+
+// Coding -- one element of a Transfer-Encoding list (coding_kind): the
+// assembly's CODING_* numbers.
+enum class Coding : int {
+    Empty = CODING_EMPTY,      // only OWS between two commas: ignored
+    Chunked = CODING_CHUNKED,  // "chunked", in any case
+    Other = CODING_OTHER,      // gzip, deflate, identity, anything else
+};
 
 // Header -- one field line, `name: value`, both views into the request
 // buffer; the value without the whitespace around it.
@@ -70,17 +98,23 @@ struct Request {
     int version_minor = 0;          // HTTP/1.<minor>: 0 or 1
     bool is_head = false;           // HEAD: the response gets no body
     std::size_t header_count = 0;   // headers[0 .. header_count) are filled
+    Body body_kind = Body::None;    // how the body is framed (parse_framing)
+    std::uint64_t content_length = 0;   // its length when body_kind is Length
     std::array<Header, kMaxHeaders> headers{};
 };
 
 // read_request_head -- read from fd into buf until the empty line that ends
 // the head, however the bytes arrive (one per read is fine; EINTR is
-// retried).  Reads at most min(cap, kHeadLimit) bytes.  Returns the head's
-// length including its empty line (bytes after it, a body, may be in buf
-// too); 0 if the client closed (or the read failed) before sending a byte;
-// -400 if it closed in the middle of the head; -414 if the limit was
-// reached inside the request line; -431 if it was reached later.
-std::int64_t read_request_head(int fd, char* buf, std::size_t cap);
+// retried).  Up to kLeadingEmptyMax empty lines before the request line
+// are skipped, not taken for the end of the head (RFC 9112 §2.2); one more
+// ends it (and parse_request says 400).  Reads at most min(cap,
+// kHeadLimit) bytes.  Returns the head's length including its empty line
+// (bytes after it, a body, may be in buf too); 0 if the client closed (or
+// the read failed) before sending a byte; -400 if it closed in the middle
+// of the head; -414 if the limit was reached inside the request line;
+// -431 if it was reached later.  *got = the bytes in buf, whatever the
+// result (the head and any bytes that came after it).
+std::int64_t read_request_head(int fd, char* buf, std::size_t cap, std::uint64_t* got);
 
 // char_in_class -- an ASCII letter, a digit, or one of `symbols`.
 bool char_in_class(int c, std::string_view symbols);
@@ -115,8 +149,9 @@ void split_path_query(std::string_view rest, Request& req);
 // parse_target -- RFC 9112 §3.2: origin-form "/path?query", absolute-form
 // "http://host/path?query" (its path; no path means "/"), asterisk-form
 // "*" (OPTIONS only), authority-form "host:port" (CONNECT only).  Sets
-// target, path, query.  414 if longer than kTargetLimit, 400 otherwise
-// wrong.  Needs method_id (parse_method runs first).
+// target, path, query.  414 if longer than kTargetLimit; 400 for a '#'
+// anywhere (a fragment is never sent: RFC 9112 §3.2, RFC 3986 §3.5), or
+// otherwise wrong.  Needs method_id (parse_method runs first).
 int parse_target(std::string_view target, Request& req);
 
 // parse_request_line -- `method SP request-target SP HTTP-version`, the
@@ -143,12 +178,42 @@ int check_host(const Request& req);
 // headers array: header_count says how many of its entries are valid).
 void reset_request(Request& req);
 
-// parse_request -- the whole head (as read_request_head returned it): the
-// request line, the field lines up to the empty line, and Host.  0 or
+// parse_request -- the whole head (as read_request_head returned it): up to
+// kLeadingEmptyMax empty lines (skipped; one more is 400), the request
+// line, the field lines up to the empty line, and Host.  0 or
 // 400 / 414 / 431 / 505.  Which methods are served is not its business
 // (step_check_method).  req is filled as far as parsing got, so is_head is
 // known even when the status is an error.
 int parse_request(std::string_view head, Request& req);
+
+// parse_content_length -- a Content-Length value (RFC 9110 §8.6, RFC 9112
+// §6.3): one or more ASCII digits and nothing else -- no sign, no space,
+// no comma list, not empty.  The value, at most kContentLengthMax; -400
+// for anything else, a larger number included (checked after every digit,
+// so it never overflows and never wraps to a small number).
+std::int64_t parse_content_length(std::string_view value);
+
+// coding_kind -- one element of a Transfer-Encoding list, OWS around it
+// dropped: Empty (nothing left), Chunked ("chunked" in any case: coding
+// names are case-insensitive, RFC 9112 §7), or Other.
+Coding coding_kind(std::string_view element);
+
+// check_transfer_encoding -- every Transfer-Encoding field of req, as one
+// comma-separated list (RFC 9110 §5.3, §5.6.1): 0 when it is exactly
+// "chunked" (empty elements ignored); 400 when chunked is not the final
+// coding, or comes twice, or is not there at all (RFC 9112 §6.3: the body
+// length cannot be determined: MUST); else 501 -- chunked is last but
+// another coding (gzip ...) comes before it, which we do not implement
+// (RFC 9112 §6.1: SHOULD).  400 wins over 501.
+int check_transfer_encoding(const Request& req);
+
+// parse_framing -- how the request's body is framed (RFC 9112 §6.1, §6.3),
+// into req.body_kind and req.content_length.  0, or 400 for: a second
+// Content-Length field (lesson 03 rule: strict, RFC 9110 §8.6 allows it),
+// an invalid Content-Length, Transfer-Encoding together with
+// Content-Length, Transfer-Encoding in HTTP/1.0; and
+// check_transfer_encoding's 400 / 501.
+int parse_framing(Request& req);
 
 // method_status -- the method policy: 0 for GET and HEAD (served), 405
 // for another method of methods.tsv (known, not served), 501 for any
@@ -185,19 +250,34 @@ bool begins_with_head(const char* buf);
 // The steps (see the top of this file).
 //   step_read_head     x.head_len = the head's length -> kNext; the client
 //                      sent nothing -> kDone; 400 / 414 / 431, with
-//                      x.req.is_head from begins_with_head
+//                      x.req.is_head from begins_with_head.  Always:
+//                      x.read_len = the bytes read, x.linger = 1 for 414 /
+//                      431 (the rest of the head is unread), else 0
 //   step_parse_head    parse_request(x.buf, x.head_len, x.req): 0 -> kNext
 //                      or the status
+//   step_check_framing parse_framing(x.req): 0 -> kNext or 400 / 501; sets
+//                      x.linger when request bytes may still be unread: a
+//                      framing error, chunked, or a Content-Length larger
+//                      than what came after the head (x.read_len - x.head_len)
 //   step_check_method  method_status; a 405 adds `Allow: GET, HEAD` to
 //                      x.extra (RFC 9110 §15.5.6)
 //   step_echo          send_echo; kDone
 int step_read_head(Exchange& x);
 int step_parse_head(Exchange& x);
+int step_check_framing(Exchange& x);
 int step_check_method(Exchange& x);
 int step_echo(Exchange& x);
 
 // answer_error -- what the spine does when a step stopped with a status:
 // x.status = status, then send_error with x.extra and x.req.is_head.
 void answer_error(Exchange& x, int status);
+
+// linger_close -- what the spine does after the answer (RFC 9112 §9.6):
+// nothing unless x.linger; then shutdown(SHUT_WR) -- our FIN follows the
+// response -- and read (into x.buf, the request is done with) and drop
+// what the client still sends, until it closes, a read fails, or
+// kLingerMax bytes.  Closing is left to the caller.  Returns the bytes
+// dropped.
+std::uint64_t linger_close(Exchange& x);
 
 }  // namespace httpd

@@ -43,6 +43,8 @@ struct Exchange {
     const Config* cfg = nullptr;        // the port and the docroot
     std::uint64_t status = 200;         // the response's status until a step decides otherwise
     std::uint64_t head_len = 0;         // bytes of the request head in buf (lesson 03)
+    std::uint64_t read_len = 0;         // bytes read into buf: the head and what followed it (lesson 03)
+    std::uint64_t linger = 0;           // 1: unread request bytes may follow; linger_close drains them (lesson 03)
     std::uint64_t path_len = 0;         // bytes of the path in path[] (lesson 04)
     Fd file;                            // the open file (lesson 04); closed with the Exchange
     std::uint64_t file_mode = 0;        // its st_mode
@@ -60,6 +62,8 @@ static_assert(offsetof(Exchange, sock) == X_SOCK, "records.inc X_SOCK");
 static_assert(offsetof(Exchange, cfg) == X_CFG, "records.inc X_CFG");
 static_assert(offsetof(Exchange, status) == X_STATUS, "records.inc X_STATUS");
 static_assert(offsetof(Exchange, head_len) == X_HEAD_LEN, "records.inc X_HEAD_LEN");
+static_assert(offsetof(Exchange, read_len) == X_READ_LEN, "records.inc X_READ_LEN");
+static_assert(offsetof(Exchange, linger) == X_LINGER, "records.inc X_LINGER");
 static_assert(offsetof(Exchange, path_len) == X_PATH_LEN, "records.inc X_PATH_LEN");
 static_assert(offsetof(Exchange, file) == X_FILE_FD, "records.inc X_FILE_FD");
 static_assert(sizeof(Fd) <= 8, "Fd must fit the 64-bit X_FILE_FD slot");

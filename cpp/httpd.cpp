@@ -46,6 +46,7 @@ constexpr Step kSteps[] = {
 #if LESSON >= 3
     step_read_head,      // 03: the request head into x.buf
     step_parse_head,     // 03: request line and fields into x.req
+    step_check_framing,  // 03: Content-Length / Transfer-Encoding: 400 / 501
     step_check_method,   // 03: GET and HEAD go on; 405 / 501
 #endif
 #if LESSON == 3
@@ -87,6 +88,7 @@ void handle_connection(int conn, const Config* cfg) {
     [[maybe_unused]] int result = run_steps(x);      // (lessons 01-02 never stop with a status)
 #if LESSON >= 3
     if (result != kDone) answer_error(x, result);   // a step stopped with a status
+    linger_close(x);                 // unread request bytes: half-close, drain
 #endif
     x.file.reset();                  // close the file, if a step opened one
 }

@@ -51,7 +51,10 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
         background.emplace(srv.port(), f.background_clients);
         for (const auto& p : background->problems()) out.notes.push_back(p);
     }
-    bool head = f.request.rfind("HEAD ", 0) == 0;
+    // a response to HEAD has no body (RFC 9110 §9.3.2); empty lines before
+    // the request line do not count (RFC 9112 §2.2: servers skip them)
+    std::size_t line = f.request.find_first_not_of("\r\n");
+    bool head = line != std::string::npos && f.request.compare(line, 5, "HEAD ") == 0;
     for (int i = 1; i <= f.repeat; ++i) {
         Exchange ex = exchange(srv.port(), f);
         Response r = parse_response(ex.received, head, ex.closed || ex.reset);

@@ -64,7 +64,8 @@ void start_exchange_u64(struct exchange* x, uint64_t sock, const struct config* 
     __asm__(ASM_SYMBOL(start_exchange));
 int64_t fork_connection_u64(uint64_t listener, uint64_t conn, connection_handler handler, const struct config* cfg)
     __asm__(ASM_SYMBOL(fork_connection));
-int64_t read_request_head_u64(uint64_t fd, char* buf, size_t cap) __asm__(ASM_SYMBOL(read_request_head));
+int64_t read_request_head_u64(uint64_t fd, char* buf, size_t cap, uint64_t* got)
+    __asm__(ASM_SYMBOL(read_request_head));
 size_t find_byte_u64(const char* p, size_t len, uint64_t c) __asm__(ASM_SYMBOL(find_byte));
 int char_in_class_u64(uint64_t c, const char* symbols) __asm__(ASM_SYMBOL(char_in_class));
 int is_tchar_u64(uint64_t c) __asm__(ASM_SYMBOL(is_tchar));
@@ -279,10 +280,14 @@ TEST(IntArgs, ReadRequestHead) {
         testsupport::SocketPair p;
         ASSERT_EQ(httpd::write_all(p.client(), head.data(), head.size()), 0);
         char buf[REQ_HEAD_MAX];
-        EXPECT_EQ(read_request_head_u64(dirty(p.server(), up), buf, sizeof buf),
+        std::uint64_t got = 0, got_clean = 0;
+        EXPECT_EQ(read_request_head_u64(dirty(p.server(), up), buf, sizeof buf, &got),
                   static_cast<std::int64_t>(head.size()))
             << std::hex << up;
-        EXPECT_EQ(read_request_head_u64(dirty(-1, up), buf, sizeof buf), read_request_head(-1, buf, sizeof buf));
+        EXPECT_EQ(got, head.size()) << std::hex << up;
+        EXPECT_EQ(read_request_head_u64(dirty(-1, up), buf, sizeof buf, &got),
+                  read_request_head(-1, buf, sizeof buf, &got_clean));
+        EXPECT_EQ(got, got_clean) << std::hex << up;
     }
 }
 

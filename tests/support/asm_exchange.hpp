@@ -86,6 +86,10 @@ public:
         httpd::start_exchange(*c, kSock, &ccfg);
         reset_request(&a->req);
         httpd::reset_request(c->req);
+        // start_exchange leaves these to step_read_head, which sets them on
+        // every path: until then both hold the asm's garbage
+        c->read_len = a->read_len;
+        c->linger = a->linger;
     }
     ~Records() {
         if (a && a->file_fd >= 0) ::close(static_cast<int>(a->file_fd));   // the spine's job
@@ -102,6 +106,12 @@ public:
     void set_is_head(bool v) {
         a->req.is_head = v ? 1 : 0;
         c->req.is_head = v;
+    }
+    void set_linger(std::uint64_t v) { a->linger = c->linger = v; }
+    // x.head_len and x.read_len in both.
+    void set_lengths(std::uint64_t head_len, std::uint64_t read_len) {
+        a->head_len = c->head_len = head_len;
+        a->read_len = c->read_len = read_len;
     }
     void set_method_id(int id) {
         a->req.method_id = static_cast<std::uint64_t>(id);
@@ -205,6 +215,8 @@ inline void expect_same_request(const struct exchange& a, const httpd::Exchange&
     EXPECT_EQ(ra.method_id, static_cast<std::uint64_t>(rc.method_id)) << label << ": req.method_id";
     EXPECT_EQ(ra.version_minor, static_cast<std::uint64_t>(rc.version_minor)) << label << ": req.version_minor";
     EXPECT_EQ(ra.is_head, rc.is_head ? 1u : 0u) << label << ": req.is_head";
+    EXPECT_EQ(ra.body_kind, static_cast<std::uint64_t>(rc.body_kind)) << label << ": req.body_kind";
+    EXPECT_EQ(ra.content_length, rc.content_length) << label << ": req.content_length";
     ASSERT_EQ(ra.header_count, rc.header_count) << label << ": req.header_count";
     for (std::size_t i = 0; i < ra.header_count && i < REQ_MAX_HEADERS; ++i) {
         same_slice("headers[].name", ra.headers[i].name, ra.headers[i].name_len, rc.headers[i].name);
@@ -239,6 +251,8 @@ inline void expect_same_records(const Records& r, const std::string& label) {
     EXPECT_EQ(c.cfg, &r.ccfg) << label << ": cfg";
     EXPECT_EQ(a.status, c.status) << label << ": status";
     EXPECT_EQ(a.head_len, c.head_len) << label << ": head_len";
+    EXPECT_EQ(a.read_len, c.read_len) << label << ": read_len";
+    EXPECT_EQ(a.linger, c.linger) << label << ": linger";
     EXPECT_EQ(a.path_len, c.path_len) << label << ": path_len";
     expect_same_file(a.file_fd, c.file.get(), label);
     EXPECT_EQ(a.file_mode, c.file_mode) << label << ": file_mode";
@@ -286,6 +300,28 @@ inline StepRun answer_both(Records& r, int status, const std::string& label) {
     return ra;
 }
 
+// linger_close on both, like the spine after the answer: a fresh
+// connection whose client sends `input`, shuts its sending side and reads
+// until the end.  StepRun.result = the bytes the asm dropped (the same as
+// the C++'s, or the test fails).
+inline StepRun linger_both(Records& r, const std::string& input, const std::string& label) {
+    std::uint64_t da = 0, dc = 0;
+    StepRun ra = on_socket(input, [&](int) {
+        da = linger_close(r.a.get());
+        return 0;
+    });
+    StepRun rc = on_socket(input, [&](int) {
+        dc = httpd::linger_close(*r.c);
+        return 0;
+    });
+    std::string where = label + " [linger_close]";
+    EXPECT_EQ(da, dc) << where;
+    EXPECT_TRUE(ra.wrote == rc.wrote) << where;
+    expect_same_records(r, where);
+    ra.result = static_cast<int>(da);
+    return ra;
+}
+
 // What a whole pipeline run did: the result that stopped it (as the spine
 // sees it) and everything the client received.
 struct PipelineRun {
@@ -296,8 +332,8 @@ struct PipelineRun {
 // The spine's handle_connection, on both records: the steps in order, the
 // client's `request` offered to each (only the reading steps read it),
 // comparing after every step; a step that stops with a status is answered
-// with answer_error, as the spine does from lesson 03 on.  A list that
-// runs out means 500, as in the spine.
+// with answer_error, and then linger_close runs, as the spine does from
+// lesson 03 on.  A list that runs out means 500, as in the spine.
 inline PipelineRun pipeline_both(Records& r, const std::vector<StepPair>& steps, const std::string& request,
                                  const std::string& label, bool answer_errors = true) {
     PipelineRun run;
@@ -311,20 +347,21 @@ inline PipelineRun pipeline_both(Records& r, const std::vector<StepPair>& steps,
         }
     }
     if (answer_errors && run.result != STEP_DONE) run.response += answer_both(r, run.result, label).wrote;
+    if (answer_errors) linger_both(r, request, label);
     return run;
 }
 
 // The spine's step lists (asm/httpd.s, cpp/httpd.cpp), lesson by lesson.
 inline std::vector<StepPair> lesson01_steps() { return {TWIN_STEP(step_read_once), TWIN_STEP(step_hello)}; }
 inline std::vector<StepPair> lesson03_steps() {
-    return {TWIN_STEP(step_read_head), TWIN_STEP(step_parse_head), TWIN_STEP(step_check_method),
-            TWIN_STEP(step_echo)};
+    return {TWIN_STEP(step_read_head), TWIN_STEP(step_parse_head), TWIN_STEP(step_check_framing),
+            TWIN_STEP(step_check_method), TWIN_STEP(step_echo)};
 }
 inline std::vector<StepPair> lesson04_steps() {
-    return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head), TWIN_STEP(step_check_method),
-            TWIN_STEP(step_copy_path),   TWIN_STEP(step_add_index),  TWIN_STEP(step_open_file),
-            TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
-            TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
+    return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head),    TWIN_STEP(step_check_framing),
+            TWIN_STEP(step_check_method), TWIN_STEP(step_copy_path),    TWIN_STEP(step_add_index),
+            TWIN_STEP(step_open_file),   TWIN_STEP(step_stat_file),     TWIN_STEP(step_check_file),
+            TWIN_STEP(step_choose_type), TWIN_STEP(step_send_head),     TWIN_STEP(step_send_body)};
 }
 // Lesson 05: lesson 04's list with step_decode_path in the place of
 // step_copy_path.

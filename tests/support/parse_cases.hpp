@@ -23,8 +23,17 @@ inline std::string head_of(std::initializer_list<std::string> lines) {
     return out + "\r\n";
 }
 
-// One request head and the status parse_request must return for it
-// (0: a valid request, served).
+// n empty lines, alternating CRLF and bare LF (both are empty lines, RFC
+// 9112 §2.2).
+inline std::string empty_lines(std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out += i % 2 == 0 ? "\r\n" : "\n";
+    return out;
+}
+
+// One request head and the status lesson 03's steps answer it with:
+// parse_request's, then parse_framing's (step_check_framing), then the
+// method policy's (step_check_method); 0: a valid request, served.
 struct ParseCase {
     const char* why;   // the rule, with its source
     std::string head;
@@ -39,6 +48,9 @@ inline std::vector<ParseCase> parse_cases() {
     std::string at_max_fields = "GET / HTTP/1.1\r\nHost: x\r\n";   // kMaxHeaders field lines, no end yet
     for (std::size_t i = 1; i < httpd::kMaxHeaders; ++i) at_max_fields += "X-" + std::to_string(i) + ": v\r\n";
     const std::string long_target = "/" + std::string(httpd::kTargetLimit - 1, 't');   // kTargetLimit bytes
+    const std::string get = "GET / HTTP/1.1";
+    const std::string cl_max = std::to_string(httpd::kContentLengthMax);
+    const std::string cl_over = std::to_string(httpd::kContentLengthMax + 1);
     return {
         // request line (RFC 9112 §3) and the head around it
         {"GET with Host: served", head_of({"GET / HTTP/1.1", host}), 0},
@@ -60,9 +72,7 @@ inline std::vector<ParseCase> parse_cases() {
         {"NUL at the end of the target (lesson 03 rule)", head_of({std::string("GET /\0 HTTP/1.1", 15), host}), 400},
         {"DEL inside the target (lesson 03 rule)", head_of({"GET /a\x7f HTTP/1.1", host}), 400},
         {"bare CR in the request line (RFC 9112 §2.2)", head_of({"GET /\r HTTP/1.1", host}), 400},
-        {"empty request line (RFC 9112 §3)", "\r\n", 400},
-        {"empty line before the request line (lesson 03 rule: not skipped, see exercise 1)",
-         "\r\nGET / HTTP/1.1\r\n\r\n", 400},
+        {"empty request line, nothing after it (RFC 9112 §3)", "\r\n", 400},
         {"no empty line at the end: not a whole head", "GET / HTTP/1.1\r\nHost: x\r\n", 400},
         {"nothing at all: not a whole head", "", 400},
         {"a body after the head is not parsed", head_of({"GET / HTTP/1.1", host}) + "\x01\x02", 0},
@@ -159,6 +169,107 @@ inline std::vector<ParseCase> parse_cases() {
         {"Host with a slash (RFC 9112 §3.2: invalid value)", head_of({"GET / HTTP/1.1", "Host: a/b"}), 400},
         {"Host with an '@' (RFC 9112 §3.2: invalid value)", head_of({"GET / HTTP/1.1", "Host: a@b"}), 400},
         {"Host checked before the method (RFC 9112 §3.2)", head_of({"BREW / HTTP/1.1"}), 400},
+        // empty lines before the request line (RFC 9112 §2.2: SHOULD ignore
+        // at least one; the limit kLeadingEmptyMax is a lesson 03 rule)
+        {"a CRLF before the request line is skipped (RFC 9112 §2.2)", "\r\n" + head_of({get, host}), 0},
+        {"a bare LF before the request line is skipped (RFC 9112 §2.2)", "\n" + head_of({get, host}), 0},
+        {"kLeadingEmptyMax empty lines, CRLF and LF (lesson 03 rule)",
+         empty_lines(httpd::kLeadingEmptyMax) + head_of({get, host}), 0},
+        {"one empty line over kLeadingEmptyMax (lesson 03 rule)",
+         empty_lines(httpd::kLeadingEmptyMax + 1) + head_of({get, host}), 400},
+        {"a skipped empty line does not excuse a missing Host (RFC 9112 §3.2)", "\r\n" + head_of({get}), 400},
+        {"a line of spaces is not an empty line (RFC 9112 §3)", "  \r\n" + head_of({get, host}), 400},
+        {"empty lines and nothing else: no request line", "\r\n\r\n\n", 400},
+        // fragments (RFC 9112 §3.2, RFC 3986 §3.5: a client never sends one)
+        {"'#' in the path (RFC 9112 §3.2, RFC 3986 §3.5)", head_of({"GET /a#b HTTP/1.1", host}), 400},
+        {"'#' at the end of the path (RFC 3986 §3.5)", head_of({"GET /a# HTTP/1.1", host}), 400},
+        {"'#' after the query (RFC 3986 §3.5)", head_of({"GET /a?b#c HTTP/1.1", host}), 400},
+        {"'#' in an absolute-form target (RFC 9112 §3.2.2, RFC 3986 §3.5)",
+         head_of({"GET http://example.com/a#b HTTP/1.1", host}), 400},
+        {"'#' right after the authority (RFC 3986 §3.5)", head_of({"GET http://example.com#b HTTP/1.1", host}), 400},
+        {"'#' for HEAD too (RFC 3986 §3.5)", head_of({"HEAD /#top HTTP/1.1", host}), 400},
+        {"%23 is a path byte, not a fragment (RFC 3986 §2.1)", head_of({"GET /a%23b HTTP/1.1", host}), 0},
+        // Content-Length (RFC 9110 §8.6, RFC 9112 §6.3: 1*DIGIT)
+        {"Content-Length: 0 (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 0"}), 0},
+        {"Content-Length: 5 and its body (RFC 9112 §6.3)", head_of({get, host, "Content-Length: 5"}) + "hello", 0},
+        {"Content-Length with leading zeros is 1*DIGIT (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 007"}), 0},
+        {"Content-Length name in any case (RFC 9110 §5.1)", head_of({get, host, "content-LENGTH: 3"}), 0},
+        {"OWS around the Content-Length value is not part of it (RFC 9110 §5.5)",
+         head_of({get, host, "Content-Length: \t 3 \t"}), 0},
+        {"Content-Length of kContentLengthMax (lesson 03 rule)", head_of({get, host, "Content-Length: " + cl_max}), 0},
+        {"Content-Length of kContentLengthMax + 1 (lesson 03 rule)", head_of({get, host, "Content-Length: " + cl_over}),
+         400},
+        {"Content-Length of 23 digits (RFC 9110 §8.6: no overflow)",
+         head_of({get, host, "Content-Length: 99999999999999999999999"}), 400},
+        {"Content-Length 2^64 - 1 (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 18446744073709551615"}), 400},
+        {"Content-Length 2^64 does not wrap to 0 (RFC 9110 §8.6)",
+         head_of({get, host, "Content-Length: 18446744073709551616"}), 400},
+        {"Content-Length 2^64 + 1 does not wrap to 1 (RFC 9110 §8.6)",
+         head_of({get, host, "Content-Length: 18446744073709551617"}), 400},
+        {"Content-Length with a plus sign (RFC 9110 §8.6)", head_of({get, host, "Content-Length: +5"}), 400},
+        {"Content-Length with a minus sign (RFC 9110 §8.6)", head_of({get, host, "Content-Length: -5"}), 400},
+        {"Content-Length in hex (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 0x10"}), 400},
+        {"Content-Length with a space inside (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 1 0"}), 400},
+        {"Content-Length with an HT inside (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 1\t0"}), 400},
+        {"Content-Length with trailing bytes (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 5a"}), 400},
+        {"Content-Length with a fraction (RFC 9110 §8.6)", head_of({get, host, "Content-Length: 5.0"}), 400},
+        {"empty Content-Length (RFC 9110 §8.6: 1*DIGIT)", head_of({get, host, "Content-Length:"}), 400},
+        {"Content-Length as a list of equal values (lesson 03 rule: strict, RFC 9110 §8.6)",
+         head_of({get, host, "Content-Length: 5, 5"}), 400},
+        {"Content-Length as a list without spaces (lesson 03 rule: strict)", head_of({get, host, "Content-Length: 5,5"}),
+         400},
+        {"two Content-Length fields, equal (lesson 03 rule: strict, RFC 9110 §8.6)",
+         head_of({get, host, "Content-Length: 5", "Content-Length: 5"}), 400},
+        {"two Content-Length fields, different (RFC 9112 §6.3)",
+         head_of({get, host, "Content-Length: 5", "content-length: 6"}), 400},
+        // Transfer-Encoding (RFC 9112 §6.1, §6.3, §7)
+        {"Transfer-Encoding: chunked (lesson 03 rule: served, the body is drained)",
+         head_of({get, host, "Transfer-Encoding: chunked"}) + "0\r\n\r\n", 0},
+        {"coding names are case-insensitive (RFC 9112 §7)", head_of({get, host, "transfer-encoding: ChUnKeD"}), 0},
+        {"OWS around a coding (RFC 9110 §5.6.1)", head_of({get, host, "Transfer-Encoding: \t chunked \t"}), 0},
+        {"empty list elements are ignored (RFC 9110 §5.6.1)", head_of({get, host, "Transfer-Encoding: , ,chunked ,"}),
+         0},
+        {"HEAD with chunked (lesson 03 rule)", head_of({"HEAD / HTTP/1.1", host, "Transfer-Encoding: chunked"}), 0},
+        {"gzip alone: chunked is not final (RFC 9112 §6.3: MUST 400)", head_of({get, host, "Transfer-Encoding: gzip"}),
+         400},
+        {"gzip, chunked: a coding we do not implement (RFC 9112 §6.1: 501)",
+         head_of({get, host, "Transfer-Encoding: gzip, chunked"}), 501},
+        {"chunked, gzip: chunked is not final (RFC 9112 §6.3)",
+         head_of({get, host, "Transfer-Encoding: chunked, gzip"}), 400},
+        {"chunked, chunked: chunked twice (RFC 9112 §7, §6.3)",
+         head_of({get, host, "Transfer-Encoding: chunked, chunked"}), 400},
+        {"identity alone (RFC 9112 §6.3)", head_of({get, host, "Transfer-Encoding: identity"}), 400},
+        {"deflate, chunked (RFC 9112 §6.1)", head_of({get, host, "Transfer-Encoding: deflate, chunked"}), 501},
+        {"compress, chunked (RFC 9112 §6.1)", head_of({get, host, "Transfer-Encoding: compress, chunked"}), 501},
+        {"an unknown coding before chunked (RFC 9112 §6.1)", head_of({get, host, "Transfer-Encoding: x-zip,chunked"}),
+         501},
+        {"chunked with a parameter is not plain chunked (RFC 9112 §6.3)",
+         head_of({get, host, "Transfer-Encoding: chunked;x=1"}), 400},
+        {"empty Transfer-Encoding: no final chunked (RFC 9112 §6.3)", head_of({get, host, "Transfer-Encoding:"}), 400},
+        {"two fields form one list: gzip then chunked (RFC 9110 §5.3)",
+         head_of({get, host, "Transfer-Encoding: gzip", "Transfer-Encoding: chunked"}), 501},
+        {"two fields form one list: chunked then gzip (RFC 9110 §5.3)",
+         head_of({get, host, "Transfer-Encoding: chunked", "Transfer-Encoding: gzip"}), 400},
+        {"two fields form one list: chunked twice (RFC 9110 §5.3)",
+         head_of({get, host, "Transfer-Encoding: chunked", "Transfer-Encoding: chunked"}), 400},
+        {"Transfer-Encoding with Content-Length (RFC 9112 §6.1)",
+         head_of({get, host, "Transfer-Encoding: chunked", "Content-Length: 5"}), 400},
+        {"Content-Length with Transfer-Encoding after it (RFC 9112 §6.1)",
+         head_of({get, host, "Content-Length: 5", "Transfer-Encoding: chunked"}), 400},
+        {"both, the coding unknown: 400 before 501 (RFC 9112 §6.1)",
+         head_of({get, host, "Content-Length: 5", "Transfer-Encoding: gzip, chunked"}), 400},
+        {"Transfer-Encoding in HTTP/1.0 (RFC 9112 §6.1)", head_of({"GET / HTTP/1.0", "Transfer-Encoding: chunked"}),
+         400},
+        // which step decides first (lesson 03 rule: head, framing, method)
+        {"POST with a valid body: the method decides (RFC 9110 §15.5.6)",
+         head_of({"POST / HTTP/1.1", host, "Content-Length: 5"}) + "hello", 405},
+        {"POST with a bad Content-Length: framing first (lesson 03 rule)",
+         head_of({"POST / HTTP/1.1", host, "Content-Length: x"}), 400},
+        {"POST with gzip, chunked: framing's 501 before the method's 405 (lesson 03 rule)",
+         head_of({"POST / HTTP/1.1", host, "Transfer-Encoding: gzip, chunked"}), 501},
+        {"an unknown method with gzip alone: framing's 400 before the method's 501 (lesson 03 rule)",
+         head_of({"BREW / HTTP/1.1", host, "Transfer-Encoding: gzip"}), 400},
+        {"a missing Host before framing (lesson 03 rule)", head_of({get, "Content-Length: x"}), 400},
     };
 }
 

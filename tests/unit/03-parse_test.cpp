@@ -42,11 +42,13 @@ struct Parsed {
     int status = -1;
 };
 
-// What lesson 03's steps answer for a head: parse_request's status, or,
-// for a well-formed head, the method policy's (method_status).
+// What lesson 03's steps answer for a head: parse_request's status, then
+// parse_framing's (step_check_framing), then the method policy's
+// (method_status), in the spine's order.
 int status_of(const std::string& head) {
     Request req;
     if (int status = parse(head, req)) return status;
+    if (int status = httpd::parse_framing(req)) return status;
     return httpd::method_status(req.method_id);
 }
 
@@ -259,13 +261,16 @@ TEST(Lesson03, TextAppendNeverOverflows) {
 void send_all(int fd, const std::string& data) { ASSERT_EQ(httpd::write_all(fd, data.data(), data.size()), 0); }
 
 // Send everything, then close the client's sending side; read it back.
-std::int64_t read_sent(const std::string& data, std::string* buf_out = nullptr, std::size_t cap = 16384) {
+std::int64_t read_sent(const std::string& data, std::string* buf_out = nullptr, std::size_t cap = 16384,
+                       std::uint64_t* got_out = nullptr) {
     testsupport::SocketPair p;
     send_all(p.client(), data);
     ::shutdown(p.client(), SHUT_WR);
     std::string buf(cap, '\0');
-    std::int64_t n = httpd::read_request_head(p.server(), buf.data(), cap);
+    std::uint64_t got = 12345;   // must be overwritten
+    std::int64_t n = httpd::read_request_head(p.server(), buf.data(), cap, &got);
     if (buf_out) *buf_out = buf;
+    if (got_out) *got_out = got;
     return n;
 }
 
@@ -298,9 +303,11 @@ TEST(Lesson03, ReadHeadOneBytePerWrite) {
         }
     });
     char buf[8192];
-    std::int64_t n = httpd::read_request_head(p.server(), buf, sizeof buf);
+    std::uint64_t got = 0;
+    std::int64_t n = httpd::read_request_head(p.server(), buf, sizeof buf, &got);
     writer.join();
     ASSERT_EQ(n, static_cast<std::int64_t>(head.size()));
+    EXPECT_EQ(got, head.size());
     Request req;
     EXPECT_EQ(httpd::parse_request(std::string_view(buf, n), req), 0);
     EXPECT_EQ(req.path, "/slow");
@@ -356,7 +363,8 @@ TEST(Lesson03, ReadHeadRetriesEintr) {
         send_all(p.client(), head);
     });
     char buf[8192];
-    std::int64_t n = httpd::read_request_head(p.server(), buf, sizeof buf);
+    std::uint64_t got = 0;
+    std::int64_t n = httpd::read_request_head(p.server(), buf, sizeof buf, &got);
     writer.join();
     ::sigaction(SIGUSR1, &old, nullptr);
     EXPECT_EQ(n, static_cast<std::int64_t>(head.size()));
@@ -492,10 +500,12 @@ TEST(Lesson03, StepCheckMethodAddsAllowTo405Only) {
     EXPECT_EQ(httpd::step_check_method(*z), httpd::kNext);
 }
 
-// The first three steps over a socket the test writes `request` into.
+// The first steps over a socket the test writes `request` into:
+// step_read_head, step_parse_head, step_check_framing, each while the one
+// before it said kNext.
 struct ReadAndParse {
     std::unique_ptr<httpd::Exchange> x;
-    int read = -1, parsed = -1;
+    int read = -1, parsed = -1, framed = -1;
 };
 ReadAndParse read_and_parse(const std::string& request) {
     int fds[2];
@@ -504,8 +514,10 @@ ReadAndParse read_and_parse(const std::string& request) {
     (void)!::write(fds[1], request.data(), request.size());
     ::shutdown(fds[1], SHUT_WR);
     out.x = exchange_on(fds[0]);
+    out.x->linger = 7;   // garbage: step_read_head must set it
     out.read = httpd::step_read_head(*out.x);
     if (out.read == httpd::kNext) out.parsed = httpd::step_parse_head(*out.x);
+    if (out.parsed == httpd::kNext) out.framed = httpd::step_check_framing(*out.x);
     ::close(fds[0]);
     ::close(fds[1]);
     return out;
@@ -515,6 +527,8 @@ TEST(Lesson03, StepReadHeadThenParseHead) {
     ReadAndParse r = read_and_parse("GET /a?b HTTP/1.1\r\nHost: h\r\n\r\n");
     ASSERT_EQ(r.read, httpd::kNext);
     EXPECT_EQ(r.x->head_len, 30u);   // every byte up to and including the empty line
+    EXPECT_EQ(r.x->read_len, 30u);   // and nothing after it
+    EXPECT_EQ(r.x->linger, 0u);
     EXPECT_EQ(r.parsed, httpd::kNext);
     EXPECT_EQ(r.x->req.path, "/a");
     EXPECT_EQ(r.x->req.query, "b");
@@ -554,5 +568,376 @@ TEST(Lesson03, AnswerErrorSendsTheStatusWithTheExtraLines) {
     EXPECT_EQ(r, "HTTP/1.1 405 Method Not Allowed\r\nServer: metal-httpd\r\nConnection: close\r\n"
                  "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\nAllow: GET, HEAD\r\n\r\n");
 }
+
+// ---------------------------------------------------------------------------
+// empty lines before the request line, and what read_request_head reports
+// ---------------------------------------------------------------------------
+
+TEST(Lesson03, ReadHeadSkipsLeadingEmptyLines) {
+    std::string head = head_of({"GET / HTTP/1.1", "Host: x"});
+    // RFC 9112 §2.2: an empty line before the request line does not end the head
+    EXPECT_EQ(read_sent("\r\n" + head), static_cast<std::int64_t>(2 + head.size()));
+    EXPECT_EQ(read_sent("\n" + head), static_cast<std::int64_t>(1 + head.size()));
+    std::string most = testsupport::empty_lines(httpd::kLeadingEmptyMax);
+    EXPECT_EQ(read_sent(most + head), static_cast<std::int64_t>(most.size() + head.size()));
+    // lesson 03 rule: one more, and that empty line ends the "head" --
+    // which parse_request then rejects
+    std::string over = testsupport::empty_lines(httpd::kLeadingEmptyMax + 1);
+    std::string buf;
+    std::int64_t n = read_sent(over + head, &buf);
+    ASSERT_EQ(n, static_cast<std::int64_t>(over.size()));
+    Request req;
+    EXPECT_EQ(httpd::parse_request(std::string_view(buf.data(), static_cast<std::size_t>(n)), req), 400);
+    // empty lines, then the client closes: a head cut off
+    EXPECT_EQ(read_sent("\r\n"), -400);
+    EXPECT_EQ(read_sent(most), -400);
+}
+
+TEST(Lesson03, ReadHeadLimitAfterLeadingEmptyLines) {
+    // the limit reached in the request line is still 414 when empty lines
+    // came before it (its line does not start at byte 0) ...
+    EXPECT_EQ(read_sent("\r\n\nGET /" + std::string(httpd::kHeadLimit, 'a') + " HTTP/1.1\r\n\r\n"), -414);
+    // ... and in a field line 431
+    EXPECT_EQ(read_sent("\r\nGET / HTTP/1.1\r\nX: " + std::string(httpd::kHeadLimit, 'v') + "\r\n\r\n"), -431);
+}
+
+TEST(Lesson03, ReadHeadReportsEveryByteRead) {
+    std::string head = head_of({"POST / HTTP/1.1", "Host: x", "Content-Length: 5"});
+    std::uint64_t got = 0;
+    EXPECT_EQ(read_sent(head + "hello", nullptr, 16384, &got), static_cast<std::int64_t>(head.size()));
+    EXPECT_EQ(got, head.size() + 5);   // the body that came with the head
+    EXPECT_EQ(read_sent("", nullptr, 16384, &got), 0);
+    EXPECT_EQ(got, 0u);
+    EXPECT_EQ(read_sent("GET / HT", nullptr, 16384, &got), -400);
+    EXPECT_EQ(got, 8u);
+    std::string big = "GET / HTTP/1.1\r\nX: " + std::string(2 * httpd::kHeadLimit, 'v');
+    EXPECT_EQ(read_sent(big, nullptr, 65536, &got), -431);
+    EXPECT_EQ(got, httpd::kHeadLimit);   // never more than the limit
+}
+
+TEST(Lesson03, FragmentIsRejectedInEveryForm) {
+    // RFC 9112 §3.2 / RFC 3986 §3.5: '#' never reaches a server
+    for (const char* t : {"/a#b", "/#", "/a?b#c", "http://h/a#b", "http://h#b", "https://h?q#f", "#"}) {
+        Request req;
+        EXPECT_EQ(httpd::parse_target(t, req), 400) << t;
+    }
+    Request connect;
+    connect.method_id = Method::CONNECT;
+    EXPECT_EQ(httpd::parse_target("h#:80", connect), 400);
+    Request encoded;
+    EXPECT_EQ(httpd::parse_target("/a%23b", encoded), 0);   // RFC 3986 §2.1: just bytes of the path
+    EXPECT_EQ(encoded.path, "/a%23b");
+    // 414 first: the length is checked before anything else
+    Request long_one;
+    EXPECT_EQ(httpd::parse_target("/#" + std::string(httpd::kTargetLimit, 'a'), long_one), 414);
+}
+
+// ---------------------------------------------------------------------------
+// framing: Content-Length, Transfer-Encoding
+// ---------------------------------------------------------------------------
+
+TEST(Lesson03, ContentLengthIsDigitsOnly) {
+    // RFC 9110 §8.6: Content-Length = 1*DIGIT; the limit is a lesson 03 rule
+    const auto max = static_cast<std::int64_t>(httpd::kContentLengthMax);
+    const std::pair<std::string, std::int64_t> cases[] = {
+        {"0", 0},
+        {"5", 5},
+        {"007", 7},
+        {"1234567890", 1234567890},
+        {std::string(40, '0') + "9", 9},                  // many leading zeros: still 9
+        {std::to_string(max), max},
+        {std::to_string(max + 1), -400},
+        {std::to_string(max) + "0", -400},
+        {"18446744073709551615", -400},                   // 2^64 - 1
+        {"18446744073709551616", -400},                   // 2^64: 0 if it wrapped
+        {"18446744073709551617", -400},                   // 2^64 + 1: 1 if it wrapped
+        {"18446744073709551621", -400},                   // 2^64 + 5: 5 if it wrapped
+        {"36893488147419103237", -400},                   // 2^65 + 5: 5 if it wrapped
+        {"99999999999999999999999", -400},
+        {"", -400},
+        {"+5", -400},
+        {"-5", -400},
+        {"0x10", -400},
+        {"1 0", -400},
+        {" 5", -400},                                     // parse_header_line trims; this function does not
+        {"5 ", -400},
+        {"5,5", -400},
+        {"5, 5", -400},
+        {"5a", -400},
+        {"a5", -400},
+        {"5.0", -400},
+        {"\xd9\xa5", -400},                               // ARABIC-INDIC DIGIT FIVE: not an ASCII DIGIT
+    };
+    for (const auto& [value, expected] : cases) {
+        EXPECT_EQ(httpd::parse_content_length(value), expected) << value;
+    }
+}
+
+TEST(Lesson03, ContentLengthEveryByte) {
+    for (int b = 0; b < 256; ++b) {
+        std::string value = "1" + std::string(1, static_cast<char>(b)) + "2";
+        bool digit = b >= '0' && b <= '9';
+        EXPECT_EQ(httpd::parse_content_length(value), digit ? 102 + 10 * (b - '0') : -400) << b;
+    }
+}
+
+TEST(Lesson03, CodingKind) {
+    using httpd::Coding;
+    const std::pair<std::string_view, Coding> cases[] = {
+        {"chunked", Coding::Chunked},     {"CHUNKED", Coding::Chunked},   // RFC 9112 §7: case-insensitive
+        {"ChunKed", Coding::Chunked},     {" \tchunked\t ", Coding::Chunked},
+        {"", Coding::Empty},              {" \t ", Coding::Empty},         // RFC 9110 §5.6.1
+        {"gzip", Coding::Other},          {"identity", Coding::Other},
+        {"chunked;x=1", Coding::Other},   {"chunk", Coding::Other},
+        {"chunkedx", Coding::Other},      {"chun ked", Coding::Other},
+        {"\"chunked\"", Coding::Other},   {std::string_view("chunked\0", 8), Coding::Other},
+    };
+    for (const auto& [element, kind] : cases) {
+        EXPECT_EQ(httpd::coding_kind(element), kind) << element;
+    }
+}
+
+TEST(Lesson03, ParseFramingRecordsTheBody) {
+    Parsed none(head_of({"GET / HTTP/1.1", "Host: x"}));
+    none.req.body_kind = httpd::Body::Chunked;   // left over: parse_framing starts afresh
+    none.req.content_length = 9;
+    EXPECT_EQ(httpd::parse_framing(none.req), 0);
+    EXPECT_EQ(none.req.body_kind, httpd::Body::None);
+    EXPECT_EQ(none.req.content_length, 0u);
+    Parsed length(head_of({"PUT /f HTTP/1.1", "Host: x", "Content-Length:  42 "}));
+    EXPECT_EQ(httpd::parse_framing(length.req), 0);
+    EXPECT_EQ(length.req.body_kind, httpd::Body::Length);
+    EXPECT_EQ(length.req.content_length, 42u);
+    Parsed chunked(head_of({"POST / HTTP/1.1", "Host: x", "Transfer-Encoding: chunked"}));
+    EXPECT_EQ(httpd::parse_framing(chunked.req), 0);
+    EXPECT_EQ(chunked.req.body_kind, httpd::Body::Chunked);
+    EXPECT_EQ(chunked.req.content_length, 0u);
+    Parsed bad(head_of({"GET / HTTP/1.1", "Host: x", "Content-Length: 4x"}));
+    EXPECT_EQ(httpd::parse_framing(bad.req), 400);
+    EXPECT_EQ(bad.req.body_kind, httpd::Body::None);
+    Parsed gzip(head_of({"GET / HTTP/1.1", "Host: x", "Transfer-Encoding: gzip, chunked"}));
+    EXPECT_EQ(httpd::parse_framing(gzip.req), 501);
+    EXPECT_EQ(gzip.req.body_kind, httpd::Body::None);
+    // reset_request clears both, as parse_request does
+    httpd::reset_request(length.req);
+    EXPECT_EQ(length.req.body_kind, httpd::Body::None);
+    EXPECT_EQ(length.req.content_length, 0u);
+}
+
+TEST(Lesson03, CheckTransferEncodingReadsEveryField) {
+    // RFC 9110 §5.3: several fields with one name are one list, in order
+    const std::pair<std::vector<std::string>, int> cases[] = {
+        {{"chunked"}, 0},
+        {{"gzip", "chunked"}, 501},
+        {{"", "chunked"}, 0},
+        {{"chunked", ""}, 0},
+        {{"chunked", "gzip"}, 400},
+        {{"chunked", "chunked"}, 400},
+        {{"gzip", "deflate"}, 400},
+        {{"gzip, chunked", "chunked"}, 400},
+        {{""}, 400},
+    };
+    for (const auto& [values, expected] : cases) {
+        std::vector<std::string> lines = {"GET / HTTP/1.1", "Host: x", "X-Other: chunked"};
+        for (const std::string& v : values) lines.push_back("Transfer-Encoding: " + v);
+        std::string head;
+        for (const std::string& l : lines) head += l + "\r\n";
+        Parsed p(head + "\r\n");
+        ASSERT_EQ(p.status, 0);
+        EXPECT_EQ(httpd::check_transfer_encoding(p.req), expected) << head;
+    }
+}
+
+TEST(Lesson03, StepCheckFramingLingersWhenBodyBytesMayBeUnread) {
+    const std::string head = head_of({"GET / HTTP/1.1", "Host: h", "Content-Length: 5"});
+    struct Case {
+        const char* why;
+        std::string sent;
+        int status;
+        std::uint64_t linger;
+    };
+    const Case cases[] = {
+        {"no body", head_of({"GET / HTTP/1.1", "Host: h"}), httpd::kNext, 0},
+        {"the whole body came with the head", head + "hello", httpd::kNext, 0},
+        {"more than the body came", head + "helloGET", httpd::kNext, 0},
+        {"part of the body came", head + "hel", httpd::kNext, 1},
+        {"none of the body came", head, httpd::kNext, 1},
+        {"Content-Length: 0", head_of({"GET / HTTP/1.1", "Host: h", "Content-Length: 0"}), httpd::kNext, 0},
+        {"chunked: its end is not looked for",
+         head_of({"GET / HTTP/1.1", "Host: h", "Transfer-Encoding: chunked"}) + "0\r\n\r\n", httpd::kNext, 1},
+        {"an invalid Content-Length: the body's length is unknown",
+         head_of({"GET / HTTP/1.1", "Host: h", "Content-Length: 5x"}) + "hello", 400, 1},
+        {"gzip, chunked", head_of({"GET / HTTP/1.1", "Host: h", "Transfer-Encoding: gzip, chunked"}), 501, 1},
+        {"two Content-Length fields",
+         head_of({"GET / HTTP/1.1", "Host: h", "Content-Length: 5", "Content-Length: 5"}) + "hello", 400, 1},
+    };
+    for (const Case& c : cases) {
+        ReadAndParse r = read_and_parse(c.sent);
+        ASSERT_EQ(r.read, httpd::kNext) << c.why;
+        ASSERT_EQ(r.parsed, httpd::kNext) << c.why;
+        EXPECT_EQ(r.x->read_len, c.sent.size()) << c.why;
+        EXPECT_EQ(r.framed, c.status) << c.why;
+        EXPECT_EQ(r.x->linger, c.linger) << c.why;
+    }
+}
+
+TEST(Lesson03, StepReadHeadLingersWhenTheHeadIsTooLong) {
+    // 414 / 431: bytes of the head are still unread (lesson 03 rule)
+    ReadAndParse fields = read_and_parse("GET / HTTP/1.1\r\nX: " + std::string(httpd::kHeadLimit, 'v') + "\r\n\r\n");
+    EXPECT_EQ(fields.read, 431);
+    EXPECT_EQ(fields.x->linger, 1u);
+    EXPECT_EQ(fields.x->read_len, httpd::kHeadLimit);
+    ReadAndParse line = read_and_parse("GET /" + std::string(httpd::kHeadLimit, 'a') + " HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(line.read, 414);
+    EXPECT_EQ(line.x->linger, 1u);
+    // closed in the middle: the client is done sending, nothing to drain
+    ReadAndParse cut = read_and_parse("GET / HTTP/1.1\r\nHo");
+    EXPECT_EQ(cut.read, 400);
+    EXPECT_EQ(cut.x->linger, 0u);
+    EXPECT_EQ(cut.x->read_len, 18u);
+    ReadAndParse nothing = read_and_parse("");
+    EXPECT_EQ(nothing.read, httpd::kDone);
+    EXPECT_EQ(nothing.x->linger, 0u);
+    EXPECT_EQ(nothing.x->read_len, 0u);
+}
+
+// ---------------------------------------------------------------------------
+// linger_close: half-close, drain, and why
+// ---------------------------------------------------------------------------
+
+TEST(Lesson03, LingerCloseDoesNothingWithoutTheFlag) {
+    testsupport::SocketPair p;
+    send_all(p.client(), "abc");
+    auto x = exchange_on(p.server());
+    x->linger = 0;
+    EXPECT_EQ(httpd::linger_close(*x), 0u);
+    char c[8];
+    EXPECT_EQ(::recv(p.server(), c, sizeof c, MSG_DONTWAIT), 3);    // nothing was read ...
+    EXPECT_EQ(::recv(p.client(), c, sizeof c, MSG_DONTWAIT), -1);   // ... and no half-close: no EOF
+    EXPECT_EQ(errno, EAGAIN);
+}
+
+TEST(Lesson03, LingerCloseHalfClosesThenDrains) {
+    testsupport::SocketPair p;
+    auto x = exchange_on(p.server());
+    x->linger = 1;
+    std::string seen = "(nothing)";
+    std::thread client([&] {
+        std::string rest(20000, 'b');   // the rest of a body
+        EXPECT_EQ(httpd::write_all(p.client(), rest.data(), rest.size()), 0);
+        seen = testsupport::read_all(p.client());   // ends at the server's FIN
+        ::shutdown(p.client(), SHUT_WR);            // and then the client is done too
+    });
+    EXPECT_EQ(httpd::linger_close(*x), 20000u);
+    client.join();
+    EXPECT_EQ(seen, "");
+}
+
+TEST(Lesson03, LingerCloseStopsAtTheLimit) {
+    // lesson 03 rule: a client that never stops sending does not hold the
+    // child for ever -- only until kLingerMax bytes are dropped
+    testsupport::SocketPair p;
+    auto x = exchange_on(p.server());
+    x->linger = 1;
+    std::thread client([&] {
+        std::string chunk(65536, 'z');
+        while (::send(p.client(), chunk.data(), chunk.size(), MSG_NOSIGNAL) > 0) {}
+    });
+    EXPECT_EQ(httpd::linger_close(*x), httpd::kLingerMax);
+    ::shutdown(p.server(), SHUT_RDWR);   // the client's next send fails: it stops
+    client.join();
+}
+
+TEST(Lesson03, LingerCloseRetriesEintr) {
+    struct sigaction sa = {}, old = {};
+    sa.sa_handler = [](int) {};
+    sa.sa_flags = 0;   // no SA_RESTART: read(2) fails with EINTR
+    ASSERT_EQ(::sigaction(SIGUSR1, &sa, &old), 0);
+    testsupport::SocketPair p;
+    auto x = exchange_on(p.server());
+    x->linger = 1;
+    pthread_t drainer = ::pthread_self();
+    std::thread client([&] {
+        for (int i = 0; i < 3; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+            ::pthread_kill(drainer, SIGUSR1);
+        }
+        send_all(p.client(), "tail");
+        ::shutdown(p.client(), SHUT_WR);
+    });
+    EXPECT_EQ(httpd::linger_close(*x), 4u);
+    client.join();
+    ::sigaction(SIGUSR1, &old, nullptr);
+}
+
+// What the client of a big response sees when the server leaves a request
+// body unread: every byte it got, and how the connection ended.
+struct ClientEnd {
+    std::string got;
+    bool eof = false;    // read returned 0: a FIN
+    int error = 0;       // or read failed: errno (ECONNRESET: a RST)
+};
+
+// Over real TCP: the client sends a body the server never reads, the
+// server writes `response` (bigger than the socket buffers: it blocks
+// until the client reads) and then either lingers or just closes.
+ClientEnd big_response_over_unread_body(const std::string& response, bool linger) {
+    ClientEnd end;
+    int fds[2];
+    if (!testsupport::tcp_pair(fds)) {
+        ADD_FAILURE() << "tcp_pair";
+        return end;
+    }
+    send_all(fds[1], "hello");   // a body: the server never asks for it
+    std::thread server([&] {
+        auto x = exchange_on(fds[0]);
+        x->linger = linger ? 1 : 0;
+        EXPECT_EQ(httpd::write_all(fds[0], response.data(), response.size()), 0);
+        httpd::linger_close(*x);
+        ::close(fds[0]);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));   // a slow client: the buffers fill up
+    std::vector<char> buf(1 << 16);
+    for (;;) {
+        ssize_t n = ::read(fds[1], buf.data(), buf.size());
+        if (n > 0) {
+            end.got.append(buf.data(), static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            end.eof = true;
+            break;
+        } else if (errno != EINTR) {
+            end.error = errno;
+            break;
+        }
+    }
+    ::close(fds[1]);
+    server.join();
+    return end;
+}
+
+TEST(Lesson03, LingerCloseKeepsTheResponse) {
+    // RFC 9112 §9.6: half-close, drain, close -- the response arrives
+    // whole and ends with a FIN
+    const std::string response = testsupport::pattern(8 << 20);
+    ClientEnd end = big_response_over_unread_body(response, true);
+    EXPECT_TRUE(end.eof) << "errno " << end.error;
+    EXPECT_EQ(end.got.size(), response.size());
+    EXPECT_TRUE(end.got == response);
+}
+
+#ifdef __linux__
+TEST(Lesson03, WithoutLingerTheUnreadBodyResetsTheConnection) {
+    // Why linger_close exists: Linux's __tcp_close() (net/ipv4/tcp.c)
+    // answers a close with unread data by a RST instead of a FIN (RFC 2525
+    // §2.17) and drops whatever was still queued for sending.  The client
+    // sees ECONNRESET, never a clean end, and usually loses the response's
+    // tail.  (XNU's tcp_disconnect() in bsd/netinet/tcp_usrreq.c drops the
+    // connection the same way; this test runs where it was checked.)
+    const std::string response = testsupport::pattern(8 << 20);
+    ClientEnd end = big_response_over_unread_body(response, false);
+    EXPECT_FALSE(end.eof);
+    EXPECT_EQ(end.error, ECONNRESET);
+}
+#endif
 
 }  // namespace
