@@ -29,6 +29,7 @@
 #include "01-socket.hpp"
 #include "03-parse.hpp"
 #include "04-files.hpp"
+#include "07-ranges.hpp"
 #include "api.h"
 #include "exchange.hpp"
 #include "support.hpp"
@@ -324,6 +325,12 @@ inline std::vector<StepPair> lesson04_steps() {
             TWIN_STEP(step_copy_path),   TWIN_STEP(step_add_index),  TWIN_STEP(step_open_file),
             TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
             TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
+}
+inline std::vector<StepPair> lesson07_steps() {
+    return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head),  TWIN_STEP(step_check_method),
+            TWIN_STEP(step_copy_path),   TWIN_STEP(step_add_index),   TWIN_STEP(step_open_file),
+            TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file),  TWIN_STEP(step_choose_type),
+            TWIN_STEP(step_parse_range), TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
 }
 
 }  // namespace testsupport
