@@ -234,6 +234,7 @@ FUNC parse_range
         mov     x23, x4                   // x23 = count
         mov     x25, #0                   // no range-spec found yet
 
+// excerpt: parse-range-unit
 // range-unit "=": the unit is everything before the first '='
 parse_range_unit:
         mov     w2, #'='                  // find_byte(value, len, '='):
@@ -249,6 +250,8 @@ parse_range_unit:
         CALL    equal_ignoring_case       // w0 = 1 if the unit is bytes, any case
         cbz     w0, parse_range_ignore    // another unit (§14.2: MUST ignore), or "bytes "
 
+// excerpt end
+// excerpt: parse-range-elements
 // each element of the list: up to the next comma
 parse_range_element:
         mov     x0, x19                   // find_byte(the element,
@@ -296,6 +299,7 @@ parse_range_next:
         add     x19, x10, #1              // the next one starts after the comma
         b       parse_range_element       // and ends at the next
 
+// excerpt end
 // exactly one range-spec: what it means for this file
 parse_range_spec_found:
         cbz     x25, parse_range_ignore   // none: "bytes=", "bytes=,"
