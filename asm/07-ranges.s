@@ -249,8 +249,8 @@ parse_range_unit:
         mov     x3, #UNIT_BYTES_LEN       //     5)
         CALL    equal_ignoring_case       // w0 = 1 if the unit is bytes, any case
         cbz     w0, parse_range_ignore    // another unit (§14.2: MUST ignore), or "bytes "
-
 // excerpt end
+
 // excerpt: parse-range-elements
 // each element of the list: up to the next comma
 parse_range_element:
@@ -298,8 +298,8 @@ parse_range_next:
         b.hs    parse_range_spec_found    // yes: the list is done
         add     x19, x10, #1              // the next one starts after the comma
         b       parse_range_element       // and ends at the next
-
 // excerpt end
+
 // exactly one range-spec: what it means for this file
 parse_range_spec_found:
         cbz     x25, parse_range_ignore   // none: "bytes=", "bytes=,"
