@@ -187,6 +187,19 @@ int hex_value(int c);
 int64_t percent_decode(const char *in, size_t len, char *out, size_t cap);
 int step_decode_path(struct exchange *x);
 
+/* lesson 07 -- asm/07-ranges.s.  parse_decimal returns 0 or -1;
+ * parse_range_spec and parse_range return RANGE_IGNORE, RANGE_OK or
+ * RANGE_UNSATISFIABLE (records.inc, RANGES) and write *first and *count
+ * only for RANGE_OK; format_content_range writes a C string into
+ * CONTENT_RANGE_MAX bytes and returns its length; the step returns
+ * STEP_NEXT or 416. */
+int parse_decimal(const char *p, size_t len, uint64_t *value);
+int parse_range_spec(const char *spec, size_t len, uint64_t size, uint64_t *first, uint64_t *count);
+int parse_range(const char *value, size_t len, uint64_t size, uint64_t *first, uint64_t *count);
+size_t format_content_range(char *out, uint64_t first, uint64_t count, uint64_t size);
+const struct header_field *single_header(const struct request *req, const char *name, size_t name_len);
+int step_parse_range(struct exchange *x);
+
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */
 struct exchange {

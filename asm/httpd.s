@@ -80,6 +80,11 @@ FUNC handle_connection
         STEP    step_stat_file            // 04: fstat: mode and size
         STEP    step_check_file           // 04: only regular files: else 403
         STEP    step_choose_type          // 04: Content-Type from the extension
+.endif
+.if LESSON >= 7
+        STEP    step_parse_range          // 07: Range: 206 with part of the body, or 416
+.endif
+.if LESSON >= 4
         STEP    step_send_head            // 04: status line and fields
         STEP    step_send_body            // 04: the file, by sendfile
 .endif

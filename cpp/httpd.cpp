@@ -30,6 +30,9 @@
 #if LESSON >= 5
 #include "05-decode.hpp"
 #endif
+#if LESSON >= 7
+#include "07-ranges.hpp"
+#endif
 
 namespace httpd {
 
@@ -64,6 +67,11 @@ constexpr Step kSteps[] = {
     step_stat_file,      // 04: fstat: mode and size
     step_check_file,     // 04: only regular files: else 403
     step_choose_type,    // 04: Content-Type from the extension
+#endif
+#if LESSON >= 7
+    step_parse_range,    // 07: Range: 206 with part of the body, or 416
+#endif
+#if LESSON >= 4
     step_send_head,      // 04: status line and fields
     step_send_body,      // 04: the file, by sendfile
 #endif

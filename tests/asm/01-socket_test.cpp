@@ -350,7 +350,7 @@ TEST(Lesson01Asm, PipelineAgrees) {
          {std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), std::string("junk"), std::string()}) {
         Records r;
         testsupport::PipelineRun run =
-            testsupport::pipeline_both(r, testsupport::lesson01_steps(), in, "lesson 01", /*answer_errors=*/false);
+            testsupport::pipeline_both(r, testsupport::lesson_steps(1), in, "lesson 01", /*answer_errors=*/false);
         EXPECT_EQ(run.result, STEP_DONE);
         EXPECT_EQ(run.response.empty(), in.empty()) << in;   // nothing sent: no response
     }

@@ -602,7 +602,7 @@ TEST(Lesson03Asm, AnswerErrorAgrees) {
 TEST(Lesson03Asm, PipelineAgrees) {
     for (const ParseCase& k : parse_cases()) {
         Records r;
-        testsupport::PipelineRun run = testsupport::pipeline_both(r, testsupport::lesson03_steps(), k.head, k.why);
+        testsupport::PipelineRun run = testsupport::pipeline_both(r, testsupport::lesson_steps(3), k.head, k.why);
         if (k.head.empty()) {   // nothing sent: no response
             EXPECT_EQ(run.result, STEP_DONE) << k.why;
             EXPECT_EQ(run.response, "") << k.why;

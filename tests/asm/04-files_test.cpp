@@ -315,7 +315,7 @@ protected:
     // step; returns what the client received and the stopping result.
     testsupport::PipelineRun serve(const std::string& req, const std::string& label) {
         Records r(dir.path().c_str());
-        return testsupport::pipeline_both(r, testsupport::lesson04_steps(), req, label);
+        return testsupport::pipeline_both(r, testsupport::lesson_steps(4), req, label);
     }
     // The records after step_copy_path, step_add_index and step_open_file
     // for `path` (taken as the request's path): ready for the later steps.

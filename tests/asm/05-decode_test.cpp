@@ -234,7 +234,7 @@ protected:
     }
     testsupport::PipelineRun serve(const std::string& req, const std::string& label) {
         Records r(dir.path().c_str());
-        return testsupport::pipeline_both(r, testsupport::lesson05_steps(), req, label);
+        return testsupport::pipeline_both(r, testsupport::lesson_steps(5), req, label);
     }
     testsupport::Docroot dir{kTag};
 };

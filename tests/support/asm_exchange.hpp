@@ -30,6 +30,7 @@
 #include "03-parse.hpp"
 #include "04-files.hpp"
 #include "05-decode.hpp"
+#include "07-ranges.hpp"
 #include "api.h"
 #include "exchange.hpp"
 #include "support.hpp"
@@ -351,25 +352,26 @@ inline PipelineRun pipeline_both(Records& r, const std::vector<StepPair>& steps,
     return run;
 }
 
-// The spine's step lists (asm/httpd.s, cpp/httpd.cpp), lesson by lesson.
-inline std::vector<StepPair> lesson01_steps() { return {TWIN_STEP(step_read_once), TWIN_STEP(step_hello)}; }
-inline std::vector<StepPair> lesson03_steps() {
-    return {TWIN_STEP(step_read_head), TWIN_STEP(step_parse_head), TWIN_STEP(step_check_framing),
-            TWIN_STEP(step_check_method), TWIN_STEP(step_echo)};
-}
-inline std::vector<StepPair> lesson04_steps() {
-    return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head),    TWIN_STEP(step_check_framing),
-            TWIN_STEP(step_check_method), TWIN_STEP(step_copy_path),    TWIN_STEP(step_add_index),
-            TWIN_STEP(step_open_file),   TWIN_STEP(step_stat_file),     TWIN_STEP(step_check_file),
-            TWIN_STEP(step_choose_type), TWIN_STEP(step_send_head),     TWIN_STEP(step_send_body)};
-}
-// Lesson 05: lesson 04's list with step_decode_path in the place of
-// step_copy_path.
-inline std::vector<StepPair> lesson05_steps() {
-    return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head), TWIN_STEP(step_check_method),
-            TWIN_STEP(step_decode_path), TWIN_STEP(step_add_index),  TWIN_STEP(step_open_file),
-            TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
-            TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
+// lesson_steps(N) -- lesson N's step list, exactly as the spines have it
+// (asm/httpd.s STEP lines, cpp/httpd.cpp kSteps).  tests/unit/spine_test.cpp
+// checks it against both spines for every lesson, so a lesson that changes
+// the list changes it here too or the suite fails.
+inline std::vector<StepPair> lesson_steps(int lesson) {
+    std::vector<StepPair> s;
+    auto add = [&](std::initializer_list<StepPair> steps) { s.insert(s.end(), steps); };
+    if (lesson <= 2) add({TWIN_STEP(step_read_once), TWIN_STEP(step_hello)});
+    if (lesson >= 3)
+        add({TWIN_STEP(step_read_head), TWIN_STEP(step_parse_head), TWIN_STEP(step_check_framing),
+             TWIN_STEP(step_check_method)});
+    if (lesson == 3) add({TWIN_STEP(step_echo)});
+    if (lesson == 4) add({TWIN_STEP(step_copy_path)});
+    if (lesson >= 5) add({TWIN_STEP(step_decode_path)});
+    if (lesson >= 4)
+        add({TWIN_STEP(step_add_index), TWIN_STEP(step_open_file), TWIN_STEP(step_stat_file),
+             TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type)});
+    if (lesson >= 7) add({TWIN_STEP(step_parse_range)});
+    if (lesson >= 4) add({TWIN_STEP(step_send_head), TWIN_STEP(step_send_body)});
+    return s;
 }
 
 }  // namespace testsupport
