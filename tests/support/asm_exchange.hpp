@@ -30,6 +30,7 @@
 #include "03-parse.hpp"
 #include "04-files.hpp"
 #include "05-decode.hpp"
+#include "06-traversal.hpp"
 #include "api.h"
 #include "exchange.hpp"
 #include "support.hpp"
@@ -74,6 +75,7 @@ public:
     explicit Records(const char* docroot = ".") {
         acfg.port = 8080;
         acfg.docroot = docroot;
+        acfg.docroot_fd = -1;   // as parse_args leaves it (lesson 06 tests set an open directory)
         ccfg.docroot = docroot;
         a.reset(new struct exchange);
         std::memset(static_cast<void*>(a.get()), kGarbage, sizeof(struct exchange));
@@ -333,6 +335,14 @@ inline std::vector<StepPair> lesson05_steps() {
             TWIN_STEP(step_decode_path), TWIN_STEP(step_add_index),  TWIN_STEP(step_open_file),
             TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
             TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
+}
+// Lesson 06: lesson 05's list with step_normalize_path after
+// step_decode_path and step_open_beneath in the place of step_open_file.
+inline std::vector<StepPair> lesson06_steps() {
+    return {TWIN_STEP(step_read_head),      TWIN_STEP(step_parse_head),   TWIN_STEP(step_check_method),
+            TWIN_STEP(step_decode_path),    TWIN_STEP(step_normalize_path), TWIN_STEP(step_add_index),
+            TWIN_STEP(step_open_beneath),   TWIN_STEP(step_stat_file),    TWIN_STEP(step_check_file),
+            TWIN_STEP(step_choose_type),    TWIN_STEP(step_send_head),    TWIN_STEP(step_send_body)};
 }
 
 }  // namespace testsupport
