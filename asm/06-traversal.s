@@ -100,6 +100,7 @@ normalize_path_empty_or_dot:
         b.eq    normalize_path_next       // yes: the same directory, nothing to keep
         b       normalize_path_name       // one byte, not a dot: a name
 
+// excerpt: normalize-dot-dot
 // ".." takes the segment before it away -- if there is one
 normalize_path_dot_dot:
         cmp     x5, #2                    // two bytes long?
@@ -119,7 +120,9 @@ normalize_path_dot_dot:
         b.eq    normalize_path_next       // yes: the result ends in '/' again
         sub     x2, x2, #1                // no: drop one more byte
         b       3b                        // and look again
+// excerpt end
 
+// excerpt: normalize-name
 // a name: moved down to path[out..), then a '/' unless it is the last
 normalize_path_name:
         add     x7, x0, x3                // from: path + i
@@ -135,6 +138,7 @@ normalize_path_name:
         mov     w6, #'/'                  // path[out++] = '/'
         strb    w6, [x0, x2]              // (at most where the input's '/' was)
         add     x2, x2, #1                // the result ends in '/' again
+// excerpt end
 
 // on to the segment after the '/'
 normalize_path_next:
@@ -306,6 +310,7 @@ open_beneath_check_length:
         CALL    copy_bytes                // x0 = just past the copy
         strb    wzr, [x0]                 // the NUL openat needs
 
+// excerpt: open-beneath-open
 // openat(dir, name, flags): a directory to walk through, or the last name
 open_beneath_open:
         mov     x2, #(O_RDONLY | O_DIRECTORY) // a directory, and ...
@@ -332,6 +337,7 @@ open_beneath_descend:
         b.lo    open_beneath_skip_slashes // no: walk on
         mov     x0, x24                   // the file: the caller's now
         b       open_beneath_return       // x0 = the descriptor
+// excerpt end
 
 // "." : the same directory
 open_beneath_skip_name:
@@ -356,6 +362,7 @@ open_beneath_open_dot:
         neg     x0, x0                    // -status (w0 was zero-extended into x0)
         b       open_beneath_return       // x0 = -status
 
+// excerpt: open-beneath-refusals
 // the refusals: x24 = -status, then close what we opened
 open_beneath_failed:
         mov     w2, w0                    // open_failure_status(the directory,
@@ -376,6 +383,7 @@ open_beneath_close_dir:
         SYSCALL close                     // a failed close: nothing to do
 open_beneath_answer:
         mov     x0, x24                   // x0 = -status
+// excerpt end
 open_beneath_return:
         add     sp, sp, #COMPONENT_BUF    // drop the name
         ldp     x23, x24, [sp, #48]       // restore and return
