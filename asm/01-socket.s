@@ -158,7 +158,8 @@ ENDFUNC write_str
 
 // ---------------------------------------------------------------------------
 // int parse_args(int argc, char **argv, struct config *cfg)
-//   httpd [PORT [DOCROOT]]: defaults DEFAULT_PORT and ".".  A bad port or
+//   httpd [PORT [DOCROOT]]: defaults DEFAULT_PORT and "." (and
+//   docroot_fd -1: nothing is opened here).  A bad port or
 //   a third argument: a one-line message on stderr and -EINVAL (main
 //   exits with status 2).
 //   in:  w0 = argc, x1 = argv, x2 = cfg
@@ -180,6 +181,8 @@ FUNC parse_args
         str     x0, [x21, #CFG_PORT]      // cfg->port = 8080
         LOAD_ADDR x0, default_docroot     // "." unless argv[2] says otherwise
         str     x0, [x21, #CFG_DOCROOT]   // cfg->docroot = "."
+        mov     x0, #-1                   // no descriptor yet (lesson 06's open_docroot opens one)
+        str     x0, [x21, #CFG_DOCROOT_FD] // cfg->docroot_fd = -1
         // more than PORT and DOCROOT: say how to call us
         cmp     x19, #3                   // argc > 3: a third argument
         b.gt    parse_args_usage          // is an error, not ignored

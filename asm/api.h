@@ -27,11 +27,13 @@ size_t format_u64(uint64_t value, char *out);
 struct config {                       /* what parse_args fills in */
     uint64_t port;                    /* 0..65535, 0 = any free port */
     const char *docroot;              /* argv[2], or "." */
+    int64_t docroot_fd;               /* -1; lesson 06's open_docroot opens it */
 };
 
 #ifdef __cplusplus
 static_assert(offsetof(struct config, port) == CFG_PORT, "records.inc CFG_PORT");
 static_assert(offsetof(struct config, docroot) == CFG_DOCROOT, "records.inc CFG_DOCROOT");
+static_assert(offsetof(struct config, docroot_fd) == CFG_DOCROOT_FD, "records.inc CFG_DOCROOT_FD");
 static_assert(sizeof(struct config) == CFG_SIZE, "records.inc CFG_SIZE");
 #endif
 
@@ -186,6 +188,19 @@ int step_send_body(struct exchange *x);
 int hex_value(int c);
 int64_t percent_decode(const char *in, size_t len, char *out, size_t cap);
 int step_decode_path(struct exchange *x);
+
+/* lesson 06 -- asm/06-traversal.s.  normalize_path returns the new length
+ * or -403; open_failure_status a status; open_beneath a descriptor or
+ * -status (403, 404, 414, 500); open_docroot 0 or -errno (the message is
+ * on stderr); say_docroot_error what the last write returned; the steps
+ * STEP_NEXT or a status. */
+int64_t normalize_path(char *path, size_t len);
+int step_normalize_path(struct exchange *x);
+int open_failure_status(int dirfd, const char *name, int err);
+int64_t open_beneath(int dirfd, const char *path, size_t len);
+int step_open_beneath(struct exchange *x);
+int64_t say_docroot_error(const char *docroot, int64_t err);
+int64_t open_docroot(struct config *cfg);
 
 /* lesson 07 -- asm/07-ranges.s.  parse_decimal returns 0 or -1;
  * parse_range_spec and parse_range return RANGE_IGNORE, RANGE_OK or

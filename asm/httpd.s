@@ -7,7 +7,8 @@
 // N's binary contains exactly stages 0..N.  `make view-NN` prints this
 // file with every such block resolved for lesson NN.
 //
-//   httpd_main         parse_args -> open_listener -> listening line -> serve_forever
+//   httpd_main         parse_args -> (06: open_docroot) -> open_listener ->
+//                      listening line -> serve_forever
 //   serve_forever      accept_client; lesson 01: handle it here, close;
 //                      lesson 02+: fork_connection (the child handles it)
 //   handle_connection  one struct exchange on the stack, the lesson's
@@ -74,9 +75,19 @@ FUNC handle_connection
 .if LESSON >= 5
         STEP    step_decode_path          // 05: x.path = the request's path, percent-decoded once
 .endif
+.if LESSON >= 6
+        STEP    step_normalize_path       // 06: resolve "." and ".."; 403 above the docroot
+.endif
 .if LESSON >= 4
         STEP    step_add_index            // 04: ".../" -> ".../index.html"
+.endif
+.if LESSON >= 4 && LESSON <= 5
         STEP    step_open_file            // 04: openat(docroot + path)
+.endif
+.if LESSON >= 6
+        STEP    step_open_beneath         // 06: openat from the docroot's descriptor, name by name, no symlinks
+.endif
+.if LESSON >= 4
         STEP    step_stat_file            // 04: fstat: mode and size
         STEP    step_check_file           // 04: only regular files: else 403
         STEP    step_choose_type          // 04: Content-Type from the extension
@@ -163,12 +174,13 @@ ENDFUNC serve_forever
 // ---------------------------------------------------------------------------
 // int httpd_main(int argc, char **argv)
 //   in:  w0 = argc, x1 = argv
-//   out: w0 = exit status: 2 bad arguments, 1 cannot listen (never 0:
-//        the server runs until it is killed)
+//   out: w0 = exit status: 2 bad arguments, 1 cannot listen (lesson 06:
+//        or cannot open the docroot) -- never 0: the server runs until
+//        it is killed
 //   registers: x19 = listener fd, x20 = port asked for
 //   stack: 32 bytes (fp, lr, x19, x20) + CFG area (struct config at sp)
 //   syscalls: write, sigaction, socket, setsockopt, bind, listen,
-//             getsockname (through the stages)
+//             getsockname, openat (lesson 06) (through the stages)
 // ---------------------------------------------------------------------------
         .equ CFG_AREA, (CFG_SIZE + 15) & ~15
 FUNC httpd_main
@@ -179,6 +191,11 @@ FUNC httpd_main
         mov     x2, sp                    // parse_args(argc, argv, &cfg)
         CALL    parse_args                // argc, argv already in w0, x1
         tbnz    w0, #31, httpd_main_usage // the message is out: status 2
+.if LESSON >= 6
+        mov     x0, sp                    // 06: open_docroot(&cfg): the docroot's descriptor
+        CALL    open_docroot              // x0 = 0, or -errno (the message is out)
+        tbnz    x0, #63, httpd_main_no_docroot // cannot serve from it: status 1
+.endif
         // a client that leaves early must not kill us with SIGPIPE:
         // writes to it then fail with EPIPE instead
         mov     w0, #SIGPIPE              // ignore_signal(SIGPIPE)
@@ -203,6 +220,11 @@ httpd_main_no_listen:
         CALL    say_listen_error          // httpd: cannot listen on ...
         mov     w0, #1                    // status 1: cannot serve
         b       httpd_main_return         // skip the usage status
+.if LESSON >= 6
+httpd_main_no_docroot:
+        mov     w0, #1                    // 06: status 1, the docroot cannot be served
+        b       httpd_main_return         // skip the usage status
+.endif
 httpd_main_usage:
         mov     w0, #2                    // status 2: wrong usage
 httpd_main_return:

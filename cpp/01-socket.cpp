@@ -48,7 +48,7 @@ int parse_port(const char* s) {
 std::int64_t write_str(int fd, const char* s) { return write_all(fd, s, str_len(s)); }
 
 int parse_args(int argc, char** argv, Config* cfg) {
-    *cfg = Config{};                                 // 8080, "."
+    *cfg = Config{};                                 // 8080, ".", no docroot descriptor (-1)
     if (argc > 3) {
         write_str(2, "usage: httpd [PORT [DOCROOT]]\n");
         return -EINVAL;

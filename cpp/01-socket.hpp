@@ -38,9 +38,11 @@ struct Exchange;   // the per-connection record: cpp/exchange.hpp
 struct Config {
     std::uint64_t port = DEFAULT_PORT;   // 0..65535; 0 = any free port
     const char* docroot = ".";           // argv[2]
+    std::int64_t docroot_fd = -1;        // the docroot as an open directory: lesson 06's open_docroot
 };
 static_assert(offsetof(Config, port) == CFG_PORT, "records.inc CFG_PORT");
 static_assert(offsetof(Config, docroot) == CFG_DOCROOT, "records.inc CFG_DOCROOT");
+static_assert(offsetof(Config, docroot_fd) == CFG_DOCROOT_FD, "records.inc CFG_DOCROOT_FD");
 static_assert(sizeof(Config) == CFG_SIZE, "records.inc CFG_SIZE");
 
 // parse_port -- one or more decimal digits and nothing else, value
@@ -48,7 +50,8 @@ static_assert(sizeof(Config) == CFG_SIZE, "records.inc CFG_SIZE");
 // -1.  Checked after every digit: any length of input, no overflow.
 int parse_port(const char* s);
 
-// parse_args -- `httpd [PORT [DOCROOT]]` into cfg (defaults 8080 and ".").
+// parse_args -- `httpd [PORT [DOCROOT]]` into cfg (defaults 8080 and ".";
+// docroot_fd -1: nothing is opened here).
 // A bad port or a third argument: a one-line message on stderr and
 // -EINVAL (main exits with status 2).  Otherwise 0.
 int parse_args(int argc, char** argv, Config* cfg);

@@ -30,6 +30,9 @@
 #if LESSON >= 5
 #include "05-decode.hpp"
 #endif
+#if LESSON >= 6
+#include "06-traversal.hpp"
+#endif
 #if LESSON >= 7
 #include "07-ranges.hpp"
 #endif
@@ -61,9 +64,19 @@ constexpr Step kSteps[] = {
 #if LESSON >= 5
     step_decode_path,    // 05: x.path = the request's path, percent-decoded once
 #endif
+#if LESSON >= 6
+    step_normalize_path, // 06: resolve "." and ".."; 403 above the docroot
+#endif
 #if LESSON >= 4
     step_add_index,      // 04: ".../" -> ".../index.html"
+#endif
+#if LESSON >= 4 && LESSON <= 5
     step_open_file,      // 04: openat(docroot + path)
+#endif
+#if LESSON >= 6
+    step_open_beneath,   // 06: openat from the docroot's descriptor, name by name, no symlinks
+#endif
+#if LESSON >= 4
     step_stat_file,      // 04: fstat: mode and size
     step_check_file,     // 04: only regular files: else 403
     step_choose_type,    // 04: Content-Type from the extension
@@ -125,6 +138,9 @@ void handle_connection(int conn, const Config* cfg) {
 int main(int argc, char** argv) {
     httpd::Config cfg;
     if (httpd::parse_args(argc, argv, &cfg) < 0) return 2;   // the message is out
+#if LESSON >= 6
+    if (httpd::open_docroot(&cfg) < 0) return 1;             // 06: the message is out
+#endif
     // a client that leaves early must not kill us with SIGPIPE: writes
     // to it then fail with EPIPE instead
     httpd::ignore_signal(SIGPIPE);

@@ -123,7 +123,10 @@ std::string reproduction(const Fixture& f, const std::string& server_command) {
     std::string out = "  reproduce (from the repository root):\n";
     if (f.is_run) return out + "    " + server_command + "; echo \"exit $?\"\n";
     std::string flags;
-    out += "    site=$(mktemp -d) && cp -a harness/site/. \"$site\"/" + docroot_commands(f) + "\n";
+    // the docroot is a directory of its own, so that the secret can sit
+    // right outside it, as it does for the harness's servers
+    out += "    site=$(mktemp -d)/site && mkdir \"$site\" && cp -a harness/site/. \"$site\"/ && printf " +
+           printf_quote(kOutsideContent) + " > \"$site\"/../" + kOutsideName + docroot_commands(f) + "\n";
     out += "    " + server_command + " 8080 \"$site\" &\n";
     for (const auto& b : f.background_clients)
         out += "    (printf " + printf_quote(b.send) + "; sleep " + std::to_string((b.hold_ms + 999) / 1000) +

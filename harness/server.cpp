@@ -305,12 +305,28 @@ void chown_tree(const fs::path& root, uid_t uid, gid_t gid) {
     for (const auto& e : fs::recursive_directory_iterator(root))
         ::lchown(e.path().c_str(), uid, gid);
 }
+
+
+// The secret just outside the docroot (see kOutsideName), readable by
+// anyone: only the server's rules may keep it from a client.
+void write_outside_secret(const fs::path& dest) {
+    fs::path secret = dest.parent_path() / kOutsideName;
+    int fd = ::open(secret.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    std::string content = kOutsideContent;
+    bool ok = fd >= 0 && ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    if (fd >= 0) ::close(fd);
+    if (!ok) throw std::runtime_error("writing " + secret.string() + ": " + std::strerror(errno));
+    ::chmod(secret.c_str(), 0644);
+}
 }  // namespace
 
 void prepare_docroot(const std::string& site, const std::string& dest, const std::vector<DocrootChange>& changes) {
     try {
         copy_tree(site, dest);
         ::chmod(dest.c_str(), 0755);
+        fs::path docroot = fs::absolute(fs::path(dest)).lexically_normal();
+        if (!docroot.has_filename()) docroot = docroot.parent_path();   // "x/site/" is "x/site"
+        write_outside_secret(docroot);
         // chown first, so chmod 0000 in a change applies to nobody's file.
         if (dropping_privileges()) chown_tree(dest, nobody().uid, nobody().gid);
         for (const auto& c : changes) {

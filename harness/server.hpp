@@ -56,9 +56,17 @@ bool dropping_privileges();
 // root, copies the binary into the workspace so nobody can execute it.
 Implementation resolve_implementation(const std::string& label, const std::string& command, Workspace& ws);
 
+// The file every prepared docroot has right outside it, as its sibling:
+// DEST/../secret.txt.  No request may ever get these bytes back (lesson 06
+// and its traversal fixtures); lesson 05's server still hands them out.
+inline constexpr const char* kOutsideName = "secret.txt";
+inline constexpr const char* kOutsideContent = "TOP SECRET: outside the docroot\n";
+
 // Copies `site` (cp -a semantics: symlinks stay symlinks, modes and mtimes
-// kept) to `dest`, applies the changes, and hands it to nobody when
-// dropping privileges.  Throws std::runtime_error with a readable message.
+// kept) to `dest`, applies the changes, writes kOutsideName next to `dest`
+// (in its parent directory, which must be the server's own), and hands
+// the copy to nobody when dropping privileges.  Throws std::runtime_error
+// with a readable message.
 void prepare_docroot(const std::string& site, const std::string& dest, const std::vector<DocrootChange>& changes);
 
 // "exit status 2", "killed by signal 11 (Segmentation fault)".

@@ -9,6 +9,8 @@
 //   -x          exit (crash) right after answering
 //   -n          never answer: read the request, then keep the connection open
 //   -q          close without answering
+//   -o          answer with the file right outside DOCROOT, DOCROOT/../secret.txt
+//               (what a server that lets `..` through would send)
 // Without flags: 200, "hello\n", Server, Content-Type, Content-Length,
 // Connection: close.  A HEAD request gets the same head and no body.
 #include <arpa/inet.h>
@@ -20,6 +22,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,7 +33,7 @@ struct Options {
     int status = 200;
     std::vector<std::string> drop;
     std::string body = "hello\n";
-    bool crash = false, never = false, quiet = false;
+    bool crash = false, never = false, quiet = false, outside = false;
 };
 
 bool dropped(const Options& o, const char* name) {
@@ -84,12 +88,20 @@ int main(int argc, char** argv) {
         else if (f == "-x") o.crash = true;
         else if (f == "-n") o.never = true;
         else if (f == "-q") o.quiet = true;
+        else if (f == "-o") o.outside = true;
         else {
             std::fprintf(stderr, "wrong-server: unknown flag %s\n", argv[i]);
             return 2;
         }
     }
     int port = i < argc ? std::atoi(argv[i]) : 8080;
+    if (o.outside) {
+        std::string docroot = i + 1 < argc ? argv[i + 1] : ".";
+        std::ifstream in(docroot + "/../secret.txt", std::ios::binary);
+        std::stringstream all;
+        all << in.rdbuf();
+        o.body = all.str();
+    }
     ::signal(SIGPIPE, SIG_IGN);
     int s = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;

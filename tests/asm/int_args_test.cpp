@@ -81,6 +81,8 @@ int64_t copy_file_body_u64(uint64_t sock, uint64_t file_fd, uint64_t offset, uin
 int64_t send_file_body_u64(uint64_t sock, uint64_t file_fd, uint64_t first, uint64_t count)
     __asm__(ASM_SYMBOL(send_file_body));
 int hex_value_u64(uint64_t c) __asm__(ASM_SYMBOL(hex_value));
+int open_failure_status_u64(uint64_t dirfd, const char* name, uint64_t err) __asm__(ASM_SYMBOL(open_failure_status));
+int64_t open_beneath_u64(uint64_t dirfd, const char* path, size_t len) __asm__(ASM_SYMBOL(open_beneath));
 }
 
 namespace {
@@ -251,7 +253,7 @@ TEST(IntArgs, StartExchange) {
 // lesson 02
 // ---------------------------------------------------------------------------
 TEST(IntArgs, ForkConnection) {
-    struct config cfg {0, "/dirty"};
+    struct config cfg {0, "/dirty", -1};
     for (std::uint32_t up : {0xdeadbeefu, 0x80000000u}) {
         httpd::Fd listener(static_cast<int>(httpd::open_listener(0)));
         int port = httpd::listening_port(listener.get());
@@ -403,5 +405,28 @@ TEST(IntArgs, HexValue) {
                       256 + 'a'}) {
             ASSERT_EQ(hex_value_u64(dirty(c, up)), hex_value(c)) << c << " " << std::hex << up;
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// lesson 06
+// ---------------------------------------------------------------------------
+TEST(IntArgs, OpenFailureStatusAndOpenBeneath) {
+    testsupport::TempDir dir("06-int");
+    ASSERT_FALSE(dir.path().empty());
+    testsupport::write_file(dir.at("f.txt"), "f\n");
+    ASSERT_EQ(::symlink("f.txt", dir.at("link").c_str()), 0);
+    httpd::Fd root(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY));
+    ASSERT_TRUE(root.valid());
+    const std::string path = "/f.txt";
+    for (std::uint32_t up : kUpperHalves) {
+        EXPECT_EQ(open_failure_status_u64(dirty(root.get(), up), "link", dirty(ENOTDIR, up)), 403) << std::hex << up;
+        EXPECT_EQ(open_failure_status_u64(dirty(root.get(), up), "f.txt", dirty(ENOTDIR, up)), 404) << std::hex << up;
+        EXPECT_EQ(open_failure_status_u64(dirty(root.get(), up), "f.txt", dirty(ELOOP, up)), 403) << std::hex << up;
+        std::int64_t fd = open_beneath_u64(dirty(root.get(), up), path.data(), path.size());
+        ASSERT_GE(fd, 0) << std::hex << up;
+        ::close(static_cast<int>(fd));
+        EXPECT_EQ(open_beneath_u64(dirty(root.get(), up), "/link", 5), -403) << std::hex << up;
+        EXPECT_EQ(open_beneath_u64(dirty(-1, up), path.data(), path.size()), -500) << std::hex << up;   // EBADF
     }
 }

@@ -96,6 +96,18 @@ TEST(EndToEnd, WrongServerIsReportedWithDiagnostics) {
     EXPECT_TRUE(contains(r.out, "\n1 passed, 4 failed\n")) << r.out;
 }
 
+// Every server's docroot has the secret file right outside it (lesson 06's
+// traversal fixtures ask for it): wrong-server -o answers with
+// DOCROOT/../secret.txt, as a server that lets ".." through would.
+TEST(EndToEnd, EveryDocrootHasTheSecretRightOutside) {
+    TempRoot root(R"([{"name": "e2e-outside", "since": 99, "why": "w", "spec": "s", "flags": ["-o"],
+                       "request": "GET /../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+                       "expect": {"status": 200, "body": "TOP SECRET: outside the docroot\n"}}])");
+    Result r = run_harness(root, kServer + " --server 'asm=" + WRONG_SERVER_BIN + "'");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "\n2 passed, 0 failed\n")) << r.out;
+}
+
 TEST(EndToEnd, DifferentAnswersAreMarkedEvenWhenBothPass) {
     TempRoot root(R"([{"name": "e2e-status-only", "since": 99, "why": "w", "spec": "s",
                        "request": "GET / HTTP/1.1\r\n\r\n", "expect": {"status": 200}}])");

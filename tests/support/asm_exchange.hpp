@@ -30,6 +30,7 @@
 #include "03-parse.hpp"
 #include "04-files.hpp"
 #include "05-decode.hpp"
+#include "06-traversal.hpp"
 #include "07-ranges.hpp"
 #include "api.h"
 #include "exchange.hpp"
@@ -75,6 +76,7 @@ public:
     explicit Records(const char* docroot = ".") {
         acfg.port = 8080;
         acfg.docroot = docroot;
+        acfg.docroot_fd = -1;   // as parse_args leaves it (lesson 06 tests set an open directory)
         ccfg.docroot = docroot;
         a.reset(new struct exchange);
         std::memset(static_cast<void*>(a.get()), kGarbage, sizeof(struct exchange));
@@ -366,9 +368,11 @@ inline std::vector<StepPair> lesson_steps(int lesson) {
     if (lesson == 3) add({TWIN_STEP(step_echo)});
     if (lesson == 4) add({TWIN_STEP(step_copy_path)});
     if (lesson >= 5) add({TWIN_STEP(step_decode_path)});
-    if (lesson >= 4)
-        add({TWIN_STEP(step_add_index), TWIN_STEP(step_open_file), TWIN_STEP(step_stat_file),
-             TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type)});
+    if (lesson >= 6) add({TWIN_STEP(step_normalize_path)});
+    if (lesson >= 4) add({TWIN_STEP(step_add_index)});
+    if (lesson >= 4 && lesson <= 5) add({TWIN_STEP(step_open_file)});
+    if (lesson >= 6) add({TWIN_STEP(step_open_beneath)});
+    if (lesson >= 4) add({TWIN_STEP(step_stat_file), TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type)});
     if (lesson >= 7) add({TWIN_STEP(step_parse_range)});
     if (lesson >= 4) add({TWIN_STEP(step_send_head), TWIN_STEP(step_send_body)});
     return s;
