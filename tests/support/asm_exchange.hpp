@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <thread>
@@ -76,8 +77,12 @@ public:
     explicit Records(const char* docroot = ".") {
         acfg.port = 8080;
         acfg.docroot = docroot;
-        acfg.docroot_fd = -1;   // as parse_args leaves it (lesson 06 tests set an open directory)
+        // what lesson 06's open_docroot does at start-up (-1 if it is not a
+        // directory); the file steps of lessons 04-05 never look at it
+        owned_docroot_ = ::open(docroot, O_RDONLY | O_DIRECTORY);
+        acfg.docroot_fd = owned_docroot_;
         ccfg.docroot = docroot;
+        ccfg.docroot_fd = owned_docroot_;
         a.reset(new struct exchange);
         std::memset(static_cast<void*>(a.get()), kGarbage, sizeof(struct exchange));
         c.reset(new httpd::Exchange);
@@ -96,9 +101,15 @@ public:
     }
     ~Records() {
         if (a && a->file_fd >= 0) ::close(static_cast<int>(a->file_fd));   // the spine's job
+        if (owned_docroot_ >= 0) ::close(owned_docroot_);
     }
     Records(const Records&) = delete;
     Records& operator=(const Records&) = delete;
+
+private:
+    int owned_docroot_ = -1;
+
+public:
 
     // The same request path (a slice of `p`) in both request records.
     void set_req_path(const char* p, std::size_t n) {
