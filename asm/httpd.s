@@ -70,10 +70,17 @@ FUNC handle_connection
 .if LESSON >= 5
         STEP    step_decode_path          // 05: x.path = the request's path, percent-decoded once
 .endif
-.if LESSON >= 4
+.if LESSON >= 4 && LESSON <= 7
         STEP    step_add_index            // 04: ".../" -> ".../index.html"
+.endif
+.if LESSON >= 4
         STEP    step_open_file            // 04: openat(docroot + path)
         STEP    step_stat_file            // 04: fstat: mode and size
+.endif
+.if LESSON >= 8
+        STEP    step_directory            // 08: a directory: 301 to ".../", its index.html, or a listing
+.endif
+.if LESSON >= 4
         STEP    step_check_file           // 04: only regular files: else 403
         STEP    step_choose_type          // 04: Content-Type from the extension
         STEP    step_send_head            // 04: status line and fields

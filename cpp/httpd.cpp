@@ -30,6 +30,9 @@
 #if LESSON >= 5
 #include "05-decode.hpp"
 #endif
+#if LESSON >= 8
+#include "08-listing.hpp"
+#endif
 
 namespace httpd {
 
@@ -57,10 +60,17 @@ constexpr Step kSteps[] = {
 #if LESSON >= 5
     step_decode_path,    // 05: x.path = the request's path, percent-decoded once
 #endif
-#if LESSON >= 4
+#if LESSON >= 4 && LESSON <= 7
     step_add_index,      // 04: ".../" -> ".../index.html"
+#endif
+#if LESSON >= 4
     step_open_file,      // 04: openat(docroot + path)
     step_stat_file,      // 04: fstat: mode and size
+#endif
+#if LESSON >= 8
+    step_directory,      // 08: a directory: 301 to ".../", its index.html, or a listing
+#endif
+#if LESSON >= 4
     step_check_file,     // 04: only regular files: else 403
     step_choose_type,    // 04: Content-Type from the extension
     step_send_head,      // 04: status line and fields
