@@ -80,6 +80,11 @@ int64_t copy_file_body_u64(uint64_t sock, uint64_t file_fd, uint64_t offset, uin
 int64_t send_file_body_u64(uint64_t sock, uint64_t file_fd, uint64_t first, uint64_t count)
     __asm__(ASM_SYMBOL(send_file_body));
 int hex_value_u64(uint64_t c) __asm__(ASM_SYMBOL(hex_value));
+int64_t dir_start_u64(struct dir_reader* r, uint64_t fd) __asm__(ASM_SYMBOL(dir_start));
+int64_t count_entries_u64(uint64_t dir_fd, uint64_t* name_bytes) __asm__(ASM_SYMBOL(count_entries));
+int64_t read_entries_u64(uint64_t dir_fd, struct dir_entry* entries, size_t max, char* names, size_t names_cap)
+    __asm__(ASM_SYMBOL(read_entries));
+void out_start_u64(struct listing_out* o, uint64_t sock) __asm__(ASM_SYMBOL(out_start));
 }
 
 namespace {
@@ -397,6 +402,43 @@ TEST(IntArgs, HexValue) {
         for (int c : {-1, 0, int{'0'}, int{'9'}, int{'A'}, int{'F'}, int{'a'}, int{'f'}, int{'g'}, int{'/'}, 0x141, 255,
                       256 + 'a'}) {
             ASSERT_EQ(hex_value_u64(dirty(c, up)), hex_value(c)) << c << " " << std::hex << up;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// lesson 08
+// ---------------------------------------------------------------------------
+TEST(IntArgs, DirStartCountEntriesReadEntries) {
+    testsupport::TempDir dir("int-args");
+    for (const char* n : {"a", "bb", "ccc"}) testsupport::write_file(dir.at(n), "x");
+    httpd::Fd fd(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY));
+    ASSERT_TRUE(fd.valid());
+    auto r = std::make_unique<struct dir_reader>();
+    for (std::uint32_t up : kUpperHalves) {
+        EXPECT_EQ(dir_start_u64(r.get(), dirty(fd.get(), up)), 0) << std::hex << up;
+        EXPECT_EQ(r->fd, fd.get()) << std::hex << up;
+        EXPECT_EQ(dir_start_u64(r.get(), dirty(-1, up)), -EBADF) << std::hex << up;
+        std::uint64_t bytes = 0;
+        EXPECT_EQ(count_entries_u64(dirty(fd.get(), up), &bytes), 3) << std::hex << up;
+        EXPECT_EQ(bytes, 6u) << std::hex << up;
+        EXPECT_EQ(count_entries_u64(dirty(-1, up), &bytes), -EBADF) << std::hex << up;
+        struct dir_entry e[3];
+        char names[6];
+        EXPECT_EQ(read_entries_u64(dirty(fd.get(), up), e, 3, names, sizeof names), 3) << std::hex << up;
+        EXPECT_EQ(read_entries_u64(dirty(-1, up), e, 3, names, sizeof names), -EBADF) << std::hex << up;
+    }
+}
+
+TEST(IntArgs, OutStart) {
+    auto o = std::make_unique<struct listing_out>();
+    for (std::uint32_t up : kUpperHalves) {
+        for (int sock : {-1, 5, 77}) {
+            o->len = o->total = 99;
+            out_start_u64(o.get(), dirty(sock, up));
+            EXPECT_EQ(o->sock, sock) << std::hex << up;   // sign-extended: -1 stays -1
+            EXPECT_EQ(o->len, 0u);
+            EXPECT_EQ(o->total, 0u);
         }
     }
 }

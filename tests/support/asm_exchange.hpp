@@ -30,6 +30,7 @@
 #include "03-parse.hpp"
 #include "04-files.hpp"
 #include "05-decode.hpp"
+#include "08-listing.hpp"
 #include "api.h"
 #include "exchange.hpp"
 #include "support.hpp"
@@ -332,6 +333,15 @@ inline std::vector<StepPair> lesson05_steps() {
     return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head), TWIN_STEP(step_check_method),
             TWIN_STEP(step_decode_path), TWIN_STEP(step_add_index),  TWIN_STEP(step_open_file),
             TWIN_STEP(step_stat_file),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
+            TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
+}
+
+// Lesson 08: lesson 05's list without step_add_index (its block ends at
+// lesson 07), with step_directory after step_stat_file.
+inline std::vector<StepPair> lesson08_steps() {
+    return {TWIN_STEP(step_read_head),   TWIN_STEP(step_parse_head), TWIN_STEP(step_check_method),
+            TWIN_STEP(step_decode_path), TWIN_STEP(step_open_file),  TWIN_STEP(step_stat_file),
+            TWIN_STEP(step_directory),   TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type),
             TWIN_STEP(step_send_head),   TWIN_STEP(step_send_body)};
 }
 
