@@ -11,6 +11,10 @@
 // (asm/records.inc, EXCHANGE):
 //     step_directory   a directory: 301 to ".../" (redirect_to_slash), its
 //                      index.html (open_index), or a listing (send_listing)
+// The step relies only on x->file_fd (the object the open step opened:
+// lesson 04's step_open_file, or lesson 06's step_open_beneath) and
+// x->file_mode; what it opens or stats, it does relative to that
+// descriptor (openat, fstatat).
 // Under it, three groups, one per part of the lesson text:
 //     reading    dir_start, dir_next, count_entries, read_entries
 //     sorting    compare_names, sift_down, sort_entries (heapsort)
@@ -115,6 +119,7 @@ dash:
         .ascii  "-"                       // a directory's size
 question:
         .ascii  "?"                       // before the query of a Location
+// excerpt: html-entities
 // html_entities: what out_html replaces, in 8-byte slots: the byte, the
 // entity's length, the entity (padded to 6).  A 0 byte ends the table.
 // (No pointers: a table of addresses in __TEXT would need relocations.)
@@ -134,6 +139,7 @@ html_entities:
         .ascii  "&#39;"
         .space  1
         .byte   0                         // the end of the table
+// excerpt end
 hex_digits:
         .ascii  "0123456789ABCDEF"        // %XX: upper case (RFC 3986 §2.1)
 href_symbols:
@@ -495,6 +501,7 @@ sift_down_loop:
         tbz     w0, #31, sift_down_compare_root // left >= right: the left one
         add     x22, x22, #1              // left < right: the right one
 
+// excerpt: sift-down-swap
 // root against its larger child: smaller sinks
 sift_down_compare_root:
         add     x9, x19, x20, lsl #ENT_SHIFT // &e[root]
@@ -515,6 +522,7 @@ sift_down_compare_root:
         stp     x2, x3, [x10, #16]        // ...
         mov     x20, x22                  // root = child: and on down
         b       sift_down_loop            // look at its children
+// excerpt end
 sift_down_return:
         ldp     x21, x22, [sp, #32]       // restore x21, x22 ...
         ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
@@ -811,6 +819,7 @@ out_href_scan:
         add     x22, x22, #1              // yes: keep it for the run
         b       out_href_scan             // and look at the next
 
+// excerpt: out-href-escape
 // "%XX": the run before it, then the escape, then a new run
 out_href_escape:
         mov     x0, x19                   // out_bytes(o,
@@ -833,6 +842,7 @@ out_href_escape:
         add     x22, x22, #1              // past the byte
         mov     x20, x22                  // a new run starts after it
         b       out_href_scan             // and on
+// excerpt end
 out_href_rest:
         mov     x0, x19                   // out_bytes(o,
         mov     x1, x20                   //     the last run,
@@ -993,6 +1003,7 @@ FUNC redirect_to_slash
         add     x20, x19, #X_PATH         // x20 = the path
         ldr     x21, [x19, #X_PATH_LEN]   // x21 = its length
 
+// excerpt: redirect-strip
 // drop every leading '/': the Location gets exactly one
 redirect_to_slash_strip:
         cbz     x21, redirect_to_slash_build // nothing left
@@ -1013,6 +1024,7 @@ redirect_to_slash_build:
         mov     x1, x20                   //     the path,
         mov     x2, x21                   //     its length)
         CALL    out_href                  // %-encoded: "\" cannot pass as '/'
+// excerpt end
         cbz     x21, redirect_to_slash_query // the docroot: "/" is enough
         OUT_TEXT sp, slash, 1             // the slash the request lacked
 redirect_to_slash_query:
@@ -1169,6 +1181,7 @@ send_listing_count:
         mov     x20, x0                   // x20 = count
         ldr     x21, [x29, #SL_NAME_BYTES] // x21 = name_bytes
 
+// excerpt: send-listing-memory
 // 2. entries + names must fit LISTING_MEM_MAX; then take them off the stack
 send_listing_memory:
         mov     x9, #(LISTING_MEM_MAX / ENT_SIZE) // the most entries that fit
@@ -1185,6 +1198,7 @@ send_listing_memory:
         sub     sp, sp, x9                // the memory, below everything else
         mov     x22, sp                   // x22 = the entries
         add     x23, sp, x10              // x23 = the names, after them
+// excerpt end
 
 // 3. read them with their sizes, and sort them
 send_listing_read:

@@ -11,6 +11,12 @@
 //     step_directory   a directory: 301 to ".../" (redirect_to_slash), its
 //                      index.html (open_index), or a listing (send_listing)
 //
+// The step relies only on x.file (the object the open step opened: lesson
+// 04's step_open_file, or lesson 06's step_open_beneath, which opens a
+// path ending in '/' as the directory itself) and x.file_mode (its
+// st_mode); everything it opens or stats, it does relative to that
+// descriptor (openat, fstatat), never by a name from the docroot.
+//
 // Under it, three groups of functions, one per part of the lesson text:
 //   reading    dir_start, dir_next (one kernel block at a time:
 //              getdents64 / getdirentries64), count_entries, read_entries
