@@ -189,6 +189,7 @@ int hex_value(int c);
 int64_t percent_decode(const char *in, size_t len, char *out, size_t cap);
 int step_decode_path(struct exchange *x);
 
+<<<<<<< HEAD
 /* lesson 06 -- asm/06-traversal.s.  normalize_path returns the new length
  * or -403; open_failure_status a status; open_beneath a descriptor or
  * -status (403, 404, 414, 500); open_docroot 0 or -errno (the message is
@@ -214,6 +215,74 @@ int parse_range(const char *value, size_t len, uint64_t size, uint64_t *first, u
 size_t format_content_range(char *out, uint64_t first, uint64_t count, uint64_t size);
 const struct header_field *single_header(const struct request *req, const char *name, size_t name_len);
 int step_parse_range(struct exchange *x);
+=======
+/* lesson 08 -- asm/08-listing.s.  The records mirror asm/records.inc,
+ * section LISTING (checked below).  The readers return a count or a
+ * length, 0 at the end, -errno on failure; open_index 1 or 0; the steps
+ * STEP_NEXT, STEP_DONE or a status. */
+struct dir_reader {                   /* one directory, read block by block */
+    int64_t fd;
+    uint64_t pos;                     /* the next record in buf */
+    uint64_t len;                     /* bytes of records in buf */
+    uint64_t eof;                     /* 1: no block left to read */
+    int64_t base;                     /* getdirentries64's *position (Darwin) */
+    uint64_t unused;
+    char buf[DIRENT_BUF_MAX];
+};
+struct dir_entry {                    /* one name of the listing */
+    const char *name;                 /* not NUL-terminated */
+    uint64_t name_len;
+    uint64_t file_size;               /* st_size (of a symlink itself) */
+    uint64_t file_mode;               /* st_mode */
+};
+struct listing_out {                  /* the page being written (or counted) */
+    int64_t sock;                     /* -1: count only */
+    uint64_t len;                     /* bytes waiting in buf */
+    uint64_t total;                   /* bytes added so far */
+    uint64_t unused;
+    char buf[LISTING_OUT_MAX];
+};
+
+#ifdef __cplusplus
+static_assert(offsetof(struct dir_reader, fd) == DIR_FD, "records.inc DIR_FD");
+static_assert(offsetof(struct dir_reader, pos) == DIR_POS, "records.inc DIR_POS");
+static_assert(offsetof(struct dir_reader, len) == DIR_LEN, "records.inc DIR_LEN");
+static_assert(offsetof(struct dir_reader, eof) == DIR_EOF, "records.inc DIR_EOF");
+static_assert(offsetof(struct dir_reader, base) == DIR_BASE, "records.inc DIR_BASE");
+static_assert(offsetof(struct dir_reader, buf) == DIR_BUF, "records.inc DIR_BUF");
+static_assert(sizeof(struct dir_reader) == DIR_SIZE, "records.inc DIR_SIZE");
+static_assert(offsetof(struct dir_entry, name) == ENT_NAME_PTR, "records.inc ENT_NAME_PTR");
+static_assert(offsetof(struct dir_entry, name_len) == ENT_NAME_LEN, "records.inc ENT_NAME_LEN");
+static_assert(offsetof(struct dir_entry, file_size) == ENT_FILE_SIZE, "records.inc ENT_FILE_SIZE");
+static_assert(offsetof(struct dir_entry, file_mode) == ENT_FILE_MODE, "records.inc ENT_FILE_MODE");
+static_assert(sizeof(struct dir_entry) == ENT_SIZE, "records.inc ENT_SIZE");
+static_assert(offsetof(struct listing_out, sock) == OUT_SOCK, "records.inc OUT_SOCK");
+static_assert(offsetof(struct listing_out, len) == OUT_LEN, "records.inc OUT_LEN");
+static_assert(offsetof(struct listing_out, total) == OUT_TOTAL, "records.inc OUT_TOTAL");
+static_assert(offsetof(struct listing_out, buf) == OUT_BUF, "records.inc OUT_BUF");
+static_assert(sizeof(struct listing_out) == OUT_SIZE, "records.inc OUT_SIZE");
+#endif
+
+int64_t dir_start(struct dir_reader *r, int fd);
+int64_t dir_next(struct dir_reader *r, const char **name);
+int64_t count_entries(int dir_fd, uint64_t *name_bytes);
+int64_t read_entries(int dir_fd, struct dir_entry *entries, size_t max, char *names, size_t names_cap);
+int compare_names(const char *a, size_t alen, const char *b, size_t blen);
+void sift_down(struct dir_entry *e, size_t root, size_t n);
+void sort_entries(struct dir_entry *e, size_t n);
+void out_start(struct listing_out *o, int sock);
+void out_flush(struct listing_out *o);
+void out_bytes(struct listing_out *o, const char *p, size_t n);
+void out_u64(struct listing_out *o, uint64_t value);
+void out_html(struct listing_out *o, const char *p, size_t n);
+void out_href(struct listing_out *o, const char *p, size_t n);
+void emit_entry(struct listing_out *o, const struct dir_entry *e);
+void emit_listing(struct listing_out *o, const char *path, size_t path_len, const struct dir_entry *e, size_t n);
+int redirect_to_slash(struct exchange *x);
+int open_index(struct exchange *x);
+int send_listing(struct exchange *x);
+int step_directory(struct exchange *x);
+>>>>>>> l08
 
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */

@@ -78,7 +78,7 @@ FUNC handle_connection
 .if LESSON >= 6
         STEP    step_normalize_path       // 06: resolve "." and ".."; 403 above the docroot
 .endif
-.if LESSON >= 4
+.if LESSON >= 4 && LESSON <= 7
         STEP    step_add_index            // 04: ".../" -> ".../index.html"
 .endif
 .if LESSON >= 4 && LESSON <= 5
@@ -89,6 +89,11 @@ FUNC handle_connection
 .endif
 .if LESSON >= 4
         STEP    step_stat_file            // 04: fstat: mode and size
+.endif
+.if LESSON >= 8
+        STEP    step_directory            // 08: a directory: 301 to ".../", its index.html, or a listing
+.endif
+.if LESSON >= 4
         STEP    step_check_file           // 04: only regular files: else 403
         STEP    step_choose_type          // 04: Content-Type from the extension
 .endif

@@ -36,6 +36,9 @@
 #if LESSON >= 7
 #include "07-ranges.hpp"
 #endif
+#if LESSON >= 8
+#include "08-listing.hpp"
+#endif
 
 namespace httpd {
 
@@ -67,7 +70,7 @@ constexpr Step kSteps[] = {
 #if LESSON >= 6
     step_normalize_path, // 06: resolve "." and ".."; 403 above the docroot
 #endif
-#if LESSON >= 4
+#if LESSON >= 4 && LESSON <= 7
     step_add_index,      // 04: ".../" -> ".../index.html"
 #endif
 #if LESSON >= 4 && LESSON <= 5
@@ -78,6 +81,11 @@ constexpr Step kSteps[] = {
 #endif
 #if LESSON >= 4
     step_stat_file,      // 04: fstat: mode and size
+#endif
+#if LESSON >= 8
+    step_directory,      // 08: a directory: 301 to ".../", its index.html, or a listing
+#endif
+#if LESSON >= 4
     step_check_file,     // 04: only regular files: else 403
     step_choose_type,    // 04: Content-Type from the extension
 #endif

@@ -43,6 +43,23 @@ Assertion check_text(const std::string& what, const BodyExpect& b, const std::st
         case BodyExpect::Kind::Contains:
             if (actual.find(b.value) != std::string::npos) return {true, what + " contains " + shown(b.value)};
             return {false, what + " should contain " + shown(b.value) + ", got " + shown(actual)};
+        case BodyExpect::Kind::ContainsInOrder: {
+            size_t from = 0;   // each item is looked for after the end of the one before
+            for (size_t i = 0; i < b.items.size(); ++i) {
+                size_t at = actual.find(b.items[i], from);
+                if (at != std::string::npos) {
+                    from = at + b.items[i].size();
+                    continue;
+                }
+                bool anywhere = actual.find(b.items[i]) != std::string::npos;
+                return {false, what + ": item " + std::to_string(i + 1) + " of " + std::to_string(b.items.size()) +
+                                   ", " + shown(b.items[i]) +
+                                   (i == 0 ? " is missing"
+                                           : anywhere ? " comes before " + shown(b.items[i - 1]) + ", not after it"
+                                                      : " is missing (after " + shown(b.items[i - 1]) + ")")};
+            }
+            return {true, what + " contains the " + std::to_string(b.items.size()) + " items in order"};
+        }
         case BodyExpect::Kind::Empty:
             if (actual.empty()) return {true, what + " is empty"};
             return {false, what + " should be empty, got " + std::to_string(actual.size()) + " bytes: " + shown(actual, 60)};
@@ -182,7 +199,7 @@ std::vector<Assertion> check_run(const Fixture& f, const RunResult& r) {
     }
     if (r.timed_out) out.push_back({false, "the program did not finish within " + std::to_string(f.timeout_ms) + " ms"});
     if (e.stdout_text) {
-        out.push_back(check_text("stdout", BodyExpect{BodyExpect::Kind::Exact, *e.stdout_text, 0}, r.out, std::nullopt));
+        out.push_back(check_text("stdout", BodyExpect{BodyExpect::Kind::Exact, *e.stdout_text, 0, {}}, r.out, std::nullopt));
     }
     if (e.stderr_text) out.push_back(check_text("stderr", *e.stderr_text, r.err, std::nullopt));
     if (e.exit_status) {

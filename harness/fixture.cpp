@@ -125,6 +125,10 @@ BodyExpect parse_body_expect(const Ctx& c, const json& j, const std::string& wha
     } else if (key == "contains") {
         b.kind = BodyExpect::Kind::Contains;
         b.value = need_string(c, v, what + ".contains");
+    } else if (key == "contains_in_order") {
+        b.kind = BodyExpect::Kind::ContainsInOrder;
+        if (!v.is_array() || v.empty()) c.fail(what + ".contains_in_order must be a non-empty array of strings");
+        for (const auto& item : v) b.items.push_back(need_string(c, item, what + ".contains_in_order[]"));
     } else if (key == "empty") {
         b.kind = BodyExpect::Kind::Empty;
         if (!need_bool(c, v, what + ".empty")) c.fail(what + ".empty must be true");
@@ -140,8 +144,8 @@ DocrootChange parse_docroot_change(const Ctx& c, const std::string& path, const 
     DocrootChange d;
     d.path = need_relative_path(c, path, "docroot path");
     need_object(c, j, what);
-    only_keys(c, j, {"content", "size", "mode", "symlink", "dir", "absent"}, what);
-    if (j.empty()) c.fail(what + " is empty: give content, size, mode, symlink, dir or absent");
+    only_keys(c, j, {"content", "size", "mode", "symlink", "dir", "absent", "many"}, what);
+    if (j.empty()) c.fail(what + " is empty: give content, size, mode, symlink, dir, absent or many");
     if (j.contains("content")) d.content = need_string(c, j["content"], what + ".content");
     if (j.contains("size")) d.size = need_size(c, j["size"], what + ".size");
     if (j.contains("mode")) {
@@ -153,11 +157,25 @@ DocrootChange parse_docroot_change(const Ctx& c, const std::string& path, const 
     if (j.contains("symlink")) d.symlink = need_string(c, j["symlink"], what + ".symlink");
     if (j.contains("dir")) d.dir = need_bool(c, j["dir"], what + ".dir");
     if (j.contains("absent")) d.absent = need_bool(c, j["absent"], what + ".absent");
+    if (j.contains("many")) {
+        const json& m = need_object(c, j["many"], what + ".many");
+        only_keys(c, m, {"count", "prefix", "content"}, what + ".many");
+        if (!m.contains("count")) c.fail(what + ".many needs 'count'");
+        ManyFiles many;
+        many.count = static_cast<uint64_t>(need_int(c, m["count"], what + ".many.count", 1, 100000));
+        if (m.contains("prefix")) many.prefix = need_string(c, m["prefix"], what + ".many.prefix");
+        if (many.prefix.find('/') != std::string::npos || many.prefix.find('\0') != std::string::npos)
+            c.fail(what + ".many.prefix must be part of a file name: no '/', no NUL");
+        if (m.contains("content")) many.content = need_string(c, m["content"], what + ".many.content");
+        d.many = many;
+    }
     // Which combinations make sense: content/size/dir may carry a mode;
-    // symlink and absent stand alone.
-    int kinds = (d.content ? 1 : 0) + (d.size ? 1 : 0) + (d.symlink ? 1 : 0) + (d.dir ? 1 : 0) + (d.absent ? 1 : 0);
-    if (kinds > 1) c.fail(what + ": use only one of content, size, symlink, dir, absent");
-    if (d.mode && (d.symlink || d.absent)) c.fail(what + ": mode cannot be combined with symlink or absent");
+    // symlink, absent and many stand alone.
+    int kinds = (d.content ? 1 : 0) + (d.size ? 1 : 0) + (d.symlink ? 1 : 0) + (d.dir ? 1 : 0) + (d.absent ? 1 : 0) +
+                (d.many ? 1 : 0);
+    if (kinds > 1) c.fail(what + ": use only one of content, size, symlink, dir, absent, many");
+    if (d.mode && (d.symlink || d.absent || d.many))
+        c.fail(what + ": mode cannot be combined with symlink, absent or many");
     return d;
 }
 
@@ -191,7 +209,8 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         }
     }
     if (j.contains("body"))
-        e.body = parse_body_expect(c, j["body"], "expect.body", {"file", "sha256", "contains", "empty", "size"});
+        e.body = parse_body_expect(c, j["body"], "expect.body",
+                                   {"file", "sha256", "contains", "contains_in_order", "empty", "size"});
     if (j.contains("no_response")) {
         e.no_response = need_bool(c, j["no_response"], "expect.no_response");
         if (!e.no_response) c.fail("expect.no_response must be true (leave it out otherwise)");
@@ -224,6 +243,12 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
 }
 
 }  // namespace
+
+std::string ManyFiles::name(uint64_t i) const {
+    std::string digits = std::to_string(i);
+    std::size_t width = std::to_string(count > 1 ? count - 1 : 0).size();
+    return prefix + std::string(width - std::min(width, digits.size()), '0') + digits;
+}
 
 bool Fixture::needs_own_server() const {
     return !flags.empty() || !docroot.empty() || zombies_after.has_value() ||

@@ -27,6 +27,17 @@ struct Chunk {
     int delay_ms = 0;   // pause before this piece is sent
 };
 
+// A directory of many files: count files named prefix + a number with
+// leading zeros (as many digits as count - 1 has), so that byte order is
+// number order: {"count": 10000, "prefix": "f-"} makes f-0000 ... f-9999.
+struct ManyFiles {
+    uint64_t count = 0;
+    std::string prefix;
+    std::string content;   // every file's bytes
+    // The name of file i (0 <= i < count).
+    std::string name(uint64_t i) const;
+};
+
 // A file the fixture creates, changes or removes in the server's docroot
 // before the server starts ("docroot": {"path": {...}}).
 struct DocrootChange {
@@ -37,6 +48,7 @@ struct DocrootChange {
     std::optional<std::string> symlink;
     bool dir = false;
     bool absent = false;
+    std::optional<ManyFiles> many;     // the path becomes a directory of many files
 };
 
 // A connection opened before the main request and held open meanwhile.
@@ -53,9 +65,10 @@ struct HeaderExpect {
 
 // An expected body (or stdout/stderr text).
 struct BodyExpect {
-    enum class Kind { Exact, File, Sha256, Contains, Empty, Size } kind = Kind::Exact;
+    enum class Kind { Exact, File, Sha256, Contains, Empty, Size, ContainsInOrder } kind = Kind::Exact;
     std::string value;   // text, docroot-relative file name, or hex digest
     uint64_t size = 0;
+    std::vector<std::string> items;   // ContainsInOrder: each found after the one before
 };
 
 // What a file in the docroot must look like after the request.

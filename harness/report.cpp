@@ -62,7 +62,12 @@ std::string docroot_commands(const Fixture& f) {
         if (c.absent) out += " && rm -rf " + p;
         else if (c.symlink) out += " && ln -sfn " + shell_quote(*c.symlink) + " " + p;
         else if (c.dir) out += " && mkdir -p " + p;
-        else if (c.content) out += " && printf " + printf_quote(*c.content) + " > " + p;
+        else if (c.many) {
+            std::size_t width = c.many->name(0).size() - c.many->prefix.size();   // the zero-padded digits
+            out += " && mkdir -p " + p + " && for i in $(seq -f '%0" + std::to_string(width) + "g' 0 " +
+                   std::to_string(c.many->count - 1) + "); do printf " + printf_quote(c.many->content) + " > " + p +
+                   "/" + shell_quote(c.many->prefix) + "\"$i\"; done";
+        } else if (c.content) out += " && printf " + printf_quote(*c.content) + " > " + p;
         else if (c.size) out += " && truncate -s " + std::to_string(*c.size) + " " + p;
         if (c.mode) {
             char m[8];

@@ -283,7 +283,17 @@ void apply_change(const fs::path& root, const DocrootChange& c) {
         if (::symlink(c.symlink->c_str(), p.c_str()) != 0) fail("symlink");
         return;
     }
-    if (c.dir) {
+    if (c.many) {
+        fs::create_directories(p);
+        for (uint64_t i = 0; i < c.many->count; ++i) {
+            std::string file = (p / c.many->name(i)).string();
+            int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            if (fd < 0) fail("open " + file);
+            const std::string& s = c.many->content;
+            if (!s.empty() && ::write(fd, s.data(), s.size()) != static_cast<ssize_t>(s.size())) fail("write " + file);
+            ::close(fd);
+        }
+    } else if (c.dir) {
         fs::create_directories(p);
     } else if (c.content || c.size) {
         if (fs::is_symlink(p)) fs::remove(p);

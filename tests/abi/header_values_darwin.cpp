@@ -100,6 +100,10 @@ std::map<std::string, long long> header_values() {
     OFF(D_NAMLEN, struct dirent, d_namlen);
     OFF(D_TYPE, struct dirent, d_type);
     OFF(D_NAME, struct dirent, d_name);
+    // Kernel-private (XNU bsd/sys/dirent_private.h): the SDK has no header
+    // with these two, so the values are XNU's, as in tests/abi/darwin.tsv.
+    v["GETDIRENTRIES64_EXTENDED_BUFSIZE"] = 1024;
+    v["GETDIRENTRIES64_EOF"] = 1;
     SIZE(SIGACTION_SIZE, struct __sigaction);
     OFF(SIGACT_HANDLER, struct __sigaction, __sigaction_u);
     OFF(SIGACT_TRAMP, struct __sigaction, sa_tramp);

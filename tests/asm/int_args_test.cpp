@@ -83,6 +83,11 @@ int64_t send_file_body_u64(uint64_t sock, uint64_t file_fd, uint64_t first, uint
 int hex_value_u64(uint64_t c) __asm__(ASM_SYMBOL(hex_value));
 int open_failure_status_u64(uint64_t dirfd, const char* name, uint64_t err) __asm__(ASM_SYMBOL(open_failure_status));
 int64_t open_beneath_u64(uint64_t dirfd, const char* path, size_t len) __asm__(ASM_SYMBOL(open_beneath));
+int64_t dir_start_u64(struct dir_reader* r, uint64_t fd) __asm__(ASM_SYMBOL(dir_start));
+int64_t count_entries_u64(uint64_t dir_fd, uint64_t* name_bytes) __asm__(ASM_SYMBOL(count_entries));
+int64_t read_entries_u64(uint64_t dir_fd, struct dir_entry* entries, size_t max, char* names, size_t names_cap)
+    __asm__(ASM_SYMBOL(read_entries));
+void out_start_u64(struct listing_out* o, uint64_t sock) __asm__(ASM_SYMBOL(out_start));
 }
 
 namespace {
@@ -428,5 +433,42 @@ TEST(IntArgs, OpenFailureStatusAndOpenBeneath) {
         ::close(static_cast<int>(fd));
         EXPECT_EQ(open_beneath_u64(dirty(root.get(), up), "/link", 5), -403) << std::hex << up;
         EXPECT_EQ(open_beneath_u64(dirty(-1, up), path.data(), path.size()), -500) << std::hex << up;   // EBADF
+    }
+}
+
+// ---------------------------------------------------------------------------
+// lesson 08
+// ---------------------------------------------------------------------------
+TEST(IntArgs, DirStartCountEntriesReadEntries) {
+    testsupport::TempDir dir("int-args");
+    for (const char* n : {"a", "bb", "ccc"}) testsupport::write_file(dir.at(n), "x");
+    httpd::Fd fd(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY));
+    ASSERT_TRUE(fd.valid());
+    auto r = std::make_unique<struct dir_reader>();
+    for (std::uint32_t up : kUpperHalves) {
+        EXPECT_EQ(dir_start_u64(r.get(), dirty(fd.get(), up)), 0) << std::hex << up;
+        EXPECT_EQ(r->fd, fd.get()) << std::hex << up;
+        EXPECT_EQ(dir_start_u64(r.get(), dirty(-1, up)), -EBADF) << std::hex << up;
+        std::uint64_t bytes = 0;
+        EXPECT_EQ(count_entries_u64(dirty(fd.get(), up), &bytes), 3) << std::hex << up;
+        EXPECT_EQ(bytes, 6u) << std::hex << up;
+        EXPECT_EQ(count_entries_u64(dirty(-1, up), &bytes), -EBADF) << std::hex << up;
+        struct dir_entry e[3];
+        char names[6];
+        EXPECT_EQ(read_entries_u64(dirty(fd.get(), up), e, 3, names, sizeof names), 3) << std::hex << up;
+        EXPECT_EQ(read_entries_u64(dirty(-1, up), e, 3, names, sizeof names), -EBADF) << std::hex << up;
+    }
+}
+
+TEST(IntArgs, OutStart) {
+    auto o = std::make_unique<struct listing_out>();
+    for (std::uint32_t up : kUpperHalves) {
+        for (int sock : {-1, 5, 77}) {
+            o->len = o->total = 99;
+            out_start_u64(o.get(), dirty(sock, up));
+            EXPECT_EQ(o->sock, sock) << std::hex << up;   // sign-extended: -1 stays -1
+            EXPECT_EQ(o->len, 0u);
+            EXPECT_EQ(o->total, 0u);
+        }
     }
 }

@@ -90,6 +90,29 @@ TEST(Check, BodyKinds) {
     EXPECT_TRUE(has_failure(run(ff, closed_with(kOk)), "not in the docroot"));
 }
 
+// contains_in_order: each item after the END of the one before -- so
+// order, not adjacency, and an item cannot be found inside the previous one.
+TEST(Check, BodyContainsInOrder) {
+    const std::string ok3 = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\na b c a b c";
+    EXPECT_TRUE(all_ok(run(fixture(R"({"status": 200, "body": {"contains_in_order": ["a", "c", "b"]}})"),
+                           closed_with(ok3))));
+    EXPECT_TRUE(all_ok(run(fixture(R"({"status": 200, "body": {"contains_in_order": ["hello"]}})"), closed_with(kOk))));
+    // out of order: named as such
+    auto a = run(fixture(R"({"status": 200, "body": {"contains_in_order": ["llo", "he"]}})"), closed_with(kOk));
+    EXPECT_TRUE(has_failure(a, "item 2 of 2, \"he\" comes before \"llo\", not after it")) << a.back().text;
+    // missing
+    EXPECT_TRUE(has_failure(run(fixture(R"({"status": 200, "body": {"contains_in_order": ["x"]}})"), closed_with(kOk)),
+                            "item 1 of 1, \"x\" is missing"));
+    EXPECT_TRUE(has_failure(
+        run(fixture(R"({"status": 200, "body": {"contains_in_order": ["he", "zz"]}})"), closed_with(kOk)),
+        "\"zz\" is missing (after \"he\")"));
+    // "ll" then "l": the second must come after the first one ends
+    EXPECT_FALSE(all_ok(run(fixture(R"({"status": 200, "body": {"contains_in_order": ["hell", "l"]}})"),
+                            closed_with(kOk))));
+    EXPECT_TRUE(all_ok(run(fixture(R"({"status": 200, "body": {"contains_in_order": ["hel", "l"]}})"),
+                           closed_with(kOk))));
+}
+
 TEST(Check, NoResponse) {
     Fixture f = fixture(R"({"no_response": true})");
     EXPECT_TRUE(all_ok(run(f, closed_with(""))));

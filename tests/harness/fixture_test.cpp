@@ -3,10 +3,14 @@
 // problem (docs/fixtures.md, "Errors").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <unistd.h>
 
 #include "fixture.hpp"
+#include "server.hpp"
 
 using namespace harness;
 
@@ -148,6 +152,65 @@ TEST(Fixture, OwnServerWhenDocrootOrFlags) {
     auto shared = parse_fixture_file(std::string("[") + kGood + "]", "f.json");
     EXPECT_EQ(shared[0].server_key(), "shared");
     EXPECT_NE(w[0].server_key(), shared[0].server_key());
+}
+
+TEST(Fixture, ContainsInOrderBody) {
+    auto v = parse_fixture_file(with("expect", R"({"status": 200, "body": {"contains_in_order": ["a", "b"]}})"),
+                                "f.json");
+    ASSERT_TRUE(v[0].expect.body);
+    EXPECT_EQ(v[0].expect.body->kind, BodyExpect::Kind::ContainsInOrder);
+    EXPECT_EQ(v[0].expect.body->items, (std::vector<std::string>{"a", "b"}));
+    expect_error(with("expect", R"({"status": 200, "body": {"contains_in_order": []}})"), "non-empty array");
+    expect_error(with("expect", R"({"status": 200, "body": {"contains_in_order": "a"}})"), "non-empty array");
+    expect_error(with("expect", R"({"status": 200, "body": {"contains_in_order": ["a", 1]}})"),
+                 "contains_in_order[] must be a string");
+}
+
+TEST(Fixture, ManyFilesInTheDocroot) {
+    auto v = parse_fixture_file(with("docroot", R"({"big": {"many": {"count": 10000, "prefix": "f-", "content": "x"}}})"),
+                                "f.json");
+    ASSERT_EQ(v[0].docroot.size(), 1u);
+    ASSERT_TRUE(v[0].docroot[0].many);
+    const ManyFiles& m = *v[0].docroot[0].many;
+    EXPECT_EQ(m.count, 10000u);
+    EXPECT_EQ(m.content, "x");
+    EXPECT_TRUE(v[0].needs_own_server());
+    // as many digits as count - 1 has: byte order is number order
+    EXPECT_EQ(m.name(0), "f-0000");
+    EXPECT_EQ(m.name(42), "f-0042");
+    EXPECT_EQ(m.name(9999), "f-9999");
+    EXPECT_EQ((ManyFiles{1, "", ""}.name(0)), "0");
+    EXPECT_EQ((ManyFiles{11, "n", ""}.name(3)), "n03");
+    expect_error(with("docroot", R"({"big": {"many": {"prefix": "f-"}}})"), "needs 'count'");
+    expect_error(with("docroot", R"({"big": {"many": {"count": 0}}})"), "between 1 and 100000");
+    expect_error(with("docroot", R"({"big": {"many": {"count": 100001}}})"), "between 1 and 100000");
+    expect_error(with("docroot", R"({"big": {"many": {"count": 2, "prefix": "a/b"}}})"), "no '/'");
+    expect_error(with("docroot", R"({"big": {"many": {"count": 2, "size": 3}}})"), "unknown key 'size'");
+    expect_error(with("docroot", R"({"big": {"many": {"count": 2}, "dir": true}})"), "use only one of");
+    expect_error(with("docroot", R"({"big": {"many": {"count": 2}, "mode": "0755"}})"), "cannot be combined");
+}
+
+TEST(Fixture, PrepareDocrootMakesManyFiles) {
+    namespace fs = std::filesystem;
+    fs::path root = fs::temp_directory_path() / ("harness-many-" + std::to_string(::getpid()));
+    fs::create_directories(root / "site");
+    std::ofstream(root / "site/a.txt") << "a";
+    DocrootChange c;
+    c.path = "sub/big";
+    c.many = ManyFiles{120, "p", "xy"};
+    prepare_docroot((root / "site").string(), (root / "dest").string(), {c});
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(root / "dest/sub/big")) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    ASSERT_EQ(names.size(), 120u);
+    EXPECT_EQ(names.front(), "p000");
+    EXPECT_EQ(names[57], "p057");
+    EXPECT_EQ(names.back(), "p119");
+    std::ifstream in(root / "dest/sub/big/p077");
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(content, "xy");
+    EXPECT_TRUE(fs::exists(root / "dest/a.txt"));
+    fs::remove_all(root);
 }
 
 TEST(Fixture, EveryLessonFixtureFileLoads) {

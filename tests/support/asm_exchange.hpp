@@ -33,8 +33,10 @@
 #include "05-decode.hpp"
 #include "06-traversal.hpp"
 #include "07-ranges.hpp"
+#include "08-listing.hpp"
 #include "api.h"
 #include "exchange.hpp"
+#include "pipeline.hpp"
 #include "support.hpp"
 
 namespace testsupport {
@@ -365,28 +367,16 @@ inline PipelineRun pipeline_both(Records& r, const std::vector<StepPair>& steps,
     return run;
 }
 
-// lesson_steps(N) -- lesson N's step list, exactly as the spines have it
-// (asm/httpd.s STEP lines, cpp/httpd.cpp kSteps).  tests/unit/spine_test.cpp
-// checks it against both spines for every lesson, so a lesson that changes
-// the list changes it here too or the suite fails.
+// lesson_steps(N) -- lesson N's step list in both languages, from the one
+// list the tests have (METAL_LESSON_STEPS, tests/support/pipeline.hpp),
+// which tests/asm/spine_test.cpp checks against both spines.
 inline std::vector<StepPair> lesson_steps(int lesson) {
     std::vector<StepPair> s;
-    auto add = [&](std::initializer_list<StepPair> steps) { s.insert(s.end(), steps); };
-    if (lesson <= 2) add({TWIN_STEP(step_read_once), TWIN_STEP(step_hello)});
-    if (lesson >= 3)
-        add({TWIN_STEP(step_read_head), TWIN_STEP(step_parse_head), TWIN_STEP(step_check_framing),
-             TWIN_STEP(step_check_method)});
-    if (lesson == 3) add({TWIN_STEP(step_echo)});
-    if (lesson == 4) add({TWIN_STEP(step_copy_path)});
-    if (lesson >= 5) add({TWIN_STEP(step_decode_path)});
-    if (lesson >= 6) add({TWIN_STEP(step_normalize_path)});
-    if (lesson >= 4) add({TWIN_STEP(step_add_index)});
-    if (lesson >= 4 && lesson <= 5) add({TWIN_STEP(step_open_file)});
-    if (lesson >= 6) add({TWIN_STEP(step_open_beneath)});
-    if (lesson >= 4) add({TWIN_STEP(step_stat_file), TWIN_STEP(step_check_file), TWIN_STEP(step_choose_type)});
-    if (lesson >= 7) add({TWIN_STEP(step_parse_range)});
-    if (lesson >= 4) add({TWIN_STEP(step_send_head), TWIN_STEP(step_send_body)});
+#define METAL_TWIN_STEP(name) s.push_back(TWIN_STEP(name));
+    METAL_LESSON_STEPS(lesson, METAL_TWIN_STEP);
+#undef METAL_TWIN_STEP
     return s;
 }
+
 
 }  // namespace testsupport

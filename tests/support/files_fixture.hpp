@@ -28,6 +28,7 @@
 
 #include "04-files.hpp"
 #include "exchange.hpp"
+#include "pipeline.hpp"
 #include "support.hpp"
 
 namespace testsupport {
@@ -57,10 +58,7 @@ struct Served {
 // does with a well-formed request.  The C++ steps, their output captured
 // from a socketpair.
 inline Served serve_cpp(const std::string& root, std::string_view path, bool is_head) {
-    using Step = int (*)(httpd::Exchange&);
-    const Step steps[] = {httpd::step_copy_path,  httpd::step_add_index,    httpd::step_open_file,
-                          httpd::step_stat_file,  httpd::step_check_file,   httpd::step_choose_type,
-                          httpd::step_send_head,  httpd::step_send_body};
+    const std::vector<CppStep> steps = cpp_steps_from(4, "step_copy_path");
     Served s{};
     httpd::Config cfg;
     cfg.docroot = root.c_str();
@@ -69,13 +67,7 @@ inline Served serve_cpp(const std::string& root, std::string_view path, bool is_
         httpd::start_exchange(*x, sock, &cfg);
         x->req.path = path;
         x->req.is_head = is_head;
-        s.result = 500;   // the list ran out: what the spine answers
-        for (Step step : steps) {
-            if (int r = step(*x); r != httpd::kNext) {
-                s.result = r;
-                break;
-            }
-        }
+        s.result = run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
         x->file.reset();  // the spine closes the file
     });
     return s;

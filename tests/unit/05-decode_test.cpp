@@ -20,6 +20,7 @@
 
 #include "../support/decode_cases.hpp"
 #include "../support/files_fixture.hpp"
+#include "../support/pipeline.hpp"
 #include "../support/support.hpp"
 #include "01-socket.hpp"
 #include "04-files.hpp"
@@ -70,10 +71,7 @@ Decoded decode(std::string_view in, std::size_t cap) {
 // 03's steps have parsed a GET or HEAD of `path`: lesson 04's list with
 // step_decode_path in the place of step_copy_path.
 testsupport::Served serve(const std::string& root, std::string_view path, bool is_head = false) {
-    using Step = int (*)(httpd::Exchange&);
-    const Step steps[] = {httpd::step_decode_path, httpd::step_add_index,   httpd::step_open_file,
-                          httpd::step_stat_file,   httpd::step_check_file,  httpd::step_choose_type,
-                          httpd::step_send_head,   httpd::step_send_body};
+    const std::vector<testsupport::CppStep> steps = testsupport::cpp_steps_from(5, "step_decode_path");
     testsupport::Served s{};
     httpd::Config cfg;
     cfg.docroot = root.c_str();
@@ -82,13 +80,7 @@ testsupport::Served serve(const std::string& root, std::string_view path, bool i
         httpd::start_exchange(*x, sock, &cfg);
         x->req.path = path;
         x->req.is_head = is_head;
-        s.result = 500;   // the list ran out: what the spine answers
-        for (Step step : steps) {
-            if (int r = step(*x); r != httpd::kNext) {
-                s.result = r;
-                break;
-            }
-        }
+        s.result = testsupport::run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
         x->file.reset();  // the spine closes the file
     });
     return s;

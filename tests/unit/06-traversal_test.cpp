@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../support/files_fixture.hpp"
+#include "../support/pipeline.hpp"
 #include "../support/support.hpp"
 #include "../support/traversal_cases.hpp"
 #include "01-socket.hpp"
@@ -65,10 +66,7 @@ bool same_file(int fd, const std::string& path) {
 // step_normalize_path after step_decode_path and step_open_beneath in the
 // place of step_open_file.
 testsupport::Served serve(int docroot_fd, std::string_view path, bool is_head = false) {
-    using Step = int (*)(httpd::Exchange&);
-    const Step steps[] = {httpd::step_decode_path, httpd::step_normalize_path, httpd::step_add_index,
-                          httpd::step_open_beneath, httpd::step_stat_file,     httpd::step_check_file,
-                          httpd::step_choose_type, httpd::step_send_head,      httpd::step_send_body};
+    const std::vector<testsupport::CppStep> steps = testsupport::cpp_steps_from(6, "step_decode_path");
     testsupport::Served s{};
     httpd::Config cfg;
     cfg.docroot = "/nonexistent: lesson 06 never uses the string";
@@ -78,13 +76,7 @@ testsupport::Served serve(int docroot_fd, std::string_view path, bool is_head = 
         httpd::start_exchange(*x, sock, &cfg);
         x->req.path = path;
         x->req.is_head = is_head;
-        s.result = 500;   // the list ran out: what the spine answers
-        for (Step step : steps) {
-            if (int r = step(*x); r != httpd::kNext) {
-                s.result = r;
-                break;
-            }
-        }
+        s.result = testsupport::run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
         x->file.reset();  // the spine closes the file
     });
     return s;

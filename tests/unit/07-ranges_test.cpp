@@ -9,6 +9,8 @@
 // (lessons/07-ranges/README.md).
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include "../support/files_fixture.hpp"
 #include "../support/ranges_cases.hpp"
+#include "../support/pipeline.hpp"
 #include "../support/support.hpp"
 #include "01-socket.hpp"
 #include "03-parse.hpp"
@@ -58,26 +61,20 @@ struct Served07 {
     std::string bytes;
 };
 Served07 serve(const std::string& root, const std::string& req) {
-    using Step = int (*)(httpd::Exchange&);
-    const Step steps[] = {httpd::step_parse_head,  httpd::step_check_method, httpd::step_copy_path,
-                          httpd::step_add_index,   httpd::step_open_file,    httpd::step_stat_file,
-                          httpd::step_check_file,  httpd::step_choose_type,  httpd::step_parse_range,
-                          httpd::step_send_head,   httpd::step_send_body};
+    const std::vector<testsupport::CppStep> steps = testsupport::cpp_steps_from(7, "step_parse_head");
     httpd::Config cfg;
     cfg.docroot = root.c_str();
+    httpd::Fd docroot(::open(root.c_str(), O_RDONLY | O_DIRECTORY));   // what open_docroot keeps (lesson 06)
+    cfg.docroot_fd = docroot.get();
     auto x = std::make_unique<httpd::Exchange>();   // 15 KB: on the heap, where ASan watches it
     Served07 run;
     run.bytes = capture([&](int sock) {
         httpd::start_exchange(*x, sock, &cfg);
         std::memcpy(x->buf, req.data(), req.size());
         x->head_len = req.size();
-        run.result = 500;                            // the list ran out: what the spine answers
-        for (Step step : steps) {
-            if (int r = step(*x); r != httpd::kNext) {
-                run.result = r;
-                break;
-            }
-        }
+        x->read_len = req.size();                    // what step_read_head leaves: the head, nothing after it
+        x->linger = 0;
+        run.result = testsupport::run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
         if (run.result != httpd::kDone) httpd::answer_error(*x, run.result);
         x->file.reset();
     });
