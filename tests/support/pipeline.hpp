@@ -13,6 +13,13 @@
 #include <string_view>
 #include <vector>
 
+#include "01-socket.hpp"
+#include "03-parse.hpp"
+#include "04-files.hpp"
+#include "05-decode.hpp"
+#include "06-traversal.hpp"
+#include "07-ranges.hpp"
+#include "08-listing.hpp"
 #include "exchange.hpp"
 
 // The list, as code.  (A macro, so that each suite can turn a step's name

@@ -1,6 +1,7 @@
 # tests/tools/resolve-lesson.awk -- print a source file as lesson N sees it:
 # every lesson conditional decided for N, its directive lines removed,
-# everything else (comments too) kept as it is.
+# everything else (comments too) kept as it is -- except the excerpt
+# markers of the lesson pages (`// excerpt: NAME`, `// excerpt end`).
 #
 #   awk -v lesson=4 -f tests/tools/resolve-lesson.awk asm/httpd.s
 #
@@ -62,6 +63,9 @@ BEGIN { depth = 0; if (lesson == "") { print "resolve-lesson.awk: set -v lesson=
 
 {
     line = $0
+    # the markers `make excerpts` reads (// excerpt: NAME, // excerpt end)
+    # are for the lesson pages, not for the reader of a view
+    if (line ~ /^[ \t]*\/\/ excerpt(: .*| end)[ \t]*$/) next
     # the directive, if this line is one: ".if X" / "#if X" / "#ifdef X" ...
     d = line
     sub(/^[ \t]*/, "", d)
