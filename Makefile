@@ -298,7 +298,7 @@ help:
 	@echo
 	@echo "  make lesson-NN            build lesson NN's two programs and run its fixtures on both"
 	@echo "                            (lessons here: $(LESSON_NUMS))"
-	@echo "  make compare-NN FIXTURE=name   one fixture: the request and both raw responses side by side"
+	@echo "  make compare-NN FIXTURE=name   one fixture: the request and both raw responses (side by side from 120 columns)"
 	@echo "  make serve-NN IMPL=cpp|asm [PORT=8080]   run one server on the demo site in the foreground"
 	@echo "  make build-NN             only build lesson NN (build/lesson-NN/)"
 	@echo "  make view-NN              lesson NN's server as plain files, lesson conditionals resolved (build/view/lesson-NN/)"
@@ -316,7 +316,7 @@ help:
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
-	@echo "  make docs-check           the docs suite alone: excerpts, fixture names, paths, targets, functions, flags"
+	@echo "  make docs-check           the docs suite alone: excerpts, and that what the pages name exists"
 	@echo "  make clean                remove build/"
 
 all: $(LESSON_BINS)
