@@ -48,7 +48,11 @@ cleanup() {
     rm -rf "$site" "$out"
 }
 trap cleanup EXIT
+# Ctrl-C, kill, a closed terminal or a closed pipe (make serve-04 | head):
+# leave through the EXIT trap, which stops the server and removes the copy
 trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 cp -a harness/site/. "$site"/
 
 runner=""
