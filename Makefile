@@ -10,8 +10,8 @@
 #
 # Lesson N's programs are built from every stage file up to N
 # (asm/00-*.s ... asm/NN-*.s, cpp/00-*.cpp ... cpp/NN-*.cpp) with
-# LESSON=N defined, so `.if LESSON >= 3` / `if constexpr (kLesson >= 3)`
-# switch the later stages on.
+# LESSON=N defined, so the spine's `.if LESSON >= 3` / `#if LESSON >= 3`
+# blocks switch the later steps on (docs/architecture.md).
 
 BUILD   := build
 SHELL   := /bin/bash
@@ -177,7 +177,8 @@ build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1
 lesson-$(1): build-$(1) $(BUILD)/harness
 	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
-	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(if $$(ONLY),--only '$$(ONLY)') $$(HARNESS_ARGS)
+	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(if $$(ONLY),--only '$$(ONLY)') \
+	  $$(if $$(EXERCISE),--exercise '$$(EXERCISE)') $$(HARNESS_ARGS)
 
 compare-$(1): build-$(1) $(BUILD)/harness
 	@test -n "$$(FIXTURE)" || { echo "usage: make compare-$(1) FIXTURE=name"; exit 2; }
@@ -185,7 +186,11 @@ compare-$(1): build-$(1) $(BUILD)/harness
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
 	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
 
-serve-$(1): build-$(1)
+# IMPL is checked before anything is built; the banner comes once the
+# server has said `listening on`.
+serve-$(1):
+	@bash tests/tools/serve.sh --check "$(1)" "$$(IMPL)" "$$(PORT)"
+	@$(MAKE) --no-print-directory -q build-$(1) 2>/dev/null || $(MAKE) --no-print-directory build-$(1)
 	@bash tests/tools/serve.sh "$(1)" "$$(IMPL)" "$$(PORT)" "$(RUN_ASM)" $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)
 
 # fuzz-NN: COUNT random requests (default 2000; SEED, default 1) to both
@@ -284,8 +289,10 @@ docs-check: $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
 	$(BUILD)/tools/docs-check --targets $(BUILD)/tools/make-targets.txt
 
 # Quick feedback: one suite, optionally filtered (a GoogleTest pattern; a
-# plain word matches any test whose name contains it).
-gtest_filter = $(if $(FILTER),--gtest_filter='$(if $(findstring *,$(FILTER))$(findstring :,$(FILTER)),$(FILTER),*$(FILTER)*)')
+# plain word matches any test whose name contains it).  EXERCISE=1 also
+# runs the exercises' tests, which are DISABLED_ until a student asks.
+gtest_filter = $(if $(FILTER),--gtest_filter='$(if $(findstring *,$(FILTER))$(findstring :,$(FILTER)),$(FILTER),*$(FILTER)*)') \
+               $(if $(EXERCISE),--gtest_also_run_disabled_tests)
 .PHONY: unit asm-tests
 unit: $(BUILD)/tests/unit-tests
 	$(BUILD)/tests/unit-tests $(gtest_filter)
@@ -314,7 +321,7 @@ help:
 	@echo
 	@echo "  make lesson-NN            build lesson NN's two programs and run its fixtures on both"
 	@echo "                            (lessons here: $(LESSON_NUMS))"
-	@echo "  make compare-NN FIXTURE=name   one fixture: the request and both raw responses side by side"
+	@echo "  make compare-NN FIXTURE=name   one fixture: the request and both raw responses (side by side from 120 columns)"
 	@echo "  make serve-NN IMPL=cpp|asm [PORT=8080]   run one server on the demo site in the foreground"
 	@echo "  make build-NN             only build lesson NN (build/lesson-NN/)"
 	@echo "  make fuzz-NN [COUNT=2000] [SEED=1]   random requests to both servers, every answer byte compared"
@@ -323,12 +330,17 @@ help:
 	@echo "  make all                  build every lesson for this machine"
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
+	@echo
+	@echo "Quick feedback while you work:"
 	@echo "  make lesson-NN ONLY=regex only the fixtures whose names match (the harness's --only)"
+	@echo "  make lesson-NN EXERCISE=NN-slug   also the fixtures of that exercise (off by default)"
 	@echo "  make unit [FILTER=word]   only the C++ unit suite (FILTER: part of a test name, or a GoogleTest pattern)"
 	@echo "  make asm-tests [FILTER=word]   only the asm-vs-C++ suite"
+	@echo "  make unit asm-tests FILTER=word EXERCISE=1   also the exercises' tests (DISABLED_ until then)"
+	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
-	@echo "  make docs-check           the docs suite alone: excerpts, fixture names, paths, targets, functions, flags"
+	@echo "  make docs-check           the docs suite alone: excerpts, and that what the pages name exists"
 	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
 	@echo "  make fresh-debian         (root) the quick start in a bare Debian 12 chroot, timed; not part of test"
 	@echo "  make clean                remove build/"
@@ -337,8 +349,15 @@ all: $(LESSON_BINS)
 
 darwin: $(DARWIN_BINS)
 
+# ensure-tools.sh is silent when it finds everything; say so.
+TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin) inspect try
 tools:
-	@bash $(TOOLS) cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin) inspect try
+	@log=$$(mktemp); ( bash $(TOOLS) $(TOOL_GROUPS) 2>&1 1>&3 | tee "$$log" >&2; exit $${PIPESTATUS[0]} ) 3>&1; status=$$?; \
+	  if [ $$status -eq 0 ] && [ ! -s "$$log" ]; then \
+	    echo "make tools: everything the build needs is already here ($(TOOL_GROUPS))"; \
+	  elif [ $$status -eq 0 ]; then \
+	    echo "make tools: done -- everything the build needs is here now ($(TOOL_GROUPS))"; \
+	  fi; rm -f "$$log"; exit $$status
 
 # check-binaries.sh reads the programs with llvm-objdump, llvm-nm and readelf.
 check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) | $(BUILD)/.tools/inspect

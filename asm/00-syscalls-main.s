@@ -64,6 +64,7 @@ say_hello:
         mov     x2, #GREETING_LEN         // len = its bytes (no NUL is written)
         CALL    write_all                 // (a failure here has no one to tell)
 
+// excerpt: open-path
 // open_path: openat(AT_FDCWD, path, O_RDONLY) -- the call that may fail
 open_path:
         mov     x0, #AT_FDCWD             // relative paths start at the cwd
@@ -73,6 +74,7 @@ open_path:
         SYSCALL openat                    // carry set = failed, x0 = errno
         cset    x21, cs                   // x21 = carry: 1 = failed, 0 = ok
         mov     x20, x0                   // x20 = fd, or errno if it failed
+// excerpt end
 
 // report: openat("PATH") failed: errno N   |   succeeded: fd N
 report:

@@ -596,6 +596,7 @@ open_listener_reuse:
         SYSCALL setsockopt                // x0 = 0, or carry set + errno
         b.cs    open_listener_failed      // close the socket, report errno
 
+// excerpt: bind
 // the address: 127.0.0.1:port, everything in network byte order
 open_listener_bind:
         stp     xzr, xzr, [sp]            // zero all 16 bytes (sin_zero too)
@@ -612,6 +613,7 @@ open_listener_bind:
         mov     x2, #SOCKADDR_IN_SIZE     // sizeof addr
         SYSCALL bind                      // x0 = 0, or carry set + errno
         b.cs    open_listener_failed      // EADDRINUSE: the port is taken
+// excerpt end
 
 // listen(fd, backlog): accept connections from now on
 open_listener_listen:

@@ -54,6 +54,7 @@ fork_connection_parent:
         mov     x0, x23                   // return the pid
         b       fork_connection_return    // past the child and failure code
 
+// excerpt: child
 // child: serve this one connection, then end the process
 fork_connection_child:
         mov     x0, x19                   // close(listener):
@@ -63,6 +64,7 @@ fork_connection_child:
         blr     x21                       // bl to the address in x21: the handler
         mov     x0, #0                    // exit status 0; the kernel
         SYSCALL exit                      // closes conn for us.  Never returns.
+// excerpt end
 
 // fork failed (EAGAIN: too many processes; ENOMEM): drop this client
 fork_connection_failed:

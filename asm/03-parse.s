@@ -1591,8 +1591,8 @@ ENDFUNC echo_body
 //   in:  w0 = fd, w1 = status, w2 = is_head, x3 = extra, x4 = extra_len
 //   out: x0 = 0 or -errno
 //   registers: x19 = fd, x20 = status, x21 = is_head, x22 = body length,
-//              x23 = the reason phrase while the body is built, then the
-//              head length, x24 = extra, x25 = extra_len
+//              x23 = the reason phrase while the body is built,
+//              x24 = extra, x25 = extra_len
 //   stack: 80 bytes (fp, lr, x19..x25, padding) + locals: body at sp
 //          (ERROR_BODY_MAX bytes), head at sp + ERROR_BODY_MAX (HEAD_MAX)
 //   syscalls: write (write_all)

@@ -32,6 +32,7 @@
 
         .equ STAT_AREA, (STAT_SIZE + 15) & ~15 // struct stat, rounded to keep sp 16-aligned
 
+// excerpt: mime-table
 // MIME_ENTRY ext, type -- one line of build/gen/mime-types.inc, which the
 // Makefile generates from lessons/04-files/mime-types.tsv.  Each entry
 // becomes two C strings, the extension and its type, one after the other:
@@ -48,6 +49,7 @@
 mime_table:
         .include "mime-types.inc"
         .byte   0                         // an empty extension: the end
+// excerpt end
 type_unknown:
         .asciz  "application/octet-stream" // RFC 9110 §8.3: just bytes
 index_name:
@@ -396,6 +398,7 @@ FUNC send_file_body
         mov     x21, x3                   // x21 = bytes left: all count of them
 send_file_body_loop:
         cbz     x21, send_file_body_done  // every byte went
+// excerpt: sendfile
 .if OS_DARWIN
         // Darwin: sendfile(file_fd, sock, offset, &len, NULL, 0)
         str     x21, [sp, #SENDFILE_SLOT] // len in: all that is left
@@ -422,6 +425,7 @@ send_file_body_loop:
         add     x22, x22, x23             // offset += sent
         sub     x21, x21, x23             // left -= sent
         b.cs    send_file_body_failed     // carry set: x0 = errno
+// excerpt end
         cbnz    x23, send_file_body_loop  // progress: go on
         mov     x0, #-EIO                 // nothing sent, no error: the file got shorter
         b       send_file_body_return     // x0 = -EIO

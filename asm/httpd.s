@@ -22,6 +22,7 @@
 
         PROGRAM_ENTRY httpd_main          // _start / _main -> httpd_main(argc, argv)
 
+// excerpt: step-macro
 // STEP name -- one step of the pipeline: name(&x).  Its result is STEP_NEXT
 // (0: go on with the next line), STEP_DONE, or an HTTP status: anything
 // but 0 stops the pipeline at handle_connection_stop with the result in w0.
@@ -30,6 +31,7 @@
         CALL    \name                     // w0 = STEP_NEXT, STEP_DONE or a status
         cbnz    w0, handle_connection_stop // not "go on": stop here
         .endm
+// excerpt end
 
 // ---------------------------------------------------------------------------
 // void handle_connection(int conn, const struct config *cfg)
@@ -55,6 +57,7 @@ FUNC handle_connection
         mov     x2, x3                    // x2 = cfg
         CALL    start_exchange            // status 200, no file, nothing read
 
+// excerpt: steps
 // The pipeline: every step a connection goes through, in order.
 .if LESSON <= 2
         STEP    step_read_once            // 01: one read, whatever the client sent
@@ -106,6 +109,7 @@ FUNC handle_connection
 .endif
         // the list ran out without an answer: a bug in the list
         mov     w0, #500                  // Internal Server Error
+// excerpt end
 
 // excerpt: answer-then-linger
 handle_connection_stop:

@@ -30,10 +30,12 @@ int main(int argc, char** argv) {
     // say_hello
     say("hello from metal-httpd: this line went through write(2)\n");
 
+    // excerpt: open-path
     // open_path: the call that may fail.  (We don't wrap the fd in
     // httpd::Fd here, to keep the steps visible; later lessons do.)
     int fd = ::openat(AT_FDCWD, path, O_RDONLY);
     int error = fd < 0 ? errno : 0;   // read errno at once: later calls may change it
+    // excerpt end
 
     // report
     say("openat(\"");

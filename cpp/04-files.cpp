@@ -31,11 +31,13 @@ struct MimeEntry {
     const char* type;        // a C string: the head builder wants one
 };
 
+// excerpt: mime-table
 #define MIME_ENTRY(ext, type) {ext, type},
 constexpr MimeEntry kMimeTable[] = {
 #include "mime-types.def"
 };
 #undef MIME_ENTRY
+// excerpt end
 
 }  // namespace
 

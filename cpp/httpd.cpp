@@ -46,6 +46,7 @@ namespace httpd {
 // nothing to answer), or an HTTP status (stop: answer with that error).
 using Step = int (*)(Exchange& x);
 
+// excerpt: steps
 // The pipeline: every step a connection goes through, in order.
 constexpr Step kSteps[] = {
 #if LESSON <= 2
@@ -97,6 +98,7 @@ constexpr Step kSteps[] = {
     step_send_body,      // 04: the file, by sendfile
 #endif
 };
+// excerpt end
 
 // run_steps -- each step in turn until one stops the pipeline: its
 // result.  A list that runs out without an answer is a bug in the list:

@@ -242,6 +242,35 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
     return e;
 }
 
+// "exercise": "NN-slug" and "replaces": [names].  The exercise belongs to
+// lesson NN: the fixture starts there (since = NN) and lives in that
+// lesson's fixtures.json, so `make lesson-NN EXERCISE=NN-slug` finds it.
+void parse_exercise(const Ctx& c, const json& j, Fixture& f) {
+    if (j.contains("replaces") && !j.contains("exercise"))
+        c.fail("'replaces' needs 'exercise': only an exercise may replace fixtures");
+    if (!j.contains("exercise")) return;
+    f.exercise = need_string(c, j["exercise"], "exercise");
+    static const std::regex form("[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*");
+    if (!std::regex_match(f.exercise, form))
+        c.fail("exercise '" + f.exercise + "' must look like \"04-etag\": the lesson's two digits, a dash, lower-case words");
+    int lesson = std::stoi(f.exercise.substr(0, 2));
+    if (f.since != lesson)
+        c.fail("exercise " + f.exercise + " belongs to lesson " + f.exercise.substr(0, 2) + ": its fixtures need since = " +
+               std::to_string(lesson) + " (not " + std::to_string(f.since) + ")");
+    static const std::regex lesson_file(R"((^|.*/)lessons/([0-9]{2})-[^/]*/[^/]*$)");
+    std::smatch m;
+    if (std::regex_match(c.file, m, lesson_file) && m[2] != f.exercise.substr(0, 2))
+        c.fail("exercise " + f.exercise + " belongs in lessons/" + f.exercise.substr(0, 2) + "-*/fixtures.json");
+    if (j.contains("replaces")) {
+        const json& r = j["replaces"];
+        if (!r.is_array() || r.empty()) c.fail("replaces must be a non-empty array of fixture names");
+        for (const auto& name : r) {
+            f.replaces.push_back(need_string(c, name, "replaces[]"));
+            if (f.replaces.back() == f.name) c.fail("a fixture cannot replace itself");
+        }
+    }
+}
+
 }  // namespace
 
 std::string ManyFiles::name(uint64_t i) const {
@@ -270,7 +299,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     c.name = f.name;
     only_keys(c, j, {"name", "since", "until", "why", "spec", "request", "chunks", "split_bytes", "half_close",
                      "flags", "docroot", "timeout_ms", "background_clients", "repeat", "server_after", "run",
-                     "expect"},
+                     "exercise", "replaces", "expect"},
               "the fixture");
     for (const char* k : {"since", "why", "spec", "expect"})
         if (!j.contains(k)) c.fail(std::string("missing key '") + k + "'");
@@ -281,6 +310,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     }
     f.why = need_string(c, j["why"], "why");
     f.spec = need_string(c, j["spec"], "spec");
+    parse_exercise(c, j, f);
 
     f.is_run = j.contains("run");
     int ways = (j.contains("request") ? 1 : 0) + (j.contains("chunks") ? 1 : 0) + (f.is_run ? 1 : 0);
@@ -379,6 +409,41 @@ void check_unique_names(const std::vector<Fixture>& all) {
     }
 }
 
+void check_replaced_names(const std::vector<Fixture>& all) {
+    std::map<std::string, const Fixture*> by_name;
+    for (const auto& f : all) by_name.emplace(f.name, &f);
+    for (const auto& f : all)
+        for (const auto& name : f.replaces) {
+            auto it = by_name.find(name);
+            std::string where = f.file + ": fixture '" + f.name + "': ";
+            if (it == by_name.end()) throw FixtureError(where + "replaces '" + name + "', but there is no fixture of that name");
+            if (!it->second->exercise.empty())
+                throw FixtureError(where + "replaces '" + name + "', which belongs to exercise " + it->second->exercise +
+                                   " itself");
+        }
+}
+
+std::vector<std::string> exercise_names(const std::vector<Fixture>& all) {
+    std::set<std::string> names;
+    for (const auto& f : all)
+        if (!f.exercise.empty()) names.insert(f.exercise);
+    return {names.begin(), names.end()};
+}
+
+std::set<std::string> replaced_by(const std::vector<Fixture>& all, const std::string& exercise) {
+    std::set<std::string> out;
+    if (exercise.empty()) return out;
+    for (const auto& f : all)
+        if (f.exercise == exercise) out.insert(f.replaces.begin(), f.replaces.end());
+    return out;
+}
+
+bool selected_for(const Fixture& f, int n, const std::string& exercise, const std::set<std::string>& replaced) {
+    if (!f.applies_to(n)) return false;
+    if (!f.exercise.empty()) return f.exercise == exercise;
+    return !replaced.count(f.name);
+}
+
 std::vector<Fixture> load_fixtures(const std::string& root) {
     std::vector<std::string> files;
     fs::path lessons = fs::path(root) / "lessons";
@@ -396,6 +461,7 @@ std::vector<Fixture> load_fixtures(const std::string& root) {
         for (auto& f : parse_fixture_file(text, rel)) all.push_back(std::move(f));
     }
     check_unique_names(all);
+    check_replaced_names(all);
     return all;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -116,6 +117,13 @@ struct Fixture {
     bool is_run = false;
     std::vector<std::string> run_args;
 
+    // An exercise's fixture (the Exercises section of a lesson page):
+    // skipped unless the harness runs that exercise (--exercise NN-slug,
+    // `make lesson-NN EXERCISE=NN-slug`); then the fixtures it names in
+    // `replaces` (answers the exercise changes on purpose) are left out.
+    std::string exercise;                 // "" for an ordinary fixture
+    std::vector<std::string> replaces;
+
     Expect expect;
 
     // True when the lesson number n is in [since, until].
@@ -138,5 +146,21 @@ std::vector<Fixture> load_fixtures(const std::string& root);
 
 // Throws FixtureError when two fixtures share a name.
 void check_unique_names(const std::vector<Fixture>& all);
+
+// Throws FixtureError when a fixture replaces one that does not exist, or
+// one that belongs to an exercise itself.
+void check_replaced_names(const std::vector<Fixture>& all);
+
+// The exercises the fixtures belong to, sorted, each once.
+std::vector<std::string> exercise_names(const std::vector<Fixture>& all);
+
+// The names of the fixtures the exercise's fixtures replace.
+std::set<std::string> replaced_by(const std::vector<Fixture>& all, const std::string& exercise);
+
+// Does fixture f run for lesson n when the exercise `exercise` ("" for
+// none) is on, and `replaced` = replaced_by(all, exercise)?  Ordinary
+// fixtures run when they apply to n and are not replaced; an exercise's
+// fixtures only with their exercise (and when they apply to n).
+bool selected_for(const Fixture& f, int n, const std::string& exercise, const std::set<std::string>& replaced);
 
 }  // namespace harness

@@ -29,12 +29,14 @@ $(BUILD)/tests/wrong-server: harness/wrong-server.cpp $(HARNESS_TOOLS)
 
 # The unit tests compile the harness sources again with the sanitizers (one
 # object per source, so an edit rebuilds one file); the end-to-end tests run
-# the real build/harness against build/tests/wrong-server.
+# the real build/harness against build/tests/wrong-server, and the docs
+# suite's own tests run build/tools/docs-check on made-up repositories.
 HARNESS_TEST_SRC := $(wildcard tests/harness/*.cpp)
 HARNESS_TEST_OBJ := $(patsubst tests/harness/%.cpp,$(BUILD)/tests/harness-obj/test-%.o,$(HARNESS_TEST_SRC)) \
                     $(patsubst harness/%.cpp,$(BUILD)/tests/harness-obj/%.o,$(HARNESS_SRC))
 HARNESS_TEST_DEFS := -DMETAL_SOURCE_DIR='"$(CURDIR)"' -DHARNESS_BIN='"$(abspath $(BUILD)/harness)"' \
-                     -DWRONG_SERVER_BIN='"$(abspath $(BUILD)/tests/wrong-server)"'
+                     -DWRONG_SERVER_BIN='"$(abspath $(BUILD)/tests/wrong-server)"' \
+                     -DDOCS_CHECK_BIN='"$(abspath $(BUILD)/tools/docs-check)"'
 
 # GCC 12 with -fsanitize=address reports a false "may be used uninitialized"
 # inside libstdc++'s <regex> (GCC bug 105562); only these objects silence it.
@@ -48,6 +50,6 @@ $(BUILD)/tests/harness-obj/%.o: harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(HARNESS_SAN) -c -o $@ $<
 
-$(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(HARNESS_TOOLS)
+$(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(BUILD)/tools/docs-check $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(HARNESS_TEST_OBJ) $(GTEST_LIBS) -lgtest_main

@@ -3,20 +3,24 @@
 //
 //   build/harness --lesson N --server cpp=CMD --server asm=CMD
 //                 [--only NAME-REGEX] [--new-only] [--json FILE]
-//                 [--fail-fast] [--compare NAME] [--root DIR] [--site DIR]
-//                 [--jobs N]
+//                 [--fail-fast] [--compare NAME] [--exercise NN-slug]
+//                 [--root DIR] [--site DIR] [--jobs N]
 //
 // Exit status: 0 when every fixture passed on every implementation, 1 when
 // something failed, 2 for a usage error or a malformed fixture file.
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "fixture.hpp"
@@ -33,7 +37,7 @@ namespace {
 const char* kUsage =
     "usage: harness --lesson N --server LABEL=COMMAND [--server LABEL=COMMAND ...]\n"
     "               [--only NAME-REGEX] [--new-only] [--json FILE] [--fail-fast]\n"
-    "               [--compare NAME] [--root DIR] [--site DIR] [--jobs N]\n"
+    "               [--compare NAME] [--exercise NN-slug] [--root DIR] [--site DIR] [--jobs N]\n"
     "\n"
     "Runs every fixture of lessons/*/fixtures.json that applies to lesson N\n"
     "(since <= N <= until) against each server.  COMMAND is a command prefix;\n"
@@ -43,7 +47,9 @@ const char* kUsage =
     "  --json FILE    also write the results as JSON\n"
     "  --fail-fast    stop starting fixtures after the first failure\n"
     "  --compare NAME run one fixture, print the request and the raw responses\n"
-    "                 side by side, exit 0\n"
+    "                 side by side (stacked when COLUMNS < 120), exit 0\n"
+    "  --exercise NN-slug  also run that exercise's fixtures (off by default),\n"
+    "                 without the fixtures they replace\n"
     "  --root DIR     the repository (default: the current directory or the\n"
     "                 harness binary's ../ -- whichever has lessons/)\n"
     "  --site DIR     the demo site (default: ROOT/harness/site)\n"
@@ -52,7 +58,7 @@ const char* kUsage =
 struct Args {
     int lesson = -1;
     std::vector<std::pair<std::string, std::string>> servers;
-    std::string only, json_file, compare, root, site;
+    std::string only, json_file, compare, exercise, root, site;
     bool new_only = false, fail_fast = false;
     int jobs = 0;
 };
@@ -91,6 +97,7 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--json") a.json_file = value();
         else if (arg == "--fail-fast") a.fail_fast = true;
         else if (arg == "--compare") a.compare = value();
+        else if (arg == "--exercise") a.exercise = value();
         else if (arg == "--root") a.root = value();
         else if (arg == "--site") a.site = value();
         else if (arg == "--jobs") a.jobs = parse_int(value(), "--jobs");
@@ -130,6 +137,30 @@ void on_terminate() {
     std::abort();
 }
 
+// "  did you mean: a, b?" -- or nothing when no name is close.
+std::string did_you_mean(const std::string& wanted, const std::vector<std::string>& names) {
+    std::vector<std::string> close = closest_names(wanted, names);
+    if (close.empty()) return "";
+    std::string out = "  did you mean: ";
+    for (size_t i = 0; i < close.size(); ++i) out += (i ? ", " : "") + close[i];
+    return out + "?\n";
+}
+
+// How wide the compare view may be: $COLUMNS, else the terminal's width,
+// else 80.
+size_t output_columns() {
+    if (const char* c = std::getenv("COLUMNS")) {
+        try {
+            int n = std::stoi(c);
+            if (n > 0) return static_cast<size_t>(n);
+        } catch (const std::exception&) {
+        }
+    }
+    winsize ws{};
+    if (::isatty(1) && ::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    return 80;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,6 +183,16 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    // An exercise must exist: a typo would otherwise quietly run nothing new.
+    std::vector<std::string> exercises = exercise_names(all);
+    if (!args.exercise.empty() && std::find(exercises.begin(), exercises.end(), args.exercise) == exercises.end()) {
+        std::cerr << "harness: there is no exercise '" << args.exercise << "'; the exercises with fixtures are:";
+        for (const auto& e : exercises) std::cerr << " " << e;
+        std::cerr << "\n" << did_you_mean(args.exercise, exercises);
+        return 2;
+    }
+    std::set<std::string> replaced = replaced_by(all, args.exercise);
+
     // Select.
     std::vector<const Fixture*> selected;
     std::optional<std::regex> only;
@@ -165,13 +206,15 @@ int main(int argc, char** argv) {
             if (f.name == args.compare) selected.push_back(&f);
             continue;
         }
-        if (!f.applies_to(args.lesson)) continue;
+        if (!selected_for(f, args.lesson, args.exercise, replaced)) continue;
         if (args.new_only && f.since != args.lesson) continue;
         if (only && !std::regex_search(f.name, *only)) continue;
         selected.push_back(&f);
     }
     if (!args.compare.empty() && selected.empty()) {
-        std::cerr << "harness: no fixture is named '" << args.compare << "'\n";
+        std::vector<std::string> names;
+        for (const auto& f : all) names.push_back(f.name);
+        std::cerr << "harness: no fixture is named '" << args.compare << "'\n" << did_you_mean(args.compare, names);
         return 2;
     }
     if (!args.compare.empty() && !selected[0]->applies_to(args.lesson))
@@ -193,10 +236,18 @@ int main(int argc, char** argv) {
         long took = now_ms() - start;
 
         if (!args.compare.empty()) {
-            print_compare(std::cout, results[0], impls);
+            print_compare(std::cout, results[0], impls, output_columns());
             return 0;
         }
         std::cout << "lesson " << args.lesson << ": " << selected.size() << " fixture(s)";
+        if (!args.exercise.empty()) {
+            std::cout << " with exercise " << args.exercise;
+            if (!replaced.empty()) {
+                std::cout << " (in place of";
+                for (const auto& r : replaced) std::cout << " " << r;
+                std::cout << ")";
+            }
+        }
         for (const auto& i : impls) std::cout << ", " << i.label << " = " << i.command << (i.emulated ? " (under qemu-aarch64)" : "");
         std::cout << (dropping_privileges() ? "; servers run as nobody" : "") << "\n\n";
         print_table(std::cout, results, impls);

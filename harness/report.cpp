@@ -132,11 +132,12 @@ std::string reproduction(const Fixture& f, const std::string& server_command) {
     // right outside it, as it does for the harness's servers
     out += "    site=$(mktemp -d)/site && mkdir \"$site\" && cp -a harness/site/. \"$site\"/ && printf " +
            printf_quote(kOutsideContent) + " > \"$site\"/../" + kOutsideName + docroot_commands(f) + "\n";
-    out += "    " + server_command + " 8080 \"$site\" &\n";
+    out += "    " + server_command + " 8080 \"$site\" & PID=$!; sleep 1\n";
     for (const auto& b : f.background_clients)
         out += "    (printf " + printf_quote(b.send) + "; sleep " + std::to_string((b.hold_ms + 999) / 1000) +
                ") | nc 127.0.0.1 8080 &   # held open\n";
     out += "    printf " + printf_quote(f.request) + " | nc " + (f.half_close ? "-N " : "") + "127.0.0.1 8080\n";
+    out += "    kill $PID; rm -rf \"${site%/site}\"\n";
     return out;
 }
 
@@ -176,7 +177,7 @@ void print_failures(std::ostream& os, const std::vector<FixtureResult>& results,
             bool any_fail = std::any_of(r.outcomes.begin(), r.outcomes.end(), [](const Outcome& o) { return o.ran && !o.pass; });
             if (any_fail) {
                 os << "  " << kNe << " the implementations answered differently:\n";
-                for (const auto& d : r.differences) os << "    " << escape_lines(d, "") << "\n";
+                for (const auto& d : r.differences) os << indent_lines(d, "    ") << "\n";   // already escaped
             }
         }
     }
@@ -259,54 +260,119 @@ std::vector<std::string> columns_of(const std::string& bytes, size_t width) {
     if (!cur.empty() || lines.empty()) lines.push_back(cur);
     return lines;
 }
+
+// The first `n` characters (code points) of a UTF-8 string, in bytes.
+size_t bytes_of_chars(const std::string& s, size_t n) {
+    size_t chars = 0, i = 0;
+    for (; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (chars == n) break;
+            ++chars;
+        }
+    }
+    return i;
+}
+
+// Every line of text no wider than `columns`: a longer line breaks at its
+// last space that fits (else anywhere), and goes on under its own indent.
+std::string fit_lines(const std::string& text, size_t columns) {
+    std::string out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        size_t indent = line.find_first_not_of(' ');
+        std::string lead(indent == std::string::npos || indent > columns / 2 ? 0 : indent + 2, ' ');
+        while (display_width(line) > columns) {
+            size_t cut = bytes_of_chars(line, columns);
+            size_t space = line.rfind(' ', cut);
+            if (space != std::string::npos && space > lead.size() + 8) cut = space;
+            out += line.substr(0, cut) + "\n";
+            line = lead + line.substr(cut + (line[cut] == ' ' ? 1 : 0));
+        }
+        out += line;
+        if (end == std::string::npos) break;
+        out += "\n";
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string rule(size_t width) {
+    std::string s;
+    for (size_t i = 0; i < width; ++i) s += "\xE2\x94\x80";   // ─
+    return s;
+}
 }  // namespace
 
-void print_compare(std::ostream& os, const FixtureResult& r, const std::vector<Implementation>& impls, size_t width) {
-    const Fixture& f = *r.fixture;
-    os << f.name << "  (" << f.file << ")\n  why:  " << f.why << "\n  spec: " << f.spec << "\n";
-    std::vector<std::vector<std::string>> cols;
-    std::vector<std::string> titles;
-    if (f.is_run) {
-        os << "  run: " << (impls.empty() ? "" : impls[0].command);
-        for (const auto& a : f.run_args) os << " " << shell_quote(a);
-        os << "\n\n";
-    } else {
-        os << describe_request(f) << "\n";
+std::string indent_lines(const std::string& text, const std::string& indent) {
+    std::string out = indent;
+    for (size_t i = 0; i < text.size(); ++i) {
+        out += text[i];
+        if (text[i] == '\n' && i + 1 < text.size()) out += indent;
     }
+    return out;
+}
+
+void print_compare(std::ostream& os, const FixtureResult& r, const std::vector<Implementation>& impls, size_t columns) {
+    columns = std::max<size_t>(columns, 40);
+    const Fixture& f = *r.fixture;
+    std::string top = f.name + "  (" + f.file + ")\n  why:  " + f.why + "\n  spec: " + f.spec + "\n";
+    if (f.is_run) {
+        top += "  run: " + (impls.empty() ? std::string() : impls[0].command);
+        for (const auto& a : f.run_args) top += " " + shell_quote(a);
+        top += "\n";
+    } else {
+        top += describe_request(f);
+    }
+    os << fit_lines(top, columns) << "\n";
+    std::vector<std::string> titles, texts;
     for (size_t k = 0; k < r.outcomes.size(); ++k) {
         const Outcome& o = r.outcomes[k];
-        std::string title = impls[k].label + " " + (o.pass ? kPass : kFail) + " " + o.cell;
+        titles.push_back(impls[k].label + " " + (o.pass ? kPass : kFail) + " " + o.cell);
         std::string text = f.is_run ? o.run.out + (o.run.err.empty() ? "" : "--- stderr ---\n" + o.run.err) +
                                           "--- " + describe_wait_status(o.run.wait_status) + "\n"
                                     : o.exchange.received;
         if (!f.is_run && text.size() > 8192) text = text.substr(0, 8192);
-        cols.push_back(columns_of(text, width));
-        titles.push_back(title);
+        texts.push_back(text);
     }
-    for (size_t k = 0; k < titles.size(); ++k) os << (k ? std::string(" ") + kBar + " " : "") << pad(titles[k], width);
-    os << "\n";
-    for (size_t k = 0; k < titles.size(); ++k) os << (k ? std::string("─┼─") : "") << [&] {
-        std::string s;
-        for (size_t i = 0; i < width; ++i) s += "─";
-        return s;
-    }();
-    os << "\n";
-    size_t rows = 0;
-    for (const auto& c : cols) rows = std::max(rows, c.size());
-    for (size_t i = 0; i < rows; ++i) {
-        for (size_t k = 0; k < cols.size(); ++k) {
-            std::string s = i < cols[k].size() ? cols[k][i] : "";
-            os << (k ? std::string(" ") + kBar + " " : "") << pad(s, width);
-        }
+    size_t n = titles.size();
+    if (n >= 2 && columns >= 120) {
+        // side by side: n columns and a " │ " between each two
+        size_t width = (columns - 3 * (n - 1)) / n;
+        std::vector<std::vector<std::string>> cols;
+        for (const auto& t : texts) cols.push_back(columns_of(t, width));
+        for (size_t k = 0; k < n; ++k) os << (k ? std::string(" ") + kBar + " " : "") << pad(titles[k], width);
         os << "\n";
+        for (size_t k = 0; k < n; ++k) os << (k ? std::string("\xE2\x94\x80\xE2\x94\xBC\xE2\x94\x80") : "") << rule(width);
+        os << "\n";
+        size_t rows = 0;
+        for (const auto& c : cols) rows = std::max(rows, c.size());
+        for (size_t i = 0; i < rows; ++i) {
+            std::string line;
+            for (size_t k = 0; k < n; ++k) {
+                std::string cell = i < cols[k].size() ? cols[k][i] : "";
+                line += (k ? std::string(" ") + kBar + " " : "") + (k + 1 < n ? pad(cell, width) : cell);
+            }
+            os << line << "\n";
+        }
+    } else {
+        // stacked: one response under the other, each as wide as the screen
+        for (size_t k = 0; k < n; ++k) {
+            if (k) os << "\n";
+            os << fit_lines(titles[k], columns) << "\n" << rule(columns) << "\n";
+            for (const auto& line : columns_of(texts[k], columns)) os << line << "\n";
+        }
     }
+    std::string tail;
     if (!r.differences.empty()) {
-        os << "\n" << kNe << " differences:\n";
-        for (const auto& d : r.differences) os << "  " << d << "\n";
+        tail += "\n" + std::string(kNe) + " differences:\n";
+        for (const auto& d : r.differences) tail += indent_lines(d, "  ") + "\n";
     }
     for (size_t k = 0; k < r.outcomes.size(); ++k)
         for (const auto& a : r.outcomes[k].assertions)
-            if (!a.ok) os << impls[k].label << " " << kFail << " " << a.text << "\n";
+            if (!a.ok) tail += impls[k].label + " " + kFail + " " + a.text + "\n";
+    os << fit_lines(tail, columns);
 }
 
 }  // namespace harness

@@ -38,8 +38,14 @@ std::string reproduction(const Fixture& f, const std::string& server_command);
 
 nlohmann::json to_json(int lesson, const std::vector<FixtureResult>& results, const std::vector<Implementation>& impls);
 
-// The request, then the raw responses side by side (two columns of `width`).
-void print_compare(std::ostream& os, const FixtureResult& r, const std::vector<Implementation>& impls, size_t width = 80);
+// The request, then the raw responses: side by side when `columns` (the
+// screen's width) is at least 120, one under the other below that.  No
+// line is wider than `columns`.
+void print_compare(std::ostream& os, const FixtureResult& r, const std::vector<Implementation>& impls,
+                   size_t columns = 80);
+
+// text with `indent` in front of every line.
+std::string indent_lines(const std::string& text, const std::string& indent);
 
 // Number of characters a UTF-8 string takes on screen (one per code point).
 size_t display_width(const std::string& s);

@@ -109,6 +109,20 @@ void blame_dead_server(Server& srv, Outcome* previous) {
 
 }  // namespace
 
+std::string body_difference(const std::string& a, const std::string& b, const std::string& la, const std::string& lb) {
+    size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    size_t from = i > 20 ? i - 20 : 0;
+    size_t width = std::max(la.size(), lb.size());
+    auto context = [&](const std::string& label, const std::string& s) {
+        std::string part = escape(std::string_view(s).substr(std::min(from, s.size()), 40));
+        return "\n  " + label + std::string(width - label.size(), ' ') + " " + (from > 0 ? "..." : "") + "\"" + part +
+               "\"" + (from + 40 < s.size() ? "..." : "");
+    };
+    return "body bytes differ at byte " + std::to_string(i) + " (" + la + " " + std::to_string(a.size()) + "B, " + lb +
+           " " + std::to_string(b.size()) + "B)" + context(la, a) + context(lb, b);
+}
+
 std::vector<std::string> compare_outcomes(const Fixture& f, const Outcome& a, const Outcome& b,
                                           const std::string& la, const std::string& lb) {
     std::vector<std::string> d;
@@ -128,11 +142,7 @@ std::vector<std::string> compare_outcomes(const Fixture& f, const Outcome& a, co
     }
     if (x.status != y.status)
         d.push_back("status: " + la + " " + std::to_string(x.status) + ", " + lb + " " + std::to_string(y.status));
-    if (x.body != y.body) {
-        std::string diff = first_difference(x.body, y.body);
-        d.push_back("body bytes differ (" + la + " " + std::to_string(x.body.size()) + "B, " + lb + " " +
-                    std::to_string(y.body.size()) + "B)" + diff.substr(diff.find('\n') == std::string::npos ? diff.size() : diff.find('\n')));
-    }
+    if (x.body != y.body) d.push_back(body_difference(x.body, y.body, la, lb));
     for (const auto& [name, _] : f.expect.headers) {
         auto hx = x.header(name), hy = y.header(name);
         if (hx != hy)

@@ -50,6 +50,13 @@ std::vector<FixtureResult> run_fixtures(const std::vector<const Fixture*>& fixtu
                                         const std::vector<Implementation>& impls, Workspace& ws,
                                         const RunOptions& opt);
 
+// Where two bodies first differ, each side with a little context, escaped
+// once and labelled with its implementation:
+//     body bytes differ at byte 3 (cpp 6B, asm 5B)
+//       cpp "abc\n"
+//       asm "abd"
+std::string body_difference(const std::string& a, const std::string& b, const std::string& la, const std::string& lb);
+
 // The differences between two outcomes of the same fixture that a student
 // should know about (status, body bytes, asserted headers, stdout, exit).
 std::vector<std::string> compare_outcomes(const Fixture& f, const Outcome& a, const Outcome& b,

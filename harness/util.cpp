@@ -1,10 +1,12 @@
 // harness/util.cpp -- see util.hpp.
 #include "util.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -154,6 +156,64 @@ std::vector<std::string> split_words(std::string_view s) {
         while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
         if (i > start) out.emplace_back(s.substr(start, i - start));
     }
+    return out;
+}
+
+namespace {
+// Levenshtein distance: single-byte insertions, deletions, substitutions.
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::set<std::string> dash_words(std::string_view s) {
+    std::set<std::string> out;
+    size_t start = 0;
+    for (size_t i = 0; i <= s.size(); ++i)
+        if (i == s.size() || s[i] == '-') {
+            if (i > start) out.emplace(s.substr(start, i - start));
+            start = i + 1;
+        }
+    return out;
+}
+}  // namespace
+
+std::vector<std::string> closest_names(std::string_view wanted, const std::vector<std::string>& names, size_t max) {
+    struct Candidate {
+        int rank;        // 0: a typo away, 1: starts with wanted, 2: shares words
+        size_t shared;   // dash-separated words in common
+        size_t distance;
+        std::string name;
+    };
+    std::set<std::string> want_words = dash_words(wanted);
+    size_t typo = std::max<size_t>(2, wanted.size() / 4);
+    std::vector<Candidate> found;
+    for (const auto& name : names) {
+        if (name == wanted) continue;
+        size_t shared = 0;
+        for (const auto& w : dash_words(name)) shared += want_words.count(w);
+        size_t d = edit_distance(wanted, name);
+        int rank = d <= typo ? 0 : !wanted.empty() && name.rfind(wanted, 0) == 0 ? 1 : shared >= 2 ? 2 : -1;
+        if (rank >= 0) found.push_back({rank, shared, d, name});
+    }
+    std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+        if (a.rank != b.rank) return a.rank < b.rank;
+        if (a.shared != b.shared) return a.shared > b.shared;
+        if (a.distance != b.distance) return a.distance < b.distance;
+        return a.name < b.name;
+    });
+    std::vector<std::string> out;
+    for (size_t i = 0; i < found.size() && i < max; ++i) out.push_back(found[i].name);
     return out;
 }
 

@@ -38,6 +38,13 @@ bool read_file(const std::string& path, std::string& out);
 // "a  b c" -> {"a", "b", "c"}.
 std::vector<std::string> split_words(std::string_view s);
 
+// Up to `max` of `names` that look like `wanted`, the likeliest first:
+// a typo away (edit distance), starting with it, or sharing at least two
+// of its dash-separated words ("files-403-symlink-loop" finds
+// "files-symlink-loop-403").  Empty when nothing is close.
+std::vector<std::string> closest_names(std::string_view wanted, const std::vector<std::string>& names,
+                                       size_t max = 5);
+
 // Milliseconds on a monotonic clock.
 int64_t now_ms();
 

@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
+#include "report.hpp"
 #include "server.hpp"
 
 namespace fs = std::filesystem;
@@ -51,8 +53,8 @@ struct Result {
 };
 
 // Runs build/harness with these extra arguments; stdout and stderr together.
-Result run_harness(const TempRoot& root, const std::string& args) {
-    std::string cmd = std::string(HARNESS_BIN) + " --root " + root.dir.string() + " --site " + METAL_SOURCE_DIR +
+Result run_harness(const TempRoot& root, const std::string& args, const std::string& env = "") {
+    std::string cmd = env + " " + std::string(HARNESS_BIN) + " --root " + root.dir.string() + " --site " + METAL_SOURCE_DIR +
                       "/harness/site --lesson 99 " + args + " 2>&1";
     Result r;
     FILE* p = ::popen(cmd.c_str(), "r");
@@ -141,6 +143,69 @@ TEST(EndToEnd, CompareShowsBothRawResponses) {
     EXPECT_TRUE(contains(r.out, "HTTP/1.1 200 Whatever\\r\\n")) << r.out;
     EXPECT_TRUE(contains(r.out, "HTTP/1.1 201 Whatever\\r\\n")) << r.out;
     EXPECT_TRUE(contains(r.out, "status: cpp 200, asm 201")) << r.out;
+}
+
+TEST(EndToEnd, CompareWithAnUnknownNameSuggestsTheClosest) {
+    TempRoot root(kFixtures);
+    Result r = run_harness(root, kServer + " --compare e2e-corect");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "no fixture is named 'e2e-corect'")) << r.out;
+    EXPECT_TRUE(contains(r.out, "did you mean: e2e-correct?")) << r.out;
+    r = run_harness(root, kServer + " --compare e2e-wrong");   // a prefix
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "did you mean: e2e-wrong-status?")) << r.out;
+}
+
+// The compare view takes the screen's width from COLUMNS: side by side
+// from 120 columns on, one answer under the other below.
+TEST(EndToEnd, CompareFitsColumns) {
+    TempRoot root(kFixtures);
+    std::string args = kServer + " --server 'asm=" + WRONG_SERVER_BIN + " -s 201' --compare e2e-correct";
+    for (int columns : {70, 100, 150}) {
+        Result r = run_harness(root, args, "COLUMNS=" + std::to_string(columns));
+        EXPECT_EQ(r.status, 0) << r.out;
+        std::istringstream in(r.out);
+        bool side_by_side = false;
+        for (std::string line; std::getline(in, line);) {
+            EXPECT_LE(harness::display_width(line), static_cast<size_t>(columns)) << line;
+            if (contains(line, "HTTP/1.1 200 Whatever") && contains(line, "HTTP/1.1 201 Whatever")) side_by_side = true;
+        }
+        EXPECT_EQ(side_by_side, columns >= 120) << r.out;
+    }
+}
+
+// "exercise": the fixture is off until --exercise names it; then the
+// fixtures it replaces are left out.  Red before the student's change,
+// green after it.
+TEST(EndToEnd, ExerciseFixturesRunOnlyWhenAsked) {
+    TempRoot root(R"([
+      {"name": "e2e-plain", "since": 99, "why": "w", "spec": "s",
+       "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+      {"name": "e2e-changed-by-exercise", "since": 99, "why": "w", "spec": "s",
+       "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+      {"name": "e2e-exercise-teapot", "since": 99, "exercise": "99-teapot", "replaces": ["e2e-changed-by-exercise"],
+       "why": "w", "spec": "s", "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 418}}
+    ])");
+    Result off = run_harness(root, kServer);
+    EXPECT_EQ(off.status, 0) << off.out;
+    EXPECT_FALSE(contains(off.out, "e2e-exercise-teapot")) << off.out;
+    EXPECT_TRUE(contains(off.out, "\n2 passed, 0 failed\n")) << off.out;
+
+    Result red = run_harness(root, kServer + " --exercise 99-teapot");
+    EXPECT_EQ(red.status, 1) << red.out;
+    EXPECT_TRUE(contains(red.out, "with exercise 99-teapot (in place of e2e-changed-by-exercise)")) << red.out;
+    EXPECT_TRUE(contains(red.out, "\xE2\x9C\x97 200 6B")) << red.out;
+    EXPECT_FALSE(contains(red.out, " e2e-changed-by-exercise\n")) << red.out;
+    EXPECT_TRUE(contains(red.out, "\n1 passed, 1 failed\n")) << red.out;
+
+    Result green = run_harness(root, std::string("--server 'cpp=") + WRONG_SERVER_BIN + " -s 418' --exercise 99-teapot --only teapot");
+    EXPECT_EQ(green.status, 0) << green.out;
+    EXPECT_TRUE(contains(green.out, "\n1 passed, 0 failed\n")) << green.out;
+
+    Result typo = run_harness(root, kServer + " --exercise 99-teapt");
+    EXPECT_EQ(typo.status, 2) << typo.out;
+    EXPECT_TRUE(contains(typo.out, "there is no exercise '99-teapt'")) << typo.out;
+    EXPECT_TRUE(contains(typo.out, "did you mean: 99-teapot?")) << typo.out;
 }
 
 TEST(EndToEnd, JsonOutput) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <unistd.h>
+#include <set>
 
 #include "fixture.hpp"
 #include "server.hpp"
@@ -217,4 +218,77 @@ TEST(Fixture, EveryLessonFixtureFileLoads) {
     // The real fixtures of this repository must pass validation.
     auto all = load_fixtures(METAL_SOURCE_DIR);
     EXPECT_GT(all.size(), 0u);
+}
+
+// Exercises: "exercise": "NN-slug" marks a fixture that only runs when the
+// harness is asked for that exercise; "replaces" names the fixtures whose
+// answer the exercise changes on purpose (docs/fixtures.md, "Exercises").
+TEST(Fixture, ExerciseKeyIsChecked) {
+    auto with_keys = [](const std::string& extra) {
+        nlohmann::json j = nlohmann::json::parse(kGood);
+        nlohmann::json more = nlohmann::json::parse(extra);
+        for (auto& [k, v] : more.items()) j[k] = v;
+        return "[" + j.dump() + "]";
+    };
+    expect_error(with_keys(R"({"exercise": "etag"})"), "exercise 'etag' must look like \"04-etag\"");
+    expect_error(with_keys(R"({"exercise": "03-ETag"})"), "must look like");
+    expect_error(with_keys(R"({"exercise": 3})"), "exercise must be a string");
+    expect_error(with_keys(R"({"exercise": "04-etag"})"), "its fixtures need since = 4 (not 3)");
+    expect_error(with_keys(R"({"replaces": ["t-other"]})"), "'replaces' needs 'exercise'");
+    expect_error(with_keys(R"({"since": 99, "exercise": "99-x", "replaces": []})"), "replaces must be a non-empty array");
+    expect_error(with_keys(R"({"since": 99, "exercise": "99-x", "replaces": ["t-ok"]})"), "cannot replace itself");
+    // the exercise's lesson is the file's lesson (lessons/99-x here)
+    expect_error(with_keys(R"({"exercise": "03-x"})"), "exercise 03-x belongs in lessons/03-*/fixtures.json");
+    auto ok = parse_fixture_file(with_keys(R"({"exercise": "03-x", "replaces": ["t-old"]})"), "f.json");
+    EXPECT_EQ(ok[0].exercise, "03-x");
+    EXPECT_EQ(ok[0].replaces, std::vector<std::string>{"t-old"});
+}
+
+TEST(Fixture, ExerciseSelection) {
+    auto all = parse_fixture_file(R"([
+      {"name": "t-plain", "since": 3, "why": "w", "spec": "s", "request": "x", "expect": {"status": 200}},
+      {"name": "t-old", "since": 3, "why": "w", "spec": "s", "request": "x", "expect": {"status": 505}},
+      {"name": "t-new", "since": 3, "exercise": "03-x", "replaces": ["t-old"], "why": "w", "spec": "s",
+       "request": "x", "expect": {"status": 200}},
+      {"name": "t-other", "since": 3, "exercise": "03-y", "why": "w", "spec": "s", "request": "x",
+       "expect": {"status": 200}}
+    ])", "f.json");
+    check_replaced_names(all);
+    EXPECT_EQ(exercise_names(all), (std::vector<std::string>{"03-x", "03-y"}));
+    auto names = [&](const std::string& exercise, int lesson) {
+        std::set<std::string> replaced = replaced_by(all, exercise);
+        std::vector<std::string> out;
+        for (const auto& f : all)
+            if (selected_for(f, lesson, exercise, replaced)) out.push_back(f.name);
+        return out;
+    };
+    EXPECT_EQ(names("", 3), (std::vector<std::string>{"t-plain", "t-old"}));          // off by default
+    EXPECT_EQ(names("03-x", 3), (std::vector<std::string>{"t-plain", "t-new"}));      // on, and t-old out
+    EXPECT_EQ(names("03-y", 4), (std::vector<std::string>{"t-plain", "t-old", "t-other"}));
+    EXPECT_EQ(names("03-x", 2), (std::vector<std::string>{}));                        // since still counts
+}
+
+TEST(Fixture, ReplacedFixturesMustExistAndBeOrdinary) {
+    auto missing = parse_fixture_file(R"([{"name": "t-new", "since": 3, "exercise": "03-x", "replaces": ["t-gone"],
+                                          "why": "w", "spec": "s", "request": "x", "expect": {"status": 200}}])",
+                                      "f.json");
+    std::string err;
+    try {
+        check_replaced_names(missing);
+    } catch (const FixtureError& e) {
+        err = e.what();
+    }
+    EXPECT_NE(err.find("replaces 't-gone', but there is no fixture of that name"), std::string::npos) << err;
+    auto chained = parse_fixture_file(R"([
+      {"name": "t-a", "since": 3, "exercise": "03-x", "why": "w", "spec": "s", "request": "x", "expect": {"status": 200}},
+      {"name": "t-b", "since": 3, "exercise": "03-y", "replaces": ["t-a"], "why": "w", "spec": "s", "request": "x",
+       "expect": {"status": 200}}])",
+                                      "f.json");
+    err.clear();
+    try {
+        check_replaced_names(chained);
+    } catch (const FixtureError& e) {
+        err = e.what();
+    }
+    EXPECT_NE(err.find("which belongs to exercise 03-x itself"), std::string::npos) << err;
 }

@@ -31,3 +31,22 @@ TEST(Escape, PrintfQuoteSurvivesPercentAndQuote) {
 TEST(SplitWords, CommandPrefix) {
     EXPECT_EQ(split_words("  qemu-aarch64   build/x  "), (std::vector<std::string>{"qemu-aarch64", "build/x"}));
 }
+
+// make compare-NN FIXTURE=x with a name that does not exist suggests the
+// names it probably meant: a typo, a prefix, the same words reordered.
+TEST(ClosestNames, TyposPrefixesAndReorderedWords) {
+    const std::vector<std::string> names = {"files-symlink-loop-403", "files-over-4gib-length-is-64-bit",
+                                            "parse-echo-get-crlf",   "parse-echo-bare-lf",
+                                            "parse-echo-head-request", "parse-400-obs-fold",
+                                            "parse-400-obs-fold-tab", "socket-hello-fixed-response"};
+    EXPECT_EQ(closest_names("parse-400-obs-fodl", names),
+              (std::vector<std::string>{"parse-400-obs-fold", "parse-400-obs-fold-tab"}));
+    EXPECT_EQ(closest_names("files-403-symlink-loop", names)[0], "files-symlink-loop-403");
+    EXPECT_EQ(closest_names("files-head-over-4gib", names)[0], "files-over-4gib-length-is-64-bit");
+    EXPECT_EQ(closest_names("parse-echo", names),
+              (std::vector<std::string>{"parse-echo-bare-lf", "parse-echo-get-crlf", "parse-echo-head-request"}));
+    EXPECT_TRUE(closest_names("completely-unrelated-words", names).empty());
+    std::vector<std::string> many;
+    for (int i = 0; i < 20; ++i) many.push_back("parse-echo-" + std::to_string(i));
+    EXPECT_EQ(closest_names("parse-echo-", many).size(), 5u);   // at most five
+}

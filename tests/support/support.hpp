@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -133,6 +134,93 @@ inline int connect_to(int port) {
         return -1;
     }
     return fd;
+}
+
+// A free TCP port whose two bytes differ (8080 = 0x1f90, not 0x0101), so
+// that a port stored in the wrong byte order shows: bind port 0, ask the
+// kernel which port it gave, close.  -1 if none was found.
+inline int free_port_with_distinct_bytes() {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) return -1;
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+        ::close(fd);
+        int port = ntohs(addr.sin_port);
+        if (ok && (port >> 8) != (port & 0xff)) return port;
+    }
+    return -1;
+}
+
+// open_listener(port) on a fixed, free port -- a listening fd, or -errno.
+// EADDRINUSE (someone took the port meanwhile, or the port really bound is
+// another one that is taken) is retried on another port.
+template <class OpenListener>
+std::int64_t listen_on_a_free_port(OpenListener&& open_listener, int& port) {
+    std::int64_t fd = -EADDRINUSE;
+    for (int attempt = 0; attempt < 10 && fd == -EADDRINUSE; ++attempt) {
+        port = free_port_with_distinct_bytes();
+        if (port < 0) return -EADDRINUSE;
+        fd = open_listener(port);
+    }
+    return fd;
+}
+
+// The bytes of the address a listener is bound to, as getsockname hands
+// them back, against what lesson 01 says bind must get: the port and
+// 127.0.0.1 in network byte order (big-endian), at the same offsets (2 and
+// 4) on Darwin and Linux.  Empty when all is right, else what is wrong.
+inline std::string network_order_problems(int listener, int port) {
+    sockaddr_in addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        return std::string("getsockname: ") + std::strerror(errno);
+    const auto* raw = reinterpret_cast<const unsigned char*>(&addr);
+    auto hex = [](const unsigned char* p, int n) {
+        std::string out;
+        char b[4];
+        for (int i = 0; i < n; ++i) {
+            std::snprintf(b, sizeof b, "%s%02x", i ? " " : "", p[i]);
+            out += b;
+        }
+        return out;
+    };
+    const unsigned char want_port[2] = {static_cast<unsigned char>(port >> 8), static_cast<unsigned char>(port & 0xff)};
+    const unsigned char want_addr[4] = {0x7f, 0x00, 0x00, 0x01};
+    std::string problems;
+    if (std::memcmp(raw + 2, want_port, 2) != 0)
+        problems += "port not in network byte order: htons missing? open_listener(" + std::to_string(port) +
+                    ") should bind sin_port bytes " + hex(want_port, 2) + ", the socket has " + hex(raw + 2, 2) +
+                    " (that is port " + std::to_string(raw[2] << 8 | raw[3]) + ")\n";
+    if (std::memcmp(raw + 4, want_addr, 4) != 0)
+        problems += "address not in network byte order: htonl missing? 127.0.0.1 is the sin_addr bytes " +
+                    hex(want_addr, 4) + ", the socket has " + hex(raw + 4, 4) + "\n";
+    return problems;
+}
+
+// tests/tools/make-table.sh KIND cpp on a table of these lines (the way
+// the Makefile runs it): its exit status; what it printed goes to *said,
+// what it generated (if anything) to *generated.
+inline int run_make_table(const std::string& kind, const std::string& tsv_text, std::string* said,
+                          std::string* generated) {
+    TempDir dir("table");
+    std::string tsv = dir.at("table.tsv"), out = dir.at("table.def");
+    write_file(tsv, tsv_text);
+    std::string cmd = "bash " METAL_SOURCE_DIR "/tests/tools/make-table.sh " + kind + " cpp " + tsv + " " + out + " 2>&1";
+    said->clear();
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (p == nullptr) return -1;
+    char buf[512];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) said->append(buf, n);
+    int status = ::pclose(p);
+    // the file name as the script printed it: say "table.tsv", not the temp dir
+    for (std::size_t at; (at = said->find(tsv)) != std::string::npos;) said->replace(at, tsv.size(), "table.tsv");
+    *generated = std::filesystem::exists(out) ? read_file(out) : "";
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // Everything readable from fd until end of file.

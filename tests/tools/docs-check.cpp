@@ -32,6 +32,18 @@
 //              sections may name functions the student is to write)
 //   flags      a --flag on a line that runs the harness is one the harness
 //              knows (harness/main.cpp)
+//   code       a code block in a source language (```asm, ```cpp, ```c ...)
+//              is an excerpt: pictures and shell sessions use ``` or ```text,
+//              ```sh; code is never retyped
+//   args       `make unit|asm-tests FILTER=word` matches some test (an
+//              enabled one unless EXERCISE= is given), `make lesson-NN
+//              ONLY=regex` some fixture, `EXERCISE=NN-slug` an exercise
+//   alone      the repository stands alone: no page or script points at
+//              files outside it (../shared, an "abi reference" ...)
+//   lessons    each lesson page tells the reader to run `make diff-NN`
+//              (lesson 00: `make view-00`); every program a shell block
+//              starts in the background (`... &`) is remembered (`PID=$!`)
+//              and killed (`kill $PID`) in the same block
 //
 // Prints one line per problem (`page:line: what`), then one line per
 // check, and ends with "N passed, N failed" (a check passes when it found
@@ -100,16 +112,43 @@ struct Checker {
     std::set<std::string> functions;      // defined in asm/ or cpp/
     std::set<std::string> words;          // every identifier in the sources, comments included
     std::set<std::string> harness_flags;  // --only ...
+    std::set<std::string> exercises;      // "exercise" keys of the fixtures
+    std::map<std::string, std::vector<std::string>> tests;   // suite (unit, asm-tests) -> "Suite.Name"
     std::map<std::string, std::vector<Problem>> problems;   // check -> problems
     std::map<std::string, int> counted;                      // check -> things checked
 
+    std::map<std::string, std::vector<Problem>> pending;     // check -> waiting for a lesson to come
+    int last_lesson = -1;                 // the highest NN of lessons/NN-*
+    std::string current_page, current_line;   // what check_prose is reading
+
     void fail(const std::string& check, const std::string& where, const std::string& what) {
-        problems[check].push_back({where, what});
+        if (about_a_lesson_to_come(check)) pending[check].push_back({where, what});
+        else problems[check].push_back({where, what});
+    }
+
+    // The two pages that lay out the course plan (README.md's table of
+    // lessons, docs/architecture.md's list of what each lesson does to the
+    // pipeline) may name the targets and steps of a lesson that is not
+    // here yet, on a line that says which lesson (`lesson 05`, `lesson-05`,
+    // `diff-05`, `| 05 decode |`).  Such a name is pending, not a problem,
+    // until lessons/05-* exists -- from then on it is checked like any other.
+    bool about_a_lesson_to_come(const std::string& check) const {
+        if (check != "targets" && check != "functions") return false;
+        if (current_page != "README.md" && current_page != "docs/architecture.md") return false;
+        static const std::regex lesson_ref(R"((lesson[ -]|diff-|view-|^\| )([0-9]{2})\b)");
+        for (auto it = std::sregex_iterator(current_line.begin(), current_line.end(), lesson_ref);
+             it != std::sregex_iterator(); ++it)
+            if (std::stoi((*it)[2]) > last_lesson) return true;
+        return false;
     }
 
     // --- what exists -------------------------------------------------------
     void load() {
         for (const auto& dir : fs::directory_iterator(root / "lessons")) {
+            std::string slug = dir.path().filename().string();
+            if (slug.size() > 2 && std::isdigit(static_cast<unsigned char>(slug[0])) &&
+                std::isdigit(static_cast<unsigned char>(slug[1])) && slug[2] == '-')
+                last_lesson = std::max(last_lesson, std::stoi(slug.substr(0, 2)));
             fs::path f = dir.path() / "fixtures.json";
             if (!fs::exists(f)) continue;
             try {
@@ -119,6 +158,7 @@ struct Checker {
                     if (name.empty()) continue;
                     fixtures.insert(name);
                     prefixes.insert(name.substr(0, name.find('-')));
+                    if (fx.contains("exercise") && fx["exercise"].is_string()) exercises.insert(fx["exercise"].get<std::string>());
                 }
             } catch (const std::exception& e) {
                 fail("fixtures", f.string(), std::string("cannot read: ") + e.what());
@@ -152,6 +192,18 @@ struct Checker {
                 }
             }
         }
+        // GoogleTest names, per suite: `make unit` runs tests/unit, `make
+        // asm-tests` tests/asm
+        const std::regex test_re(R"(\bTEST(?:_F|_P)?\(\s*(\w+)\s*,\s*(\w+)\s*\))");
+        for (const auto& [suite, dir] : {std::pair<std::string, std::string>{"unit", "tests/unit"}, {"asm-tests", "tests/asm"}}) {
+            if (!fs::exists(root / dir)) continue;
+            for (const auto& e : fs::directory_iterator(root / dir)) {
+                if (e.path().extension() != ".cpp") continue;
+                std::string text = read_all(e.path());
+                for (auto it = std::sregex_iterator(text.begin(), text.end(), test_re); it != std::sregex_iterator(); ++it)
+                    tests[suite].push_back((*it)[1].str() + "." + (*it)[2].str());
+            }
+        }
         std::string main_cpp = read_all(root / "harness/main.cpp");
         const std::regex flag(R"((--[a-z][a-z-]*))");
         for (auto it = std::sregex_iterator(main_cpp.begin(), main_cpp.end(), flag); it != std::sregex_iterator(); ++it)
@@ -162,7 +214,9 @@ struct Checker {
     // Does this C++ line start the definition of f?  It begins in column 0
     // with a letter (a return type), names f (or X::f) right before '(',
     // and is not a declaration (ending in ';').
-    static bool is_cpp_definition(const std::string& line, const std::string& f) {
+    static bool is_cpp_definition(std::string line, const std::string& f) {
+        // an attribute first ([[noreturn]] void f(...)) belongs to the line
+        if (line.rfind("[[", 0) == 0 && line.find("]]") != std::string::npos) line = trim(line.substr(line.find("]]") + 2));
         if (line.empty() || !std::isalpha(static_cast<unsigned char>(line[0]))) return false;
         std::string t = trim(line);
         if (t.back() == ';') return false;
@@ -203,9 +257,14 @@ struct Checker {
                 err = "no function " + f + " in " + path;
                 return false;
             }
-            // the comment block right above it (in asm: its header, ---- rule included)
+            // the comment block right above it (in asm: its header, ---- rule
+            // included, and the .equ lines between the header and FUNC)
             std::size_t first = start;
-            while (first > 0 && trim(src[first - 1]).rfind("//", 0) == 0) --first;
+            auto belongs = [&](const std::string& line) {
+                std::string t = trim(line);
+                return t.rfind("//", 0) == 0 || (is_asm && t.rfind(".equ", 0) == 0);
+            };
+            while (first > 0 && belongs(src[first - 1])) --first;
             out.assign(src.begin() + static_cast<long>(first), src.begin() + static_cast<long>(end) + 1);
             return true;
         }
@@ -280,7 +339,8 @@ struct Checker {
     static bool placeholder(const std::string& s) {
         return s.find("NN") != std::string::npos || s.find("MM") != std::string::npos || s.find('*') != std::string::npos ||
                s.find('<') != std::string::npos || s.find('{') != std::string::npos || s.find("...") != std::string::npos ||
-               s.find('$') != std::string::npos || s.find("slug") != std::string::npos;
+               s.find('$') != std::string::npos || s.find("slug") != std::string::npos ||
+               s.find("\u2026") != std::string::npos;   // …
     }
 
     void check_path(const fs::path& page, const std::string& where, std::string p, bool link) {
@@ -290,7 +350,7 @@ struct Checker {
             p = p.substr(0, p.find('#'));
             if (p.empty()) return;
             counted["paths"]++;
-            fs::path target = page.parent_path() / p;
+            fs::path target = root / page.parent_path() / p;
             if (!fs::exists(target)) fail("paths", where, "the link target " + p + " does not exist");
             return;
         }
@@ -328,12 +388,100 @@ struct Checker {
         return words;
     }
 
+    // GoogleTest's filter syntax: '*' any run, '?' one character.
+    static bool glob(const std::string& pat, const std::string& text) {
+        std::size_t p = 0, t = 0, star = std::string::npos, mark = 0;
+        while (t < text.size()) {
+            if (p < pat.size() && (pat[p] == '?' || pat[p] == text[t])) {
+                ++p;
+                ++t;
+            } else if (p < pat.size() && pat[p] == '*') {
+                star = p++;
+                mark = t;
+            } else if (star != std::string::npos) {
+                p = star + 1;
+                t = ++mark;
+            } else {
+                return false;
+            }
+        }
+        while (p < pat.size() && pat[p] == '*') ++p;
+        return p == pat.size();
+    }
+
+    // Does `make SUITE FILTER=filter` run at least one test?  A plain word
+    // means *word* (the Makefile's rule); "a:b-c" is GoogleTest's list of
+    // patterns and negative patterns.  DISABLED_ tests count only when
+    // the command also says EXERCISE=.
+    bool filter_runs_something(const std::string& suite, const std::string& filter, bool exercise) {
+        bool pattern = filter.find('*') != std::string::npos || filter.find(':') != std::string::npos;
+        std::string positive = pattern ? filter.substr(0, filter.find('-')) : "*" + filter + "*";
+        std::string negative = pattern && filter.find('-') != std::string::npos ? filter.substr(filter.find('-') + 1) : "";
+        auto any_of_list = [&](const std::string& list, const std::string& name) {
+            std::stringstream in(list);
+            for (std::string one; std::getline(in, one, ':');)
+                if (!one.empty() && glob(one, name)) return true;
+            return false;
+        };
+        for (const std::string& name : tests[suite]) {
+            bool disabled = name.rfind("DISABLED_", 0) == 0 || name.find(".DISABLED_") != std::string::npos;
+            if (disabled && !exercise) continue;
+            if (any_of_list(positive.empty() ? "*" : positive, name) && !any_of_list(negative, name)) return true;
+        }
+        return false;
+    }
+
+    // FILTER=, ONLY= and EXERCISE= must select something.
+    void check_make_args(const std::string& where, const std::vector<std::string>& goals,
+                         const std::map<std::string, std::string>& vars) {
+        auto var = [&](const char* name) -> const std::string* {
+            auto it = vars.find(name);
+            return it == vars.end() ? nullptr : &it->second;
+        };
+        const std::string* filter = var("FILTER");
+        const std::string* only = var("ONLY");
+        const std::string* exercise = var("EXERCISE");
+        for (const std::string& g : goals) {
+            bool suite = g == "unit" || g == "asm-tests";
+            bool lesson = std::regex_match(g, std::regex("lesson-([0-9][0-9]|NN)"));
+            if (suite && filter && !placeholder(*filter) && *filter != "word") {
+                counted["args"]++;
+                if (!filter_runs_something(g, *filter, exercise != nullptr))
+                    fail("args", where, "`make " + g + " FILTER=" + *filter + (exercise ? " EXERCISE=..." : "") +
+                                            "` runs no test" + (exercise ? "" : " (a DISABLED_ one needs EXERCISE=1)"));
+            }
+            if (lesson && only && !placeholder(*only) && *only != "regex") {
+                counted["args"]++;
+                try {
+                    std::regex re(*only, std::regex::ECMAScript);
+                    if (std::none_of(fixtures.begin(), fixtures.end(), [&](const std::string& f) { return std::regex_search(f, re); }))
+                        fail("args", where, "ONLY=" + *only + " matches no fixture");
+                } catch (const std::regex_error&) {
+                    fail("args", where, "ONLY=" + *only + " is not a regex");
+                }
+            }
+            if (lesson && exercise && !placeholder(*exercise) && *exercise != "NN-slug") {
+                counted["args"]++;
+                if (!exercises.count(*exercise)) fail("args", where, "EXERCISE=" + *exercise + ": no fixture belongs to that exercise");
+                else if (g != "lesson-NN" && g.substr(7) != exercise->substr(0, 2))
+                    fail("args", where, "EXERCISE=" + *exercise + " belongs to lesson-" + exercise->substr(0, 2) + ", not " + g);
+            }
+        }
+    }
+
     void check_make(const std::string& where, const std::string& cmdline) {
         static const std::regex make_re(R"((^|[\s;&|(])make\s+([^;&|)`#]*))");
         for (auto it = std::sregex_iterator(cmdline.begin(), cmdline.end(), make_re); it != std::sregex_iterator(); ++it) {
+            std::vector<std::string> goals;
+            std::map<std::string, std::string> vars;
             for (const std::string& w : shell_words((*it)[2].str())) {
-                if (w[0] == '-' || w.find('=') != std::string::npos) continue;
+                if (!w.empty() && w[0] != '-' && w.find('=') != std::string::npos) {
+                    vars[w.substr(0, w.find('='))] = w.substr(w.find('=') + 1);
+                    continue;
+                }
+                if (!w.empty() && w[0] == '-') continue;
                 if (w.empty() || w == "\\" || w[0] == '<' || w[0] == '>' || w.rfind("2>", 0) == 0) break;
+                goals.push_back(w);
                 counted["targets"]++;
                 if (w.find("NN") != std::string::npos || w.find("MM") != std::string::npos) {
                     std::string pat = w;
@@ -345,6 +493,7 @@ struct Checker {
                 }
                 if (!targets.count(w)) fail("targets", where, "`make " + w + "`: there is no such target");
             }
+            check_make_args(where, goals, vars);
         }
     }
 
@@ -355,19 +504,30 @@ struct Checker {
         static const std::regex fixture_re(R"(^[a-z0-9]+(-[a-z0-9]+){2,}$)");   // fixture names have 3+ parts
         static const std::regex flag_re(R"((^|\s)(--[a-z][a-z-]*))");
         bool in_code = false, in_excerpt = false, in_exercises = false;
+        std::vector<std::pair<std::string, std::string>> block;   // the code block's lines: where, text
+        current_page = page.generic_string();
         for (std::size_t i = 0; i < lines.size(); ++i) {
             const std::string& line = lines[i];
             std::string where = page.string() + ":" + std::to_string(i + 1);
+            current_line = line;
+            check_alone(where, line);
             // exercises name the functions the student is asked to write
             if (line.rfind("#", 0) == 0 && !in_code) in_exercises = line.find("Exercises") != std::string::npos;
             if (line.rfind("<!-- excerpt:", 0) == 0) in_excerpt = true;
-            if (line.rfind("```", 0) == 0) {
+            if (trim(line).rfind("```", 0) == 0) {
                 in_code = !in_code;
-                if (!in_code) in_excerpt = false;
+                if (in_code) {
+                    check_code_language(where, trim(line).substr(3), in_excerpt);
+                    block.clear();
+                } else {
+                    if (!in_excerpt) check_background_jobs(block);
+                    in_excerpt = false;
+                }
                 continue;
             }
             if (in_excerpt) continue;   // source code: checked as an excerpt
             if (in_code) {
+                block.emplace_back(where, line);
                 check_fixture_args(where, line);
                 check_make(where, line);
                 check_flags(where, line, flag_re);
@@ -405,6 +565,129 @@ struct Checker {
         }
     }
 
+    // A code block in a source language must be an excerpt of the source.
+    void check_code_language(const std::string& where, const std::string& lang, bool is_excerpt) {
+        static const std::set<std::string> source = {"asm", "s", "S", "gas", "armasm", "arm", "cpp", "c++", "cxx",
+                                                     "c", "h", "hpp", "C"};
+        if (!source.count(trim(lang))) return;
+        counted["code"]++;
+        if (!is_excerpt)
+            fail("code", where, "a ```" + trim(lang) + " block must be an excerpt of the source: put `<!-- excerpt: PATH "
+                                "function NAME -->` (or a marked region) on the line before it and run make excerpts; "
+                                "a picture or pseudocode uses ``` or ```text");
+    }
+
+    // A shell line without its comment (a # that starts a word, outside
+    // quotes) and without a leading "$ " prompt.
+    static std::string shell_code(std::string line) {
+        line = trim(line);
+        if (line.rfind("$ ", 0) == 0) line = line.substr(2);
+        char quote = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            char c = line[i];
+            if (quote) {
+                if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+                return trim(line.substr(0, i));
+            }
+        }
+        return line;
+    }
+
+    // Every program a shell block starts in the background must be
+    // remembered (`... & PID=$!`) and killed (`kill $PID`) in the same
+    // block: a demo server left running answers the next lesson's demo.
+    void check_background_jobs(const std::vector<std::pair<std::string, std::string>>& block) {
+        std::vector<std::pair<std::string, std::string>> started;   // where, variable
+        std::string all;
+        for (const auto& [where, text] : block) {
+            std::string code = shell_code(text);
+            all += code + "\n";
+            // a lone '&' (not &&, >&, &>, <&) outside quotes ends a background command
+            char quote = 0;
+            std::size_t amp = std::string::npos;
+            for (std::size_t i = 0; i < code.size(); ++i) {
+                char c = code[i];
+                if (quote) {
+                    if (c == quote) quote = 0;
+                    continue;
+                }
+                if (c == '\'' || c == '"') quote = c;
+                if (c != '&') continue;
+                char before = i ? code[i - 1] : ' ', after = i + 1 < code.size() ? code[i + 1] : ' ';
+                if (before == '&' || before == '>' || before == '<') continue;
+                if (after != ' ' && after != '\t' && after != ';' && after != ')') continue;   // &&, &>, &x in a picture
+                amp = i;
+                break;
+            }
+            if (amp == std::string::npos) continue;
+            counted["lessons"]++;
+            std::smatch m;
+            std::string rest = code.substr(amp + 1);
+            if (!std::regex_search(rest, m, std::regex(R"(\b([A-Za-z_][A-Za-z0-9_]*)=\$!)")))
+                fail("lessons", where, "a program started in the background must be remembered for the kill that ends "
+                                       "the block: `... & PID=$!`");
+            else
+                started.emplace_back(where, m[1]);
+        }
+        for (const auto& [where, var] : started) {
+            std::regex kill_re("\\bkill\\b[^\\n]*\\$\\{?" + var + "\\b");
+            if (!std::regex_search(all, kill_re))
+                fail("lessons", where, "the block starts $" + var + " in the background but never runs `kill $" + var + "`");
+        }
+    }
+
+    // The repository stands alone: nothing may point at a reference or a
+    // tool outside it.
+    void check_alone(const std::string& where, const std::string& line) {
+        static const std::vector<std::string> outside = {"../shared", "/work/", "shared/abi", "abi reference",
+                                                         "darwin-emu", "DARWIN_EMU"};
+        std::string lowered = line;
+        std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+        for (const auto& o : outside) {
+            std::string lo = o;
+            std::transform(lo.begin(), lo.end(), lo.begin(), [](unsigned char c) { return std::tolower(c); });
+            if (lowered.find(lo) != std::string::npos)
+                fail("alone", where, "`" + o + "` points outside the repository: cite XNU (apple-oss-distributions/xnu) "
+                                     "or Linux (torvalds/linux) files, or what the repository has");
+        }
+    }
+
+    // The scripts and sources too (not this file: it lists the fragments).
+    void check_alone_files() {
+        for (const char* dir : {"asm", "cpp", "harness", "tests", ".ci", "lessons"}) {
+            if (!fs::exists(root / dir)) continue;
+            for (const auto& e : fs::recursive_directory_iterator(root / dir)) {
+                if (!e.is_regular_file() || e.path().filename() == "docs-check.cpp") continue;
+                std::string ext = e.path().extension().string();
+                if (ext == ".md" || ext == ".json" || (e.path().string().find("/site/") != std::string::npos)) continue;
+                std::vector<std::string> text = lines_of(read_all(e.path()));
+                for (std::size_t i = 0; i < text.size(); ++i)
+                    check_alone(fs::relative(e.path(), root).string() + ":" + std::to_string(i + 1), text[i]);
+            }
+        }
+        for (const char* f : {"Makefile"}) {
+            std::vector<std::string> text = lines_of(read_all(root / f));
+            for (std::size_t i = 0; i < text.size(); ++i) check_alone(std::string(f) + ":" + std::to_string(i + 1), text[i]);
+        }
+        counted["alone"]++;
+    }
+
+    // A lesson page tells the reader to look at what the lesson adds first.
+    void check_lesson_page(const fs::path& rel, const std::string& text) {
+        static const std::regex lesson_page(R"(lessons/([0-9][0-9])-[^/]+/README\.md)");
+        std::smatch m;
+        std::string p = rel.generic_string();
+        if (!std::regex_match(p, m, lesson_page)) return;
+        std::string n = m[1];
+        counted["lessons"]++;
+        std::string wanted = n == "00" ? "make view-00" : "make diff-" + n;
+        if (text.find(wanted) == std::string::npos)
+            fail("lessons", p, "a lesson page tells the reader to run `" + wanted + "` first");
+    }
+
     // FIXTURE=name (make compare-NN) and --compare name name one fixture.
     void check_fixture_args(const std::string& where, const std::string& text) {
         static const std::regex arg_re(R"((FIXTURE=|--compare\s+)'?([a-z0-9][a-z0-9-]*))");
@@ -438,6 +721,9 @@ struct Checker {
             std::cout << "rewrote the excerpts of " << rel.string() << "\n";
         }
         check_prose(rel, lines);
+        current_page.clear();
+        current_line.clear();
+        check_lesson_page(rel, text);
     }
 };
 
@@ -465,6 +751,7 @@ int main(int argc, char** argv) {
     if (pages.empty()) {
         pages.emplace_back("README.md");
         for (const char* dir : {"docs", "lessons"}) {
+            if (!fs::exists(c.root / dir)) continue;
             for (const auto& e : fs::recursive_directory_iterator(c.root / dir)) {
                 if (e.path().extension() == ".md") pages.push_back(fs::relative(e.path(), c.root));
             }
@@ -473,17 +760,22 @@ int main(int argc, char** argv) {
     }
     c.load();
     for (const auto& p : pages) c.page(p);
+    c.check_alone_files();
 
     int passed = 0, failed = 0;
-    for (const char* check : {"excerpts", "fixtures", "paths", "targets", "functions", "flags"}) {
+    for (const char* check : {"excerpts", "fixtures", "paths", "targets", "functions", "flags", "code", "args", "alone", "lessons"}) {
         const auto& probs = c.problems[check];
+        const auto& waiting = c.pending[check];
         for (const auto& p : probs) std::cout << p.where << ": " << p.what << "\n";
+        for (const auto& p : waiting) std::cout << p.where << ": pending (lesson still to come): " << p.what << "\n";
         if (std::string(check) == "targets" && targets_file.empty()) {
             std::cout << "skip  targets (no --targets list)\n";
             continue;
         }
         bool ok = probs.empty();
-        std::printf("%s  %-9s %d checked, %zu problem(s)\n", ok ? "ok  " : "FAIL", check, c.counted[check], probs.size());
+        std::printf("%s  %-9s %d checked, %zu problem(s)", ok ? "ok  " : "FAIL", check, c.counted[check], probs.size());
+        if (!waiting.empty()) std::printf(", %zu pending a lesson still to come", waiting.size());
+        std::printf("\n");
         (ok ? passed : failed)++;
     }
     std::printf("%d passed, %d failed\n", passed, failed);

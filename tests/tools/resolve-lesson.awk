@@ -15,6 +15,9 @@
 # spine (asm/httpd.s, cpp/httpd.cpp) is where lesson conditionals live;
 # nothing in them may nest (docs/architecture.md).
 #
+# The lines `// excerpt: NAME` and `// excerpt end`, which only mark the
+# parts of a file the lesson pages quote (make excerpts), are left out too.
+#
 # Used by `make view-NN` and `make diff-NN` (tests/tools/lesson-view.sh).
 
 function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
@@ -69,6 +72,7 @@ BEGIN { depth = 0; if (lesson == "") { print "resolve-lesson.awk: set -v lesson=
     # the directive, if this line is one: ".if X" / "#if X" / "#ifdef X" ...
     d = line
     sub(/^[ \t]*/, "", d)
+    if (d ~ /^\/\/ excerpt(: [^ \t]+| end)[ \t]*$/) next    # a marker for the lesson pages
     if (d ~ /^(\.if|#if|#ifdef|#ifndef)[ \t(]/) {
         word = d; sub(/[ \t(].*/, "", word)
         expr = substr(d, length(word) + 1)

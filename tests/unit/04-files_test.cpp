@@ -126,6 +126,31 @@ TEST(Lesson04, MimeTableFileFollowsItsRules) {
     EXPECT_EQ(seen.count("pdf"), 1u);                                         // documents
 }
 
+// A line that breaks the table's rules stops the build, and the message
+// names the file and the line -- the way a compiler reports an error.
+TEST(Lesson04, MakeTableStopsAtABadMimeLineNamingIt) {
+    const std::string head = "# a comment\nhtml\ttext/html; charset=utf-8\n";
+    struct Case {
+        const char* line;
+        const char* says;
+    } cases[] = {
+        {"GLB\tmodel/gltf-binary", "table.tsv:3: the extension must be lower-case letters and digits"},
+        {"glb model/gltf-binary", "table.tsv:3: expected \"extension<TAB>content-type\" (exactly one tab)"},
+        {".glb\tmodel/gltf-binary", "table.tsv:3: the extension must be lower-case letters and digits"},
+        {"md\ttext/markdown", "table.tsv:3: a text/* type must say \"; charset=utf-8\""},
+        {"html\ttext/html; charset=utf-8", "table.tsv:3: extension \"html\" is already listed on line 2"},
+    };
+    for (const auto& c : cases) {
+        std::string said, generated;
+        EXPECT_EQ(testsupport::run_make_table("mime", head + c.line + "\n", &said, &generated), 1) << c.line;
+        EXPECT_NE(said.find(c.says), std::string::npos) << c.line << "\nit said: " << said;
+        EXPECT_EQ(generated, "") << "nothing is generated from a bad table";
+    }
+    std::string said, generated;
+    EXPECT_EQ(testsupport::run_make_table("mime", head + "glb\tmodel/gltf-binary\n", &said, &generated), 0) << said;
+    EXPECT_NE(generated.find("MIME_ENTRY(\"glb\", \"model/gltf-binary\")"), std::string::npos) << generated;
+}
+
 // ---------------------------------------------------------------------------
 // errno_to_status
 // ---------------------------------------------------------------------------
