@@ -706,6 +706,41 @@ say_listening_return:
 ENDFUNC say_listening
 
 // ---------------------------------------------------------------------------
+// int64_t say_errno(int64_t err)
+//   The end of an error line on stderr: ": errno N\n" for err = -N (the
+//   number: the numbers differ between the kernels, and a table of names
+//   is more than these messages need).  say_listen_error and lesson 06's
+//   say_docroot_error end their lines with it.
+//   in:  x0 = err (negative)
+//   out: x0 = what the last write returned: 0 or -errno
+//   registers: x19 = errno (positive).  stack: 48 bytes: fp, lr, x19,
+//              padding, the digits at sp+24 (20 at most)
+//   syscalls: write
+// ---------------------------------------------------------------------------
+FUNC say_errno
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr; digits at sp+24
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved register we use
+        neg     x19, x0                   // x19 = errno (positive)
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_errno           // ": errno "
+        CALL    write_str                 // (the result is not needed)
+        mov     x0, x19                   // format_u64(errno,
+        add     x1, sp, #24               //     digits): x0 = how many
+        CALL    format_u64                // the errno in decimal
+        mov     x2, x0                    // write_all(stderr, digits, n)
+        mov     w0, #2                    // stderr
+        add     x1, sp, #24               // the digits
+        CALL    write_all                 // N
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_nl              // end the line
+        CALL    write_str                 // \n: x0 = its answer
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
+        ret                               // x0 = the last write's answer
+ENDFUNC say_errno
+
+// ---------------------------------------------------------------------------
 // int64_t say_listen_error(int port, int64_t err)
 //   On stderr: "httpd: cannot listen on 127.0.0.1:PORT: address already in
 //   use" for -EADDRINUSE, or ": errno N" for any other -errno.
@@ -738,19 +773,8 @@ FUNC say_listen_error
         CALL    write_str                 // : address already in use
         b       say_listen_error_return   // x0 = write_str's answer
 say_listen_error_errno:
-        mov     w0, #2                    // stderr
-        LOAD_ADDR x1, msg_errno           // ": errno "
-        CALL    write_str                 // : errno
-        mov     x0, x20                   // format_u64(errno,
-        add     x1, sp, #32               // digits): x0 = how many
-        CALL    format_u64                // the errno in decimal
-        mov     x2, x0                    // write_all(stderr, digits, n)
-        mov     w0, #2                    // stderr
-        add     x1, sp, #32               // the digits
-        CALL    write_all                 // N
-        mov     w0, #2                    // stderr
-        LOAD_ADDR x1, msg_nl              // end the line
-        CALL    write_str                 // \n
+        neg     x0, x20                   // say_errno(-errno)
+        CALL    say_errno                 // : errno N\n (the numbers differ between kernels)
 say_listen_error_return:
         ldp     x19, x20, [sp, #16]       // restore and return
         ldp     x29, x30, [sp], #64       // fp, lr, and drop the frame

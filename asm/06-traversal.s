@@ -40,14 +40,12 @@ dot_name:
         .asciz  "."                       // the directory itself, for openat
 msg_cannot_open:
         .asciz  "httpd: cannot open the docroot \""
+msg_quote:
+        .asciz  "\""
 msg_not_a_directory:
-        .asciz  "\": not a directory\n"
+        .asciz  ": not a directory\n"
 msg_no_such_file:
-        .asciz  "\": no such file or directory\n"
-msg_errno:
-        .asciz  "\": errno "
-msg_nl:
-        .asciz  "\n"
+        .asciz  ": no such file or directory\n"
 
 // ---------------------------------------------------------------------------
 // int64_t normalize_path(char *path, size_t len)
@@ -430,43 +428,36 @@ ENDFUNC step_open_beneath
 // int64_t say_docroot_error(const char *docroot, int64_t err)
 //   On stderr, one line: httpd: cannot open the docroot "DOCROOT": not a
 //   directory (-ENOTDIR), ": no such file or directory" (-ENOENT), or
-//   ": errno N" (any other -errno; the numbers differ between the kernels).
+//   lesson 01's say_errno, ": errno N" (any other -errno; the numbers
+//   differ between the kernels).
 //   in:  x0 = docroot (a C string), x1 = err (negative)
 //   out: x0 = what the last write returned: 0 or -errno
-//   registers: x19 = docroot, x20 = errno (positive).  stack: 64 bytes:
-//              fp, lr, x19, x20, the digits at sp+32
+//   registers: x19 = docroot, x20 = err (negative).  stack: 32 bytes:
+//              fp, lr, x19, x20
 //   syscalls: write
 // ---------------------------------------------------------------------------
 FUNC say_docroot_error
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr; digits at sp+32
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         mov     x19, x0                   // x19 = docroot
-        neg     x20, x1                   // x20 = errno (positive)
+        mov     x20, x1                   // x20 = err (negative)
         mov     w0, #2                    // stderr
         LOAD_ADDR x1, msg_cannot_open     // httpd: cannot open the docroot "
         CALL    write_str                 // (the result is not needed)
         mov     w0, #2                    // stderr
         mov     x1, x19                   // the docroot as given
         CALL    write_str                 // DOCROOT
-        cmp     x20, #ENOTDIR             // a file, not a directory?
+        mov     w0, #2                    // stderr
+        LOAD_ADDR x1, msg_quote           // the closing quote
+        CALL    write_str                 // "
+        cmn     x20, #ENOTDIR             // err == -ENOTDIR: a file, not a directory?
         b.eq    say_docroot_error_not_dir // say so in words
-        cmp     x20, #ENOENT              // nothing there?
+        cmn     x20, #ENOENT              // err == -ENOENT: nothing there?
         b.eq    say_docroot_error_missing // say so in words
-        mov     w0, #2                    // stderr
-        LOAD_ADDR x1, msg_errno           // ": errno "
-        CALL    write_str                 // any other errno: its number
-        mov     x0, x20                   // format_u64(errno,
-        add     x1, sp, #32               //     digits): x0 = how many
-        CALL    format_u64                // the errno in decimal
-        mov     x2, x0                    // write_all(stderr, digits, n)
-        mov     w0, #2                    // stderr
-        add     x1, sp, #32               // the digits
-        CALL    write_all                 // N
-        mov     w0, #2                    // stderr
-        LOAD_ADDR x1, msg_nl              // end the line
-        CALL    write_str                 // \n
-        b       say_docroot_error_return  // x0 = write_str's answer
+        mov     x0, x20                   // say_errno(err)
+        CALL    say_errno                 // any other errno: ": errno N\n"
+        b       say_docroot_error_return  // x0 = its answer
 say_docroot_error_not_dir:
         mov     w0, #2                    // stderr
         LOAD_ADDR x1, msg_not_a_directory // ": not a directory\n"
@@ -478,7 +469,7 @@ say_docroot_error_missing:
         CALL    write_str                 // the rest of the line
 say_docroot_error_return:
         ldp     x19, x20, [sp, #16]       // restore and return
-        ldp     x29, x30, [sp], #64       // fp, lr, and drop the frame
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
         ret                               // x0 = the last write's answer
 ENDFUNC say_docroot_error
 

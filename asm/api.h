@@ -51,6 +51,7 @@ int64_t send_hello(int fd);
 int64_t open_listener(int port);
 int listening_port(int fd);
 int64_t say_listening(int port);
+int64_t say_errno(int64_t err);
 int64_t say_listen_error(int port, int64_t err);
 int64_t accept_client(int listener);
 int64_t ignore_signal(int sig);
@@ -189,7 +190,6 @@ int hex_value(int c);
 int64_t percent_decode(const char *in, size_t len, char *out, size_t cap);
 int step_decode_path(struct exchange *x);
 
-<<<<<<< HEAD
 /* lesson 06 -- asm/06-traversal.s.  normalize_path returns the new length
  * or -403; open_failure_status a status; open_beneath a descriptor or
  * -status (403, 404, 414, 500); open_docroot 0 or -errno (the message is
@@ -215,7 +215,7 @@ int parse_range(const char *value, size_t len, uint64_t size, uint64_t *first, u
 size_t format_content_range(char *out, uint64_t first, uint64_t count, uint64_t size);
 const struct header_field *single_header(const struct request *req, const char *name, size_t name_len);
 int step_parse_range(struct exchange *x);
-=======
+
 /* lesson 08 -- asm/08-listing.s.  The records mirror asm/records.inc,
  * section LISTING (checked below).  The readers return a count or a
  * length, 0 at the end, -errno on failure; open_index 1 or 0; the steps
@@ -282,7 +282,6 @@ int redirect_to_slash(struct exchange *x);
 int open_index(struct exchange *x);
 int send_listing(struct exchange *x);
 int step_directory(struct exchange *x);
->>>>>>> l08
 
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */

@@ -173,14 +173,19 @@ std::int64_t say_listening(int port) {
     return write_str(1, "/\n");
 }
 
+std::int64_t say_errno(std::int64_t err) {
+    char digits[20];
+    write_str(2, ": errno ");
+    write_all(2, digits, format_u64(static_cast<std::uint64_t>(-err), digits));
+    return write_str(2, "\n");
+}
+
 std::int64_t say_listen_error(int port, std::int64_t err) {
     char digits[20];
     write_str(2, "httpd: cannot listen on 127.0.0.1:");
     write_all(2, digits, format_u64(static_cast<std::uint64_t>(port), digits));
     if (-err == EADDRINUSE) return write_str(2, ": address already in use\n");
-    write_str(2, ": errno ");
-    write_all(2, digits, format_u64(static_cast<std::uint64_t>(-err), digits));
-    return write_str(2, "\n");
+    return say_errno(err);                           // the numbers differ between kernels
 }
 
 std::int64_t accept_client(int listener) {

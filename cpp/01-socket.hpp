@@ -103,8 +103,13 @@ int listening_port(int fd);
 // say_listening -- "listening on http://127.0.0.1:PORT/\n" on stdout.
 std::int64_t say_listening(int port);
 
+// say_errno -- the end of an error line on stderr: ": errno N\n" for
+// err = -N.  What the last write returned (0 or -errno).
+std::int64_t say_errno(std::int64_t err);
+
 // say_listen_error -- on stderr: "httpd: cannot listen on
-// 127.0.0.1:PORT: address already in use" (-EADDRINUSE) or ": errno N".
+// 127.0.0.1:PORT: address already in use" (-EADDRINUSE) or, by say_errno,
+// ": errno N".
 std::int64_t say_listen_error(int port, std::int64_t err);
 
 // accept_client -- the next connection (accept, EINTR retried): its fd,

@@ -109,12 +109,10 @@ int step_open_beneath(Exchange& x) {
 std::int64_t say_docroot_error(const char* docroot, std::int64_t err) {
     write_str(2, "httpd: cannot open the docroot \"");
     write_str(2, docroot);
-    if (-err == ENOTDIR) return write_str(2, "\": not a directory\n");
-    if (-err == ENOENT) return write_str(2, "\": no such file or directory\n");
-    char digits[20];
-    write_str(2, "\": errno ");
-    write_all(2, digits, format_u64(static_cast<std::uint64_t>(-err), digits));
-    return write_str(2, "\n");
+    write_str(2, "\"");
+    if (-err == ENOTDIR) return write_str(2, ": not a directory\n");
+    if (-err == ENOENT) return write_str(2, ": no such file or directory\n");
+    return say_errno(err);                           // lesson 01's ": errno N"
 }
 
 std::int64_t open_docroot(Config* cfg) {

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <netinet/in.h>
 #include <string>
@@ -210,6 +211,16 @@ TEST(Lesson01Asm, ErrorsAgree) {
         std::string a = output_of(2, [&] { say_listen_error(port, err); });
         std::string c = output_of(2, [&] { httpd::say_listen_error(port, err); });
         EXPECT_EQ(a, c);
+    }
+    // say_errno: the largest errno either kernel has, and beyond (its
+    // digits must fit the frame)
+    for (std::int64_t err : {std::int64_t(-1), std::int64_t(-EACCES), std::int64_t(-4095), INT64_MIN + 1}) {
+        std::int64_t ra = 1, rc = 1;
+        std::string a = output_of(2, [&] { ra = say_errno(err); });
+        std::string c = output_of(2, [&] { rc = httpd::say_errno(err); });
+        EXPECT_EQ(a, c) << err;
+        EXPECT_EQ(ra, 0) << err;
+        EXPECT_EQ(rc, 0) << err;
     }
     std::string a = output_of(1, [] { say_listening(65535); });
     EXPECT_EQ(a, "listening on http://127.0.0.1:65535/\n");

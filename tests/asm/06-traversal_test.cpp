@@ -59,21 +59,7 @@ Both normalize_both(const std::string& in) {
     return b;
 }
 
-// A byte string made printable for a failure message.
-std::string escaped(const std::string& s) {
-    std::string out;
-    for (unsigned char ch : s) {
-        if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
-            out += static_cast<char>(ch);
-        } else {
-            const char* hex = "0123456789abcdef";
-            out += "\\x";
-            out += hex[ch >> 4];
-            out += hex[ch & 15];
-        }
-    }
-    return out;
-}
+using testsupport::escaped;
 
 // Two descriptors name the same file (the same inode on the same device).
 bool same_inode(int a, int b) {

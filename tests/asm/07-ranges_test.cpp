@@ -54,16 +54,7 @@ std::string show(const Answer& a) {
     return std::to_string(a.result) + " (" + std::to_string(a.first) + ", " + std::to_string(a.count) + ")";
 }
 
-// The value with its invisible bytes spelled out, for failure messages.
-std::string escaped(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        if (c == '\t') out += "\\t";
-        else if (c < 0x20 || c >= 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
-        else out += static_cast<char>(c);
-    }
-    return out + "\"";
-}
+using testsupport::escaped;
 
 Answer asm_range(const std::string& v, std::uint64_t size) {
     Answer a;

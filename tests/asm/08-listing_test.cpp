@@ -42,21 +42,7 @@ using testsupport::write_file;
 // What this file's temporary directories are called (/tmp/metal-08-asm-*).
 constexpr const char* kTag = "08-asm";
 
-// A byte string made printable for a failure message.
-std::string escaped(const std::string& s) {
-    std::string out;
-    for (unsigned char ch : s) {
-        if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
-            out += static_cast<char>(ch);
-        } else {
-            const char* hex = "0123456789abcdef";
-            out += "\\x";
-            out += hex[ch >> 4];
-            out += hex[ch & 15];
-        }
-    }
-    return out;
-}
+using testsupport::escaped;
 
 // The two writers side by side, counting only (16 KB each: on the heap).
 struct Outs {

@@ -61,11 +61,11 @@ inline constexpr unsigned char kGarbage = 0xa5;
 
 // A step in both languages, by the name they share.
 using AsmStep = int (*)(struct exchange*);
-using CppStep = int (*)(httpd::Exchange&);
+using CppStepFn = int (*)(httpd::Exchange&);
 struct StepPair {
     const char* name;
     AsmStep a;
-    CppStep c;
+    CppStepFn c;
 };
 #define TWIN_STEP(name) ::testsupport::StepPair{#name, ::name, ::httpd::name}
 

@@ -223,6 +223,23 @@ inline int run_make_table(const std::string& kind, const std::string& tsv_text, 
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// A byte string made printable for a failure message: every byte outside
+// printable ASCII (and the backslash) as \xHH.
+inline std::string escaped(const std::string& s) {
+    std::string out;
+    for (unsigned char ch : s) {
+        if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+            out += static_cast<char>(ch);
+        } else {
+            const char* hex = "0123456789abcdef";
+            out += "\\x";
+            out += hex[ch >> 4];
+            out += hex[ch & 15];
+        }
+    }
+    return out;
+}
+
 // Everything readable from fd until end of file.
 inline std::string read_all(int fd) {
     std::string got;

@@ -262,6 +262,10 @@ TEST(Lesson01, TakenPortIsEaddrinuse) {
     EXPECT_EQ(httpd::open_listener(port), -EADDRINUSE);
     std::string err = output_of(2, [&] { httpd::say_listen_error(port, -EADDRINUSE); });
     EXPECT_EQ(err, "httpd: cannot listen on 127.0.0.1:" + std::to_string(port) + ": address already in use\n");
+    // any other error by its number (say_errno)
+    err = output_of(2, [&] { httpd::say_listen_error(port, -EACCES); });
+    EXPECT_EQ(err, "httpd: cannot listen on 127.0.0.1:" + std::to_string(port) + ": errno " + std::to_string(EACCES) + "\n");
+    EXPECT_EQ(output_of(2, [] { httpd::say_errno(-9223372036854775807LL); }), ": errno 9223372036854775807\n");
 }
 
 // SO_REUSEADDR: after the server closed a connection first (its side sits
