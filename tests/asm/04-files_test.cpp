@@ -307,10 +307,6 @@ protected:
         ::mkfifo(dir.at("pipe").c_str(), 0644);
         ::symlink("loop", dir.at("loop").c_str());
     }
-    // "METHOD path HTTP/1.1" with a Host: what a client sends.
-    static std::string request(const std::string& path, const char* method = "GET") {
-        return std::string(method) + " " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
-    }
     // The whole lesson-04 pipeline on both records, compared after every
     // step; returns what the client received and the stopping result.
     testsupport::PipelineRun serve(const std::string& req, const std::string& label) {
@@ -346,10 +342,10 @@ TEST_F(Lesson04AsmSteps, FilesGet200WithExactHeadAndBody) {
         {"/big.css", "text/css; charset=utf-8", dir.big},
     };
     for (const Case& c : cases) {
-        testsupport::PipelineRun get = serve(request(c.path), c.path);
+        testsupport::PipelineRun get = serve(testsupport::http_request("GET", c.path), c.path);
         EXPECT_EQ(get.result, STEP_DONE) << c.path;
         EXPECT_TRUE(get.response == head_200(c.type, c.body.size()) + c.body) << c.path;
-        testsupport::PipelineRun head = serve(request(c.path, "HEAD"), c.path);   // the same head, no body
+        testsupport::PipelineRun head = serve(testsupport::http_request("HEAD", c.path), c.path);   // the same head, no body
         EXPECT_EQ(head.result, STEP_DONE) << c.path;
         EXPECT_EQ(head.response, head_200(c.type, c.body.size())) << c.path;
     }
@@ -375,7 +371,7 @@ TEST_F(Lesson04AsmSteps, ErrorsAreAnsweredWithTheirStatus) {
     for (const Case& c : cases) {
         for (const char* method : {"GET", "HEAD"}) {
             std::string label = std::string(method) + " " + c.path.substr(0, 40);
-            testsupport::PipelineRun run = serve(request(c.path, method), label);
+            testsupport::PipelineRun run = serve(testsupport::http_request(method, c.path), label);
             EXPECT_EQ(run.result, c.want) << label;
             EXPECT_EQ(run.response.substr(0, 13), "HTTP/1.1 " + std::to_string(c.want) + " ") << label;
             EXPECT_EQ(run.response.find("\r\n\r\n") + 4 == run.response.size(), std::string(method) == "HEAD")
@@ -384,10 +380,10 @@ TEST_F(Lesson04AsmSteps, ErrorsAreAnsweredWithTheirStatus) {
     }
     ::alarm(0);
     // the method policy still comes first: 405 with Allow, 501
-    testsupport::PipelineRun post = serve(request("/hello.txt", "POST"), "POST");
+    testsupport::PipelineRun post = serve(testsupport::http_request("POST", "/hello.txt"), "POST");
     EXPECT_EQ(post.result, 405);
     EXPECT_NE(post.response.find("\r\nAllow: GET, HEAD\r\n"), std::string::npos);
-    EXPECT_EQ(serve(request("/hello.txt", "BREW"), "BREW").result, 501);
+    EXPECT_EQ(serve(testsupport::http_request("BREW", "/hello.txt"), "BREW").result, 501);
     EXPECT_EQ(serve("", "nothing sent").response, "");
 }
 

@@ -207,16 +207,7 @@ class Lesson05AsmSteps : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_FALSE(dir.path().empty());
-        std::filesystem::create_directory(dir.at("dir with spaces"));
-        testsupport::write_file(dir.at("dir with spaces/index.html"), "<p>spaces</p>\n");
-        testsupport::write_file(dir.at("caf\xc3\xa9.txt"), "cafe\n");
-        testsupport::write_file(dir.at("100%.txt"), "percent\n");
-        testsupport::write_file(dir.at("a+b.txt"), "plus\n");
-        testsupport::write_file(dir.at("a b.txt"), "space\n");
-        testsupport::write_file(dir.at("%2e"), "literal\n");
-    }
-    static std::string request(const std::string& target, const char* method = "GET") {
-        return std::string(method) + " " + target + " HTTP/1.1\r\nHost: test\r\n\r\n";
+        testsupport::add_decoded_names(dir);
     }
     testsupport::PipelineRun serve(const std::string& req, const std::string& label) {
         Records r(dir.path().c_str());
@@ -226,31 +217,17 @@ protected:
 };
 
 TEST_F(Lesson05AsmSteps, DecodedNamesAreServed) {
-    struct Case {
-        const char* target;
-        std::string type;
-        std::string body;
-    };
-    const Case cases[] = {
-        {"/caf%C3%A9.txt", kText, "cafe\n"},
-        {"/caf%c3%a9.txt", kText, "cafe\n"},
-        {"/caf\xc3\xa9.txt", kText, "cafe\n"},
-        {"/dir%20with%20spaces/", testsupport::kHtml, "<p>spaces</p>\n"},
-        {"/100%25.txt", kText, "percent\n"},
-        {"/a+b.txt", kText, "plus\n"},
-        {"/a%2Bb.txt", kText, "plus\n"},
-        {"/a%20b.txt", kText, "space\n"},
-        {"/%252e", testsupport::kOctets, "literal\n"},
-        {"/sub%2F", testsupport::kHtml, "<h1>sub</h1>\n"},
-        {"/sub/%2e%2e/hello.txt", kText, "hello, world\n"},
-        {"/hello.txt?x=%zz", kText, "hello, world\n"},
-        {"http://test/caf%C3%A9.txt", kText, "cafe\n"},
-    };
-    for (const Case& c : cases) {
-        testsupport::PipelineRun get = serve(request(c.target), c.target);
+    // the suites' shared table, and what only a whole request line can say:
+    // a raw UTF-8 target, a query, the absolute form
+    std::vector<testsupport::DecodedName> cases = testsupport::decoded_names();
+    cases.push_back({"/caf\xc3\xa9.txt", kText, "cafe\n"});
+    cases.push_back({"/hello.txt?x=%zz", kText, "hello, world\n"});
+    cases.push_back({"http://test/caf%C3%A9.txt", kText, "cafe\n"});
+    for (const testsupport::DecodedName& c : cases) {
+        testsupport::PipelineRun get = serve(testsupport::http_request("GET", c.target), c.target);
         EXPECT_EQ(get.result, STEP_DONE) << c.target;
         EXPECT_TRUE(get.response == head_200(c.type, c.body.size()) + c.body) << c.target << "\n" << get.response;
-        testsupport::PipelineRun head = serve(request(c.target, "HEAD"), c.target);
+        testsupport::PipelineRun head = serve(testsupport::http_request("HEAD", c.target), c.target);
         EXPECT_EQ(head.response, head_200(c.type, c.body.size())) << c.target;
     }
 }
@@ -260,7 +237,7 @@ TEST_F(Lesson05AsmSteps, BadEscapesAndControlBytesAre400) {
                                "/a%0db", "/a%1fb", "/a%7fb", "/hello.txt%"}) {
         for (const char* method : {"GET", "HEAD"}) {
             std::string label = std::string(method) + " " + target;
-            testsupport::PipelineRun run = serve(request(target, method), label);
+            testsupport::PipelineRun run = serve(testsupport::http_request(method, target), label);
             EXPECT_EQ(run.result, 400) << label;
             EXPECT_EQ(run.response.substr(0, 25), "HTTP/1.1 400 Bad Request\r") << label;
             EXPECT_EQ(run.response.find("\r\n\r\n") + 4 == run.response.size(), std::string(method) == "HEAD")

@@ -104,9 +104,6 @@ protected:
         r->ccfg.docroot_fd = root.get();
         return r;
     }
-    static std::string request(const std::string& target, const char* method = "GET") {
-        return std::string(method) + " " + target + " HTTP/1.1\r\nHost: test\r\n\r\n";
-    }
     testsupport::TraversalTree tree{kTag};
     httpd::Fd root;
 };
@@ -331,7 +328,7 @@ TEST_F(Lesson06AsmTree, PipelineServesInsideAndRefusesOutside) {
             std::string label = std::string(method) + " " + c.target;
             auto r = records();
             testsupport::PipelineRun run = testsupport::pipeline_both(*r, testsupport::lesson_steps(6),
-                                                                      request(c.target, method), label);
+                                                                      testsupport::http_request(method, c.target), label);
             bool head = std::string(method) == "HEAD";
             if (c.status == 200) {
                 EXPECT_EQ(run.result, STEP_DONE) << label;

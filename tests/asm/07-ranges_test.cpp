@@ -475,9 +475,6 @@ TEST(Lesson07Asm, StepParseRangeWithFullExtraAgrees) {
 class Lesson07AsmSteps : public ::testing::Test {
 protected:
     void SetUp() override { ASSERT_FALSE(dir.path().empty()); }
-    static std::string request(const std::string& path, const std::string& fields, const char* method = "GET") {
-        return std::string(method) + " " + path + " HTTP/1.1\r\nHost: test\r\n" + fields + "\r\n";
-    }
     testsupport::PipelineRun serve(const std::string& req, const std::string& label) {
         Records r(dir.path().c_str());
         return testsupport::pipeline_both(r, testsupport::lesson_steps(7), req, label);
@@ -493,13 +490,13 @@ protected:
 };
 
 TEST_F(Lesson07AsmSteps, RangesAreServedExactly) {
-    testsupport::PipelineRun run = serve(request("/hello.txt", "Range: bytes=7-11\r\n"), "7-11");
+    testsupport::PipelineRun run = serve(testsupport::http_request("GET", "/hello.txt", "Range: bytes=7-11\r\n"), "7-11");
     EXPECT_EQ(run.result, STEP_DONE);
     EXPECT_EQ(run.response, head_206(kText, 7, 5, 13) + "world");
-    run = serve(request("/hello.txt", "Range: bytes=7-11\r\n", "HEAD"), "HEAD 7-11");
+    run = serve(testsupport::http_request("HEAD", "/hello.txt", "Range: bytes=7-11\r\n"), "HEAD 7-11");
     EXPECT_EQ(run.response, "HTTP/1.1 200 OK\r\nServer: metal-httpd\r\nConnection: close\r\nContent-Type: " + kText +
                                 "\r\nContent-Length: 13\r\nAccept-Ranges: bytes\r\n\r\n");
-    run = serve(request("/hello.txt", "Range: bytes=13-\r\n"), "416");
+    run = serve(testsupport::http_request("GET", "/hello.txt", "Range: bytes=13-\r\n"), "416");
     EXPECT_EQ(run.result, 416);
     EXPECT_EQ(run.response, "HTTP/1.1 416 Range Not Satisfiable\r\nServer: metal-httpd\r\nConnection: close\r\n"
                             "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 26\r\nAccept-Ranges: bytes\r\n"
@@ -521,7 +518,7 @@ TEST_F(Lesson07AsmSteps, RandomRangesOfABigFileAgree) {
             default: range = "bytes=-" + std::to_string(b); break;
         }
         std::string label = "seed " + std::to_string(seed) + " " + range;
-        testsupport::PipelineRun run = serve(request("/big.css", "Range: " + range + "\r\n"), label);
+        testsupport::PipelineRun run = serve(testsupport::http_request("GET", "/big.css", "Range: " + range + "\r\n"), label);
         std::uint64_t first = 0, count = 0;
         int r = httpd::parse_range(range, n, &first, &count);
         if (r == RANGE_OK) {
@@ -542,13 +539,13 @@ TEST_F(Lesson07AsmSteps, RangesPast4GiBAreExact) {
     ASSERT_TRUE(file.valid());
     ASSERT_EQ(::pwrite(file.get(), "tail!", 5, 4999999995LL), 5);
     ::alarm(300);   // a range wrongly ignored sends all 5 GB: end the run instead of waiting
-    testsupport::PipelineRun run = serve(request("/huge.bin", "Range: bytes=4500000000-4500000004\r\n"), "mark");
+    testsupport::PipelineRun run = serve(testsupport::http_request("GET", "/huge.bin", "Range: bytes=4500000000-4500000004\r\n"), "mark");
     EXPECT_EQ(run.response, head_206(kOctets, 4500000000ULL, 5, 5000000000ULL) + "mark!");
-    run = serve(request("/huge.bin", "Range: bytes=-5\r\n"), "tail");
+    run = serve(testsupport::http_request("GET", "/huge.bin", "Range: bytes=-5\r\n"), "tail");
     EXPECT_EQ(run.response, head_206(kOctets, 4999999995ULL, 5, 5000000000ULL) + "tail!");
-    run = serve(request("/huge.bin", "Range: bytes=4999999998-99999999999999999999\r\n"), "clamped");
+    run = serve(testsupport::http_request("GET", "/huge.bin", "Range: bytes=4999999998-99999999999999999999\r\n"), "clamped");
     EXPECT_EQ(run.response, head_206(kOctets, 4999999998ULL, 2, 5000000000ULL) + "l!");
-    run = serve(request("/huge.bin", "Range: bytes=5000000000-\r\n"), "416");
+    run = serve(testsupport::http_request("GET", "/huge.bin", "Range: bytes=5000000000-\r\n"), "416");
     EXPECT_EQ(run.result, 416);
     EXPECT_NE(run.response.find("\r\nContent-Range: bytes */5000000000\r\n"), std::string::npos);
     ::alarm(0);

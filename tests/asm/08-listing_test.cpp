@@ -85,10 +85,6 @@ struct BothEntries {
 
 httpd::Fd open_dir(const std::string& path) { return httpd::Fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY)); }
 
-// A request line and Host for the pipeline.
-std::string http_request(const std::string& target, const char* method = "GET") {
-    return std::string(method) + " " + target + " HTTP/1.1\r\nHost: test\r\n\r\n";
-}
 
 }  // namespace
 
@@ -499,14 +495,14 @@ TEST_F(Lesson08AsmSteps, PipelineAgrees) {
     for (const Case& c : cases) {
         for (const char* method : {"GET", "HEAD"}) {
             std::string label = std::string(method) + " " + c.target;
-            testsupport::PipelineRun run = serve(http_request(c.target, method), label);
+            testsupport::PipelineRun run = serve(testsupport::http_request(method, c.target), label);
             EXPECT_EQ(run.result, c.want) << label;
         }
     }
 }
 
 TEST_F(Lesson08AsmSteps, ListingBodyIsThePageOfTheRule) {
-    testsupport::PipelineRun run = serve(http_request("/d/"), "GET /d/");
+    testsupport::PipelineRun run = serve(testsupport::http_request("GET", "/d/"), "GET /d/");
     std::string body = run.response.substr(run.response.find("\r\n\r\n") + 4);
     EXPECT_EQ(testsupport::without_style(body), testsupport::page_without_style("/d/", true, testsupport::sample_rows()));
     EXPECT_EQ(run.response.substr(0, run.response.size() - body.size()),
@@ -523,7 +519,7 @@ TEST_F(Lesson08AsmSteps, TooLargeIs500InBoth) {
         write_file(dir.at("huge/") + name, "");
         need += ENT_SIZE + name.size();
     }
-    testsupport::PipelineRun run = serve(http_request("/huge/"), "GET /huge/");
+    testsupport::PipelineRun run = serve(testsupport::http_request("GET", "/huge/"), "GET /huge/");
     EXPECT_EQ(run.result, 500);
     EXPECT_EQ(run.response.substr(0, 35), "HTTP/1.1 500 Internal Server Error\r");
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "files_fixture.hpp"
 #include "records.h"
 
 namespace testsupport {
@@ -115,6 +116,40 @@ inline std::vector<DecodeCase> decode_cases() {
          static_cast<std::int64_t>(longest.size()), longest},
         {"the longest path of escapes shrinks to a third (lesson 05 rule)", longest_encoded, PATH_BUF_MAX,
          static_cast<std::int64_t>(longest_decoded.size()), longest_decoded},
+    };
+}
+
+// The lesson-05 pipeline tests' docroot: lesson 04's files (Docroot) plus
+// names that only a decoder can reach.  Both suites call it.
+inline void add_decoded_names(Docroot& dir) {
+    std::filesystem::create_directory(dir.at("dir with spaces"));
+    write_file(dir.at("dir with spaces/index.html"), "<p>spaces</p>\n");
+    write_file(dir.at("caf\xc3\xa9.txt"), "cafe\n");
+    write_file(dir.at("100%.txt"), "percent\n");
+    write_file(dir.at("a+b.txt"), "plus\n");
+    write_file(dir.at("a b.txt"), "space\n");
+    write_file(dir.at("%2e"), "literal\n");
+}
+
+// An encoded path, and the file the lesson-05 pipeline answers it with
+// (200, this Content-Type, this body), in add_decoded_names' docroot.
+struct DecodedName {
+    const char* target;
+    std::string type;
+    std::string body;
+};
+inline std::vector<DecodedName> decoded_names() {
+    return {
+        {"/caf%C3%A9.txt", kText, "cafe\n"},
+        {"/caf%c3%a9.txt", kText, "cafe\n"},
+        {"/dir%20with%20spaces/", kHtml, "<p>spaces</p>\n"},
+        {"/100%25.txt", kText, "percent\n"},
+        {"/a+b.txt", kText, "plus\n"},
+        {"/a%2Bb.txt", kText, "plus\n"},
+        {"/a%20b.txt", kText, "space\n"},
+        {"/%252e", kOctets, "literal\n"},
+        {"/sub%2F", kHtml, "<h1>sub</h1>\n"},                    // %2F is a '/': then index.html
+        {"/sub/%2e%2e/hello.txt", kText, "hello, world\n"},     // %2e%2e is '..' (lesson 06)
     };
 }
 

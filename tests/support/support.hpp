@@ -223,6 +223,13 @@ inline int run_make_table(const std::string& kind, const std::string& tsv_text, 
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// "METHOD target HTTP/1.1", a Host, any further field lines (each ending
+// in CRLF) and the empty line: a request head as a client sends it.
+inline std::string http_request(const std::string& method, const std::string& target,
+                                const std::string& fields = "") {
+    return method + " " + target + " HTTP/1.1\r\nHost: test\r\n" + fields + "\r\n";
+}
+
 // A byte string made printable for a failure message: every byte outside
 // printable ASCII (and the backslash) as \xHH.
 inline std::string escaped(const std::string& s) {

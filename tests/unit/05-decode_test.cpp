@@ -268,36 +268,13 @@ TEST(Lesson05, StepDecodePathFillsPathAndLeavesTheRequest) {
 TEST(Lesson05, PipelineServesDecodedNames) {
     testsupport::Docroot dir(kTag);
     ASSERT_FALSE(dir.path().empty());
-    std::filesystem::create_directory(dir.at("dir with spaces"));
-    testsupport::write_file(dir.at("dir with spaces/index.html"), "<p>spaces</p>\n");
-    testsupport::write_file(dir.at("caf\xc3\xa9.txt"), "cafe\n");
-    testsupport::write_file(dir.at("100%.txt"), "percent\n");
-    testsupport::write_file(dir.at("a+b.txt"), "plus\n");
-    testsupport::write_file(dir.at("a b.txt"), "space\n");
-    testsupport::write_file(dir.at("%2e"), "literal\n");
-    struct Case {
-        const char* path;
-        std::string type;
-        std::string body;
-    };
-    const Case cases[] = {
-        {"/caf%C3%A9.txt", kText, "cafe\n"},
-        {"/caf%c3%a9.txt", kText, "cafe\n"},
-        {"/dir%20with%20spaces/", testsupport::kHtml, "<p>spaces</p>\n"},
-        {"/100%25.txt", kText, "percent\n"},
-        {"/a+b.txt", kText, "plus\n"},
-        {"/a%2Bb.txt", kText, "plus\n"},
-        {"/a%20b.txt", kText, "space\n"},
-        {"/%252e", testsupport::kOctets, "literal\n"},
-        {"/sub%2F", testsupport::kHtml, "<h1>sub</h1>\n"},                  // %2F is a '/': then index.html
-        {"/sub/%2e%2e/hello.txt", kText, "hello, world\n"},                  // %2e%2e is '..' (lesson 06)
-    };
-    for (const Case& c : cases) {
-        testsupport::Served get = serve(dir.path(), c.path);
-        EXPECT_EQ(get.result, httpd::kDone) << c.path;
-        EXPECT_EQ(get.bytes, head_200(c.type, c.body.size()) + c.body) << c.path;
-        testsupport::Served head = serve(dir.path(), c.path, true);
-        EXPECT_EQ(head.bytes, head_200(c.type, c.body.size())) << c.path;
+    testsupport::add_decoded_names(dir);
+    for (const testsupport::DecodedName& c : testsupport::decoded_names()) {
+        testsupport::Served get = serve(dir.path(), c.target);
+        EXPECT_EQ(get.result, httpd::kDone) << c.target;
+        EXPECT_EQ(get.bytes, head_200(c.type, c.body.size()) + c.body) << c.target;
+        testsupport::Served head = serve(dir.path(), c.target, true);
+        EXPECT_EQ(head.bytes, head_200(c.type, c.body.size())) << c.target;
     }
     // refused before anything is opened or sent: the spine answers 400
     for (const char* path : {"/100%.txt", "/hello.txt%00.png", "/%", "/%4", "/%G1", "/%4g", "/a%7f"}) {

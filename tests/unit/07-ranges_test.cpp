@@ -48,10 +48,6 @@ std::string head_of(const std::string& status_line, const std::string& type, std
            "\r\nContent-Length: " + std::to_string(length) + "\r\n" + extra + "\r\n";
 }
 
-// A GET (or another method) of `path` with `fields` (whole lines).
-std::string request(const std::string& path, const std::string& fields, const char* method = "GET") {
-    return std::string(method) + " " + path + " HTTP/1.1\r\nHost: test\r\n" + fields + "\r\n";
-}
 
 // The lesson-07 pipeline in C++, as handle_connection runs it once the
 // head is in x.buf: every step from step_parse_head on, answer_error for
@@ -254,7 +250,7 @@ TEST(Lesson07, SingleHeaderNeedsExactlyOne) {
         {"If-Range: x\r\nRange: a\r\nX: y\r\n", 2},
     };
     for (const Case& c : cases) {
-        std::string head = request("/", c.fields);
+        std::string head = testsupport::http_request("GET", "/", c.fields);
         httpd::Request req;
         ASSERT_EQ(httpd::parse_request(head, req), 0) << c.fields;
         const httpd::Header* got = httpd::single_header(req, "Range");
@@ -279,20 +275,20 @@ TEST(Lesson07, StepParseRangeSetsTheResponse) {
     };
     const std::string ar = "Accept-Ranges: bytes\r\n";
     const Case cases[] = {
-        {request("/f", "Range: bytes=1-2\r\n"), 6, httpd::kNext, 206, 1, 2, ar + "Content-Range: bytes 1-2/6\r\n"},
-        {request("/f", "range: BYTES=-2\r\n"), 6, httpd::kNext, 206, 4, 2, ar + "Content-Range: bytes 4-5/6\r\n"},
-        {request("/f", ""), 6, httpd::kNext, 200, 0, 6, ar},
-        {request("/f", "Range: bytes=1-2\r\n", "HEAD"), 6, httpd::kNext, 200, 0, 6, ar},   // §14.2
-        {request("/f", "Range: bytes=6-\r\n"), 6, 416, 200, 0, 6, ar + "Content-Range: bytes */6\r\n"},
-        {request("/f", "Range: bytes=-0\r\n"), 0, 416, 200, 0, 0, ar + "Content-Range: bytes */0\r\n"},
-        {request("/f", "Range: bytes=-1\r\n"), 0, httpd::kNext, 200, 0, 0, ar},            // §14.2, empty
-        {request("/f", "Range: bytes=4-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
-        {request("/f", "Range: bytes=0-1,3-4\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
-        {request("/f", "Range: bytes=1-2\r\nIf-Range: \"x\"\r\n"), 6, httpd::kNext, 200, 0, 6, ar},   // §13.1.5
-        {request("/f", "if-range: x\r\nRange: bytes=1-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
-        {request("/f", "Range: bytes=1-2\r\nRange: bytes=1-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},   // §5.3
-        {request("/f", "X-Range: bytes=1-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
-        {request("/f", "Range: bytes=4999999995-\r\n"), 5000000000ULL, httpd::kNext, 206, 4999999995ULL, 5,
+        {testsupport::http_request("GET", "/f", "Range: bytes=1-2\r\n"), 6, httpd::kNext, 206, 1, 2, ar + "Content-Range: bytes 1-2/6\r\n"},
+        {testsupport::http_request("GET", "/f", "range: BYTES=-2\r\n"), 6, httpd::kNext, 206, 4, 2, ar + "Content-Range: bytes 4-5/6\r\n"},
+        {testsupport::http_request("GET", "/f"), 6, httpd::kNext, 200, 0, 6, ar},
+        {testsupport::http_request("HEAD", "/f", "Range: bytes=1-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},   // §14.2
+        {testsupport::http_request("GET", "/f", "Range: bytes=6-\r\n"), 6, 416, 200, 0, 6, ar + "Content-Range: bytes */6\r\n"},
+        {testsupport::http_request("GET", "/f", "Range: bytes=-0\r\n"), 0, 416, 200, 0, 0, ar + "Content-Range: bytes */0\r\n"},
+        {testsupport::http_request("GET", "/f", "Range: bytes=-1\r\n"), 0, httpd::kNext, 200, 0, 0, ar},            // §14.2, empty
+        {testsupport::http_request("GET", "/f", "Range: bytes=4-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
+        {testsupport::http_request("GET", "/f", "Range: bytes=0-1,3-4\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
+        {testsupport::http_request("GET", "/f", "Range: bytes=1-2\r\nIf-Range: \"x\"\r\n"), 6, httpd::kNext, 200, 0, 6, ar},   // §13.1.5
+        {testsupport::http_request("GET", "/f", "if-range: x\r\nRange: bytes=1-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
+        {testsupport::http_request("GET", "/f", "Range: bytes=1-2\r\nRange: bytes=1-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},   // §5.3
+        {testsupport::http_request("GET", "/f", "X-Range: bytes=1-2\r\n"), 6, httpd::kNext, 200, 0, 6, ar},
+        {testsupport::http_request("GET", "/f", "Range: bytes=4999999995-\r\n"), 5000000000ULL, httpd::kNext, 206, 4999999995ULL, 5,
          ar + "Content-Range: bytes 4999999995-4999999999/5000000000\r\n"},
     };
     for (const Case& c : cases) {
@@ -323,37 +319,37 @@ protected:
 };
 
 TEST_F(Lesson07Serve, PartialContentHasItsExactHeadAndBytes) {
-    Served07 run = serve(dir.path(), request("/hello.txt", "Range: bytes=0-4\r\n"));
+    Served07 run = serve(dir.path(), testsupport::http_request("GET", "/hello.txt", "Range: bytes=0-4\r\n"));
     EXPECT_EQ(run.result, httpd::kDone);
     EXPECT_EQ(run.bytes, head_of("206 Partial Content", kText, 5,
                                  "Accept-Ranges: bytes\r\nContent-Range: bytes 0-4/13\r\n") + "hello");
-    run = serve(dir.path(), request("/hello.txt", "Range: bytes=-6\r\n"));
+    run = serve(dir.path(), testsupport::http_request("GET", "/hello.txt", "Range: bytes=-6\r\n"));
     EXPECT_EQ(run.bytes, head_of("206 Partial Content", kText, 6,
                                  "Accept-Ranges: bytes\r\nContent-Range: bytes 7-12/13\r\n") + "world\n");
 }
 
 TEST_F(Lesson07Serve, WholeFileCarriesAcceptRanges) {
     std::string head = head_of("200 OK", kText, 13, "Accept-Ranges: bytes\r\n");
-    EXPECT_EQ(serve(dir.path(), request("/hello.txt", "")).bytes, head + "hello, world\n");
-    EXPECT_EQ(serve(dir.path(), request("/hello.txt", "Range: bytes=2-1\r\n")).bytes, head + "hello, world\n");
+    EXPECT_EQ(serve(dir.path(), testsupport::http_request("GET", "/hello.txt")).bytes, head + "hello, world\n");
+    EXPECT_EQ(serve(dir.path(), testsupport::http_request("GET", "/hello.txt", "Range: bytes=2-1\r\n")).bytes, head + "hello, world\n");
     // HEAD ignores Range: the 200 head (§14.2, §9.3.2)
-    EXPECT_EQ(serve(dir.path(), request("/hello.txt", "Range: bytes=0-4\r\n", "HEAD")).bytes, head);
+    EXPECT_EQ(serve(dir.path(), testsupport::http_request("HEAD", "/hello.txt", "Range: bytes=0-4\r\n")).bytes, head);
 }
 
 TEST_F(Lesson07Serve, UnsatisfiableIs416WithTheLength) {
-    Served07 run = serve(dir.path(), request("/hello.txt", "Range: bytes=13-\r\n"));
+    Served07 run = serve(dir.path(), testsupport::http_request("GET", "/hello.txt", "Range: bytes=13-\r\n"));
     EXPECT_EQ(run.result, 416);
     EXPECT_EQ(run.bytes, head_of("416 Range Not Satisfiable", kText, 26,
                                  "Accept-Ranges: bytes\r\nContent-Range: bytes */13\r\n") +
                              "416 Range Not Satisfiable\n");
-    run = serve(dir.path(), request("/empty.txt", "Range: bytes=0-0\r\n"));
+    run = serve(dir.path(), testsupport::http_request("GET", "/empty.txt", "Range: bytes=0-0\r\n"));
     EXPECT_EQ(run.result, 416);
     EXPECT_NE(run.bytes.find("\r\nContent-Range: bytes */0\r\n"), std::string::npos);
 }
 
 // Errors before the range step are not touched by it: no Accept-Ranges.
 TEST_F(Lesson07Serve, ErrorsBeforeTheStepCarryNoRangeFields) {
-    Served07 run = serve(dir.path(), request("/nope.txt", "Range: bytes=0-1\r\n"));
+    Served07 run = serve(dir.path(), testsupport::http_request("GET", "/nope.txt", "Range: bytes=0-1\r\n"));
     EXPECT_EQ(run.result, 404);
     EXPECT_EQ(run.bytes.find("Range"), std::string::npos);
 }
@@ -367,7 +363,7 @@ TEST_F(Lesson07Serve, RangesOfABigFileAreExact) {
     const std::size_t n = dir.big.size();
     for (Case c : {Case{"bytes=0-0", 0, 1}, Case{"bytes=65535-65537", 65535, 3}, Case{"bytes=999999-", 999999, n - 999999},
                    Case{"bytes=-70000", n - 70000, 70000}, Case{"bytes=123456-654321", 123456, 530866}}) {
-        Served07 run = serve(dir.path(), request("/big.css", std::string("Range: ") + c.range + "\r\n"));
+        Served07 run = serve(dir.path(), testsupport::http_request("GET", "/big.css", std::string("Range: ") + c.range + "\r\n"));
         std::string want = head_of("206 Partial Content", "text/css; charset=utf-8", c.count,
                                    "Accept-Ranges: bytes\r\nContent-Range: bytes " + std::to_string(c.first) + "-" +
                                        std::to_string(c.first + c.count - 1) + "/" + std::to_string(n) + "\r\n") +
@@ -384,15 +380,15 @@ TEST_F(Lesson07Serve, RangesPast4GiBAreExact) {
     ASSERT_TRUE(file.valid());
     ASSERT_EQ(::pwrite(file.get(), "tail!", 5, 4999999995LL), 5);
     ::alarm(300);   // a range wrongly ignored sends all 5 GB: end the run instead of waiting
-    Served07 run = serve(dir.path(), request("/huge.bin", "Range: bytes=4500000000-4500000004\r\n"));
+    Served07 run = serve(dir.path(), testsupport::http_request("GET", "/huge.bin", "Range: bytes=4500000000-4500000004\r\n"));
     EXPECT_EQ(run.bytes, head_of("206 Partial Content", kOctets, 5,
                                  "Accept-Ranges: bytes\r\nContent-Range: bytes 4500000000-4500000004/5000000000\r\n") +
                              "mark!");
-    run = serve(dir.path(), request("/huge.bin", "Range: bytes=-5\r\n"));
+    run = serve(dir.path(), testsupport::http_request("GET", "/huge.bin", "Range: bytes=-5\r\n"));
     EXPECT_EQ(run.bytes, head_of("206 Partial Content", kOctets, 5,
                                  "Accept-Ranges: bytes\r\nContent-Range: bytes 4999999995-4999999999/5000000000\r\n") +
                              "tail!");
-    run = serve(dir.path(), request("/huge.bin", "Range: bytes=4499999998-4500000001\r\n"));
+    run = serve(dir.path(), testsupport::http_request("GET", "/huge.bin", "Range: bytes=4499999998-4500000001\r\n"));
     EXPECT_TRUE(run.bytes.substr(run.bytes.size() - 4) == std::string("\0\0ma", 4));
     ::alarm(0);
 }
