@@ -703,7 +703,7 @@ FUNC parse_request_line
         mov     x1, x22                   //   len = the method's length (up to the first SP)
         mov     x2, x21                   //   req)
         CALL    parse_method              // first, so the HEAD flag is known early
-        cbnz    x0, parse_request_line_return // 400: not a token
+        cbnz    w0, parse_request_line_return // 400: not a token
         cmp     x22, x20                  // did find_byte run off the end of the line?
         b.eq    parse_request_line_bad    // a method and nothing else
         // no control bytes anywhere: 0x00-0x1f (NUL, CR, HT ...) or DEL
@@ -740,7 +740,7 @@ FUNC parse_request_line
         sub     x1, x1, #2                // the rest of the line
         mov     x2, x21                   // parse_version(rest, its length, req)
         CALL    parse_version             // also stores version_minor
-        cbnz    x0, parse_request_line_return // 400 or 505
+        cbnz    w0, parse_request_line_return // 400 or 505
         // and finally the target's form
         add     x0, x19, x22              // x0 = line + sp1 ...
         add     x0, x0, #1                // ... + 1: the target start
@@ -1108,7 +1108,7 @@ parse_request_first:
         mov     x1, x23                   //     its length without CRLF/LF,
         mov     x2, x21                   //     req)
         CALL    parse_request_line
-        cbnz    x0, parse_request_return  // its status is ours
+        cbnz    w0, parse_request_return  // its status is ours
         b       parse_request_advance     // fine: on to the fields
         // a field line, or the empty line that ends the head
 parse_request_field:
@@ -1117,7 +1117,7 @@ parse_request_field:
         mov     x1, x23                   //     its length without CRLF/LF,
         mov     x2, x21                   //     req)
         CALL    parse_header_line
-        cbnz    x0, parse_request_return  // 400 or 431
+        cbnz    w0, parse_request_return  // 400 or 431
         // the next line starts right after this one's LF
 parse_request_advance:
         add     x22, x22, #1              // line number + 1
