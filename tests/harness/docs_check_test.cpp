@@ -184,3 +184,25 @@ TEST(DocsCheck, APlannedLessonIsPendingUntilItExists) {
     r = check(repo);
     EXPECT_TRUE(contains(r.out, "README.md:6: `make lesson-05`: there is no such target")) << r.out;
 }
+
+// `function F` is F's definition, not the first line that calls F: a
+// one-line wrapper above it (`void out_text(...) { out_bytes(...); }`)
+// once stood in for out_bytes in lesson 08's page.
+TEST(DocsCheck, AFunctionExcerptIsItsDefinitionNotACallToIt) {
+    Repo repo;
+    repo.write("cpp/01-x.cpp",
+               "void out_text(int o) { out_bytes(o, 1); }\n"
+               "\n"
+               "// out_bytes -- the real one.\n"
+               "void out_bytes(int o, int n) {\n"
+               "    (void)o, (void)n;\n"
+               "}\n");
+    repo.write("lessons/01-x/README.md", kPageTop + "<!-- excerpt: cpp/01-x.cpp function out_bytes -->\n```cpp\n```\n");
+    check(repo, "--write");
+    EXPECT_TRUE(contains(repo.read("lessons/01-x/README.md"),
+                         "```cpp\n// out_bytes -- the real one.\nvoid out_bytes(int o, int n) {\n    (void)o, (void)n;\n}\n```"))
+        << repo.read("lessons/01-x/README.md");
+    Result r = check(repo);
+    EXPECT_EQ(r.status, 0) << r.out;
+}
+

@@ -220,11 +220,14 @@ struct Checker {
         if (line.empty() || !std::isalpha(static_cast<unsigned char>(line[0]))) return false;
         std::string t = trim(line);
         if (t.back() == ';') return false;
-        for (std::size_t at = line.find(f + "("); at != std::string::npos; at = line.find(f + "(", at + 1)) {
-            char before = at == 0 ? ' ' : line[at - 1];
-            if (before == ' ' || before == '*' || before == '&' || before == ':') return true;
-        }
-        return false;
+        // the name defined is the one before the line's first '(': in
+        // `void out_text(...) { out_bytes(...); }` that is out_text, and
+        // the call to out_bytes does not make it out_bytes's definition
+        std::size_t paren = line.find('(');
+        if (paren == std::string::npos || paren < f.size() || line.compare(paren - f.size(), f.size(), f) != 0) return false;
+        std::size_t at = paren - f.size();
+        char before = at == 0 ? ' ' : line[at - 1];
+        return before == ' ' || before == '*' || before == '&' || before == ':';
     }
 
     // The lines of region `name` in `path`, or an error message.
