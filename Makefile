@@ -376,7 +376,7 @@ TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
 test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) | $(BUILD)/.tools/inspect
-	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" bash tests/tools/run-suites.sh
+	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" MAKE="$(MAKE)" bash tests/tools/run-suites.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -4,7 +4,7 @@
 # (make test calls this after building everything.)
 #
 # Environment: BUILD (build dir), RUN_ASM (qemu-aarch64 or empty),
-# LESSONS (two-digit lesson numbers).
+# LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`).
 set -u
 BUILD=${BUILD:-build}
 # The two tests that send a sparse 4 GiB + 7 byte file through sendfile run
@@ -55,6 +55,7 @@ run_suite "asm vs C++"     gtest   ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests"
 run_suite "harness"        gtest   "$BUILD/tests/harness-tests"
 run_suite "binaries"       summary bash tests/tools/check-binaries.sh "$BUILD" ${LESSONS:-}
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
+run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
 for n in ${LESSONS:-}; do
     if [ "$n" = 00 ]; then prog=syscalls; else prog=httpd; fi
     run_suite "lesson-$n fixtures" summary "$BUILD/harness" --lesson "$((10#$n))" \
