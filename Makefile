@@ -141,6 +141,7 @@ goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOO
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-%,$(1)),cxx $(TARGET_TOOLS) try) \
               $(if $(filter darwin,$(1)),darwin) \
+              $(if $(filter sanitize,$(1)),cxx json) \
               $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin))
 GOAL_GROUPS = $(strip $(foreach g,$(MAKECMDGOALS),$(call goal_groups,$(g))))
 .PRECIOUS: $(BUILD)/.tools/%
@@ -320,6 +321,20 @@ excerpts: $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
 docs-check: $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
 	$(BUILD)/tools/docs-check --targets $(BUILD)/tools/make-targets.txt
 
+# The newest lesson's C++ server under AddressSanitizer and UBSan: the same
+# sources as build/lesson-NN/httpd-cpp, with -fno-sanitize-recover=all so
+# that the first report ends the process.  `make sanitize` (and the
+# `lesson-NN sanitized` suite of make test) runs its fixtures against it and
+# fails on any sanitizer report (tests/tools/sanitize-run.sh).
+SAN_LESSON := $(LAST_LESSON)
+SAN_CPP    := $(BUILD)/sanitize/lesson-$(SAN_LESSON)/httpd-cpp
+$(SAN_CPP): $(L$(SAN_LESSON)_CPP_SRC) $(CPP_HEADERS) $(GEN_FILES) | $(BUILD)/.tools/cxx
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -fno-sanitize-recover=all -DLESSON=$(call lesson_no,$(SAN_LESSON)) -Icpp -Iasm -I$(GEN) -o $@ $(L$(SAN_LESSON)_CPP_SRC)
+.PHONY: sanitize
+sanitize: $(SAN_CPP) $(BUILD)/harness
+	@bash tests/tools/sanitize-run.sh $(BUILD)/harness $(SAN_LESSON) $(SAN_CPP)
+
 # Quick feedback: one suite, optionally filtered (a GoogleTest pattern; a
 # plain word matches any test whose name contains it).  EXERCISE=1 also
 # runs the exercises' tests, which are DISABLED_ until a student asks.
@@ -372,6 +387,7 @@ help:
 	@echo "  make unit asm-tests FILTER=word EXERCISE=1   also the exercises' tests (DISABLED_ until then)"
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
+	@echo "  make sanitize             the newest lesson's fixtures against its C++ server built with ASan + UBSan"
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
 	@echo "  make docs-check           the docs suite alone: excerpts, and that what the pages name exists"
 	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
@@ -401,9 +417,10 @@ check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) |
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt \
-             $(INTRES_BIN)
+             $(INTRES_BIN) $(SAN_CPP)
 test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) | $(BUILD)/.tools/inspect
-	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' bash tests/tools/run-suites.sh
+	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
+	  MAKE="$(MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -27,6 +27,13 @@ $(BUILD)/tests/wrong-server: harness/wrong-server.cpp $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) -o $@ $<
 
+# The same server with the sanitizers, built as the Makefile builds the
+# sanitized lesson server (SAN_CPP): the sanitize suite's test runs
+# tests/tools/sanitize-run.sh against it, with and without its -u bug.
+$(BUILD)/tests/wrong-server-sanitized: harness/wrong-server.cpp $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -fno-sanitize-recover=all -o $@ $<
+
 # The unit tests compile the harness sources again with the sanitizers (one
 # object per source, so an edit rebuilds one file); the end-to-end tests run
 # the real build/harness against build/tests/wrong-server, and the docs
@@ -36,6 +43,7 @@ HARNESS_TEST_OBJ := $(patsubst tests/harness/%.cpp,$(BUILD)/tests/harness-obj/te
                     $(patsubst harness/%.cpp,$(BUILD)/tests/harness-obj/%.o,$(HARNESS_SRC))
 HARNESS_TEST_DEFS := -DMETAL_SOURCE_DIR='"$(CURDIR)"' -DHARNESS_BIN='"$(abspath $(BUILD)/harness)"' \
                      -DWRONG_SERVER_BIN='"$(abspath $(BUILD)/tests/wrong-server)"' \
+                     -DWRONG_SERVER_SANITIZED_BIN='"$(abspath $(BUILD)/tests/wrong-server-sanitized)"' \
                      -DDOCS_CHECK_BIN='"$(abspath $(BUILD)/tools/docs-check)"'
 
 # GCC 12 with -fsanitize=address reports a false "may be used uninitialized"
@@ -50,6 +58,7 @@ $(BUILD)/tests/harness-obj/%.o: harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(HARNESS_SAN) -c -o $@ $<
 
-$(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(BUILD)/tools/docs-check $(HARNESS_TOOLS)
+$(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(BUILD)/tests/wrong-server-sanitized \
+                              $(BUILD)/tools/docs-check $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(HARNESS_TEST_OBJ) $(GTEST_LIBS) -lgtest_main

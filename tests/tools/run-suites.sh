@@ -4,7 +4,9 @@
 # (make test calls this after building everything.)
 #
 # Environment: BUILD (build dir), RUN_ASM (qemu-aarch64 or empty),
-# LESSONS (two-digit lesson numbers).
+# LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`),
+# SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
+# UBSan, for the sanitized run of its fixtures).
 set -u
 BUILD=${BUILD:-build}
 # The two tests that send a sparse 4 GiB + 7 byte file through sendfile run
@@ -60,6 +62,12 @@ fi
 run_suite "harness"        gtest   "$BUILD/tests/harness-tests"
 run_suite "binaries"       summary bash tests/tools/check-binaries.sh "$BUILD" ${LESSONS:-}
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
+run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
+# The newest lesson's fixtures once more, against its C++ server built with
+# the sanitizers (the Makefile's SAN_CPP): any report fails the suite.
+if [ -n "${SAN_CPP:-}" ]; then
+    run_suite "lesson-$SAN_LESSON sanitized" summary bash tests/tools/sanitize-run.sh "$BUILD/harness" "$SAN_LESSON" "$SAN_CPP"
+fi
 for n in ${LESSONS:-}; do
     if [ "$n" = 00 ]; then prog=syscalls; else prog=httpd; fi
     run_suite "lesson-$n fixtures" summary "$BUILD/harness" --lesson "$((10#$n))" \
