@@ -53,6 +53,14 @@ run_suite() {
 run_suite "unit (C++)"     gtest   "$BUILD/tests/unit-tests"
 run_suite "asm vs C++"     gtest   ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests"
 run_suite "harness"        gtest   "$BUILD/tests/harness-tests"
+# Every fixture's docroot, built as on a Mac: on Linux with macOS's
+# 1,024-byte path limit imposed (build/tests/darwin-path-max.so; a Mac has
+# the limit itself), and no names that differ only in case unless marked.
+if [ "$(uname -s)" = Linux ]; then
+    run_suite "fixture lint"   summary env LD_PRELOAD="$(cd "$BUILD" && pwd)/tests/darwin-path-max.so" "$BUILD/harness" --lint
+else
+    run_suite "fixture lint"   summary "$BUILD/harness" --lint
+fi
 run_suite "binaries"       summary bash tests/tools/check-binaries.sh "$BUILD" ${LESSONS:-}
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
 for n in ${LESSONS:-}; do
