@@ -62,6 +62,11 @@ else
     run_suite "fixture lint"   summary "$BUILD/harness" --lint
 fi
 run_suite "binaries"       summary bash tests/tools/check-binaries.sh "$BUILD" ${LESSONS:-}
+# The machines CI is not (a Mac, arm64 Linux, make 3.81), from the
+# Makefile's plans and the scripts; and macOS's bash 3.2 in every script
+# a Mac runs.
+run_suite "platforms"      summary bash tests/tools/check-platforms.sh
+run_suite "bash 3.2"       summary bash tests/tools/bash32-lint.sh
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
 for n in ${LESSONS:-}; do
     if [ "$n" = 00 ]; then prog=syscalls; else prog=httpd; fi
