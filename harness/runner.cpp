@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tree.hpp"
 #include "util.hpp"
 
 namespace harness {
@@ -44,7 +45,7 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
     std::optional<std::string> file_before;
     if (f.expect.body && f.expect.body->kind == BodyExpect::Kind::File) {
         std::string content;
-        if (read_file(srv.docroot() + "/" + f.expect.body->value, content)) file_before = content;
+        if (tree::read_beneath(srv.docroot(), f.expect.body->value, content)) file_before = content;
     }
     std::optional<BackgroundClients> background;
     if (!f.background_clients.empty()) {

@@ -60,7 +60,20 @@ if [ -x "$BUILD/tests/asm-tests-int-results" ]; then
         "--gtest_filter=*${INTRES_FILTER:-}"
 fi
 run_suite "harness"        gtest   "$BUILD/tests/harness-tests"
+# Every fixture's docroot, built as on a Mac: on Linux with macOS's
+# 1,024-byte path limit imposed (build/tests/darwin-path-max.so; a Mac has
+# the limit itself), and no names that differ only in case unless marked.
+if [ "$(uname -s)" = Linux ]; then
+    run_suite "fixture lint"   summary env LD_PRELOAD="$(cd "$BUILD" && pwd)/tests/darwin-path-max.so" "$BUILD/harness" --lint
+else
+    run_suite "fixture lint"   summary "$BUILD/harness" --lint
+fi
 run_suite "binaries"       summary bash tests/tools/check-binaries.sh "$BUILD" ${LESSONS:-}
+# The machines CI is not (a Mac, arm64 Linux, make 3.81), from the
+# Makefile's plans and the scripts; and macOS's bash 3.2 in every script
+# a Mac runs.
+run_suite "platforms"      summary bash tests/tools/check-platforms.sh
+run_suite "bash 3.2"       summary bash tests/tools/bash32-lint.sh
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
 run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
 # The newest lesson's fixtures once more, against its C++ server built with
