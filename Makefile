@@ -474,9 +474,14 @@ TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt \
              $(INTRES_BIN) $(SAN_CPP)
+# The views suite runs `make view-NN`, so the suites get this make's name --
+# through SUITES_MAKE, not a literal $(MAKE) in the recipe: make runs a recipe
+# line naming $(MAKE) even under `make -n`, and the platforms suite reads
+# `make -n test`'s plan (it would run the suites inside the suites).
+SUITES_MAKE = $(MAKE)
 test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
-	  MAKE="$(MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
+	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
 
 clean:
 	rm -rf $(BUILD)

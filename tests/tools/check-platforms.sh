@@ -21,10 +21,16 @@ MAKE=${MAKE:-make}
 mkdir -p "$tmp/build/tools"   # make-targets.txt's recipe runs make even under -n
 
 # plan ARGS...: the commands `make -n` would run (nothing is built).
-plan() { "$MAKE" --no-print-directory -n BUILD="$tmp/build" "$@" 2>&1; }
+# METAL_PLAN_ONLY stops run-suites.sh if a recipe runs it anyway (make runs
+# a line that names $(MAKE) even under -n): a suite inside the suites.
+plan() { METAL_PLAN_ONLY=1 "$MAKE" --no-print-directory -n BUILD="$tmp/build" "$@" 2>&1; }
 mac=(HOST_OS=Darwin HOST_ARCH=arm64)
 arm_linux=(HOST_OS=Linux HOST_ARCH=aarch64)
 asmtests=$tmp/build/tests/asm-tests
+
+# `make -n test` only prints the plan: no suite runs inside this one.
+check "make -n test runs no suite (no recipe line names \$(MAKE) literally)" \
+    bash -c 'out=$(METAL_PLAN_ONLY=1 "$0" --no-print-directory -n BUILD="$1" test 2>&1); ! grep -q "started under make -n" <<<"$out"' "$MAKE" "$tmp/build"
 
 # --- issue 26, item 1: the asm-vs-C++ suite has a main() everywhere -------
 # The link line of build/tests/asm-tests takes tests/asm/main.o on every

@@ -8,6 +8,13 @@
 # SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
 # UBSan, for the sanitized run of its fixtures).
 set -u
+# tests/tools/check-platforms.sh reads `make -n test`'s plan with this set:
+# if a recipe ran the suites anyway, stop instead of running them inside
+# themselves.
+if [ -n "${METAL_PLAN_ONLY:-}" ]; then
+    echo "run-suites.sh: started under make -n (a recipe line names \$(MAKE) literally)" >&2
+    exit 1
+fi
 BUILD=${BUILD:-build}
 # The two tests that send a sparse 4 GiB + 7 byte file through sendfile run
 # here (about 10 s each); METAL_BIG_FILE_TESTS=0 make test skips them.
