@@ -67,6 +67,13 @@ std::string href_of(const std::string& in) {
     return std::string(o->buf, o->len);
 }
 
+std::string query_of(const std::string& in) {
+    auto o = counting_out();
+    httpd::out_query(*o, in.data(), in.size());
+    EXPECT_EQ(o->total, o->len);
+    return std::string(o->buf, o->len);
+}
+
 // Entries over the given names (mode: a regular file, size: the index).
 struct Names {
     std::vector<std::string> names;
@@ -249,6 +256,22 @@ TEST(Lesson08, OutHrefAndOutHtmlForEveryByte) {
             EXPECT_EQ(html, in) << b;
         }
     }
+}
+
+// out_query keeps what RFC 3986 §3.4 lets a query hold -- unreserved
+// (§2.3), sub-delims (§2.2), ':' '@' '/' '?' -- and '%' (the query's own
+// escapes, as they were sent); every other byte becomes %XX (§2.1).
+TEST(Lesson08, OutQueryForEveryByte) {
+    const std::string unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+    const std::string keep = unreserved + "!$&'()*+,;=" + ":@/?" + "%";
+    for (int b = 0; b < 256; ++b) {
+        std::string in(1, static_cast<char>(b));
+        char esc[4];
+        std::snprintf(esc, sizeof esc, "%%%02X", b);
+        EXPECT_EQ(query_of(in), keep.find(static_cast<char>(b)) != std::string::npos ? in : esc) << b;
+    }
+    EXPECT_EQ(query_of("q=caf\xc3\xa9&s=a%20b|#"), "q=caf%C3%A9&s=a%20b%7C%23");
+    EXPECT_EQ(query_of(""), "");
 }
 
 TEST(Lesson08, OutU64WritesDecimal) {
