@@ -28,12 +28,18 @@ struct config {                       /* what parse_args fills in */
     uint64_t port;                    /* 0..65535, 0 = any free port */
     const char *docroot;              /* argv[2], or "." */
     int64_t docroot_fd;               /* -1; lesson 06's open_docroot opens it */
+    uint64_t write;                   /* lesson 09, -w: 1 = PUT and DELETE allowed */
+    const char *error_dir;            /* lesson 09, -e DIR, or NULL */
+    int64_t error_fd;                 /* -1; lesson 09's open_error_pages opens it */
 };
 
 #ifdef __cplusplus
 static_assert(offsetof(struct config, port) == CFG_PORT, "records.inc CFG_PORT");
 static_assert(offsetof(struct config, docroot) == CFG_DOCROOT, "records.inc CFG_DOCROOT");
 static_assert(offsetof(struct config, docroot_fd) == CFG_DOCROOT_FD, "records.inc CFG_DOCROOT_FD");
+static_assert(offsetof(struct config, write) == CFG_WRITE, "records.inc CFG_WRITE");
+static_assert(offsetof(struct config, error_dir) == CFG_ERROR_DIR, "records.inc CFG_ERROR_DIR");
+static_assert(offsetof(struct config, error_fd) == CFG_ERROR_FD, "records.inc CFG_ERROR_FD");
 static_assert(sizeof(struct config) == CFG_SIZE, "records.inc CFG_SIZE");
 #endif
 
