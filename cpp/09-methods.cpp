@@ -85,6 +85,10 @@ int parse_command_line(int argc, char** argv, Config* cfg, const FlagSpec* flags
     }
     // lesson 01's parser sees argv[end - 1] as the program's name
     if (int r = parse_args(argc - end + 1, argv + end - 1, cfg); r < 0) return r;
+    // the options part: defaults, then each flag in its slot
+    cfg->write = 0;                                           // no -w: read-only
+    cfg->error_dir = nullptr;                                 // no -e: the built-in pages
+    cfg->error_fd = -1;                                       // nothing opened yet
     for (int i = 1; i < end; ++i) {
         const FlagSpec* f = find_flag(flags, argv[i]);
         auto* slot = reinterpret_cast<std::uint64_t*>(reinterpret_cast<char*>(cfg) + f->offset);
@@ -289,9 +293,15 @@ int step_delete_file(Exchange& x) {
     return kDone;
 }
 
-std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view extra, int error_fd) {
+std::int64_t send_page_head(int fd, int status, std::uint64_t length, std::string_view extra) {
     char head[HEAD_MAX];
-    std::size_t len = 0;
+    std::size_t len = head_start_body(head, status, kTextHtml, length);
+    len = head_add_lines(head, len, extra.data(), extra.size());   // Allow, Location, ...
+    len = head_end(head, len);
+    return write_all(fd, head, len);
+}
+
+std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view extra, int error_fd) {
     if (error_fd >= 0) {
         char name[kErrorNameMax];
         error_page_name(name, status);
@@ -299,10 +309,7 @@ std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view 
         struct stat st;
         if (page.valid() && ::fstat(page.get(), &st) == 0 && S_ISREG(st.st_mode)) {
             auto size = static_cast<std::uint64_t>(st.st_size);
-            len = head_start_body(head, status, kTextHtml, size);
-            len = head_add_lines(head, len, extra.data(), extra.size());
-            len = head_end(head, len);
-            if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
+            if (std::int64_t r = send_page_head(fd, status, size, extra); r < 0) return r;
             if (is_head) return 0;                            // HEAD: the same head, no body
             return send_file_body(fd, page.get(), 0, size);
         }
@@ -311,10 +318,7 @@ std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view 
     const char* page = error_page(status);
     if (page == nullptr) return send_error(fd, status, is_head, extra);   // no page: lesson 03's text
     std::size_t page_len = str_len(page);
-    len = head_start_body(head, status, kTextHtml, page_len);
-    len = head_add_lines(head, len, extra.data(), extra.size());   // Allow, Location, ...
-    len = head_end(head, len);
-    if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
+    if (std::int64_t r = send_page_head(fd, status, page_len, extra); r < 0) return r;
     if (is_head) return 0;
     return write_all(fd, page, page_len);
 }

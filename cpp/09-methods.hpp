@@ -177,6 +177,12 @@ int step_store_upload(Exchange& x);
 int step_answer_upload(Exchange& x);
 int step_delete_file(Exchange& x);
 
+// send_page_head -- the head of an error page: status line, Server,
+// Connection, Content-Type text/html; charset=utf-8, Content-Length:
+// length, the field lines of extra, the empty line; written to fd.  0 or
+// -errno.
+std::int64_t send_page_head(int fd, int status, std::uint64_t length, std::string_view extra);
+
 // send_error_page -- a complete error response with an HTML body: the
 // page `NNN.html` of the directory error_fd (when >= 0: opened with
 // O_NOFOLLOW, sent if it is a regular file), else the built-in page (else
