@@ -2,6 +2,7 @@
 #include "check.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -171,6 +172,22 @@ std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Re
         if (d.kind == DocrootAfter::Kind::Absent) {
             out.push_back({!exists, exists ? "docroot file " + d.path + " should be gone, but exists"
                                            : "docroot file " + d.path + " is absent"});
+            continue;
+        }
+        if (d.kind == DocrootAfter::Kind::Names) {
+            std::vector<std::string> got;
+            std::error_code err;
+            for (const auto& entry : std::filesystem::directory_iterator(p, err)) got.push_back(entry.path().filename());
+            std::sort(got.begin(), got.end());
+            auto list = [](const std::vector<std::string>& v) {
+                std::string s;
+                for (const auto& n : v) s += (s.empty() ? "" : ", ") + shown(n);
+                return "[" + s + "]";
+            };
+            bool ok = !err && got == d.names;
+            out.push_back({ok, ok ? "docroot directory " + d.path + " holds exactly " + list(d.names)
+                                  : "docroot directory " + d.path + " should hold exactly " + list(d.names) + ", holds " +
+                                        (err ? "nothing (" + err.message() + ")" : list(got))});
             continue;
         }
         if (!exists || !read_file(p, content)) {
