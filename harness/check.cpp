@@ -154,6 +154,17 @@ std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Re
         }
         out.push_back({ok, text});
     }
+    // Interim (1xx) responses before the final one.
+    if (e.interim) {
+        auto list = [](const std::vector<int>& v) {
+            std::string s;
+            for (int x : v) s += (s.empty() ? "" : ", ") + std::to_string(x);
+            return "[" + s + "]";
+        };
+        bool ok = r.interim == *e.interim;
+        out.push_back({ok, ok ? "interim responses " + list(r.interim)
+                              : "interim responses: expected " + list(*e.interim) + ", got " + list(r.interim)});
+    }
     // The body.
     if (e.body) out.push_back(check_text("body", *e.body, r.body, file_before));
     // Framing and protocol problems: never silently accepted.

@@ -190,7 +190,12 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         if (!e.stdout_text && !e.stderr_text && !e.exit_status) c.fail("expect must check stdout, stderr or exit");
         return e;
     }
-    only_keys(c, j, {"status", "headers", "body", "no_response", "docroot_after"}, "expect");
+    only_keys(c, j, {"status", "headers", "body", "no_response", "docroot_after", "interim"}, "expect");
+    if (j.contains("interim")) {
+        if (!j["interim"].is_array()) c.fail("expect.interim must be an array of 1xx statuses ([] for none)");
+        e.interim.emplace();
+        for (const auto& v : j["interim"]) e.interim->push_back(static_cast<int>(need_int(c, v, "expect.interim[]", 100, 199)));
+    }
     if (j.contains("status")) {
         const json& s = j["status"];
         if (s.is_array()) {

@@ -88,6 +88,7 @@ struct Expect {
     std::optional<BodyExpect> body;
     bool no_response = false;
     std::vector<DocrootAfter> docroot_after;
+    std::optional<std::vector<int>> interim;   // exactly these 1xx responses came first ([] = none)
     // Program runs (lesson 00 style).
     std::optional<std::string> stdout_text;
     std::optional<BodyExpect> stderr_text;   // Exact or Contains
