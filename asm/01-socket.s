@@ -27,11 +27,6 @@
         .include "os.inc"
         .include "records.inc"
 
-        .equ CHAR_CR, 13                  // carriage return
-        .equ CHAR_LF, 10                  // line feed
-        .equ CHAR_SP, 32                  // space
-        .equ CHAR_QUOTE, 34               // "
-
         RODATA                            // constant data: tables and strings
 // The reason phrases (RFC 9110 §15; 431: RFC 6585 §5), one REASON line
 // each in build/gen/reasons.inc, which the Makefile generates from
@@ -204,19 +199,19 @@ parse_args_ok:
         b       parse_args_return         // skip the error messages
 parse_args_bad_port:
         // httpd: invalid port "TEXT": expected a decimal number from 0 to 65535
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_bad_port        // httpd: invalid port "
         CALL    write_str                 // (errors on stderr are ignored)
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         mov     x1, x22                   // the text as given
         CALL    write_str                 // TEXT
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_bad_port_end    // ": expected a decimal number ...
         CALL    write_str                 // (ends with its own \n)
         mov     w0, #-EINVAL              // main turns this into status 2
         b       parse_args_return         // skip the usage message
 parse_args_usage:
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_usage           // usage: httpd [PORT [DOCROOT]]
         CALL    write_str                 // (the result is not needed)
         mov     w0, #-EINVAL              // main turns this into status 2
@@ -722,17 +717,17 @@ FUNC say_errno
         mov     x29, sp                   // fp = this frame
         str     x19, [sp, #16]            // callee-saved register we use
         neg     x19, x0                   // x19 = errno (positive)
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_errno           // ": errno "
         CALL    write_str                 // (the result is not needed)
         mov     x0, x19                   // format_u64(errno,
         add     x1, sp, #24               //     digits): x0 = how many
         CALL    format_u64                // the errno in decimal
         mov     x2, x0                    // write_all(stderr, digits, n)
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         add     x1, sp, #24               // the digits
         CALL    write_all                 // N
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_nl              // end the line
         CALL    write_str                 // \n: x0 = its answer
         ldr     x19, [sp, #16]            // restore x19 ...
@@ -756,19 +751,19 @@ FUNC say_listen_error
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         sxtw    x19, w0                   // x19 = port (an int: sign-extend, as the C++ cast to uint64_t does)
         neg     x20, x1                   // x20 = errno (positive)
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_cannot_listen   // httpd: cannot listen on 127.0.0.1:
         CALL    write_str                 // (the result is not needed)
         mov     x0, x19                   // format_u64(port,
         add     x1, sp, #32               // digits): x0 = how many
         CALL    format_u64                // the port in decimal
         mov     x2, x0                    // write_all(stderr, digits, n)
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         add     x1, sp, #32               // the digits
         CALL    write_all                 // PORT
         cmp     x20, #EADDRINUSE          // 48 on Darwin, 98 on Linux
         b.ne    say_listen_error_errno    // another error: show its number
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_in_use          // the common case, in words
         CALL    write_str                 // : address already in use
         b       say_listen_error_return   // x0 = write_str's answer

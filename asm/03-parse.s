@@ -35,14 +35,6 @@
         .include "records.inc"
         .include "methods.inc"            // METHOD_GET = 1 ..., METHOD_LAST, METHOD_NAMES (from methods.tsv)
 
-        .equ CHAR_HT, 9                   // horizontal tab
-        .equ CHAR_LF, 10                  // line feed: ends every line
-        .equ CHAR_CR, 13                  // carriage return: only right before LF
-        .equ CHAR_SP, 32                  // space
-        .equ CHAR_HASH, 0x23              // '#': a fragment would start here
-        .equ CHAR_COMMA, 0x2c             // ',': separates list elements
-        .equ CHAR_DEL, 0x7f               // the one control byte above SP
-
         RODATA
 // tchar symbols (RFC 9110 §5.6.2); letters and digits are checked apart
 tchar_symbols:

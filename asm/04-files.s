@@ -30,8 +30,6 @@
         .include "os.inc"
         .include "records.inc"
 
-        .equ STAT_AREA, (STAT_SIZE + 15) & ~15 // struct stat, rounded to keep sp 16-aligned
-
 // excerpt: mime-table
 // MIME_ENTRY ext, type -- one line of build/gen/mime-types.inc, which the
 // Makefile generates from lessons/04-files/mime-types.tsv.  Each entry

@@ -27,9 +27,6 @@
         .include "os.inc"
         .include "records.inc"
 
-        .equ CHAR_SP, 0x20                // the first byte that is not a C0 control
-        .equ CHAR_DEL, 0x7f               // the one control byte above SP
-
 // ---------------------------------------------------------------------------
 // int hex_value(int c)
 //   The value of one hex digit: '0'..'9' -> 0..9, 'a'..'f' and 'A'..'F'

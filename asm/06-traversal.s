@@ -33,8 +33,6 @@
         .include "os.inc"
         .include "records.inc"
 
-        .equ STAT_AREA, (STAT_SIZE + 15) & ~15 // struct stat, rounded to keep sp 16-aligned (as in 04-files.s)
-
         RODATA                            // constant data: strings
 dot_name:
         .asciz  "."                       // the directory itself, for openat
@@ -442,13 +440,13 @@ FUNC say_docroot_error
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         mov     x19, x0                   // x19 = docroot
         mov     x20, x1                   // x20 = err (negative)
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_cannot_open     // httpd: cannot open the docroot "
         CALL    write_str                 // (the result is not needed)
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         mov     x1, x19                   // the docroot as given
         CALL    write_str                 // DOCROOT
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_quote           // the closing quote
         CALL    write_str                 // "
         cmn     x20, #ENOTDIR             // err == -ENOTDIR: a file, not a directory?
@@ -459,12 +457,12 @@ FUNC say_docroot_error
         CALL    say_errno                 // any other errno: ": errno N\n"
         b       say_docroot_error_return  // x0 = its answer
 say_docroot_error_not_dir:
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_not_a_directory // ": not a directory\n"
         CALL    write_str                 // the rest of the line
         b       say_docroot_error_return  // x0 = write_str's answer
 say_docroot_error_missing:
-        mov     w0, #2                    // stderr
+        mov     w0, #STDERR_FILENO        // stderr
         LOAD_ADDR x1, msg_no_such_file    // ": no such file or directory\n"
         CALL    write_str                 // the rest of the line
 say_docroot_error_return:

@@ -28,9 +28,6 @@
         .include "records.inc"
         .include "methods.inc"            // METHOD_GET (from lessons/03-parse/methods.tsv)
 
-        .equ CHAR_HT, 9                   // horizontal tab: OWS
-        .equ CHAR_SP, 32                  // space: OWS
-
         RODATA                            // constant data: the names and strings
 unit_bytes:
         .asciz  "bytes"                   // the one range unit (§14.1.2); Accept-Ranges' value

@@ -34,11 +34,14 @@
         .include "os.inc"
         .include "records.inc"
 
-        .equ STAT_AREA, (STAT_SIZE + 15) & ~15 // struct stat, rounded to keep sp 16-aligned
         .equ ENT_SHIFT, 5                 // &e[i] = e + (i << 5): ENT_SIZE is 32
 .if ENT_SIZE != (1 << ENT_SHIFT)
         .error "ENT_SIZE must be 1 << ENT_SHIFT"
 .endif
+// one slot of html_entities (below): the byte, the entity's length, the entity
+        .equ ENTITY_SLOT, 8               // bytes per slot: the next slot is 8 on
+        .equ ENTITY_SLOT_LEN, 1           // slot + 1: the entity's length
+        .equ ENTITY_SLOT_TEXT, 2          // slot + 2: the entity (up to 6 bytes, padded)
 .if OS_DARWIN
 // Darwin writes the flags word into the buffer's last 4 bytes only when
 // the buffer has at least GETDIRENTRIES64_EXTENDED_BUFSIZE bytes
@@ -140,6 +143,9 @@ html_entities:
         .space  1
         .byte   0                         // the end of the table
 // excerpt end
+.if (. - html_entities - 1) % ENTITY_SLOT
+        .error "html_entities: every slot must be ENTITY_SLOT bytes"
+.endif
 hex_digits:
         .ascii  "0123456789ABCDEF"        // %XX: upper case (RFC 3986 §2.1)
 href_symbols:
@@ -751,7 +757,7 @@ out_html_scan:
         cbz     w11, out_html_plain       // the end of the table: a plain byte
         cmp     w11, w9                   // this one?
         b.eq    out_html_entity           // yes: x10 = its slot
-        add     x10, x10, #8              // the next slot
+        add     x10, x10, #ENTITY_SLOT    // the next slot
         b       1b                        // ...
 out_html_plain:
         add     x22, x22, #1              // keep it for the run
@@ -765,8 +771,8 @@ out_html_entity:
         sub     x2, x22, x20              //     its length: maybe 0)
         CALL    out_bytes                 // the plain bytes before it
         mov     x0, x19                   // out_bytes(o,
-        add     x1, x23, #2               //     the entity (slot + 2),
-        ldrb    w2, [x23, #1]             //     its length (slot + 1))
+        add     x1, x23, #ENTITY_SLOT_TEXT //     the entity (slot + 2),
+        ldrb    w2, [x23, #ENTITY_SLOT_LEN] //     its length (slot + 1))
         CALL    out_bytes                 // "&amp;" ...
         add     x22, x22, #1              // past the byte
         mov     x20, x22                  // a new run starts after it

@@ -50,15 +50,15 @@ std::int64_t write_str(int fd, const char* s) { return write_all(fd, s, str_len(
 int parse_args(int argc, char** argv, Config* cfg) {
     *cfg = Config{};                                 // 8080, ".", no docroot descriptor (-1)
     if (argc > 3) {
-        write_str(2, "usage: httpd [PORT [DOCROOT]]\n");
+        write_str(STDERR_FILENO, "usage: httpd [PORT [DOCROOT]]\n");
         return -EINVAL;
     }
     if (argc >= 2) {
         int port = parse_port(argv[1]);
         if (port < 0) {
-            write_str(2, "httpd: invalid port \"");
-            write_str(2, argv[1]);
-            write_str(2, "\": expected a decimal number from 0 to 65535\n");
+            write_str(STDERR_FILENO, "httpd: invalid port \"");
+            write_str(STDERR_FILENO, argv[1]);
+            write_str(STDERR_FILENO, "\": expected a decimal number from 0 to 65535\n");
             return -EINVAL;
         }
         cfg->port = static_cast<std::uint64_t>(port);
@@ -175,16 +175,16 @@ std::int64_t say_listening(int port) {
 
 std::int64_t say_errno(std::int64_t err) {
     char digits[20];
-    write_str(2, ": errno ");
-    write_all(2, digits, format_u64(static_cast<std::uint64_t>(-err), digits));
-    return write_str(2, "\n");
+    write_str(STDERR_FILENO, ": errno ");
+    write_all(STDERR_FILENO, digits, format_u64(static_cast<std::uint64_t>(-err), digits));
+    return write_str(STDERR_FILENO, "\n");
 }
 
 std::int64_t say_listen_error(int port, std::int64_t err) {
     char digits[20];
-    write_str(2, "httpd: cannot listen on 127.0.0.1:");
-    write_all(2, digits, format_u64(static_cast<std::uint64_t>(port), digits));
-    if (-err == EADDRINUSE) return write_str(2, ": address already in use\n");
+    write_str(STDERR_FILENO, "httpd: cannot listen on 127.0.0.1:");
+    write_all(STDERR_FILENO, digits, format_u64(static_cast<std::uint64_t>(port), digits));
+    if (-err == EADDRINUSE) return write_str(STDERR_FILENO, ": address already in use\n");
     return say_errno(err);                           // the numbers differ between kernels
 }
 

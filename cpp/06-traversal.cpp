@@ -107,11 +107,11 @@ int step_open_beneath(Exchange& x) {
 }
 
 std::int64_t say_docroot_error(const char* docroot, std::int64_t err) {
-    write_str(2, "httpd: cannot open the docroot \"");
-    write_str(2, docroot);
-    write_str(2, "\"");
-    if (-err == ENOTDIR) return write_str(2, ": not a directory\n");
-    if (-err == ENOENT) return write_str(2, ": no such file or directory\n");
+    write_str(STDERR_FILENO, "httpd: cannot open the docroot \"");
+    write_str(STDERR_FILENO, docroot);
+    write_str(STDERR_FILENO, "\"");
+    if (-err == ENOTDIR) return write_str(STDERR_FILENO, ": not a directory\n");
+    if (-err == ENOENT) return write_str(STDERR_FILENO, ": no such file or directory\n");
     return say_errno(err);                           // lesson 01's ": errno N"
 }
 

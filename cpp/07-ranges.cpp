@@ -13,6 +13,7 @@ namespace httpd {
 namespace {
 
 constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
+constexpr std::string_view kContentRangeStart = "bytes ";   // every Content-Range value starts so (§14.4)
 
 bool is_ows(char c) { return c == ' ' || c == '\t'; }   // RFC 9110 §5.6.3
 
@@ -84,7 +85,7 @@ int parse_range(std::string_view value, std::uint64_t size, std::uint64_t* first
 }
 
 std::size_t format_content_range(char* out, std::uint64_t first, std::uint64_t count, std::uint64_t size) {
-    char* p = copy_bytes(out, "bytes ", 6);
+    char* p = copy_bytes(out, kContentRangeStart.data(), kContentRangeStart.size());
     if (count == 0) {
         *p++ = '*';                                  // unsatisfied-range: "*/" complete-length
     } else {

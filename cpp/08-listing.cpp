@@ -28,6 +28,9 @@ namespace {
 // and d_reclen; the name is at offset 19 (Linux) or 21 (Darwin).
 #ifdef __APPLE__
 using KernelDirent = struct dirent;     // 64-bit-inode layout = XNU's struct direntry
+// The flags word's bit "this block was the directory's last" (XNU
+// bsd/sys/dirent_private.h; not in the SDK): os.inc's GETDIRENTRIES64_EOF.
+constexpr std::uint32_t GETDIRENTRIES64_EOF = 1;
 #else
 using KernelDirent = struct dirent64;   // = the kernel's struct linux_dirent64
 #endif
@@ -142,7 +145,7 @@ std::int64_t dir_next(DirReader& r, const char** name) {
             // whether that was the last block: then no empty read follows
             std::uint32_t flags;
             __builtin_memcpy(&flags, r.buf + sizeof r.buf - sizeof flags, sizeof flags);
-            if (flags & 1) r.eof = 1;          // GETDIRENTRIES64_EOF
+            if (flags & GETDIRENTRIES64_EOF) r.eof = 1;
 #endif
         }
         const auto* d = reinterpret_cast<const KernelDirent*>(r.buf + r.pos);

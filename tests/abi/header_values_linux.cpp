@@ -18,6 +18,7 @@
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <unistd.h>   // STDERR_FILENO
 #include <csignal>
 
 extern "C" void linux_kernel_values(long long out[9]);   // header_values_linux_kernel.cpp
@@ -81,7 +82,7 @@ std::map<std::string, long long> header_values() {
     C(AT_FDCWD); C(AT_SYMLINK_NOFOLLOW); C(AT_REMOVEDIR);
     C(O_RDONLY); C(O_WRONLY); C(O_RDWR); C(O_CREAT); C(O_EXCL); C(O_TRUNC); C(O_NONBLOCK);
     C(O_DIRECTORY); C(O_NOFOLLOW); C(O_CLOEXEC); C(RENAME_NOREPLACE);
-    C(SEEK_SET); C(SEEK_END); C(S_IFMT); C(S_IFDIR); C(S_IFREG); C(S_IFLNK);
+    C(STDERR_FILENO); C(SEEK_SET); C(SEEK_END); C(S_IFMT); C(S_IFDIR); C(S_IFREG); C(S_IFLNK);
     C(DT_DIR); C(DT_REG); C(DT_LNK); C(F_SETFD); C(FD_CLOEXEC);
 
     C(AF_INET); C(SOCK_STREAM); C(SOL_SOCKET); C(SO_REUSEADDR); C(SO_RCVTIMEO);
