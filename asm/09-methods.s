@@ -26,11 +26,8 @@
         .include "records.inc"
         .include "methods.inc"            // METHOD_GET ... (from lessons/03-parse/methods.tsv)
 
-        .equ STAT_AREA, (STAT_SIZE + 15) & ~15 // struct stat, rounded to keep sp 16-aligned
-        .equ STDERR_FILENO, 2             // where messages go
         .equ CHAR_DASH, 45                // '-': a flag starts with it
         .equ CHAR_SLASH, 47               // '/': the path's separator
-        .equ CHAR_STAR, 42                // '*': OPTIONS' asterisk-form
         // how the temporary file is created: for writing, only if no file
         // has its name (O_EXCL: never someone else's), never through a
         // link (O_NOFOLLOW), not inherited (O_CLOEXEC)

@@ -66,12 +66,12 @@ int flags_end(const FlagSpec* flags, int argc, char** argv) {
 }
 
 std::int64_t say_usage(const FlagSpec* flags) {
-    write_str(2, "usage: httpd");
+    write_str(STDERR_FILENO, "usage: httpd");
     for (const FlagSpec* f = flags; f->letter != 0; ++f) {
-        write_str(2, " ");
-        write_str(2, f->usage);
+        write_str(STDERR_FILENO, " ");
+        write_str(STDERR_FILENO, f->usage);
     }
-    return write_str(2, " [PORT [DOCROOT]]\n");
+    return write_str(STDERR_FILENO, " [PORT [DOCROOT]]\n");
 }
 
 int parse_command_line(int argc, char** argv, Config* cfg, const FlagSpec* flags) {
@@ -106,9 +106,9 @@ std::int64_t open_error_pages(Config* cfg) {
     int fd = ::openat(AT_FDCWD, cfg->error_dir, O_RDONLY | O_DIRECTORY);
     if (fd < 0) {
         std::int64_t err = -errno;   // before anything else can change errno
-        write_str(2, "httpd: cannot open the error pages \"");
-        write_str(2, cfg->error_dir);
-        write_str(2, "\"");
+        write_str(STDERR_FILENO, "httpd: cannot open the error pages \"");
+        write_str(STDERR_FILENO, cfg->error_dir);
+        write_str(STDERR_FILENO, "\"");
         say_errno(err);                                       // lesson 01's ": errno N"
         return err;
     }
