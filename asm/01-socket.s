@@ -188,7 +188,8 @@ FUNC parse_args
         mov     x0, x22                   // parse_port(argv[1])
         CALL    parse_port                // w0 = the port, or -1
         tbnz    w0, #31, parse_args_bad_port // sign bit set: -1, not a port
-        str     x0, [x21, #CFG_PORT]      // (w0 >= 0 was zero-extended into x0)
+        sxtw    x0, w0                    // the int as 64 bits (its bits 32-63 are not ours to trust)
+        str     x0, [x21, #CFG_PORT]      // cfg->port
         // argv[2]: the document root
         cmp     x19, #3                   // argc < 3: no DOCROOT given
         b.lt    parse_args_ok             // keep "."

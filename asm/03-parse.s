@@ -58,6 +58,7 @@ slash_path:
         .ascii  "/"                       // the path of "http://host" (no path)
 name_host:
         .ascii  "Host"                    // field name; compared case-insensitively
+        .equ    NAME_HOST_LEN, . - name_host
 name_host_lower:
         .ascii  "host"                    // the echo looks it up in lower case on purpose
 // the framing fields and the one transfer coding we know (compared
@@ -702,7 +703,7 @@ FUNC parse_request_line
         mov     x1, x22                   //   len = the method's length (up to the first SP)
         mov     x2, x21                   //   req)
         CALL    parse_method              // first, so the HEAD flag is known early
-        cbnz    x0, parse_request_line_return // 400: not a token
+        cbnz    w0, parse_request_line_return // 400: not a token
         cmp     x22, x20                  // did find_byte run off the end of the line?
         b.eq    parse_request_line_bad    // a method and nothing else
         // no control bytes anywhere: 0x00-0x1f (NUL, CR, HT ...) or DEL
@@ -739,7 +740,7 @@ FUNC parse_request_line
         sub     x1, x1, #2                // the rest of the line
         mov     x2, x21                   // parse_version(rest, its length, req)
         CALL    parse_version             // also stores version_minor
-        cbnz    x0, parse_request_line_return // 400 or 505
+        cbnz    w0, parse_request_line_return // 400 or 505
         // and finally the target's form
         add     x0, x19, x22              // x0 = line + sp1 ...
         add     x0, x0, #1                // ... + 1: the target start
@@ -921,44 +922,77 @@ find_header_return:
 ENDFUNC find_header
 
 // ---------------------------------------------------------------------------
+// int count_header(const struct request *req, const char *name,
+//                  size_t name_len)
+//   How many fields are named name (compared without regard to case),
+//   three ways: 0 (none), 1 (exactly one), 2 (two or more: it stops at
+//   the second).  check_host wants one (or, in HTTP/1.0, none); lesson
+//   07's single_header exactly one.  find_header gives the first.
+//   in:  x0 = req, x1 = name, x2 = name_len
+//   out: w0 = 0, 1 or 2
+//   registers: x19 = req, x20 = name, x21 = name_len, x22 = index,
+//              x23 = current field, x24 = the count so far
+//   stack: 64 bytes (fp, lr, x19..x24)
+// ---------------------------------------------------------------------------
+FUNC count_header
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
+        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
+        mov     x19, x0                   // x19 = req
+        mov     x20, x1                   // x20 = name
+        mov     x21, x2                   // x21 = name_len
+        mov     x22, #0                   // i = 0
+        add     x23, x19, #REQ_HEADERS    // x23 = &headers[0]
+        mov     x24, #0                   // none found yet
+count_header_loop:
+        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the call clobbers x0
+        cmp     x22, x0                   // i == count?
+        b.hs    count_header_done         // looked at them all
+        ldp     x0, x1, [x23, #HDR_NAME_PTR] // this field's name
+        mov     x2, x20                   // the name we look for ...
+        mov     x3, x21                   // ... and its length
+        CALL    equal_ignoring_case       // w0 = 1 if equal, ignoring case
+        cbz     w0, count_header_next     // another field: skip it
+        add     x24, x24, #1              // one more of them
+        cmp     x24, #2                   // the second?
+        b.hs    count_header_done         // yes: "two or more" is all we need
+count_header_next:
+        add     x22, x22, #1              // i++
+        add     x23, x23, #HDR_SIZE       // the next field, 32 bytes on
+        b       count_header_loop         // and look at it
+count_header_done:
+        mov     w0, w24                   // 0, 1 or 2
+        ldp     x23, x24, [sp, #48]       // restore and return
+        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
+        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ret                               // w0 = 0, 1 or 2
+ENDFUNC count_header
+
+// ---------------------------------------------------------------------------
 // int check_host(const struct request *req)
 //   RFC 9112 §3.2: two Host fields -> 400; a Host value with a byte that
 //   cannot be in uri-host[:port] -> 400; no Host in HTTP/1.1 -> 400;
 //   HTTP/1.0 without Host is fine.
 //   in:  x0 = req
 //   out: x0 = 0 or 400
-//   registers: x19 = req, x20 = index / value cursor, x21 = current field
-//              / bytes left, x22 = the Host field found (0 = none yet)
-//   stack: 48 bytes (fp, lr, x19..x22)
+//   registers: x19 = req, then the value's cursor; x20 = bytes left
+//   stack: 32 bytes (fp, lr, x19, x20)
 // ---------------------------------------------------------------------------
 FUNC check_host
-        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
         mov     x19, x0                   // x19 = req
-        mov     x20, #0                   // i = 0
-        add     x21, x19, #REQ_HEADERS    // x21 = &headers[0]
-        mov     x22, #0                   // no Host seen
-        // count the Host fields (there must not be two)
-check_host_loop:
-        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the call clobbers x0
-        cmp     x20, x0                   // i == count?
-        b.hs    check_host_counted        // every field looked at
-        ldp     x0, x1, [x21, #HDR_NAME_PTR] // this field's name
-        LOAD_ADDR x2, name_host           // is it "Host" (any case)?
-        mov     x3, #4                    // the length of "Host"
-        CALL    equal_ignoring_case       // w0 = 1 if it is
-        cbz     w0, check_host_next       // another field: skip it
-        cbnz    x22, check_host_bad       // a second Host: 400
-        mov     x22, x21                  // remember the first
-check_host_next:
-        add     x20, x20, #1              // i++
-        add     x21, x21, #HDR_SIZE       // the next field, 32 bytes on
-        b       check_host_loop
-        // after the loop: x22 = the one Host field, or 0
-check_host_counted:
-        cbnz    x22, check_host_value     // there is one: check its value
+        // how many Host fields: one, or (HTTP/1.0) none
+        LOAD_ADDR x1, name_host           // count_header(req, "Host",
+        mov     x2, #NAME_HOST_LEN        //     4): x0 is req
+        CALL    count_header              // w0 = 0, 1 or 2
+        cmp     w0, #1                    // one?
+        b.hi    check_host_bad            // two or more: 400
+        b.eq    check_host_value          // one: check its value
         // no Host: required from HTTP/1.1 on
         ldr     x0, [x19, #REQ_VERSION_MINOR] // parse_version stored it
         cmp     x0, #1                    // HTTP/1.1?
@@ -966,13 +1000,17 @@ check_host_counted:
         b       check_host_ok             // HTTP/1.0 may leave it out
         // every byte of the value must be a host character
 check_host_value:
-        ldp     x20, x21, [x22, #HDR_VALUE_PTR] // x20 = cursor, x21 = bytes left
+        mov     x0, x19                   // find_header(req,
+        LOAD_ADDR x1, name_host           //     "Host",
+        mov     x2, #NAME_HOST_LEN        //     4)
+        CALL    find_header               // x0 = the one Host field
+        ldp     x19, x20, [x0, #HDR_VALUE_PTR] // x19 = cursor, x20 = bytes left (req is done with)
 check_host_value_loop:
-        cbz     x21, check_host_ok        // all fine (an empty value is allowed)
-        ldrb    w0, [x20], #1             // w0 = *cursor++
+        cbz     x20, check_host_ok        // all fine (an empty value is allowed)
+        ldrb    w0, [x19], #1             // w0 = *cursor++
         CALL    is_host_char              // may it be in uri-host[:port]?
         cbz     w0, check_host_bad        // no: 400
-        sub     x21, x21, #1              // one byte fewer to check
+        sub     x20, x20, #1              // one byte fewer to check
         b       check_host_value_loop
 check_host_ok:
         mov     x0, #0                    // Host is fine
@@ -980,9 +1018,8 @@ check_host_ok:
 check_host_bad:
         mov     x0, #400                  // Bad Request
 check_host_return:
-        ldp     x21, x22, [sp, #32]       // restore and return
-        ldp     x19, x20, [sp, #16]
-        ldp     x29, x30, [sp], #48       // fp, lr, and sp back where it was
+        ldp     x19, x20, [sp, #16]       // restore and return
+        ldp     x29, x30, [sp], #32       // fp, lr, and sp back where it was
         ret
 ENDFUNC check_host
 
@@ -1071,7 +1108,7 @@ parse_request_first:
         mov     x1, x23                   //     its length without CRLF/LF,
         mov     x2, x21                   //     req)
         CALL    parse_request_line
-        cbnz    x0, parse_request_return  // its status is ours
+        cbnz    w0, parse_request_return  // its status is ours
         b       parse_request_advance     // fine: on to the fields
         // a field line, or the empty line that ends the head
 parse_request_field:
@@ -1080,7 +1117,7 @@ parse_request_field:
         mov     x1, x23                   //     its length without CRLF/LF,
         mov     x2, x21                   //     req)
         CALL    parse_header_line
-        cbnz    x0, parse_request_return  // 400 or 431
+        cbnz    w0, parse_request_return  // 400 or 431
         // the next line starts right after this one's LF
 parse_request_advance:
         add     x22, x22, #1              // line number + 1
@@ -1144,45 +1181,86 @@ parse_content_length_bad:
 ENDFUNC parse_content_length
 
 // ---------------------------------------------------------------------------
+// size_t next_list_element(const char *p, size_t len, const char **element,
+//                          size_t *element_len)
+//   One element of a comma-separated list (RFC 9110 §5.6.1, `#element`):
+//   the bytes up to the first comma (or the end), into *element /
+//   *element_len, without the OWS (SP, HT) before them, nor after them
+//   when a comma follows (OWS stands only around commas: a field value
+//   never ends in it) -- maybe empty: empty elements do not count
+//   (§5.6.1.2), the caller skips them.
+//   Transfer-Encoding here, Range in lesson 07.
+//   in:  x0 = p, x1 = len, x2 = element, x3 = element_len
+//   out: x0 = the bytes used: the element and its comma, or len for the
+//        last one
+//   registers: x4 = the element's start, x5 = its end, x6 = the comma's
+//              index (len: none), w7 = a byte.  A leaf: no call.
+//   stack: none
+// ---------------------------------------------------------------------------
+FUNC next_list_element
+        mov     x6, #0                    // i = 0: look for the comma
+next_list_element_scan:
+        cmp     x6, x1                    // at the end of the list?
+        b.hs    next_list_element_found   // yes: no comma, the last element
+        ldrb    w7, [x0, x6]              // the byte at i
+        cmp     w7, #CHAR_COMMA           // the comma?
+        b.eq    next_list_element_found   // yes: the element ends before it
+        add     x6, x6, #1                // i++
+        b       next_list_element_scan    // and look at the next byte
+next_list_element_found:
+        mov     x4, x0                    // x4 = the element's start
+        add     x5, x0, x6                // x5 = its end: the comma, or the list's end
+        // drop SP/HT at the front ...
+next_list_element_front:
+        cmp     x4, x5                    // anything left?
+        b.hs    next_list_element_store   // no: only OWS, an empty element
+        ldrb    w7, [x4]                  // its first byte
+        cmp     w7, #CHAR_SP              // SP ...
+        b.eq    next_list_element_skip_front
+        cmp     w7, #CHAR_HT              // ... or HT?
+        b.ne    next_list_element_back    // neither: the front is done
+next_list_element_skip_front:
+        add     x4, x4, #1                // start++
+        b       next_list_element_front   // and look at the next
+        // ... and at the back, when a comma follows (the first byte is
+        // not OWS: x5 stays > x4)
+next_list_element_back:
+        cmp     x6, x1                    // a comma after it?
+        b.hs    next_list_element_store   // no: the value's end has no OWS to drop
+next_list_element_back_loop:
+        ldrb    w7, [x5, #-1]             // its last byte
+        cmp     w7, #CHAR_SP              // SP ...
+        b.eq    next_list_element_skip_back
+        cmp     w7, #CHAR_HT              // ... or HT?
+        b.ne    next_list_element_store   // neither: the back is done
+next_list_element_skip_back:
+        sub     x5, x5, #1                // end--
+        b       next_list_element_back_loop // and look at the one before
+next_list_element_store:
+        str     x4, [x2]                  // *element = its start
+        sub     x7, x5, x4                // its length (0: empty)
+        str     x7, [x3]                  // *element_len
+        cmp     x6, x1                    // did a comma end it (i < len)?
+        cinc    x0, x6, lo                // yes: i + 1, past the comma; no: i = len
+        ret                               // x0 = the bytes used
+ENDFUNC next_list_element
+
+// ---------------------------------------------------------------------------
 // int coding_kind(const char *p, size_t len)
-//   One element of a Transfer-Encoding list, the OWS (SP, HT) around it
-//   dropped: CODING_EMPTY (nothing left: ignored, RFC 9110 §5.6.1),
+//   One element of a Transfer-Encoding list, as next_list_element gave it
+//   (no OWS around it): CODING_EMPTY (nothing: ignored, RFC 9110 §5.6.1),
 //   CODING_CHUNKED ("chunked" in any case: coding names are
 //   case-insensitive, RFC 9112 §7), or CODING_OTHER.
 //   in:  x0 = p, x1 = len
 //   out: w0 = CODING_EMPTY, CODING_CHUNKED or CODING_OTHER
-//   registers: x0 = start, x1 = bytes left, w2 = a byte.  No callee-saved
-//              register: nothing is needed after the one call.
+//   registers: x0, x1 = the element, for equal_ignoring_case.  No
+//              callee-saved register: nothing is needed after the one call.
 //   stack: 16 bytes (fp, lr)
 // ---------------------------------------------------------------------------
 FUNC coding_kind
         stp     x29, x30, [sp, #-16]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
-        // drop SP/HT at the front ...
-coding_kind_front:
-        cbz     x1, coding_kind_empty     // nothing left: an empty element
-        ldrb    w2, [x0]                  // the first byte
-        cmp     w2, #CHAR_SP              // SP ...
-        b.eq    coding_kind_skip_front
-        cmp     w2, #CHAR_HT              // ... or HT?
-        b.ne    coding_kind_back          // neither: the front is done
-coding_kind_skip_front:
-        add     x0, x0, #1                // start++
-        sub     x1, x1, #1                // one byte fewer
-        b       coding_kind_front
-        // ... and at the back (the first byte is not OWS: x1 stays > 0)
-coding_kind_back:
-        sub     x2, x1, #1                // x2 = index of the last byte
-        ldrb    w2, [x0, x2]              // the last byte
-        cmp     w2, #CHAR_SP              // SP ...
-        b.eq    coding_kind_skip_back
-        cmp     w2, #CHAR_HT              // ... or HT?
-        b.ne    coding_kind_compare       // neither: the back is done
-coding_kind_skip_back:
-        sub     x1, x1, #1                // end--
-        b       coding_kind_back
-        // what is left: "chunked" or something else
-coding_kind_compare:
+        cbz     x1, coding_kind_empty     // nothing: an empty element
         LOAD_ADDR x2, name_chunked        // equal_ignoring_case(p, len,
         mov     x3, #NAME_CHUNKED_LEN     //     "chunked", 7): x0, x1 are set
         CALL    equal_ignoring_case       // w0 = 1 if it is chunked
@@ -1192,7 +1270,7 @@ coding_kind_compare:
         csel    w0, w0, w1, ne            // chunked, or some other coding
         b       coding_kind_return
 coding_kind_empty:
-        mov     w0, #CODING_EMPTY         // only OWS, or nothing
+        mov     w0, #CODING_EMPTY         // an empty element
 coding_kind_return:
         ldp     x29, x30, [sp], #16       // fp, lr, and drop the frame
         ret                               // w0 = CODING_*
@@ -1214,11 +1292,13 @@ ENDFUNC coding_kind
 //   out: w0 = 0, 400 or 501
 //   registers: x19 = req, x20 = field index, x21 = current field,
 //              x22 = cursor in its value, x23 = bytes left in the value,
-//              x24 = the element's length (up to the comma or the end),
 //              x25 = 1 once "chunked" was seen, x26 = 1 once another
-//              coding was seen
-//   stack: 80 bytes (fp, lr, x19..x26)
+//              coding was seen (x24: unused, saved to keep the pairs)
+//   stack: 80 bytes (fp, lr, x19..x26) + 16: the element next_list_element
+//          finds (TE_ELEMENT, TE_ELEMENT_LEN at sp)
 // ---------------------------------------------------------------------------
+        .equ TE_ELEMENT, 0                // sp + 0: the element's start
+        .equ TE_ELEMENT_LEN, 8            // sp + 8: its length
 FUNC check_transfer_encoding
         stp     x29, x30, [sp, #-80]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
@@ -1226,6 +1306,7 @@ FUNC check_transfer_encoding
         stp     x21, x22, [sp, #32]
         stp     x23, x24, [sp, #48]
         stp     x25, x26, [sp, #64]
+        sub     sp, sp, #16               // the element: start, length
         mov     x19, x0                   // x19 = req
         mov     x20, #0                   // i = 0
         add     x21, x19, #REQ_HEADERS    // x21 = &headers[0]
@@ -1243,33 +1324,28 @@ check_transfer_encoding_field:
         cbz     w0, check_transfer_encoding_next // another field: skip it
         ldp     x22, x23, [x21, #HDR_VALUE_PTR] // x22 = cursor, x23 = bytes left
 // excerpt: te-element
-        // the value, one element at a time: up to the next comma
+        // the value, one element at a time (lesson 03's list walker)
 check_transfer_encoding_element:
-        mov     x0, x22                   // find_byte(cursor,
-        mov     x1, x23                   //           bytes left,
-        mov     w2, #CHAR_COMMA           //           ',')
-        CALL    find_byte                 // x0 = index of the comma, or bytes left
-        mov     x24, x0                   // x24 = the element's length
-        mov     x0, x22                   // coding_kind(element,
-        mov     x1, x24                   //             its length)
+        cbz     x23, check_transfer_encoding_next // the value is done: the next field
+        mov     x0, x22                   // next_list_element(cursor,
+        mov     x1, x23                   //     bytes left,
+        add     x2, sp, #TE_ELEMENT       //     &element,
+        add     x3, sp, #TE_ELEMENT_LEN   //     &element_len)
+        CALL    next_list_element         // x0 = the bytes it used
+        add     x22, x22, x0              // cursor after the element and its comma
+        sub     x23, x23, x0              // fewer bytes left
+        ldp     x0, x1, [sp, #TE_ELEMENT] // coding_kind(element, its length)
         CALL    coding_kind               // w0 = CODING_*
         cmp     w0, #CODING_EMPTY         // nothing but OWS?
-        b.eq    check_transfer_encoding_after // ignored (RFC 9110 §5.6.1)
+        b.eq    check_transfer_encoding_element // ignored (RFC 9110 §5.6.1)
         cbnz    x25, check_transfer_encoding_bad // anything after chunked: 400
         cmp     w0, #CODING_CHUNKED       // chunked?
         b.ne    check_transfer_encoding_other
         mov     x25, #1                   // yes: it must be the last element
-        b       check_transfer_encoding_after
+        b       check_transfer_encoding_element // on to the next
 check_transfer_encoding_other:
         mov     x26, #1                   // gzip, deflate, a name we do not know ...
-        // past the element and its comma -- or on to the next field
-check_transfer_encoding_after:
-        cmp     x24, x23                  // did the element run to the end of the value?
-        b.eq    check_transfer_encoding_next // yes: no comma, the value is done
-        add     x24, x24, #1              // the element and its comma
-        add     x22, x22, x24             // cursor after them
-        sub     x23, x23, x24             // fewer bytes left
-        b       check_transfer_encoding_element
+        b       check_transfer_encoding_element // on to the next
 // excerpt end
 check_transfer_encoding_next:
         add     x20, x20, #1              // i++
@@ -1285,6 +1361,7 @@ check_transfer_encoding_end:
 check_transfer_encoding_bad:
         mov     w0, #400                  // Bad Request: no way to find the body's end
 check_transfer_encoding_return:
+        add     sp, sp, #16               // drop the element
         ldp     x25, x26, [sp, #64]       // restore and return
         ldp     x23, x24, [sp, #48]
         ldp     x21, x22, [sp, #32]

@@ -355,7 +355,8 @@ open_beneath_open_dot:
         SYSCALL openat                    // x0 = fd, or carry + errno
         b.cc    open_beneath_return       // carry clear: x0 = the descriptor
         CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
-        neg     x0, x0                    // -status (w0 was zero-extended into x0)
+        neg     w0, w0                    // -status, as an int ...
+        sxtw    x0, w0                    // ... then 64 bits (bits 32-63 of an int result are not ours to trust)
         b       open_beneath_return       // x0 = -status
 
 // excerpt: open-beneath-refusals
@@ -365,7 +366,8 @@ open_beneath_failed:
         mov     x0, x22                   //     (asked before it is closed)
         mov     x1, sp                    //     name (the system call may have changed x1),
         CALL    open_failure_status       //     errno): w0 = 403 / 404 / 414 / 500
-        neg     x24, x0                   // x24 = -status (w0 was zero-extended)
+        neg     w24, w0                   // -status, as an int ...
+        sxtw    x24, w24                  // ... x24 = -status, 64 bits (an int result's bits 32-63 are not ours)
         b       open_beneath_close_dir    // close, then answer
 open_beneath_dot_dot:
         mov     x24, #-403                // Forbidden: a ".." that reached the walk

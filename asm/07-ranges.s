@@ -212,11 +212,12 @@ ENDFUNC parse_range_spec
 //        RANGE_IGNORE
 //   registers: x19 = the current element's start, x20 = the value's end,
 //              x21 = size, x22 = first, x23 = count, x24 = the range-spec
-//              found, x25 = its length (0: none yet); in the element
-//              loop x9 = the element's start, x10 = the comma (or the
-//              end), x11 = the element's end, w12 = a byte
-//   stack: 80 bytes (fp, lr, x19..x25, padding)
+//              found, x25 = its length (0: none yet)
+//   stack: 80 bytes (fp, lr, x19..x25, padding) + 16: the element
+//          next_list_element finds (PR_ELEMENT, PR_ELEMENT_LEN at sp)
 // ---------------------------------------------------------------------------
+        .equ PR_ELEMENT, 0                // sp + 0: the element's start
+        .equ PR_ELEMENT_LEN, 8            // sp + 8: its length
 FUNC parse_range
         stp     x29, x30, [sp, #-80]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
@@ -224,6 +225,7 @@ FUNC parse_range
         stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
         stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
         str     x25, [sp, #64]            // callee-saved: x25 (sp+72: padding)
+        sub     sp, sp, #16               // the element: start, length
         mov     x19, x0                   // x19 = value (for now)
         add     x20, x0, x1               // x20 = one past its last byte
         mov     x21, x2                   // x21 = size
@@ -249,52 +251,22 @@ parse_range_unit:
 // excerpt end
 
 // excerpt: parse-range-elements
-// each element of the list: up to the next comma
+// each element of the list (lesson 03's list walker drops its OWS)
 parse_range_element:
-        mov     x0, x19                   // find_byte(the element,
-        sub     x1, x20, x19              //     the bytes left,
-        mov     w2, #','                  //     ',')
-        CALL    find_byte                 // x0 = the comma's index (bytes left: none)
-        mov     x9, x19                   // x9 = the element's start
-        add     x10, x19, x0              // x10 = the comma, or the value's end
-        mov     x11, x10                  // x11 = the element's end
-// OWS at its start: after the '=' or a comma, always allowed
-parse_range_front:
-        cmp     x9, x11                   // anything left?
-        b.hs    parse_range_trimmed       // all OWS: an empty element
-        ldrb    w12, [x9]                 // its first byte
-        cmp     w12, #CHAR_SP             // a space ...
-        b.eq    parse_range_front_skip    // ... is OWS
-        cmp     w12, #CHAR_HT             // so is a tab
-        b.ne    parse_range_back          // anything else starts the element
-parse_range_front_skip:
-        add     x9, x9, #1                // drop it
-        b       parse_range_front         // and look at the next
-// OWS at its end: only before a comma (the value's end has none)
-parse_range_back:
-        cmp     x10, x20                  // a comma follows?
-        b.hs    parse_range_trimmed       // no: keep what is there
-parse_range_back_loop:
-        ldrb    w12, [x11, #-1]           // its last byte (x11 > x9: the first is not OWS)
-        cmp     w12, #CHAR_SP             // a space ...
-        b.eq    parse_range_back_skip     // ... is OWS
-        cmp     w12, #CHAR_HT             // so is a tab
-        b.ne    parse_range_trimmed       // anything else ends the element
-parse_range_back_skip:
-        sub     x11, x11, #1              // drop it
-        b       parse_range_back_loop     // and look at the one before
-// one element, without its OWS, in x9 .. x11
-parse_range_trimmed:
-        cmp     x11, x9                   // empty?
-        b.ls    parse_range_next          // does not count (§5.6.1.2)
+        cmp     x19, x20                  // anything left of the list?
+        b.hs    parse_range_spec_found    // no: the list is done
+        mov     x0, x19                   // next_list_element(the rest,
+        sub     x1, x20, x19              //     its length,
+        add     x2, sp, #PR_ELEMENT       //     &element,
+        add     x3, sp, #PR_ELEMENT_LEN   //     &element_len)
+        CALL    next_list_element         // x0 = the bytes it used
+        add     x19, x19, x0              // the rest: after the element and its comma
+        ldp     x9, x10, [sp, #PR_ELEMENT] // x9 = the element, x10 = its length
+        cbz     x10, parse_range_element  // empty: does not count (§5.6.1.2)
         cbnz    x25, parse_range_ignore   // a second range-spec: not for this course
         mov     x24, x9                   // x24 = the range-spec
-        sub     x25, x11, x9              // x25 = its length (> 0)
-parse_range_next:
-        cmp     x10, x20                  // was that the last element?
-        b.hs    parse_range_spec_found    // yes: the list is done
-        add     x19, x10, #1              // the next one starts after the comma
-        b       parse_range_element       // and ends at the next
+        mov     x25, x10                  // x25 = its length (> 0)
+        b       parse_range_element       // and the next element
 // excerpt end
 
 // exactly one range-spec: what it means for this file
@@ -310,6 +282,7 @@ parse_range_spec_found:
 parse_range_ignore:
         mov     w0, #RANGE_IGNORE         // no usable range: the whole file
 parse_range_return:
+        add     sp, sp, #16               // drop the element
         ldr     x25, [sp, #64]            // restore and return
         ldp     x23, x24, [sp, #48]       // ... x23, x24 ...
         ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
@@ -384,51 +357,35 @@ ENDFUNC format_content_range
 // const struct header_field *single_header(const struct request *req,
 //                                          const char *name, size_t name_len)
 //   The one field named name (compared without regard to case), or NULL
-//   when there is none or more than one -- lesson 03's find_header, which
-//   stops at the first, plus a look at all the others.
+//   when there is none or more than one -- lesson 03's count_header says
+//   how many, its find_header which.
 //   in:  x0 = req, x1 = name, x2 = name_len
 //   out: x0 = the field, or 0
-//   registers: x19 = req, x20 = name, x21 = name_len, x22 = index,
-//              x23 = current field, x24 = the field found (0: none yet)
-//   stack: 64 bytes (fp, lr, x19..x24)
+//   registers: x19 = req, x20 = name, x21 = name_len
+//   stack: 48 bytes (fp, lr, x19..x21, padding)
 // ---------------------------------------------------------------------------
 FUNC single_header
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
-        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
+        str     x21, [sp, #32]            // callee-saved: x21 (sp+40: padding)
         mov     x19, x0                   // x19 = req
         mov     x20, x1                   // x20 = name
         mov     x21, x2                   // x21 = name_len
-        mov     x22, #0                   // i = 0
-        add     x23, x19, #REQ_HEADERS    // x23 = &headers[0]
-        mov     x24, #0                   // none found yet
-single_header_loop:
-        ldr     x0, [x19, #REQ_HEADER_COUNT] // each time: the call clobbers x0
-        cmp     x22, x0                   // i == count?
-        b.hs    single_header_done        // looked at them all
-        ldp     x0, x1, [x23, #HDR_NAME_PTR] // this field's name
-        mov     x2, x20                   // the name we look for ...
-        mov     x3, x21                   // ... and its length
-        CALL    equal_ignoring_case       // w0 = 1 if equal, ignoring case
-        cbz     w0, single_header_next    // another field: skip it
-        cbnz    x24, single_header_none   // a second one: none is "the" one
-        mov     x24, x23                  // remember the first
-single_header_next:
-        add     x22, x22, #1              // i++
-        add     x23, x23, #HDR_SIZE       // the next field, 32 bytes on
-        b       single_header_loop        // and look at it
-single_header_done:
-        mov     x0, x24                   // the one field, or 0 if none
-        b       single_header_return      // x0 = the field or 0
+        CALL    count_header              // (x0..x2 are set) w0 = 0, 1 or 2
+        cmp     w0, #1                    // exactly one?
+        b.ne    single_header_none        // none, or two: none is "the" one
+        mov     x0, x19                   // find_header(req,
+        mov     x1, x20                   //     name,
+        mov     x2, x21                   //     name_len)
+        CALL    find_header               // x0 = the one field
+        b       single_header_return      // x0 = the field
 single_header_none:
-        mov     x0, #0                    // two or more: NULL
+        mov     x0, #0                    // NULL
 single_header_return:
-        ldp     x23, x24, [sp, #48]       // restore and return
-        ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
+        ldr     x21, [sp, #32]            // restore and return
         ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
-        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
         ret                               // x0 = the field or 0
 ENDFUNC single_header
 

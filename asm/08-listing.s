@@ -143,9 +143,6 @@ html_entities:
         .space  1
         .byte   0                         // the end of the table
 // excerpt end
-.if (. - html_entities - 1) % ENTITY_SLOT
-        .error "html_entities: every slot must be ENTITY_SLOT bytes"
-.endif
 hex_digits:
         .ascii  "0123456789ABCDEF"        // %XX: upper case (RFC 3986 §2.1)
 href_symbols:

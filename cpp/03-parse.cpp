@@ -222,15 +222,19 @@ const Header* find_header(const Request& req, std::string_view name) {
     return nullptr;
 }
 
-int check_host(const Request& req) {
-    const Header* host = nullptr;
-    for (std::size_t i = 0; i < req.header_count; ++i) {
-        if (!equal_ignoring_case(req.headers[i].name, "Host")) continue;
-        if (host != nullptr) return 400;   // a second Host
-        host = &req.headers[i];
+int count_header(const Request& req, std::string_view name) {
+    int n = 0;
+    for (std::size_t i = 0; i < req.header_count && n < 2; ++i) {   // two or more: enough
+        if (equal_ignoring_case(req.headers[i].name, name)) ++n;
     }
-    if (host == nullptr) return req.version_minor == 1 ? 400 : 0;
-    for (char c : host->value) {
+    return n;
+}
+
+int check_host(const Request& req) {
+    int hosts = count_header(req, "Host");
+    if (hosts > 1) return 400;                                  // a second Host
+    if (hosts == 0) return req.version_minor == 1 ? 400 : 0;    // HTTP/1.0 may leave it out
+    for (char c : find_header(req, "Host")->value) {
         if (!is_host_char(static_cast<unsigned char>(c))) return 400;
     }
     return 0;
@@ -289,9 +293,17 @@ std::int64_t parse_content_length(std::string_view value) {
     return static_cast<std::int64_t>(n);
 }
 
+std::size_t next_list_element(std::string_view list, std::string_view* element) {
+    std::size_t comma = list.find(',');
+    bool last = comma == std::string_view::npos;   // no comma: the list's last element
+    std::string_view e = list.substr(0, last ? list.size() : comma);
+    while (!e.empty() && is_ows(e.front())) e.remove_prefix(1);   // OWS before it
+    while (!last && !e.empty() && is_ows(e.back())) e.remove_suffix(1);   // OWS before a comma
+    *element = e;
+    return last ? list.size() : comma + 1;         // the element and its comma
+}
+
 Coding coding_kind(std::string_view element) {
-    while (!element.empty() && is_ows(element.front())) element.remove_prefix(1);
-    while (!element.empty() && is_ows(element.back())) element.remove_suffix(1);
     if (element.empty()) return Coding::Empty;
     return equal_ignoring_case(element, "chunked") ? Coding::Chunked : Coding::Other;
 }
@@ -302,16 +314,14 @@ int check_transfer_encoding(const Request& req) {
     for (std::size_t i = 0; i < req.header_count; ++i) {
         if (!equal_ignoring_case(req.headers[i].name, "Transfer-Encoding")) continue;
         std::string_view rest = req.headers[i].value;
-        for (;;) {
-            std::size_t comma = rest.find(',');
-            Coding kind = coding_kind(rest.substr(0, comma));
-            if (kind != Coding::Empty) {
-                if (chunked) return 400;           // anything after chunked (chunked again too)
-                if (kind == Coding::Chunked) chunked = true;
-                else other = true;
-            }
-            if (comma == std::string_view::npos) break;
-            rest.remove_prefix(comma + 1);
+        while (!rest.empty()) {
+            std::string_view element;
+            rest.remove_prefix(next_list_element(rest, &element));
+            Coding kind = coding_kind(element);
+            if (kind == Coding::Empty) continue;   // ignored (RFC 9110 §5.6.1)
+            if (chunked) return 400;               // anything after chunked (chunked again too)
+            if (kind == Coding::Chunked) chunked = true;
+            else other = true;
         }
     }
     if (!chunked) return 400;                      // chunked is not the final coding

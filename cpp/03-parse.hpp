@@ -169,6 +169,12 @@ int parse_header_line(std::string_view line, Request& req);
 // or nullptr.
 const Header* find_header(const Request& req, std::string_view name);
 
+// count_header -- how many fields are named `name` (compared without
+// regard to case), three ways: 0 (none), 1 (exactly one), 2 (two or more:
+// it stops at the second).  check_host wants one (or, in HTTP/1.0, none);
+// lesson 07's single_header exactly one.  find_header gives the first.
+int count_header(const Request& req, std::string_view name);
+
 // check_host -- RFC 9112 §3.2: more than one Host, or a Host value with a
 // byte that cannot be in uri-host[:port] -> 400; no Host in HTTP/1.1 -> 400;
 // HTTP/1.0 may leave it out.
@@ -193,9 +199,19 @@ int parse_request(std::string_view head, Request& req);
 // so it never overflows and never wraps to a small number).
 std::int64_t parse_content_length(std::string_view value);
 
-// coding_kind -- one element of a Transfer-Encoding list, OWS around it
-// dropped: Empty (nothing left), Chunked ("chunked" in any case: coding
-// names are case-insensitive, RFC 9112 §7), or Other.
+// next_list_element -- one element of a comma-separated list (RFC 9110
+// §5.6.1, `#element`): the bytes of list up to its first comma (or its
+// end), into *element, without the OWS (SP, HT) before them, nor after
+// them when a comma follows (OWS stands only around commas: a field value
+// never ends in it) -- maybe empty: empty elements do not count
+// (§5.6.1.2), the caller skips them.
+// Returns the bytes it used: the element and its comma, or list.size()
+// for the last one.  Transfer-Encoding here, Range in lesson 07.
+std::size_t next_list_element(std::string_view list, std::string_view* element);
+
+// coding_kind -- one element of a Transfer-Encoding list, as
+// next_list_element gave it: Empty (nothing), Chunked ("chunked" in any
+// case: coding names are case-insensitive, RFC 9112 §7), or Other.
 Coding coding_kind(std::string_view element);
 
 // check_transfer_encoding -- every Transfer-Encoding field of req, as one

@@ -15,8 +15,6 @@ namespace {
 constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
 constexpr std::string_view kContentRangeStart = "bytes ";   // every Content-Range value starts so (§14.4)
 
-bool is_ows(char c) { return c == ' ' || c == '\t'; }   // RFC 9110 §5.6.3
-
 }  // namespace
 
 int parse_decimal(std::string_view digits, std::uint64_t* value) {
@@ -63,22 +61,16 @@ int parse_range(std::string_view value, std::uint64_t size, std::uint64_t* first
     // range-unit "=": only bytes, in any case
     std::size_t eq = value.find('=');
     if (eq == std::string_view::npos || !equal_ignoring_case(value.substr(0, eq), "bytes")) return kRangeIgnore;
-    // range-set: the elements between commas, OWS after "=" or a comma
-    // and before a comma dropped, empty ones skipped; exactly one may stay
+    // range-set: the list's elements (lesson 03's next_list_element drops
+    // the OWS around each); empty ones do not count, exactly one may stay
     std::string_view set = value.substr(eq + 1);
     std::string_view spec;           // the one range-spec (never empty once found)
-    for (;;) {
-        std::size_t comma = set.find(',');
-        bool more = comma != std::string_view::npos;
-        std::string_view element = set.substr(0, more ? comma : set.size());
-        while (!element.empty() && is_ows(element.front())) element.remove_prefix(1);
-        while (more && !element.empty() && is_ows(element.back())) element.remove_suffix(1);
-        if (!element.empty()) {
-            if (!spec.empty()) return kRangeIgnore;   // a second range: not for this course
-            spec = element;
-        }
-        if (!more) break;
-        set.remove_prefix(comma + 1);
+    while (!set.empty()) {
+        std::string_view element;
+        set.remove_prefix(next_list_element(set, &element));
+        if (element.empty()) continue;                  // does not count (§5.6.1.2)
+        if (!spec.empty()) return kRangeIgnore;         // a second range: not for this course
+        spec = element;
     }
     if (spec.empty()) return kRangeIgnore;           // "bytes=", "bytes=,": no range-spec
     return parse_range_spec(spec, size, first, count);
@@ -100,13 +92,7 @@ std::size_t format_content_range(char* out, std::uint64_t first, std::uint64_t c
 }
 
 const Header* single_header(const Request& req, std::string_view name) {
-    const Header* found = nullptr;
-    for (std::size_t i = 0; i < req.header_count; ++i) {
-        if (!equal_ignoring_case(req.headers[i].name, name)) continue;
-        if (found != nullptr) return nullptr;        // a second one
-        found = &req.headers[i];
-    }
-    return found;
+    return count_header(req, name) == 1 ? find_header(req, name) : nullptr;   // none, or two: nullptr
 }
 
 int step_parse_range(Exchange& x) {

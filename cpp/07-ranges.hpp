@@ -82,7 +82,8 @@ int parse_range(std::string_view value, std::uint64_t size, std::uint64_t* first
 std::size_t format_content_range(char* out, std::uint64_t first, std::uint64_t count, std::uint64_t size);
 
 // single_header -- the one field named `name` (compared without regard to
-// case), or nullptr when there is none or more than one.
+// case), or nullptr when there is none or more than one: lesson 03's
+// count_header says how many, its find_header which.
 const Header* single_header(const Request& req, std::string_view name);
 
 // step_parse_range -- see the top of this file.  kNext (200 or 206 goes

@@ -246,6 +246,39 @@ TEST(Lesson03Asm, FindHeaderAgrees) {
     }
 }
 
+// next_list_element: the same element (offset and length) and the same
+// bytes used, on lists of random elements, OWS and commas.
+TEST(Lesson03Asm, NextListElementAgrees) {
+    constexpr std::uint32_t kListSeed = 20261207;
+    std::mt19937 rng(kListSeed);
+    const std::string alphabet = " \t,ab-0\x01\x80";
+    for (int i = 0; i < 20000; ++i) {
+        std::string list(rng() % 12, ' ');
+        for (char& ch : list) ch = alphabet[rng() % alphabet.size()];
+        const char* ea = nullptr;
+        std::size_t na = 99;
+        std::size_t used_a = next_list_element(list.data(), list.size(), &ea, &na);
+        std::string_view ec;
+        std::size_t used_c = httpd::next_list_element(list, &ec);
+        ASSERT_EQ(used_a, used_c) << "seed " << kListSeed << " #" << i << ": [" << list << "]";
+        ASSERT_EQ(na, ec.size()) << "[" << list << "]";
+        if (na != 0) { ASSERT_EQ(ea - list.data(), ec.data() - list.data()) << "[" << list << "]"; }
+    }
+}
+
+TEST(Lesson03Asm, CountHeaderAgrees) {
+    std::string head = head_of({"GET / HTTP/1.1", "hOsT: h", "X-A: 1", "x-a: 2", "X-A: 3", "Accept: t"});
+    struct request a;
+    httpd::Request c;
+    ASSERT_EQ(parse_request(head.data(), head.size(), &a), 0);
+    ASSERT_EQ(httpd::parse_request(head, c), 0);
+    const std::pair<const char*, int> cases[] = {{"host", 1}, {"X-A", 2}, {"accept", 1}, {"missing", 0}, {"", 0}};
+    for (const auto& [name, want] : cases) {
+        EXPECT_EQ(count_header(&a, name, std::strlen(name)), want) << name;
+        EXPECT_EQ(httpd::count_header(c, name), want) << name;
+    }
+}
+
 TEST(Lesson03Asm, FindByteAndTextAppend) {
     std::string s = "abc?def?";
     EXPECT_EQ(find_byte(s.data(), s.size(), '?'), 3u);
@@ -678,8 +711,8 @@ TEST(Lesson03Asm, ParseContentLengthAgrees) {
 
 TEST(Lesson03Asm, CodingKindAgrees) {
     const std::pair<std::string, int> cases[] = {
-        {"chunked", CODING_CHUNKED},       {"CHUNKED", CODING_CHUNKED},   {" \tChunked\t ", CODING_CHUNKED},
-        {"", CODING_EMPTY},                {" \t ", CODING_EMPTY},         {"gzip", CODING_OTHER},
+        {"chunked", CODING_CHUNKED},       {"CHUNKED", CODING_CHUNKED},   {" \tChunked\t ", CODING_OTHER},
+        {"", CODING_EMPTY},                {" \t ", CODING_OTHER},         {"gzip", CODING_OTHER},
         {"chunked;x=1", CODING_OTHER},     {"chunke", CODING_OTHER},      {"chunkedd", CODING_OTHER},
         {"chun ked", CODING_OTHER},        {std::string("chunked\0", 8), CODING_OTHER},
     };

@@ -15,6 +15,14 @@
 // symbol.  Calling that declaration puts all 64 bits of our value in the
 // register.  On Darwin C symbols carry a leading underscore, hence
 // ASM_SYMBOL.
+//
+// The same rule for results -- an int RESULT's bits 32-63 are unspecified
+// too, so an assembly caller reads w0 or sign-extends it -- is checked by
+// `make asm-int-results` (Linux; part of make test): this suite and the
+// others again, every int-returning stage function wrapped so that it
+// returns garbage in bits 32-63 (tests/tools/dirty-int-results.sh).  The
+// spine's own callers (asm/httpd.s) are not linked into the tests; they
+// read w0 (the STEP macro's cbnz w0, parse_args' tbnz w0, #31).
 #include <gtest/gtest.h>
 
 #include <cerrno>

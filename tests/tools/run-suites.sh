@@ -52,6 +52,11 @@ run_suite() {
 
 run_suite "unit (C++)"     gtest   "$BUILD/tests/unit-tests"
 run_suite "asm vs C++"     gtest   ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests"
+# Linux only (ELF): the same suite, every int result dirty in bits 32-63.
+if [ -x "$BUILD/tests/asm-tests-int-results" ]; then
+    run_suite "asm, dirty int results" gtest ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests-int-results" \
+        "--gtest_filter=*${INTRES_FILTER:-}"
+fi
 run_suite "harness"        gtest   "$BUILD/tests/harness-tests"
 run_suite "binaries"       summary bash tests/tools/check-binaries.sh "$BUILD" ${LESSONS:-}
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"

@@ -685,8 +685,8 @@ TEST(Lesson03, CodingKind) {
     using httpd::Coding;
     const std::pair<std::string_view, Coding> cases[] = {
         {"chunked", Coding::Chunked},     {"CHUNKED", Coding::Chunked},   // RFC 9112 §7: case-insensitive
-        {"ChunKed", Coding::Chunked},     {" \tchunked\t ", Coding::Chunked},
-        {"", Coding::Empty},              {" \t ", Coding::Empty},         // RFC 9110 §5.6.1
+        {"ChunKed", Coding::Chunked},     {" chunked", Coding::Other},     // OWS: next_list_element's job
+        {"", Coding::Empty},              {" \t ", Coding::Other},         // RFC 9110 §5.6.1
         {"gzip", Coding::Other},          {"identity", Coding::Other},
         {"chunked;x=1", Coding::Other},   {"chunk", Coding::Other},
         {"chunkedx", Coding::Other},      {"chun ked", Coding::Other},
@@ -695,6 +695,49 @@ TEST(Lesson03, CodingKind) {
     for (const auto& [element, kind] : cases) {
         EXPECT_EQ(httpd::coding_kind(element), kind) << element;
     }
+}
+
+// next_list_element: RFC 9110 §5.6.1's #element, one element at a time.
+TEST(Lesson03, NextListElement) {
+    struct Case {
+        std::string_view list;
+        std::string_view element;   // without the OWS around it
+        std::size_t used;           // the element and its comma
+    };
+    const Case cases[] = {
+        {"chunked", "chunked", 7},           {"gzip, chunked", "gzip", 5},
+        {" chunked \t", "chunked \t", 10},  // the last: OWS after it is not dropped
+        {" \tgzip \t, chunked", "gzip", 9}, {", x", "", 1},            // an empty element (§5.6.1.2)
+        {" \t ", "", 3},                    {"", "", 0},
+        {"a b ,c", "a b", 5},                {",", "", 1},              // OWS inside stays
+        {"0-1 ,\t2-3", "0-1", 5},           {"x,,", "x", 2},
+    };
+    for (const Case& c : cases) {
+        std::string_view element = "unset";
+        EXPECT_EQ(httpd::next_list_element(c.list, &element), c.used) << c.list;
+        EXPECT_EQ(element, c.element) << c.list;
+    }
+    // a whole list, element by element: what check_transfer_encoding and
+    // parse_range walk
+    std::string_view rest = "gzip ,, \tchunked\t,";
+    std::vector<std::string_view> got;
+    while (!rest.empty()) {
+        std::string_view element;
+        rest.remove_prefix(httpd::next_list_element(rest, &element));
+        got.push_back(element);
+    }
+    EXPECT_EQ(got, (std::vector<std::string_view>{"gzip", "", "chunked"}));
+}
+
+// count_header: none, one, or two and more (check_host and lesson 07's
+// single_header both ask it).
+TEST(Lesson03, CountHeaderThreeWays) {
+    Parsed p(head_of({"GET / HTTP/1.1", "hOsT: h", "X-A: 1", "x-a: 2", "X-A: 3", "Accept: t"}));
+    EXPECT_EQ(httpd::count_header(p.req, "Host"), 1);
+    EXPECT_EQ(httpd::count_header(p.req, "x-A"), 2);      // three: "two or more"
+    EXPECT_EQ(httpd::count_header(p.req, "Accept"), 1);
+    EXPECT_EQ(httpd::count_header(p.req, "Range"), 0);
+    EXPECT_EQ(httpd::count_header(p.req, "X-"), 0);       // a prefix is another name
 }
 
 TEST(Lesson03, ParseFramingRecordsTheBody) {
