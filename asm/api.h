@@ -226,7 +226,7 @@ int step_parse_range(struct exchange *x);
 
 /* lesson 08 -- asm/08-listing.s.  The records mirror asm/records.inc,
  * section LISTING (checked below).  The readers return a count or a
- * length, 0 at the end, -errno on failure; open_index 1 or 0; the steps
+ * length, 0 at the end, -errno on failure; open_index 1, 0 or 403; the steps
  * STEP_NEXT, STEP_DONE or a status. */
 struct dir_reader {                   /* one directory, read block by block */
     int64_t fd;

@@ -113,9 +113,11 @@ std::int64_t count_entries(int dir_fd, std::uint64_t* name_bytes);
 // read_entries -- the names again, at most max of them, each copied into
 // names[0..names_cap) and fstatat'ed without following symlinks
 // (AT_SYMLINK_NOFOLLOW): entries[i] gets its name, size and mode.  A name
-// whose fstatat fails (it vanished since) is left out; reading stops when
-// max entries or names_cap bytes are used (the directory grew since it
-// was counted).  The number of entries filled, or -errno.
+// whose fstatat says ENOENT (it vanished since it was counted) is left
+// out; any other failure (EACCES: a directory that may be read but not
+// searched) is the whole listing's: -errno.  Reading stops when max
+// entries or names_cap bytes are used (the directory grew since it was
+// counted).  The number of entries filled, or -errno.
 std::int64_t read_entries(int dir_fd, DirEntry* entries, std::size_t max, char* names, std::size_t names_cap);
 
 // --- sorting -------------------------------------------------------------------
@@ -180,8 +182,11 @@ int redirect_to_slash(Exchange& x);
 // open_index -- the directory x.file's index.html: openat(dir, "index.html",
 // O_RDONLY | O_NONBLOCK | O_NOFOLLOW), fstat.  A regular file replaces the
 // directory in x (file, file_mode, file_size, the whole file as the body,
-// x.path + "index.html"): true.  Anything else: false, x unchanged.
-bool open_index(Exchange& x);
+// x.path + "index.html"): 1.  No index.html at all (ENOENT): 0, list the
+// directory.  One that is there but cannot be served -- a symlink (ELOOP),
+// unreadable (EACCES), a directory, a FIFO: 403, never a listing of what
+// it was there to hide.  x is unchanged unless the answer is 1.
+int open_index(Exchange& x);
 
 // send_listing -- count, read, sort; emit the page once to count its
 // bytes (Content-Length), send the head (step_send_head), and for GET emit
@@ -192,7 +197,7 @@ int send_listing(Exchange& x);
 
 // step_directory -- not a directory: kNext.  A directory: without a
 // trailing '/' redirect_to_slash; with one, its index.html (kNext: the
-// later steps serve it) or else send_listing.
+// later steps serve it), open_index's 403, or (no index.html) send_listing.
 int step_directory(Exchange& x);
 
 }  // namespace httpd
