@@ -16,7 +16,8 @@
 // x->file_mode; what it opens or stats, it does relative to that
 // descriptor (openat, fstatat).
 // Under it, three groups, one per part of the lesson text:
-//     reading    dir_start, dir_next, count_entries, read_entries
+//     reading    dir_start, dir_next, listable_name, count_entries,
+//                read_entries
 //     sorting    compare_names, sift_down, sort_entries (heapsort)
 //     writing    out_start, out_flush, out_bytes, out_u64, out_html,
 //                out_href, emit_entry, emit_listing
@@ -194,8 +195,9 @@ ENDFUNC dir_start
 
 // ---------------------------------------------------------------------------
 // int64_t dir_next(struct dir_reader *r, const char **name)
-//   The next name of the directory, "." and ".." skipped: *name points at
-//   its NUL-terminated bytes inside r->buf (valid until the next call).
+//   The next name of the directory, "." and ".." skipped and so is a name
+//   listable_name refuses: *name points at its NUL-terminated bytes inside
+//   r->buf (valid until the next call).
 //   When the block in r->buf is used up, the next one is read -- the one
 //   system call the two kernels spell differently (.if OS_DARWIN):
 //     Darwin getdirentries64(fd, buf, size, &position): *position gets the
@@ -273,15 +275,20 @@ dir_next_take:
 dir_next_dots:
         ldrb    w9, [x21]                 // the first byte
         cmp     w9, #'.'                  // a dot?
-        b.ne    dir_next_found            // no: a name to list
+        b.ne    dir_next_listable         // no: a name to list
         cmp     x22, #1                   // "."?
         b.eq    dir_next_record           // skip it
         cmp     x22, #2                   // two bytes ...
-        b.ne    dir_next_found            // no: ".hidden" is listed
+        b.ne    dir_next_listable         // no: ".hidden" is listed
         ldrb    w9, [x21, #1]             // ... the second one
         cmp     w9, #'.'                  // ".."?
         b.eq    dir_next_record           // skip it
-dir_next_found:
+// a name no request can reach is not listed (listable_name)
+dir_next_listable:
+        mov     x0, x21                   // listable_name(name,
+        mov     x1, x22                   //     its length)
+        CALL    listable_name             // w0 = 1: no control byte in it
+        cbz     w0, dir_next_record       // 0: leave it out, the next record
         str     x21, [x20]                // *name = the name
         mov     x0, x22                   // its length
         b       dir_next_return           // x0 = the length
@@ -293,6 +300,37 @@ dir_next_return:
         ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
         ret                               // x0 = length, 0 or -errno
 ENDFUNC dir_next
+
+// ---------------------------------------------------------------------------
+// int listable_name(const char *p, size_t n)
+//   1 when the name may be listed, 0 when not: a name holding a control
+//   byte (0x00-0x1F, 0x7F: newline, tab, DEL ...) is left out, because
+//   its link could never be served -- lesson 05 answers 400 to any
+//   control byte that percent-decoding gives back (RFC 3986 allows none
+//   in a URI).  dir_next asks it for every name, so count_entries and
+//   read_entries never see such a name.
+//   in:  x0 = p, x1 = n
+//   out: w0 = 1 (listable) or 0
+//   registers: w9 = the byte
+//   Leaf: no stack, no calls.
+// ---------------------------------------------------------------------------
+FUNC listable_name
+listable_name_byte:
+        cbz     x1, listable_name_yes     // every byte looked at: listable
+        ldrb    w9, [x0], #1              // the next byte (unsigned), p++
+        sub     x1, x1, #1                // one byte fewer to look at
+        cmp     w9, #CHAR_SP              // below SP: a C0 control (0x00-0x1F)
+        b.lo    listable_name_no          // not listable
+        cmp     w9, #CHAR_DEL             // DEL (0x7F)
+        b.eq    listable_name_no          // not listable
+        b       listable_name_byte        // this one is fine: the next
+listable_name_yes:
+        mov     w0, #1                    // no control byte in it
+        ret                               // w0 = 1
+listable_name_no:
+        mov     w0, #0                    // a control byte: leave it out
+        ret                               // w0 = 0
+ENDFUNC listable_name
 
 // ---------------------------------------------------------------------------
 // int64_t count_entries(int dir_fd, uint64_t *name_bytes)

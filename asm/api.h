@@ -273,6 +273,7 @@ static_assert(sizeof(struct listing_out) == OUT_SIZE, "records.inc OUT_SIZE");
 
 int64_t dir_start(struct dir_reader *r, int fd);
 int64_t dir_next(struct dir_reader *r, const char **name);
+int listable_name(const char *p, size_t n);
 int64_t count_entries(int dir_fd, uint64_t *name_bytes);
 int64_t read_entries(int dir_fd, struct dir_entry *entries, size_t max, char *names, size_t names_cap);
 int compare_names(const char *a, size_t alen, const char *b, size_t blen);

@@ -128,6 +128,14 @@ std::int64_t dir_start(DirReader& r, int fd) {
     return 0;
 }
 
+bool listable_name(std::string_view name) {
+    for (char c : name) {
+        unsigned char b = static_cast<unsigned char>(c);
+        if (b < CHAR_SP || b == CHAR_DEL) return false;   // a control byte: leave it out
+    }
+    return true;
+}
+
 std::int64_t dir_next(DirReader& r, const char** name) {
     for (;;) {
         if (r.pos >= r.len) {                  // every record of the block used: the next block
@@ -152,6 +160,7 @@ std::int64_t dir_next(DirReader& r, const char** name) {
         r.pos += d->d_reclen;                  // records have different lengths
         std::string_view found(d->d_name, str_len(d->d_name));
         if (is_dot_name(found)) continue;
+        if (!listable_name(found)) continue;   // a name no request can reach is not listed
         *name = d->d_name;
         return static_cast<std::int64_t>(found.size());
     }

@@ -100,7 +100,15 @@ static_assert(sizeof(ListingOut) == OUT_SIZE, "records.inc OUT_SIZE");
 // from there.  0 or -errno.
 std::int64_t dir_start(DirReader& r, int fd);
 
-// dir_next -- the next name, skipping "." and "..": *name points at its
+// listable_name -- may this name be listed?  Not when it holds a control
+// byte (0x00-0x1F, 0x7F: newline, tab, DEL ...): its link could never be
+// served, because lesson 05 answers 400 to any control byte that
+// percent-decoding gives back (RFC 3986 allows none in a URI).  dir_next
+// asks it for every name, so count_entries and read_entries never see one.
+bool listable_name(std::string_view name);
+
+// dir_next -- the next name, skipping "." and ".." and every name
+// listable_name refuses: *name points at its
 // NUL-terminated bytes inside r.buf (valid until the next call).  Returns
 // the name's length, 0 at the end of the directory, or -errno.  Reads a
 // new block (getdents64 / getdirentries64) when r.buf is used up.

@@ -400,6 +400,43 @@ TEST_F(Lesson08AsmDir, CountAndReadEntriesAgree) {
     EXPECT_EQ(count_entries(-1, &ba), -EBADF);
 }
 
+// listable_name: every byte value, alone, first, inside and last, and
+// 100,000 seeded random names (mostly printable, some control bytes)
+TEST(Lesson08Asm, ListableNameEveryByteAgrees) {
+    for (int b = 0; b < 256; ++b) {
+        const std::string alone(1, static_cast<char>(b));
+        const bool control = b < 0x20 || b == 0x7f;
+        for (const std::string& name : {alone, alone + "xyz", "x" + alone + "y", "xyz" + alone}) {
+            EXPECT_EQ(listable_name(name.data(), name.size()) != 0, httpd::listable_name(name)) << "byte " << b;
+            EXPECT_EQ(listable_name(name.data(), name.size()), control ? 0 : 1) << "byte " << b;
+        }
+    }
+    EXPECT_EQ(listable_name(nullptr, 0), 1) << "no bytes: nothing to refuse";
+}
+
+TEST(Lesson08Asm, ListableNameRandomNamesAgree) {
+    std::mt19937 rng(808);
+    std::uniform_int_distribution<int> len(0, 24), byte(0, 255), rare(0, 99);
+    for (int i = 0; i < 100000; ++i) {
+        std::string name(static_cast<std::size_t>(len(rng)), 'a');
+        for (char& c : name) c = static_cast<char>(rare(rng) < 3 ? byte(rng) % 0x20 : 0x20 + byte(rng) % 0xe0);
+        ASSERT_EQ(listable_name(name.data(), name.size()) != 0, httpd::listable_name(name)) << escaped(name);
+    }
+}
+
+// Both readers leave the same names out of the same directory.
+TEST(Lesson08Asm, ControlByteNamesLeftOutByBoth) {
+    TempDir dir(kTag);
+    ASSERT_FALSE(dir.path().empty());
+    for (const char* n : {"a\nb", "a\tb", "a\x01" "b", "a\x7f" "b", "plain.txt", "z"}) write_file(dir.at(n), "x");
+    httpd::Fd fd = open_dir(dir.path());
+    std::uint64_t ba = 0, bc = 0;
+    EXPECT_EQ(count_entries(fd.get(), &ba), 2);
+    EXPECT_EQ(httpd::count_entries(fd.get(), &bc), 2);
+    EXPECT_EQ(ba, 10u);
+    EXPECT_EQ(bc, 10u);
+}
+
 // ---------------------------------------------------------------------------
 // The page of a fixed directory: byte for byte, CSS included
 // ---------------------------------------------------------------------------

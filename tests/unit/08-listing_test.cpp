@@ -349,6 +349,35 @@ TEST(Lesson08, DirNextGivesEveryNameButDots) {
     EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), made);
 }
 
+// listable_name: a name with a control byte (0x00-0x1F, 0x7F) anywhere in
+// it is refused -- its link would decode to a byte lesson 05 answers with
+// 400 -- and every other byte value is fine (lesson 08 rule).
+TEST(Lesson08, ListableNameRefusesControlBytesOnly) {
+    for (int b = 0; b < 256; ++b) {
+        const bool control = b < 0x20 || b == 0x7f;
+        const char c = static_cast<char>(b);
+        const std::string alone(1, c);
+        EXPECT_EQ(httpd::listable_name(alone), !control) << "byte " << b << " alone";
+        EXPECT_EQ(httpd::listable_name("a" + alone + "b"), !control) << "byte " << b << " inside";
+        EXPECT_EQ(httpd::listable_name(std::string(40, 'x') + alone), !control) << "byte " << b << " last";
+        EXPECT_EQ(httpd::listable_name(alone + std::string(40, 'x')), !control) << "byte " << b << " first";
+    }
+    EXPECT_TRUE(httpd::listable_name("caf\xc3\xa9 <x>&.txt"));   // UTF-8, spaces, HTML: listed, escaped
+    EXPECT_FALSE(httpd::listable_name(std::string_view("ok\0", 3)));   // the length counts, not a NUL
+}
+
+// dir_next leaves such names out, so count_entries never counts them.
+TEST(Lesson08, DirNextLeavesOutNamesWithControlBytes) {
+    TempDir dir(kTag);
+    ASSERT_FALSE(dir.path().empty());
+    for (const char* n : {"a\nb", "a\tb", "a\rb", "a\x01" "b", "a\x7f" "b", "\x1b[31m", "plain.txt"}) write_file(dir.at(n), "x");
+    EXPECT_EQ(all_names(dir.path()), std::vector<std::string>{"plain.txt"});
+    httpd::Fd fd(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY));
+    std::uint64_t bytes = 0;
+    EXPECT_EQ(httpd::count_entries(fd.get(), &bytes), 1);
+    EXPECT_EQ(bytes, 9u);
+}
+
 TEST(Lesson08, DirNextOfAnEmptyDirectoryIsTheEnd) {
     TempDir dir(kTag);
     EXPECT_TRUE(all_names(dir.path()).empty());
