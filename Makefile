@@ -160,7 +160,13 @@ $(GEN)/methods.inc $(GEN)/methods.def: $(call TABLE_TSV,methods) tests/tools/mak
 	@bash tests/tools/make-table.sh methods $(if $(filter %.inc,$@),asm,cpp) $< $@
 $(GEN)/mime-types.inc $(GEN)/mime-types.def: $(call TABLE_TSV,mime-types) tests/tools/make-table.sh
 	@bash tests/tools/make-table.sh mime $(if $(filter %.inc,$@),asm,cpp) $< $@
-GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types,$(GEN)/$(t).inc $(GEN)/$(t).def)
+# Lesson 09's error pages: one template, one sentence per error status,
+# the reason phrases of reasons.tsv (tests/tools/make-pages.sh checks that
+# every 4xx and 5xx status has exactly one sentence).
+PAGE_SRC := $(call TABLE_TSV,reasons) $(call TABLE_TSV,error-sentences) $(firstword $(wildcard lessons/*/error-page.html) lessons/missing/error-page.html)
+$(GEN)/error-pages.inc $(GEN)/error-pages.def: $(PAGE_SRC) tests/tools/make-pages.sh
+	@bash tests/tools/make-pages.sh $(if $(filter %.inc,$@),asm,cpp) $(PAGE_SRC) $@
+GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages,$(GEN)/$(t).inc $(GEN)/$(t).def)
 
 # Tool stamps: the first target that needs a tool group installs it (or
 # prints the command to run) -- see tests/tools/ensure-tools.sh.  On a new

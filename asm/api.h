@@ -28,12 +28,18 @@ struct config {                       /* what parse_args fills in */
     uint64_t port;                    /* 0..65535, 0 = any free port */
     const char *docroot;              /* argv[2], or "." */
     int64_t docroot_fd;               /* -1; lesson 06's open_docroot opens it */
+    uint64_t write;                   /* lesson 09, -w: 1 = PUT and DELETE allowed */
+    const char *error_dir;            /* lesson 09, -e DIR, or NULL */
+    int64_t error_fd;                 /* -1; lesson 09's open_error_pages opens it */
 };
 
 #ifdef __cplusplus
 static_assert(offsetof(struct config, port) == CFG_PORT, "records.inc CFG_PORT");
 static_assert(offsetof(struct config, docroot) == CFG_DOCROOT, "records.inc CFG_DOCROOT");
 static_assert(offsetof(struct config, docroot_fd) == CFG_DOCROOT_FD, "records.inc CFG_DOCROOT_FD");
+static_assert(offsetof(struct config, write) == CFG_WRITE, "records.inc CFG_WRITE");
+static_assert(offsetof(struct config, error_dir) == CFG_ERROR_DIR, "records.inc CFG_ERROR_DIR");
+static_assert(offsetof(struct config, error_fd) == CFG_ERROR_FD, "records.inc CFG_ERROR_FD");
 static_assert(sizeof(struct config) == CFG_SIZE, "records.inc CFG_SIZE");
 #endif
 
@@ -287,6 +293,49 @@ int redirect_to_slash(struct exchange *x);
 int open_index(struct exchange *x);
 int send_listing(struct exchange *x);
 int step_directory(struct exchange *x);
+
+/* lesson 09 -- asm/09-methods.s.  struct flag_spec mirrors asm/records.inc,
+ * section METHODS (checked below); flags_09 is the assembly's table.
+ * Helpers return -EINVAL, -errno or -status; steps STEP_NEXT, STEP_DONE or
+ * a status. */
+struct flag_spec {                    /* one flag of the command line */
+    uint64_t letter;                  /* the byte after '-'; 0 ends the table */
+    uint64_t kind;                    /* FLAG_SWITCH or FLAG_VALUE */
+    uint64_t offset;                  /* where in struct config: CFG_WRITE ... */
+    char usage[FLAG_USAGE_MAX];       /* "[-e DIR]" */
+};
+#ifdef __cplusplus
+static_assert(offsetof(struct flag_spec, letter) == FLAG_LETTER, "records.inc FLAG_LETTER");
+static_assert(offsetof(struct flag_spec, kind) == FLAG_KIND, "records.inc FLAG_KIND");
+static_assert(offsetof(struct flag_spec, offset) == FLAG_OFFSET, "records.inc FLAG_OFFSET");
+static_assert(offsetof(struct flag_spec, usage) == FLAG_USAGE, "records.inc FLAG_USAGE");
+static_assert(sizeof(struct flag_spec) == FLAG_SPEC_SIZE, "records.inc FLAG_SPEC_SIZE");
+#endif
+extern const struct flag_spec flags_09[];
+const struct flag_spec *find_flag(const struct flag_spec *flags, const char *arg);
+int flags_end(const struct flag_spec *flags, int argc, char **argv);
+int64_t say_usage(const struct flag_spec *flags);
+int parse_command_line(int argc, char **argv, struct config *cfg, const struct flag_spec *flags);
+int64_t open_error_pages(struct config *cfg);
+const char *allow_value(uint64_t write);
+int allowed_method_status(int method_id, uint64_t write);
+size_t last_name(const char *path, size_t len);
+size_t upload_name(char *out, uint64_t pid);
+int upload_errno_status(int err);
+int expects_continue(const struct request *req);
+const char *error_page(int status);
+size_t error_page_name(char *out, int status);
+int64_t receive_body(int sock, int fd, const char *have, uint64_t have_len, uint64_t length, char *buf, size_t cap);
+int step_allow_method(struct exchange *x);
+int step_answer_options(struct exchange *x);
+int step_check_upload(struct exchange *x);
+int step_open_parent(struct exchange *x);
+int step_store_upload(struct exchange *x);
+int step_answer_upload(struct exchange *x);
+int step_delete_file(struct exchange *x);
+int64_t send_page_head(int fd, int status, uint64_t length, const char *extra, size_t extra_len);
+int64_t send_error_page(int fd, int status, int is_head, const char *extra, size_t extra_len, int error_fd);
+void answer_error_page(struct exchange *x, int status);
 
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */

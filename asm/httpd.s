@@ -19,6 +19,9 @@
 
         .include "os.inc"
         .include "records.inc"
+.if LESSON >= 9
+        .include "methods.inc"            // 09: METHOD_PUT ... for step_by_method
+.endif
 
         PROGRAM_ENTRY httpd_main          // _start / _main -> httpd_main(argc, argv)
 
@@ -67,7 +70,13 @@ FUNC handle_connection
         STEP    step_read_head            // 03: the request head into x.buf
         STEP    step_parse_head           // 03: request line and fields into x.req
         STEP    step_check_framing        // 03: Content-Length / Transfer-Encoding: 400 / 501
+.endif
+.if LESSON >= 3 && LESSON <= 8
         STEP    step_check_method         // 03: GET and HEAD go on; 405 / 501
+.endif
+.if LESSON >= 9
+        STEP    step_allow_method         // 09: GET, HEAD, OPTIONS (PUT, DELETE with -w) go on; 405 / 501
+        STEP    step_by_method            // 09: OPTIONS, PUT, DELETE: their own list, to its end; GET, HEAD: on
 .endif
 .if LESSON == 3
         STEP    step_echo                 // 03: echo what the parser understood
@@ -118,7 +127,14 @@ handle_connection_stop:
         b.eq    handle_connection_linger  // yes: no error to send
         mov     w1, w0                    // answer_error(&x, status)
         mov     x0, x19                   // a step stopped with a status
+.endif
+.if LESSON >= 3 && LESSON <= 8
         CALL    answer_error              // x.status, x.extra, HEAD or not
+.endif
+.if LESSON >= 9
+        CALL    answer_error_page         // 09: ... with an HTML page
+.endif
+.if LESSON >= 3
 handle_connection_linger:
         mov     x0, x19                   // linger_close(&x): unread request
         CALL    linger_close              // bytes: half-close, drain
@@ -136,6 +152,101 @@ handle_connection_return:
         ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
         ret                               // void: nothing to return
 ENDFUNC handle_connection
+
+.if LESSON >= 9
+// excerpt: method-lists
+// Lesson 09: the lists of the methods that do not GET.  step_by_method
+// (in the main list) runs one of them to its end; GET and HEAD go on with
+// the main list.  Each list is flat, like the main one: a function whose
+// LIST_STEP lines stop at its end (label 9) with the first result that is
+// not STEP_NEXT.
+        .macro LIST_STEP name
+        mov     x0, x19                   // the exchange
+        CALL    \name                     // w0 = STEP_NEXT, STEP_DONE or a status
+        cbnz    w0, 9f                    // not "go on": the list's result
+        .endm
+        .macro LIST_BEGIN                 // int list(struct exchange *x)
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19
+        mov     x19, x0                   // x19 = x
+        .endm
+        .macro LIST_END
+        mov     w0, #500                  // ran out without an answer: a bug in the list
+9:      ldr     x19, [sp, #16]            // restore and return
+        ldp     x29, x30, [sp], #32
+        ret                               // w0 = STEP_DONE or a status
+        .endm
+FUNC options_asterisk_list
+        LIST_BEGIN
+        LIST_STEP step_answer_options     // 09: 204 with Allow: what the server can do
+        LIST_END
+ENDFUNC options_asterisk_list
+FUNC options_list
+        LIST_BEGIN
+        LIST_STEP step_decode_path        // 05: x.path = the request's path, percent-decoded once
+        LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
+        LIST_STEP step_open_beneath       // 06: it exists (404 if not), no symlinks on the way
+        LIST_STEP step_answer_options     // 09: 204 with Allow
+        LIST_END
+ENDFUNC options_list
+FUNC put_list
+        LIST_BEGIN
+        LIST_STEP step_decode_path        // 05: x.path = the request's path, percent-decoded once
+        LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
+        LIST_STEP step_check_upload       // 09: Content-Length needed (411), at most 1 GiB (413)
+        LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
+        LIST_STEP step_store_upload       // 09: body -> temporary file, fsync, rename over the target
+        LIST_STEP step_answer_upload      // 09: 201 Created (new) or 204 (replaced)
+        LIST_END
+ENDFUNC put_list
+FUNC delete_list
+        LIST_BEGIN
+        LIST_STEP step_decode_path        // 05: x.path = the request's path, percent-decoded once
+        LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
+        LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
+        LIST_STEP step_delete_file        // 09: unlinkat: 204, or 404 when there is nothing
+        LIST_END
+ENDFUNC delete_list
+// excerpt end
+
+// excerpt: by-method
+// ---------------------------------------------------------------------------
+// int step_by_method(struct exchange *x)
+//   OPTIONS, PUT and DELETE: run that method's list to its end (its
+//   answer, or its status); GET and HEAD: go on (STEP_NEXT).
+//   in:  x0 = x.  out: w0 = STEP_NEXT, STEP_DONE or a status
+//   registers: x9 = the method, x10 = the path.  Tail calls: the list
+//   returns straight to the spine.
+// ---------------------------------------------------------------------------
+FUNC step_by_method
+        ldr     x9, [x0, #(X_REQ + REQ_METHOD_ID)] // x.req.method_id
+        cmp     x9, #METHOD_PUT           // PUT?
+        b.eq    step_by_method_put
+        cmp     x9, #METHOD_DELETE        // DELETE?
+        b.eq    step_by_method_delete
+        cmp     x9, #METHOD_OPTIONS       // OPTIONS?
+        b.eq    step_by_method_options
+        mov     w0, #STEP_NEXT            // GET, HEAD: the main list goes on
+        ret
+step_by_method_put:
+        JUMP    put_list                  // x0 = x still
+step_by_method_delete:
+        JUMP    delete_list
+step_by_method_options:
+        ldr     x10, [x0, #(X_REQ + REQ_PATH_LEN)] // the path "*" (one byte, a star)?
+        cmp     x10, #1
+        b.ne    step_by_method_options_path
+        ldr     x10, [x0, #(X_REQ + REQ_PATH_PTR)]
+        ldrb    w10, [x10]
+        cmp     w10, #'*'
+        b.ne    step_by_method_options_path
+        JUMP    options_asterisk_list     // the server itself
+step_by_method_options_path:
+        JUMP    options_list              // a resource
+ENDFUNC step_by_method
+// excerpt end
+.endif
 
 // ---------------------------------------------------------------------------
 // void serve_forever(int listener, const struct config *cfg)
@@ -197,13 +308,25 @@ FUNC httpd_main
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         sub     sp, sp, #CFG_AREA         // struct config cfg
+.if LESSON <= 8
         mov     x2, sp                    // parse_args(argc, argv, &cfg)
         CALL    parse_args                // argc, argv already in w0, x1
+.endif
+.if LESSON >= 9
+        mov     x2, sp                    // 09: parse_command_line(argc, argv, &cfg,
+        LOAD_ADDR x3, flags_09            //     lesson 09's flags): flags first
+        CALL    parse_command_line        // argc, argv already in w0, x1
+.endif
         tbnz    w0, #31, httpd_main_usage // the message is out: status 2
 .if LESSON >= 6
         mov     x0, sp                    // 06: open_docroot(&cfg): the docroot's descriptor
         CALL    open_docroot              // x0 = 0, or -errno (the message is out)
         tbnz    x0, #63, httpd_main_no_docroot // cannot serve from it: status 1
+.endif
+.if LESSON >= 9
+        mov     x0, sp                    // 09: open_error_pages(&cfg): -e DIR's descriptor
+        CALL    open_error_pages          // x0 = 0, or -errno (the message is out)
+        tbnz    x0, #63, httpd_main_no_docroot // cannot serve its pages: status 1
 .endif
         // a client that leaves early must not kill us with SIGPIPE:
         // writes to it then fail with EPIPE instead

@@ -39,10 +39,18 @@ struct Config {
     std::uint64_t port = DEFAULT_PORT;   // 0..65535; 0 = any free port
     const char* docroot = ".";           // argv[2]
     std::int64_t docroot_fd = -1;        // the docroot as an open directory: lesson 06's open_docroot
+    // the options part: what the flags before PORT set (lesson 09's
+    // parse_command_line); parse_args leaves them at these defaults
+    std::uint64_t write = 0;             // -w: 1 = PUT and DELETE allowed
+    const char* error_dir = nullptr;     // -e DIR: error pages, or none (the built-in ones)
+    std::int64_t error_fd = -1;          // DIR as an open directory: lesson 09's open_error_pages
 };
 static_assert(offsetof(Config, port) == CFG_PORT, "records.inc CFG_PORT");
 static_assert(offsetof(Config, docroot) == CFG_DOCROOT, "records.inc CFG_DOCROOT");
 static_assert(offsetof(Config, docroot_fd) == CFG_DOCROOT_FD, "records.inc CFG_DOCROOT_FD");
+static_assert(offsetof(Config, write) == CFG_WRITE, "records.inc CFG_WRITE");
+static_assert(offsetof(Config, error_dir) == CFG_ERROR_DIR, "records.inc CFG_ERROR_DIR");
+static_assert(offsetof(Config, error_fd) == CFG_ERROR_FD, "records.inc CFG_ERROR_FD");
 static_assert(sizeof(Config) == CFG_SIZE, "records.inc CFG_SIZE");
 
 // parse_port -- one or more decimal digits and nothing else, value

@@ -39,12 +39,72 @@
 #if LESSON >= 8
 #include "08-listing.hpp"
 #endif
+#if LESSON >= 9
+#include <span>
+
+#include "09-methods.hpp"
+#endif
 
 namespace httpd {
 
 // A step of the pipeline: kNext (go on), kDone (stop: answered, or
 // nothing to answer), or an HTTP status (stop: answer with that error).
 using Step = int (*)(Exchange& x);
+
+#if LESSON >= 9
+// excerpt: method-lists
+// Lesson 09: the lists of the methods that do not GET.  step_by_method
+// (in the main list below) runs one of them to its end; GET and HEAD go
+// on with the main list.  Each list is flat, like the main one.
+constexpr Step kOptionsAsteriskList[] = {
+    step_answer_options,     // 09: 204 with Allow: what the server can do
+};
+constexpr Step kOptionsList[] = {
+    step_decode_path,        // 05: x.path = the request's path, percent-decoded once
+    step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
+    step_open_beneath,       // 06: it exists (404 if not), no symlinks on the way
+    step_answer_options,     // 09: 204 with Allow
+};
+constexpr Step kPutList[] = {
+    step_decode_path,        // 05: x.path = the request's path, percent-decoded once
+    step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
+    step_check_upload,       // 09: Content-Length needed (411), at most 1 GiB (413)
+    step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
+    step_store_upload,       // 09: body -> temporary file, fsync, rename over the target
+    step_answer_upload,      // 09: 201 Created (new) or 204 (replaced)
+};
+constexpr Step kDeleteList[] = {
+    step_decode_path,        // 05: x.path = the request's path, percent-decoded once
+    step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
+    step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
+    step_delete_file,        // 09: unlinkat: 204, or 404 when there is nothing
+};
+// excerpt end
+
+// run_list -- each step of list in turn until one stops: its result.  A
+// list that runs out without an answer is a bug in the list: 500.
+int run_list(Exchange& x, std::span<const Step> list) {
+    for (Step step : list) {
+        if (int result = step(x); result != kNext) return result;
+    }
+    return 500;
+}
+
+// excerpt: by-method
+// step_by_method -- OPTIONS, PUT and DELETE: run that method's list to
+// its end (its answer, or its status); GET and HEAD: go on (kNext).
+int step_by_method(Exchange& x) {
+    switch (x.req.method_id) {
+        case Method::OPTIONS:
+            if (x.req.path == "*") return run_list(x, kOptionsAsteriskList);   // the server itself
+            return run_list(x, kOptionsList);
+        case Method::PUT: return run_list(x, kPutList);
+        case Method::DELETE: return run_list(x, kDeleteList);
+        default: return kNext;                                // GET, HEAD: the main list
+    }
+}
+// excerpt end
+#endif
 
 // excerpt: steps
 // The pipeline: every step a connection goes through, in order.
@@ -57,7 +117,13 @@ constexpr Step kSteps[] = {
     step_read_head,      // 03: the request head into x.buf
     step_parse_head,     // 03: request line and fields into x.req
     step_check_framing,  // 03: Content-Length / Transfer-Encoding: 400 / 501
+#endif
+#if LESSON >= 3 && LESSON <= 8
     step_check_method,   // 03: GET and HEAD go on; 405 / 501
+#endif
+#if LESSON >= 9
+    step_allow_method,   // 09: GET, HEAD, OPTIONS (PUT, DELETE with -w) go on; 405 / 501
+    step_by_method,      // 09: OPTIONS, PUT, DELETE: their own list, to its end; GET, HEAD: on
 #endif
 #if LESSON == 3
     step_echo,           // 03: echo what the parser understood
@@ -117,8 +183,13 @@ void handle_connection(int conn, const Config* cfg) {
     Exchange x;                      // on the stack: the buffers are not cleared
     start_exchange(x, conn, cfg);
     [[maybe_unused]] int result = run_steps(x);      // (lessons 01-02 never stop with a status)
-#if LESSON >= 3
+#if LESSON >= 3 && LESSON <= 8
     if (result != kDone) answer_error(x, result);   // a step stopped with a status
+#endif
+#if LESSON >= 9
+    if (result != kDone) answer_error_page(x, result);   // 09: ... with an HTML page
+#endif
+#if LESSON >= 3
     linger_close(x);                 // unread request bytes: half-close, drain
 #endif
     x.file.reset();                  // close the file, if a step opened one
@@ -147,9 +218,17 @@ void handle_connection(int conn, const Config* cfg) {
 
 int main(int argc, char** argv) {
     httpd::Config cfg;
+#if LESSON <= 8
     if (httpd::parse_args(argc, argv, &cfg) < 0) return 2;   // the message is out
+#endif
+#if LESSON >= 9
+    if (httpd::parse_command_line(argc, argv, &cfg, httpd::kFlags09) < 0) return 2;   // 09: flags first
+#endif
 #if LESSON >= 6
     if (httpd::open_docroot(&cfg) < 0) return 1;             // 06: the message is out
+#endif
+#if LESSON >= 9
+    if (httpd::open_error_pages(&cfg) < 0) return 1;         // 09: -e DIR; the message is out
 #endif
     // a client that leaves early must not kill us with SIGPIPE: writes
     // to it then fail with EPIPE instead

@@ -2,6 +2,7 @@
 #include "check.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -154,6 +155,17 @@ std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Re
         }
         out.push_back({ok, text});
     }
+    // Interim (1xx) responses before the final one.
+    if (e.interim) {
+        auto list = [](const std::vector<int>& v) {
+            std::string s;
+            for (int x : v) s += (s.empty() ? "" : ", ") + std::to_string(x);
+            return "[" + s + "]";
+        };
+        bool ok = r.interim == *e.interim;
+        out.push_back({ok, ok ? "interim responses " + list(r.interim)
+                              : "interim responses: expected " + list(*e.interim) + ", got " + list(r.interim)});
+    }
     // The body.
     if (e.body) out.push_back(check_text("body", *e.body, r.body, file_before));
     // Framing and protocol problems: never silently accepted.
@@ -172,6 +184,24 @@ std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Re
         if (d.kind == DocrootAfter::Kind::Absent) {
             out.push_back({!exists, exists ? "docroot file " + d.path + " should be gone, but exists"
                                            : "docroot file " + d.path + " is absent"});
+            continue;
+        }
+        if (d.kind == DocrootAfter::Kind::Names) {
+            // (a directory a fixture names is shallow: one path is fine here)
+            std::vector<std::string> got;
+            std::error_code err;
+            const std::filesystem::path p = std::filesystem::path(docroot) / d.path;
+            for (const auto& entry : std::filesystem::directory_iterator(p, err)) got.push_back(entry.path().filename());
+            std::sort(got.begin(), got.end());
+            auto list = [](const std::vector<std::string>& v) {
+                std::string s;
+                for (const auto& n : v) s += (s.empty() ? "" : ", ") + shown(n);
+                return "[" + s + "]";
+            };
+            bool ok = !err && got == d.names;
+            out.push_back({ok, ok ? "docroot directory " + d.path + " holds exactly " + list(d.names)
+                                  : "docroot directory " + d.path + " should hold exactly " + list(d.names) + ", holds " +
+                                        (err ? "nothing (" + err.message() + ")" : list(got))});
             continue;
         }
         if (!exists || !tree::read_beneath(docroot, d.path, content)) {

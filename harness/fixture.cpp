@@ -190,7 +190,12 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         if (!e.stdout_text && !e.stderr_text && !e.exit_status) c.fail("expect must check stdout, stderr or exit");
         return e;
     }
-    only_keys(c, j, {"status", "headers", "body", "no_response", "docroot_after"}, "expect");
+    only_keys(c, j, {"status", "headers", "body", "no_response", "docroot_after", "interim"}, "expect");
+    if (j.contains("interim")) {
+        if (!j["interim"].is_array()) c.fail("expect.interim must be an array of 1xx statuses ([] for none)");
+        e.interim.emplace();
+        for (const auto& v : j["interim"]) e.interim->push_back(static_cast<int>(need_int(c, v, "expect.interim[]", 100, 199)));
+    }
     if (j.contains("status")) {
         const json& s = j["status"];
         if (s.is_array()) {
@@ -224,8 +229,21 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
             DocrootAfter d;
             d.path = need_relative_path(c, path, "expect.docroot_after path");
             need_object(c, v, what);
-            if (v.size() != 1) c.fail(what + " must have exactly one key: content, absent or sha256");
-            only_keys(c, v, {"content", "absent", "sha256"}, what);
+            if (v.size() != 1) c.fail(what + " must have exactly one key: content, absent, sha256 or names");
+            only_keys(c, v, {"content", "absent", "sha256", "names"}, what);
+            if (v.contains("names")) {
+                d.kind = DocrootAfter::Kind::Names;
+                if (!v["names"].is_array()) c.fail(what + ".names must be an array of file names");
+                for (const auto& n : v["names"]) {
+                    std::string name = need_string(c, n, what + ".names[]");
+                    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+                        c.fail(what + ".names[]: '" + name + "' is not one name of a directory");
+                    d.names.push_back(name);
+                }
+                std::sort(d.names.begin(), d.names.end());
+                if (std::adjacent_find(d.names.begin(), d.names.end()) != d.names.end())
+                    c.fail(what + ".names lists a name twice");
+            }
             if (v.contains("content")) d.value = need_string(c, v["content"], what + ".content");
             if (v.contains("sha256")) {
                 d.kind = DocrootAfter::Kind::Sha256;
@@ -285,7 +303,7 @@ bool Fixture::needs_case_sensitive_disk() const {
 
 bool Fixture::needs_own_server() const {
     return !flags.empty() || !docroot.empty() || zombies_after.has_value() ||
-           !background_clients.empty() || !expect.docroot_after.empty();
+           !background_clients.empty() || !expect.docroot_after.empty() || !then.empty();
 }
 
 std::string Fixture::server_key() const {
@@ -303,7 +321,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     c.name = f.name;
     only_keys(c, j, {"name", "since", "until", "why", "spec", "request", "chunks", "split_bytes", "half_close",
                      "flags", "docroot", "timeout_ms", "background_clients", "repeat", "server_after", "run",
-                     "exercise", "replaces", "needs", "expect"},
+                     "exercise", "replaces", "needs", "expect", "then"},
               "the fixture");
     for (const char* k : {"since", "why", "spec", "expect"})
         if (!j.contains(k)) c.fail(std::string("missing key '") + k + "'");
@@ -331,7 +349,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
 
     if (f.is_run) {
         for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "background_clients",
-                              "repeat", "server_after"})
+                              "repeat", "server_after", "then"})
             if (j.contains(k)) c.fail(std::string("'") + k + "' makes no sense in a \"run\" fixture");
         const json& r = need_object(c, j["run"], "run");
         only_keys(c, r, {"args"}, "run");
@@ -394,6 +412,20 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
         f.zombies_after = static_cast<int>(need_int(c, s["zombies"], "server_after.zombies", 0, 100000));
     }
     f.expect = parse_expect(c, j["expect"], false);
+    if (j.contains("then")) {
+        if (!j["then"].is_array() || j["then"].empty()) c.fail("then must be a non-empty array of {request, expect}");
+        for (const auto& t : j["then"]) {
+            need_object(c, t, "then[]");
+            only_keys(c, t, {"request", "half_close", "expect"}, "then[]");
+            if (!t.contains("request") || !t.contains("expect")) c.fail("then[] needs 'request' and 'expect'");
+            Fixture::FollowUp up;
+            up.request = need_string(c, t["request"], "then[].request");
+            if (t.contains("half_close")) up.half_close = need_bool(c, t["half_close"], "then[].half_close");
+            up.expect = parse_expect(c, t["expect"], false);
+            if (up.expect.no_response) c.fail("then[].expect: a follow-up request expects an answer");
+            f.then.push_back(up);
+        }
+    }
     return f;
 }
 

@@ -72,11 +72,14 @@ struct BodyExpect {
     std::vector<std::string> items;   // ContainsInOrder: each found after the one before
 };
 
-// What a file in the docroot must look like after the request.
+// What a file in the docroot must look like after the request; for
+// Names, the path is a directory holding exactly these names (no leftover
+// temporary file, nothing missing).
 struct DocrootAfter {
     std::string path;
-    enum class Kind { Content, Absent, Sha256 } kind = Kind::Content;
+    enum class Kind { Content, Absent, Sha256, Names } kind = Kind::Content;
     std::string value;
+    std::vector<std::string> names;   // Names, sorted
 };
 
 struct Expect {
@@ -85,6 +88,7 @@ struct Expect {
     std::optional<BodyExpect> body;
     bool no_response = false;
     std::vector<DocrootAfter> docroot_after;
+    std::optional<std::vector<int>> interim;   // exactly these 1xx responses came first ([] = none)
     // Program runs (lesson 00 style).
     std::optional<std::string> stdout_text;
     std::optional<BodyExpect> stderr_text;   // Exact or Contains
@@ -132,6 +136,16 @@ struct Fixture {
     std::vector<std::string> replaces;
 
     Expect expect;
+
+    // Follow-up requests ("then"), each on a new connection to the same
+    // server once the main response (and its checks) are done: what a
+    // PUT or DELETE left behind, as a client sees it.
+    struct FollowUp {
+        std::string request;
+        bool half_close = false;   // shutdown(SHUT_WR) after sending
+        Expect expect;
+    };
+    std::vector<FollowUp> then;
 
     // True when the lesson number n is in [since, until].
     bool applies_to(int n) const { return since <= n && (!until || n <= *until); }

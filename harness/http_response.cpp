@@ -76,7 +76,7 @@ void ResponseParser::finish() {
 
 void ResponseParser::parse_head() {
     // The head ends with an empty line: CRLF CRLF (or bare LFs).
-    size_t pos = 0, next = 0;
+    size_t pos = head_from_, next = 0;
     std::vector<std::string_view> lines;
     bool bare_lf = false;
     for (;;) {
@@ -94,8 +94,18 @@ void ResponseParser::parse_head() {
         r_.complete = true;
         return;
     }
+    // An interim response (RFC 9110 §15.2: 1xx other than 101, a head
+    // without a body) comes before the final one: note it, parse on.
+    std::string_view first = lines[0];
+    if (first.size() >= 12 && first.substr(0, 9) == "HTTP/1.1 " && first[9] == '1' && first.substr(9, 3) != "101" &&
+        first.substr(10, 2).find_first_not_of("0123456789") == std::string_view::npos && (first.size() == 12 || first[12] == ' ')) {
+        r_.interim.push_back(100 + (first[10] - '0') * 10 + (first[11] - '0'));
+        head_from_ = next;
+        parse_head();
+        return;
+    }
     r_.has_head = true;
-    r_.head = r_.raw.substr(0, next);
+    r_.head = r_.raw.substr(head_from_, next - head_from_);
     body_start_ = next;
     if (bare_lf) r_.problems.push_back("the head uses bare LF line endings; a server must send CRLF (RFC 9112 §2.1)");
 

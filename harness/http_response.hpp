@@ -30,6 +30,7 @@ struct Response {
     enum class Framing { None, Length, Chunked, Close } framing = Framing::None;
     bool complete = false;       // the whole message arrived
     std::vector<std::string> problems;   // protocol errors, in plain words
+    std::vector<int> interim;    // the 1xx responses before this one (RFC 9110 §15.2): 100 ...
 
     // The value of the first header with this name (case-insensitive).
     std::optional<std::string> header(std::string_view name) const;
@@ -59,6 +60,7 @@ private:
 
     bool head_request_;
     bool finished_ = false;
+    size_t head_from_ = 0;   // where the final response's head starts (after any 1xx)
     size_t body_start_ = 0;     // offset of the body in r_.raw
     uint64_t content_length_ = 0;
     size_t chunk_pos_ = 0;      // chunked: parse position in r_.raw

@@ -72,6 +72,26 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
         }
     }
     if (background) background->release();
+    // "then": follow-up requests, each checked like a fixture of its own;
+    // their assertions join the fixture's, labelled with their place
+    for (std::size_t k = 0; k < f.then.size() && all_ok(out.assertions); ++k) {
+        Fixture up = f;
+        up.request = f.then[k].request;
+        up.chunks = {{up.request, 0}};
+        up.uses_chunks = false;
+        up.split_bytes = 0;
+        up.half_close = f.then[k].half_close;
+        up.expect = f.then[k].expect;
+        std::size_t at = up.request.find_first_not_of("\r\n");
+        bool is_head = at != std::string::npos && up.request.compare(at, 5, "HEAD ") == 0;
+        Exchange ex = exchange(srv.port(), up);
+        Response r = parse_response(ex.received, is_head, ex.closed || ex.reset);
+        std::string label = "then[" + std::to_string(k) + "] " + escape(first_words(up.request, up.request.find("\r\n"))) + ": ";
+        for (Assertion a : check_http(up, ex, r, std::nullopt, srv.docroot())) {
+            a.text = label + a.text;
+            out.assertions.push_back(a);
+        }
+    }
     if (f.zombies_after) {
         // Children exit a moment after the last response: allow up to ~1 s.
         int n = count_zombies(srv.pid());

@@ -346,6 +346,12 @@ std::string describe_wait_status(int status) {
     return "status " + std::to_string(status);
 }
 
+// A flag may name a path inside the server's fresh docroot: "{docroot}"
+// at its start stands for it ("-e", "{docroot}/errors").
+std::string with_docroot(const std::string& flag, const std::string& docroot) {
+    return flag.rfind("{docroot}", 0) == 0 ? docroot + flag.substr(9) : flag;
+}
+
 // --- Server -----------------------------------------------------------------
 bool Server::start(const Implementation& impl, const std::vector<std::string>& flags, const std::string& docroot,
                    const std::string& log_dir, int timeout_ms) {
@@ -353,13 +359,14 @@ bool Server::start(const Implementation& impl, const std::vector<std::string>& f
     out_path_ = log_dir + "/stdout";
     err_path_ = log_dir + "/stderr";
     std::vector<std::string> argv = impl.argv;
-    for (const auto& f : flags) argv.push_back(f);
+    for (const auto& f : flags) argv.push_back(with_docroot(f, docroot));
     argv.push_back("0");   // port 0: the kernel picks a free port
     argv.push_back(docroot);
     // What a student would type: the command as given on our command line.
     command_line_ = impl.emulated && impl.command.find("qemu") == std::string::npos ? "qemu-aarch64 " : "";
     command_line_ += impl.command;
-    for (const auto& f : flags) command_line_ += " " + shell_quote(f);
+    for (const auto& f : flags)
+        command_line_ += " " + (f.rfind("{docroot}", 0) == 0 ? "\"$site\"" + shell_quote(f.substr(9)) : shell_quote(f));
 
     pid_ = spawn(argv, out_path_, err_path_);
     if (pid_ < 0) {

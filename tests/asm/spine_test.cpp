@@ -122,3 +122,31 @@ TEST(Spine, EveryLessonEndsInAStepThatAnswers) {
             << "lesson " << n << " ends with " << a.back();
     }
 }
+
+// Lesson 09's method lists: each sub-list of cpp/httpd.cpp (kPutList ...)
+// and of asm/httpd.s (put_list ...) is the tests' list (METAL_PUT_LIST ...,
+// tests/support/pipeline.hpp), step for step.
+TEST(Spine, TheMethodListsAreTheSameInBothSpinesAndTheTests) {
+    struct List {
+        const char* cpp;    // the array in cpp/httpd.cpp
+        const char* asm_;   // the function in asm/httpd.s
+        std::vector<std::string> tests;
+    };
+    std::vector<List> lists;
+    auto add = [&](const char* c, const char* a, std::vector<std::string> t) { lists.push_back({c, a, std::move(t)}); };
+#define METAL_NAME(name) v.push_back(#name);
+    { std::vector<std::string> v; METAL_OPTIONS_ASTERISK_LIST(METAL_NAME) add("kOptionsAsteriskList", "options_asterisk_list", v); }
+    { std::vector<std::string> v; METAL_OPTIONS_LIST(METAL_NAME) add("kOptionsList", "options_list", v); }
+    { std::vector<std::string> v; METAL_PUT_LIST(METAL_NAME) add("kPutList", "put_list", v); }
+    { std::vector<std::string> v; METAL_DELETE_LIST(METAL_NAME) add("kDeleteList", "delete_list", v); }
+#undef METAL_NAME
+    for (const List& l : lists) {
+        std::vector<std::string> c = spine_steps("cpp/httpd.cpp", LESSON, std::regex(std::string("constexpr Step ") + l.cpp + R"(\[\])"),
+                                                 std::regex(R"(^\};)"), std::regex(R"(^\s+(step_\w+),)"));
+        std::vector<std::string> a = spine_steps("asm/httpd.s", LESSON, std::regex(std::string("^FUNC ") + l.asm_ + "$"),
+                                                 std::regex("^ENDFUNC"), std::regex(R"(^\s+LIST_STEP\s+(\w+))"));
+        EXPECT_FALSE(c.empty()) << l.cpp;
+        EXPECT_EQ(joined(c), joined(l.tests)) << l.cpp << " in cpp/httpd.cpp";
+        EXPECT_EQ(joined(a), joined(l.tests)) << l.asm_ << " in asm/httpd.s";
+    }
+}

@@ -69,6 +69,25 @@ struct StepPair {
 };
 #define TWIN_STEP(name) ::testsupport::StepPair{#name, ::name, ::httpd::name}
 
+}  // namespace testsupport
+
+// step_by_method -- asm/httpd.s's, for the tests (the spine is not linked
+// into them): the assembly's steps of the method's list (METAL_BY_METHOD,
+// tests/support/pipeline.hpp), run as the spine's LIST_STEP lines run them.
+inline int step_by_method(struct exchange* x) {
+    std::vector<testsupport::AsmStep> list;
+#define METAL_ASM_LIST_STEP(name) list.push_back(::name);
+    METAL_BY_METHOD(x->req.method_id, x->req.path_len == 1 && x->req.path[0] == '*', METAL_ASM_LIST_STEP, [&] {
+        for (testsupport::AsmStep step : list) {
+            if (int r = step(x); r != STEP_NEXT) return r;
+        }
+        return 500;
+    });
+#undef METAL_ASM_LIST_STEP
+}
+
+namespace testsupport {
+
 // The two records, each made the way the spine makes it (stack memory:
 // here heap memory, its buffers filled with kGarbage) and set up by its start_exchange
 // with sock = kSock.  Then, in the test's setup only, both requests are

@@ -20,6 +20,7 @@
 #include "06-traversal.hpp"
 #include "07-ranges.hpp"
 #include "08-listing.hpp"
+#include "09-methods.hpp"
 #include "exchange.hpp"
 
 // The list, as code.  (A macro, so that each suite can turn a step's name
@@ -29,8 +30,10 @@
         if ((n) <= 2) { S(step_read_once) S(step_hello) }          \
         if ((n) >= 3) {                                            \
             S(step_read_head) S(step_parse_head)                   \
-            S(step_check_framing) S(step_check_method)             \
+            S(step_check_framing)                                  \
         }                                                          \
+        if ((n) >= 3 && (n) <= 8) { S(step_check_method) }         \
+        if ((n) >= 9) { S(step_allow_method) S(step_by_method) }   \
         if ((n) == 3) { S(step_echo) }                             \
         if ((n) == 4) { S(step_copy_path) }                        \
         if ((n) >= 5) { S(step_decode_path) }                      \
@@ -45,6 +48,29 @@
         if ((n) >= 4) { S(step_send_head) S(step_send_body) }      \
     } while (0)
 
+// Lesson 09's lists of the methods that do not GET (cpp/httpd.cpp
+// kOptionsAsteriskList ..., asm/httpd.s options_asterisk_list ...), which
+// the spines' step_by_method runs; spine_test checks them too.
+#define METAL_OPTIONS_ASTERISK_LIST(S) S(step_answer_options)
+#define METAL_OPTIONS_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_beneath) S(step_answer_options)
+#define METAL_PUT_LIST(S)                                                          \
+    S(step_decode_path) S(step_normalize_path) S(step_check_upload) S(step_open_parent) \
+    S(step_store_upload) S(step_answer_upload)
+#define METAL_DELETE_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_parent) S(step_delete_file)
+
+// METAL_BY_METHOD(x, S, run) -- the spines' step_by_method, for the tests
+// (the spines are not linked into them): S(name) collects a step of the
+// method's list, run() runs what was collected.
+#define METAL_BY_METHOD(method, is_asterisk, S, run)                         \
+    do {                                                                     \
+        if (static_cast<httpd::Method>(method) == httpd::Method::OPTIONS && (is_asterisk)) { METAL_OPTIONS_ASTERISK_LIST(S) } \
+        else if (static_cast<httpd::Method>(method) == httpd::Method::OPTIONS) { METAL_OPTIONS_LIST(S) }       \
+        else if (static_cast<httpd::Method>(method) == httpd::Method::PUT) { METAL_PUT_LIST(S) }               \
+        else if (static_cast<httpd::Method>(method) == httpd::Method::DELETE) { METAL_DELETE_LIST(S) }         \
+        else return httpd::kNext;                                            \
+        return run();                                                        \
+    } while (0)
+
 namespace testsupport {
 
 // One C++ step and its name.
@@ -52,6 +78,26 @@ struct CppStep {
     const char* name;
     int (*fn)(httpd::Exchange&);
 };
+
+// Runs the steps in order as run_steps does (cpp/httpd.cpp): the result
+// of the first that stops, or 500 when the list runs out.
+inline int run_cpp_steps(const std::vector<CppStep>& steps, httpd::Exchange& x);
+
+}  // namespace testsupport
+
+namespace httpd {
+// step_by_method -- cpp/httpd.cpp's, for the tests (the spine is not
+// linked into them), from the lists above.
+inline int step_by_method(Exchange& x) {
+    std::vector<testsupport::CppStep> list;
+#define METAL_CPP_LIST_STEP(name) list.push_back({#name, httpd::name});
+    METAL_BY_METHOD(static_cast<int>(x.req.method_id), x.req.path == "*", METAL_CPP_LIST_STEP,
+                    [&] { return testsupport::run_cpp_steps(list, x); });
+#undef METAL_CPP_LIST_STEP
+}
+}  // namespace httpd
+
+namespace testsupport {
 
 // Lesson n's list in C++.  Steps of lessons above the one this suite was
 // built for do not exist: the suites are built with the last lesson.
@@ -75,8 +121,6 @@ inline std::vector<CppStep> cpp_steps_from(int lesson, std::string_view first) {
     return out;
 }
 
-// Runs the steps in order as run_steps does (cpp/httpd.cpp): the result
-// of the first that stops, or 500 when the list runs out.
 inline int run_cpp_steps(const std::vector<CppStep>& steps, httpd::Exchange& x) {
     for (const CppStep& s : steps) {
         if (int r = s.fn(x); r != httpd::kNext) return r;
