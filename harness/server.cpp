@@ -429,7 +429,7 @@ void Server::stop() {
 std::string Server::stderr_tail() const { return tail_of_file(err_path_, 2000); }
 
 // --- zombies -------------------------------------------------------------
-int count_zombies(pid_t pid) {
+int count_children(pid_t pid, bool zombies_only) {
 #ifdef __linux__
     // /proc/PID/stat: "pid (comm) state ppid ...": comm may contain spaces
     // and parentheses, so parse from the last ')'.
@@ -444,7 +444,7 @@ int count_zombies(pid_t pid) {
         if (rp == std::string::npos || rp + 4 > stat.size()) continue;
         char state = stat[rp + 2];
         long ppid = std::strtol(stat.c_str() + rp + 4, nullptr, 10);
-        if (ppid == pid && state == 'Z') ++n;
+        if (ppid == pid && (!zombies_only || state == 'Z')) ++n;
     }
     ::closedir(d);
     return n;
@@ -457,7 +457,7 @@ int count_zombies(pid_t pid) {
     long pp;
     char st[16];
     while (std::fscanf(p, "%ld %15s", &pp, st) == 2)
-        if (pp == pid && st[0] == 'Z') ++n;
+        if (pp == pid && (!zombies_only || st[0] == 'Z')) ++n;
     ::pclose(p);
     return n;
 #endif
