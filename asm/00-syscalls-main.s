@@ -50,8 +50,7 @@ FUNC syscalls_main
         str     x21, [sp, #32]            // callee-saved: x21
                                           // sp+48..sp+79: buffer for a number
 
-// choose_path: argv[1] if given, else the path that does not exist
-choose_path:
+// -- choose_path: argv[1] if given, else the path that does not exist
         LOAD_ADDR x19, default_path       // x19 = default path
         cmp     w0, #2                    // argc >= 2 ? (an int: the upper half of x0 is not ours)
         b.lt    say_hello                 // no argument: keep the default
@@ -65,8 +64,7 @@ say_hello:
         CALL    write_all                 // (a failure here has no one to tell)
 
 // excerpt: open-path
-// open_path: openat(AT_FDCWD, path, O_RDONLY) -- the call that may fail
-open_path:
+// -- open_path: openat(AT_FDCWD, path, O_RDONLY) -- the call that may fail
         mov     x0, #AT_FDCWD             // relative paths start at the cwd
         mov     x1, x19                   // the path
         mov     x2, #O_RDONLY             // just looking
@@ -76,8 +74,7 @@ open_path:
         mov     x20, x0                   // x20 = fd, or errno if it failed
 // excerpt end
 
-// report: openat("PATH") failed: errno N   |   succeeded: fd N
-report:
+// -- report: openat("PATH") failed: errno N   |   succeeded: fd N
         mov     x0, #1                    // fd 1 = stdout
         LOAD_ADDR x1, msg_open            // buf = `openat("`
         mov     x2, #MSG_OPEN_LEN         // len: fixed at assembly time
@@ -108,8 +105,7 @@ report_number:
         mov     x2, #1                    // one byte
         CALL    write_all                 // \n
 
-// finish: close the fd if we got one; exit status 0 or the errno
-finish:
+// -- finish: close the fd if we got one; exit status 0 or the errno
         cbnz    x21, finish_failed        // no fd to close after a failure
         mov     x0, x20                   // close(fd)
         SYSCALL close                     // be tidy: give the fd back

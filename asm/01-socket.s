@@ -570,8 +570,8 @@ FUNC open_listener
         sub     sp, sp, #SOCKADDR_IN_SIZE // struct sockaddr_in (16 bytes)
         and     x19, x0, #0xffff          // x19 = port (16 bits)
 
-// socket(AF_INET, SOCK_STREAM, 0): a TCP endpoint, not yet anywhere
-open_listener_socket:
+// -- open_listener_socket: socket(AF_INET, SOCK_STREAM, 0): a TCP endpoint,
+// not yet anywhere
         mov     x0, #AF_INET              // IPv4
         mov     x1, #SOCK_STREAM          // a byte stream: TCP
         mov     x2, #0                    // protocol: the default (TCP)
@@ -579,9 +579,8 @@ open_listener_socket:
         b.cs    open_listener_failed_early // nothing to close yet
         mov     x20, x0                   // x20 = fd
 
-// setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, 4): rebind at once
-// after a restart, even while old connections sit in TIME_WAIT
-open_listener_reuse:
+// -- open_listener_reuse: setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, 4):
+// rebind at once after a restart, even while old connections sit in TIME_WAIT
         mov     w9, #1                    // the option's value: on
         str     w9, [sp]                  // int one = 1 (a 4-byte int)
         mov     x0, x20                   // the socket
@@ -593,8 +592,8 @@ open_listener_reuse:
         b.cs    open_listener_failed      // close the socket, report errno
 
 // excerpt: bind
-// the address: 127.0.0.1:port, everything in network byte order
-open_listener_bind:
+// -- open_listener_bind: the address: 127.0.0.1:port, everything in network
+// byte order
         stp     xzr, xzr, [sp]            // zero all 16 bytes (sin_zero too)
         mov     w9, #SIN_FAMILY_HALF      // Darwin: len 16, family 2; Linux: family 2
         strh    w9, [sp]                  // bytes 0-1
@@ -611,8 +610,8 @@ open_listener_bind:
         b.cs    open_listener_failed      // EADDRINUSE: the port is taken
 // excerpt end
 
-// listen(fd, backlog): accept connections from now on
-open_listener_listen:
+// -- open_listener_listen: listen(fd, backlog): accept connections from now
+// on
         mov     x0, x20                   // the bound socket
         mov     x1, #LISTEN_BACKLOG       // queue up to 128 unaccepted clients
         SYSCALL listen                    // x0 = 0, or carry set + errno

@@ -47,8 +47,7 @@ FUNC fork_connection
         cbz     x0, fork_connection_child // x0 == 0: we are the child
         mov     x23, x0                   // parent: x23 = the child's pid
 
-// parent: the child has its own copy of conn; drop ours
-fork_connection_parent:
+// -- fork_connection_parent: the child has its own copy of conn; drop ours
         mov     x0, x20                   // close(conn): the parent's copy
         SYSCALL close                     // (a failed close: nothing to do)
         mov     x0, x23                   // return the pid

@@ -123,22 +123,20 @@ FUNC map_path
         CALL    str_len                   // x0 = strlen(docroot)
         mov     x24, x0                   // x24 = docroot's length
 
-// each part alone must fit, so that the sum below cannot overflow
-map_path_check_parts:
+// -- map_path_check_parts: each part alone must fit, so that the sum below
+// cannot overflow
         cmp     x24, x23                  // docroot longer than cap?
         b.hi    map_path_too_long         // -> -414
         cmp     x21, x23                  // path longer than cap?
         b.hi    map_path_too_long         // -> -414
 
-// total = docroot + path; it and the NUL must fit in cap
-map_path_sum:
+// -- map_path_sum: total = docroot + path; it and the NUL must fit in cap
         add     x9, x24, x21              // x9 = docroot + path
         cmp     x9, x23                   // total >= cap: no room for the NUL
         b.hs    map_path_too_long         // -> -414
         mov     x23, x9                   // x23 = total (cap is not needed any more)
 
-// copy docroot and path (lesson 01's copy_bytes), then the NUL
-map_path_copy:
+// -- map_path_copy: docroot and path (lesson 01's copy_bytes), then the NUL
         mov     x0, x22                   // copy_bytes(out,
         mov     x1, x19                   //            docroot,
         mov     x2, x24                   //            its length)
@@ -538,8 +536,7 @@ FUNC step_open_file
         sub     sp, sp, #FILES_PATH_MAX   // char name[FILES_PATH_MAX]
         mov     x19, x0                   // x19 = x
 
-// the name: docroot + path, a C string for openat
-step_open_file_map:
+// -- step_open_file_map: the name: docroot + path, a C string for openat
         ldr     x0, [x19, #X_CFG]         // map_path(x->cfg->docroot,
         ldr     x0, [x0, #CFG_DOCROOT]    //     (through the config)
         add     x1, x19, #X_PATH          //     x->path,
@@ -549,8 +546,7 @@ step_open_file_map:
         CALL    map_path                  // x0 = its length, or -414
         tbnz    x0, #63, step_open_file_too_long // negative: -414
 
-// open it, without waiting (see above)
-step_open_file_open:
+// -- step_open_file_open: open it, without waiting (see above)
         mov     x0, #AT_FDCWD             // a relative docroot starts at the cwd
         mov     x1, sp                    // the name
         mov     x2, #(O_RDONLY | O_NONBLOCK) // read only, and never wait

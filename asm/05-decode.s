@@ -61,11 +61,12 @@ ENDFUNC hex_value
 // int64_t percent_decode(const char *in, size_t len, char *out, size_t cap)
 //   Decode in[0..len) into out[0..cap): each "%XX" becomes the byte XX,
 //   every other byte is copied.  Left to right, the first problem wins;
-//   the bytes before it are written.  The loop's four states are its
-//   labels: a plain byte (percent_decode_next), a '%'
-//   (percent_decode_escape), the first hex digit
-//   (percent_decode_first_hex), the second (percent_decode_second_hex);
-//   every byte, decoded or not, then goes through percent_decode_put.
+//   the bytes before it are written.  The loop's four states: a plain
+//   byte (percent_decode_next), a '%' (-- percent_decode_escape), the
+//   first hex digit (-- percent_decode_first_hex), the second
+//   (-- percent_decode_second_hex); every byte, decoded or not, then goes
+//   through percent_decode_put.  The escape's three are comment headers,
+//   not labels: nothing branches to them, the code falls into them.
 //   in:  x0 = in, x1 = len, x2 = out, x3 = cap
 //   out: x0 = the decoded length; -400 for a '%' without two hex digits
 //        after it or a control byte in the output; -414 if the output
@@ -97,17 +98,16 @@ percent_decode_next:
         cmp     w24, #'%'                 // the start of an escape?
         b.ne    percent_decode_put        // no: write it as it is
 
-// '%': exactly two hex digits must follow
-percent_decode_escape:
+// -- percent_decode_escape: '%': exactly two hex digits must follow
         sub     x9, x20, x19              // bytes left after the '%'
         cmp     x9, #2                    // fewer than two?
         b.lo    percent_decode_bad        // "%" or "%4" at the end: 400
-percent_decode_first_hex:
+// -- percent_decode_first_hex: the high half of the byte
         ldrb    w0, [x19]                 // hex_value(the first digit)
         CALL    hex_value                 // w0 = 0..15, or -1
         tbnz    w0, #31, percent_decode_bad // -1: "%G1" is not an escape
         mov     w24, w0                   // w24 = the high half of the byte
-percent_decode_second_hex:
+// -- percent_decode_second_hex: the low half
         ldrb    w0, [x19, #1]             // hex_value(the second digit)
         CALL    hex_value                 // w0 = 0..15, or -1
         tbnz    w0, #31, percent_decode_bad // -1: "%4g" is not an escape

@@ -86,8 +86,7 @@ normalize_path_segment:
         b       1b                        // and look again
 2:      sub     x5, x4, x3                // x5 = the segment's length
 
-// "" (from "//") and "." are dropped
-normalize_path_empty_or_dot:
+// -- normalize_path_empty_or_dot: "" (from "//") and "." are dropped
         cbz     x5, normalize_path_next   // "": nothing to keep
         ldrb    w6, [x0, x3]              // w6 = the segment's first byte
         cmp     x5, #1                    // one byte long?
@@ -203,8 +202,7 @@ FUNC open_failure_status
         cmp     w19, #ENOTDIR             // "not a directory": a file, or a link?
         b.ne    open_failure_status_errno // any other errno: lesson 04's table
 
-// ENOTDIR: is the name itself a symbolic link?
-open_failure_status_look:
+// -- open_failure_status_look: ENOTDIR: is the name itself a symbolic link?
         sxtw    x0, w0                    // fstatat(dirfd (an int), name (in x1),
         mov     x2, sp                    //     &st,
         mov     x3, #AT_SYMLINK_NOFOLLOW  //     about the link, not its target)
@@ -283,8 +281,8 @@ open_beneath_find_end:
         b       1b                        // and look again
 2:      sub     x24, x23, x20             // x24 = the name's length (at least 1)
 
-// "." is the directory we are in; ".." would climb: refused
-open_beneath_dots:
+// -- open_beneath_dots: "." is the directory we are in; ".." would climb:
+// refused
         ldrb    w9, [x20]                 // the name's first byte
         cmp     w9, #'.'                  // a dot?
         b.ne    open_beneath_check_length // no: a name
@@ -307,8 +305,8 @@ open_beneath_check_length:
         strb    wzr, [x0]                 // the NUL openat needs
 
 // excerpt: open-beneath-open
-// openat(dir, name, flags): a directory to walk through, or the last name
-open_beneath_open:
+// -- open_beneath_open: openat(dir, name, flags): a directory to walk
+// through, or the last name
         mov     x2, #(O_RDONLY | O_DIRECTORY) // a directory, and ...
         orr     x2, x2, #O_NOFOLLOW       // ... never a link (two steps: no one immediate on Darwin)
         mov     x9, #(O_RDONLY | O_NONBLOCK | O_NOFOLLOW) // the last name: never wait, never a link

@@ -134,8 +134,8 @@ FUNC parse_range_spec
         mov     x24, x0                   // x24 = the dash's index
         cbnz    x24, parse_range_spec_int // a digit first: an int-range
 
-// suffix-range = "-" suffix-length: the last b bytes
-parse_range_spec_suffix:
+// -- parse_range_spec_suffix: suffix-range = "-" suffix-length: the last b
+// bytes
         add     x0, x19, #1               // parse_decimal(spec + 1,
         sub     x1, x20, #1               //     len - 1,
         add     x2, sp, #SPEC_B           //     &b)
@@ -236,8 +236,8 @@ FUNC parse_range
         mov     x25, #0                   // no range-spec found yet
 
 // excerpt: parse-range-unit
-// range-unit "=": the unit is everything before the first '='
-parse_range_unit:
+// -- parse_range_unit: range-unit "=": the unit is everything before the
+// first '='
         mov     w2, #'='                  // find_byte(value, len, '='):
         CALL    find_byte                 // x0 = the '=''s index (len: none)
         add     x9, x19, x0               // x9 = where the '=' is

@@ -231,8 +231,8 @@ dir_next_record:
         cmp     x9, x10                   // pos < len?
         b.lo    dir_next_take             // yes: take that record
 
-// the block is used up: read the next one, unless there is none
-dir_next_block:
+// -- dir_next_block: the block is used up: read the next one, unless there is
+// none
         ldr     x9, [x19, #DIR_EOF]       // r->eof: the last block was read
         cbnz    x9, dir_next_end          // nothing left: the end
         ldr     x0, [x19, #DIR_FD]        // the directory,
@@ -273,8 +273,7 @@ dir_next_take:
         CALL    str_len                   // x0 = the name's length
         mov     x22, x0                   // x22 = the length
 
-// "." and ".." are in every directory: not listed
-dir_next_dots:
+// -- dir_next_dots: "." and ".." are in every directory: not listed
         ldrb    w9, [x21]                 // the first byte
         cmp     w9, #'.'                  // a dot?
         b.ne    dir_next_listable         // no: a name to list
@@ -438,8 +437,8 @@ read_entries_next:
         cmp     x25, x23                  // more bytes than are left?
         b.hi    read_entries_end          // the directory grew: stop (x0 > 0)
 
-// lstat's view of it: a symlink is described, never followed
-read_entries_stat:
+// -- read_entries_stat: lstat's view of it: a symlink is described, never
+// followed
         mov     x0, x19                   // fstatat(dir_fd,
         ldr     x1, [x29, #RE_NAME_SLOT]  //     name,
         add     x2, sp, #READ_STAT        //     &st,
@@ -1174,8 +1173,8 @@ FUNC open_index
         tbnz    x0, #63, open_index_none  // no room (cannot happen): list instead
         mov     x20, x0                   // x20 = the new length, for later
 
-// open it relative to the directory, never through a symlink
-open_index_open:
+// -- open_index_open: open it relative to the directory, never through a
+// symlink
         ldrsw   x0, [x19, #X_FILE_FD]     // openat(the directory (an int),
         LOAD_ADDR x1, index_file          //     "index.html",
         mov     x2, #(O_RDONLY | O_NONBLOCK | O_NOFOLLOW) // no FIFO wait, no symlink
@@ -1195,8 +1194,7 @@ open_index_opened:
         cmp     w9, #S_IFREG              // a regular file?
         b.ne    open_index_close          // a directory, a FIFO ...: 403
 
-// it is: it takes the directory's place
-open_index_use:
+// -- open_index_use: it is: it takes the directory's place
         ldrsw   x0, [x19, #X_FILE_FD]     // close(the directory)
         SYSCALL close                     // (a failed close: nothing to do)
         str     x21, [x19, #X_FILE_FD]    // x->file_fd = the index (the spine closes it)
@@ -1260,8 +1258,7 @@ FUNC send_listing
         mov     x25, sp                   // x25 = &out (sp moves on below)
         mov     x19, x0                   // x19 = x
 
-// 1. count the names
-send_listing_count:
+// -- send_listing_count: 1. count the names
         ldr     w0, [x19, #X_FILE_FD]     // count_entries(the directory,
         add     x1, x29, #SL_NAME_BYTES   //     &name_bytes)
         CALL    count_entries             // x0 = the count, or -errno
@@ -1270,8 +1267,8 @@ send_listing_count:
         ldr     x21, [x29, #SL_NAME_BYTES] // x21 = name_bytes
 
 // excerpt: send-listing-memory
-// 2. entries + names must fit LISTING_MEM_MAX; then take them off the stack
-send_listing_memory:
+// -- send_listing_memory: 2. entries + names must fit LISTING_MEM_MAX; then
+// take them off the stack
         mov     x9, #(LISTING_MEM_MAX / ENT_SIZE) // the most entries that fit
         cmp     x20, x9                   // more?
         b.hi    send_listing_too_big      // -> 500 (and count * 32 cannot overflow below)
@@ -1288,8 +1285,7 @@ send_listing_memory:
         add     x23, sp, x10              // x23 = the names, after them
 // excerpt end
 
-// 3. read them with their sizes, and sort them
-send_listing_read:
+// -- send_listing_read: 3. read them with their sizes, and sort them
         ldr     w0, [x19, #X_FILE_FD]     // read_entries(the directory,
         mov     x1, x22                   //     entries,
         mov     x2, x20                   //     count: at most,
@@ -1302,8 +1298,8 @@ send_listing_read:
         mov     x1, x24                   //     n)
         CALL    sort_entries              // in name order
 
-// 4. the page once, only counted: its length is the Content-Length
-send_listing_measure:
+// -- send_listing_measure: 4. the page once, only counted: its length is the
+// Content-Length
         mov     x0, x25                   // out_start(&out,
         mov     w1, #-1                   //     count only)
         CALL    out_start                 // empty
@@ -1323,8 +1319,7 @@ send_listing_measure:
         ldr     x9, [x19, #(X_REQ + REQ_IS_HEAD)] // HEAD?
         cbnz    x9, send_listing_done     // the head was all (RFC 9110 §9.3.2)
 
-// 5. the same page again, into the socket
-send_listing_send:
+// -- send_listing_send: 5. the same page again, into the socket
         mov     x0, x25                   // out_start(&out,
         ldr     w1, [x19, #X_SOCK]        //     x->sock)
         CALL    out_start                 // empty

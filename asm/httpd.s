@@ -140,8 +140,8 @@ handle_connection_linger:
         CALL    linger_close              // bytes: half-close, drain
 .endif
 // excerpt end
-// close the file, if a step opened one: no destructor does it for us
-handle_connection_close:
+// -- handle_connection_close: close the file, if a step opened one: no
+// destructor does it for us
         ldr     x0, [x19, #X_FILE_FD]     // x.file_fd: -1 when none
         tbnz    x0, #63, handle_connection_return // negative: nothing to close
         SYSCALL close                     // a failed close: nothing to do
