@@ -452,6 +452,7 @@ help:
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
 	@echo "  make docs-check           the docs suite alone: excerpts, and that what the pages name exists"
 	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
+	@echo "  make bench BENCH_ONLY=upload   only its 256 MiB PUT against dd conv=fsync (BENCH_ONLY=download: all but that)"
 	@echo "  make fresh-debian         (root) the quick start in a bare Debian 12 chroot, timed; not part of test"
 	@echo "  make clean                remove build/"
 
@@ -494,9 +495,11 @@ clean:
 
 # ---------------------------------------------------------------------------
 # make bench (not part of make test): the newest lesson's servers against
-# nginx, lighttpd, mini_httpd and python3 -m http.server.  The scripts are
-# tests/bench/*; results land in build/bench/ (results.json, bench.png,
-# table.txt).  docs/performance.md explains the numbers.
+# nginx, lighttpd, mini_httpd and python3 -m http.server, and a 256 MiB
+# PUT to ours against dd on the same disk.  The scripts are tests/bench/*;
+# results land in build/bench/ (results.json, bench.png, table.txt).
+# docs/performance.md explains the numbers.  BENCH_ONLY=upload: only the
+# PUT; BENCH_ONLY=download: everything else.
 # ---------------------------------------------------------------------------
 BENCH_LESSON := $(LAST_LESSON)
 BENCH_DIR    := $(BUILD)/bench
@@ -516,7 +519,7 @@ $(BENCH_DIR)/lesson-$(BENCH_LESSON)/httpd-cpp-aarch64: $(L$(BENCH_LESSON)_CPP_SR
 bench: $(BENCH_CPP) $(BENCH_ASM) $(BENCH_XCPP) $(BENCH_DARWIN) | $(BUILD)/.tools/bench
 	@BUILD=$(BUILD) LESSON=$(BENCH_LESSON) CPP_BIN=$(BENCH_CPP) ASM_BIN=$(BENCH_ASM) \
 	  XCPP_BIN=$(BENCH_XCPP) DARWIN_BIN=$(BENCH_DARWIN) RUN_ASM="$(RUN_ASM)" XPREFIX="$(XPREFIX)" \
-	  CXX="$(CXX)" XCXX="$(XCXX)" QUICK="$(QUICK)" bash tests/bench/bench.sh
+	  CXX="$(CXX)" XCXX="$(XCXX)" QUICK="$(QUICK)" BENCH_ONLY="$(BENCH_ONLY)" bash tests/bench/bench.sh
 
 # The run the README shows: copy the last run's chart and results into
 # docs/ and its targets table into the README (between the bench markers).
