@@ -7,9 +7,12 @@
 # Chromium and reads the page as Chromium built it (--dump-dom):
 #   - the listing shows exactly ../ and the uploaded names, as text, each
 #     name once (no temporary file, no name half-escaped or escaped twice);
-#   - each link, resolved by the URL rules (RFC 3986 §5) against the
-#     page's address, fetched with curl through the same server, is 200
-#     and gives the bytes that were uploaded.
+#   - each link, resolved by the URL rules (RFC 3986 §5, Python's
+#     urljoin) against the page's address, fetched with curl through the
+#     same server, is 200 and gives the bytes that were uploaded.  (This is
+#     stricter than a browser: curl refuses a raw space or byte above 127
+#     in a URL, which a browser would escape itself.  A raw #, ? or %
+#     breaks the link in both.)
 # A screenshot of the page goes to OUTDIR/NAME.png for a person to look
 # at (NAME says which server it was): whether a name
 # shows as characters or as empty boxes depends on the fonts installed,
@@ -73,7 +76,7 @@ def main():
         sys.exit("usage: browser-check.py OUTDIR NAME SERVER...")
     outdir, label, server = sys.argv[1], sys.argv[2], sys.argv[3:]
     if shutil.which("chromium") is None:
-        sys.exit("browser-check: no chromium here -- on Debian: sudo apt-get install -y chromium")
+        sys.exit("browser-check: no chromium here -- on Debian, as root: apt-get install -y chromium")
     os.makedirs(outdir, exist_ok=True)
     top = tempfile.mkdtemp(prefix="metal-browser.")
     site = os.path.join(top, "site")
@@ -108,7 +111,7 @@ def main():
         texts = [t for _, t in p.links]
         check(sorted(texts) == sorted(["../"] + NAMES),
               f"the listing shows ../ and the {len(NAMES)} names, nothing else: {texts!r}")
-        # 3. every link, resolved as the browser resolves it, fetched through the server
+        # 3. every link, resolved against the page's address, fetched through the server
         for href, text in p.links:
             if text == "../":
                 continue
