@@ -97,7 +97,7 @@ if [ "$DO_UPLOAD" = 1 ]; then
             continue
         fi
         printf '%-20s %s  %s%s\n' "${LABEL[$id]}" "$(cell "$id" put)" "$(ratio "${MED[$id,put]}" "${MED[disk,put]:-0}")" \
-            "${UP_WHY[$id]:+   (one round lost: ${UP_WHY[$id]})}"
+            "${UP_WHY[$id]:+   (rounds lost, the last: ${UP_WHY[$id]})}"
     done
 fi
 
