@@ -218,7 +218,8 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
     echo "             \"client\": \"curl -T (one PUT at a time, the server started with -w)\", \"disk\": \"dd bs=1M conv=fsync\","
     printf '             "results": {'
     sep=""
-    for id in "${UP_IDS[@]}"; do
+    for id in disk "${SERVERS[@]}"; do
+        [ "$id" = disk ] || is_ours "$id" || continue
         k=$id,put
         if [ -n "${MED[$k]:-}" ]; then
             printf '%s\n        %s: {"median": %s, "min": %s, "max": %s, "runs": [%s], "of_disk": %s' "$sep" "$(js "$id")" \
