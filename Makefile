@@ -531,7 +531,7 @@ bench-publish:
 # make browser-check (not part of make test; Linux): headless Chromium
 # opens a directory listing after uploads whose names need escaping, on
 # both servers of the newest lesson (PUT exists from lesson 09 on): the
-# names it shows, and every link fetched back byte for byte.  About 35 s;
+# names it shows, and every link fetched back byte for byte.  About 40 s;
 # needs chromium (Debian: apt-get install -y chromium).  Screenshots, for
 # a look: build/browser-check/cpp.png and asm.png.  tests/tools/browser-check.py.
 BROWSER_LESSON := $(LAST_LESSON)
