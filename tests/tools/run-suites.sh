@@ -22,6 +22,22 @@ export METAL_BIG_FILE_TESTS=${METAL_BIG_FILE_TESTS:-1}
 total_pass=0
 total_fail=0
 report=()
+# Each suite's wall time and CPU time (user + sys of every process it ran,
+# servers and qemu included) are printed after it and in the summary, so a
+# suite that grows is seen growing.
+cpu_file=$(mktemp)
+trap 'rm -f "$cpu_file"' EXIT
+
+# read_cpu: cpu_ms = milliseconds of user + sys CPU used so far by the
+# children this shell has waited for (the second line of bash's `times`,
+# "0m1.234s 0m0.567s").  Call it directly, never in $(...): a subshell's
+# counts start at 0.
+read_cpu() {
+    times > "$cpu_file"
+    cpu_ms=$(tail -n 1 "$cpu_file" | awk '{ gsub(/,/, "."); t = 0
+        for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+        printf "%d\n", t * 1000 }')
+}
 
 # count_gtest LOG -> "passed failed" from GoogleTest's closing lines.
 count_gtest() {
@@ -43,8 +59,12 @@ run_suite() {
     local log; log=$(mktemp)
     echo
     echo "=== $name: $*"
+    local t0=$SECONDS cpu0; read_cpu; cpu0=$cpu_ms
     "$@" 2>&1 | tee "$log"
     local status=${PIPESTATUS[0]}
+    read_cpu
+    local wall=$((SECONDS - t0)) cpu=$(( (cpu_ms - cpu0) / 1000 ))
+    echo "--- $name: ${wall} s wall, ${cpu} s CPU (user + sys)"
     local counts
     if [ "$kind" = gtest ]; then counts=$(count_gtest "$log"); else counts=$(count_summary "$log"); fi
     local pass fail
@@ -55,7 +75,7 @@ run_suite() {
     if [ "$status" -eq 0 ] && [ "${pass:-0}" -eq 0 ] && [ "${fail:-0}" -eq 0 ]; then fail=1; echo "($name ran no test)"; fi
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
-    report+=("$(printf '%-22s %5d passed, %d failed' "$name" "$pass" "$fail")")
+    report+=("$(printf '%-22s %5d passed, %d failed  %5d s wall %5d s CPU' "$name" "$pass" "$fail" "$wall" "$cpu")")
     rm -f "$log"
 }
 
