@@ -7,6 +7,9 @@
 # LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`),
 # SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
 # UBSan, for the sanitized run of its fixtures).
+#
+# MATRIX=1 (make test-matrix) runs only the fixture suites, and every one of
+# them in full: every fixture against every lesson of LESSONS.
 set -u
 # tests/tools/check-platforms.sh reads `make -n test`'s plan with this set:
 # if a recipe ran the suites anyway, stop instead of running them inside
@@ -79,6 +82,8 @@ run_suite() {
     rm -f "$log"
 }
 
+# Every suite but the fixtures (make test-matrix runs the fixtures alone).
+if [ -z "${MATRIX:-}" ]; then
 run_suite "unit (C++)"     gtest   "$BUILD/tests/unit-tests"
 run_suite "asm vs C++"     gtest   ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests"
 # Linux only (ELF): the same suite, every int result dirty in bits 32-63.
@@ -108,9 +113,21 @@ run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
 if [ -n "${SAN_CPP:-}" ]; then
     run_suite "lesson-$SAN_LESSON sanitized" summary bash tests/tools/sanitize-run.sh "$BUILD/harness" "$SAN_LESSON" "$SAN_CPP"
 fi
+fi
+# The lessons' fixtures against both servers.  The newest lesson runs every
+# fixture that applies to it.  A lesson before it runs the fixtures that
+# start there (since = NN) or end there (until = NN; the newest lesson no
+# longer runs those): every fixture runs against the lesson that introduced
+# it and against the newest lesson it still applies to, and a new lesson
+# adds its own fixtures to make test's time instead of every old fixture
+# once more.  MATRIX=1 runs every fixture against every lesson.
+newest=
+for n in ${LESSONS:-}; do newest=$n; done
 for n in ${LESSONS:-}; do
     if [ "$n" = 00 ]; then prog=syscalls; else prog=httpd; fi
-    run_suite "lesson-$n fixtures" summary "$BUILD/harness" --lesson "$((10#$n))" \
+    name="lesson-$n fixtures" select=
+    if [ -z "${MATRIX:-}" ] && [ "$n" != "$newest" ]; then name="lesson-$n starts/ends" select=--starts-or-ends; fi
+    run_suite "$name" summary "$BUILD/harness" --lesson "$((10#$n))" $select \
         --server "cpp=$BUILD/lesson-$n/$prog-cpp" --server "asm=$BUILD/lesson-$n/$prog-asm"
 done
 
