@@ -175,6 +175,7 @@ GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages
 # run per group as make comes to them.  (Only the group names are chosen
 # here; whether a tool is installed is checked when the recipe runs.)
 goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
+              $(if $(filter test-matrix,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-% browser-check,$(1)),cxx $(TARGET_TOOLS) try) \
               $(if $(filter darwin,$(1)),darwin) \
@@ -422,7 +423,7 @@ $(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest $(TARGET_STAMPS
 LESSON_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/$(call prog_name,$(n))-cpp $(BUILD)/lesson-$(n)/$(call prog_name,$(n))-asm)
 DARWIN_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/darwin/lesson-$(n)/$(call prog_name,$(n))-asm)
 
-.PHONY: help all darwin test check-binaries clean tools fresh-debian libcxx
+.PHONY: help all darwin test test-matrix check-binaries clean tools fresh-debian libcxx
 help:
 	@echo "metal-httpd -- make targets"
 	@echo
@@ -437,6 +438,7 @@ help:
 	@echo "  make all                  build every lesson for this machine"
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
+	@echo "  make test-matrix [LESSONS=\"03 08\"]   every fixture against every lesson (make test: the newest lesson)"
 	@echo "  make libcxx               (Linux) compile all the C++ with clang 15 and libc++ as well, as a Mac would (part of test)"
 	@echo
 	@echo "Quick feedback while you work:"
@@ -490,6 +492,14 @@ SUITES_MAKE = $(MAKE)
 test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
 	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
+
+# make test runs every fixture against the newest lesson, and each earlier
+# lesson only against the fixtures that start or end there (run-suites.sh
+# says why).  make test-matrix runs the fixtures alone, every fixture
+# against every lesson's two servers; LESSONS="03 08" picks the lessons.
+MATRIX_LESSONS = $(or $(LESSONS),$(LESSON_NUMS))
+test-matrix: $(foreach n,$(MATRIX_LESSONS),build-$(n)) $(BUILD)/harness
+	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(MATRIX_LESSONS)" MATRIX=1 bash tests/tools/run-suites.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -2,8 +2,8 @@
 // both servers and reports.  See docs/fixtures.md.
 //
 //   build/harness --lesson N --server cpp=CMD --server asm=CMD
-//                 [--only NAME-REGEX] [--new-only] [--json FILE]
-//                 [--fail-fast] [--compare NAME] [--exercise NN-slug]
+//                 [--only NAME-REGEX] [--new-only | --starts-or-ends]
+//                 [--json FILE] [--fail-fast] [--compare NAME] [--exercise NN-slug]
 //                 [--root DIR] [--site DIR] [--jobs N]
 //   build/harness --lint [--root DIR] [--site DIR]
 //
@@ -39,8 +39,8 @@ namespace {
 
 const char* kUsage =
     "usage: harness --lesson N --server LABEL=COMMAND [--server LABEL=COMMAND ...]\n"
-    "               [--only NAME-REGEX] [--new-only] [--json FILE] [--fail-fast]\n"
-    "               [--compare NAME] [--exercise NN-slug] [--root DIR] [--site DIR] [--jobs N]\n"
+    "               [--only NAME-REGEX] [--new-only | --starts-or-ends] [--json FILE]\n"
+    "               [--fail-fast] [--compare NAME] [--exercise NN-slug] [--root DIR] [--site DIR] [--jobs N]\n"
     "       harness --lint [--root DIR] [--site DIR]\n"
     "\n"
     "Runs every fixture of lessons/*/fixtures.json that applies to lesson N\n"
@@ -48,6 +48,9 @@ const char* kUsage =
     "the harness appends [flags] 0 DOCROOT (port 0 = any free port).\n"
     "  --only REGEX   only fixtures whose name contains a match of REGEX\n"
     "  --new-only     only fixtures introduced by lesson N (since == N)\n"
+    "  --starts-or-ends  only fixtures that start or end at lesson N (since == N\n"
+    "                 or until == N): make test runs the lessons before the newest\n"
+    "                 this way, make test-matrix runs every fixture everywhere\n"
     "  --json FILE    also write the results as JSON\n"
     "  --fail-fast    stop starting fixtures after the first failure\n"
     "  --compare NAME run one fixture, print the request and the raw responses\n"
@@ -69,7 +72,7 @@ struct Args {
     int lesson = -1;
     std::vector<std::pair<std::string, std::string>> servers;
     std::string only, json_file, compare, exercise, root, site;
-    bool new_only = false, fail_fast = false, lint = false;
+    bool new_only = false, starts_or_ends = false, fail_fast = false, lint = false;
     int jobs = 0;
 };
 
@@ -104,6 +107,7 @@ Args parse_args(int argc, char** argv) {
             a.servers.emplace_back(v.substr(0, eq), v.substr(eq + 1));
         } else if (arg == "--only") a.only = value();
         else if (arg == "--new-only") a.new_only = true;
+        else if (arg == "--starts-or-ends") a.starts_or_ends = true;
         else if (arg == "--json") a.json_file = value();
         else if (arg == "--fail-fast") a.fail_fast = true;
         else if (arg == "--compare") a.compare = value();
@@ -120,6 +124,7 @@ Args parse_args(int argc, char** argv) {
     if (a.lint) return a;
     if (a.lesson < 0) usage_error("--lesson N is required");
     if (a.servers.empty()) usage_error("at least one --server LABEL=COMMAND is required");
+    if (a.new_only && a.starts_or_ends) usage_error("--new-only and --starts-or-ends: choose one");
     return a;
 }
 
@@ -249,6 +254,7 @@ int main(int argc, char** argv) {
         }
         if (!selected_for(f, args.lesson, args.exercise, replaced)) continue;
         if (args.new_only && f.since != args.lesson) continue;
+        if (args.starts_or_ends && f.since != args.lesson && f.until != args.lesson) continue;
         if (only && !std::regex_search(f.name, *only)) continue;
         selected.push_back(&f);
     }
@@ -295,6 +301,8 @@ int main(int argc, char** argv) {
             return 0;
         }
         std::cout << "lesson " << args.lesson << ": " << selected.size() << " fixture(s)";
+        if (args.new_only) std::cout << " introduced by lesson " << args.lesson << " (--new-only)";
+        if (args.starts_or_ends) std::cout << " that start or end at lesson " << args.lesson << " (--starts-or-ends)";
         if (!args.exercise.empty()) {
             std::cout << " with exercise " << args.exercise;
             if (!replaced.empty()) {

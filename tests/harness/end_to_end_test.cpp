@@ -208,6 +208,52 @@ TEST(EndToEnd, ExerciseFixturesRunOnlyWhenAsked) {
     EXPECT_TRUE(contains(typo.out, "did you mean: 99-teapot?")) << typo.out;
 }
 
+// --new-only: only the fixtures a lesson introduces; --starts-or-ends: those
+// plus the ones whose last lesson it is (what make test runs for every
+// lesson but the newest).  A fixture that runs on past the lesson is left
+// out of both.
+TEST(EndToEnd, NewOnlyAndStartsOrEndsSelectByLesson) {
+    TempRoot root(R"([
+      {"name": "e2e-from-3-on", "since": 3, "why": "w", "spec": "s",
+       "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+      {"name": "e2e-from-3-to-5", "since": 3, "until": 5, "why": "w", "spec": "s",
+       "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+      {"name": "e2e-from-5-to-6", "since": 5, "until": 6, "why": "w", "spec": "s",
+       "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+      {"name": "e2e-from-5-on", "since": 5, "why": "w", "spec": "s",
+       "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+      {"name": "e2e-from-4-to-4", "since": 4, "until": 4, "why": "w", "spec": "s",
+       "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}}
+    ])");
+    auto ran = [](const Result& r, const std::string& name) { return contains(r.out, " " + name + "\n"); };
+
+    Result all = run_harness(root, kServer + " --lesson 5");
+    EXPECT_EQ(all.status, 0) << all.out;
+    EXPECT_TRUE(contains(all.out, "\n4 passed, 0 failed\n")) << all.out;
+
+    Result fresh = run_harness(root, kServer + " --lesson 5 --new-only");
+    EXPECT_EQ(fresh.status, 0) << fresh.out;
+    EXPECT_TRUE(ran(fresh, "e2e-from-5-to-6") && ran(fresh, "e2e-from-5-on")) << fresh.out;
+    EXPECT_FALSE(ran(fresh, "e2e-from-3-to-5") || ran(fresh, "e2e-from-3-on")) << fresh.out;
+    EXPECT_TRUE(contains(fresh.out, "\n2 passed, 0 failed\n")) << fresh.out;
+
+    Result edges = run_harness(root, kServer + " --lesson 5 --starts-or-ends");
+    EXPECT_EQ(edges.status, 0) << edges.out;
+    EXPECT_TRUE(contains(edges.out, "lesson 5: 3 fixture(s) that start or end at lesson 5")) << edges.out;
+    EXPECT_TRUE(ran(edges, "e2e-from-3-to-5") && ran(edges, "e2e-from-5-to-6") && ran(edges, "e2e-from-5-on")) << edges.out;
+    EXPECT_FALSE(ran(edges, "e2e-from-3-on") || ran(edges, "e2e-from-4-to-4")) << edges.out;
+    EXPECT_TRUE(contains(edges.out, "\n3 passed, 0 failed\n")) << edges.out;
+
+    Result four = run_harness(root, kServer + " --lesson 4 --starts-or-ends");
+    EXPECT_EQ(four.status, 0) << four.out;
+    EXPECT_TRUE(ran(four, "e2e-from-4-to-4")) << four.out;
+    EXPECT_TRUE(contains(four.out, "\n1 passed, 0 failed\n")) << four.out;
+
+    Result both = run_harness(root, kServer + " --lesson 5 --new-only --starts-or-ends");
+    EXPECT_EQ(both.status, 2) << both.out;
+    EXPECT_TRUE(contains(both.out, "choose one")) << both.out;
+}
+
 TEST(EndToEnd, JsonOutput) {
     TempRoot root(kFixtures);
     std::string json = (root.dir / "out.json").string();

@@ -31,6 +31,8 @@ asmtests=$tmp/build/tests/asm-tests
 # `make -n test` only prints the plan: no suite runs inside this one.
 check "make -n test runs no suite (no recipe line names \$(MAKE) literally)" \
     bash -c 'out=$(METAL_PLAN_ONLY=1 "$0" --no-print-directory -n BUILD="$1" test 2>&1); ! grep -q "started under make -n" <<<"$out"' "$MAKE" "$tmp/build"
+check "make -n test-matrix runs no suite either" \
+    bash -c 'out=$(METAL_PLAN_ONLY=1 "$0" --no-print-directory -n BUILD="$1" test-matrix 2>&1); ! grep -q "started under make -n" <<<"$out"' "$MAKE" "$tmp/build"
 
 # --- issue 26, item 1: the asm-vs-C++ suite has a main() everywhere -------
 # The link line of build/tests/asm-tests takes tests/asm/main.o on every

@@ -7,6 +7,9 @@
 # LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`),
 # SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
 # UBSan, for the sanitized run of its fixtures).
+#
+# MATRIX=1 (make test-matrix) runs only the fixture suites, and every one of
+# them in full: every fixture against every lesson of LESSONS.
 set -u
 # tests/tools/check-platforms.sh reads `make -n test`'s plan with this set:
 # if a recipe ran the suites anyway, stop instead of running them inside
@@ -22,6 +25,22 @@ export METAL_BIG_FILE_TESTS=${METAL_BIG_FILE_TESTS:-1}
 total_pass=0
 total_fail=0
 report=()
+# Each suite's wall time and CPU time (user + sys of every process it ran,
+# servers and qemu included) are printed after it and in the summary, so a
+# suite that grows is seen growing.
+cpu_file=$(mktemp)
+trap 'rm -f "$cpu_file"' EXIT
+
+# read_cpu: cpu_ms = milliseconds of user + sys CPU used so far by the
+# children this shell has waited for (the second line of bash's `times`,
+# "0m1.234s 0m0.567s").  Call it directly, never in $(...): a subshell's
+# counts start at 0.
+read_cpu() {
+    times > "$cpu_file"
+    cpu_ms=$(tail -n 1 "$cpu_file" | awk '{ gsub(/,/, "."); t = 0
+        for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+        printf "%d\n", t * 1000 }')
+}
 
 # count_gtest LOG -> "passed failed" from GoogleTest's closing lines.
 count_gtest() {
@@ -43,8 +62,12 @@ run_suite() {
     local log; log=$(mktemp)
     echo
     echo "=== $name: $*"
+    local t0=$SECONDS cpu0; read_cpu; cpu0=$cpu_ms
     "$@" 2>&1 | tee "$log"
     local status=${PIPESTATUS[0]}
+    read_cpu
+    local wall=$((SECONDS - t0)) cpu=$(( (cpu_ms - cpu0) / 1000 ))
+    echo "--- $name: ${wall} s wall, ${cpu} s CPU (user + sys)"
     local counts
     if [ "$kind" = gtest ]; then counts=$(count_gtest "$log"); else counts=$(count_summary "$log"); fi
     local pass fail
@@ -55,10 +78,12 @@ run_suite() {
     if [ "$status" -eq 0 ] && [ "${pass:-0}" -eq 0 ] && [ "${fail:-0}" -eq 0 ]; then fail=1; echo "($name ran no test)"; fi
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
-    report+=("$(printf '%-22s %5d passed, %d failed' "$name" "$pass" "$fail")")
+    report+=("$(printf '%-22s %5d passed, %d failed  %5d s wall %5d s CPU' "$name" "$pass" "$fail" "$wall" "$cpu")")
     rm -f "$log"
 }
 
+# Every suite but the fixtures (make test-matrix runs the fixtures alone).
+if [ -z "${MATRIX:-}" ]; then
 run_suite "unit (C++)"     gtest   "$BUILD/tests/unit-tests"
 run_suite "asm vs C++"     gtest   ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests"
 # Linux only (ELF): the same suite, every int result dirty in bits 32-63.
@@ -91,9 +116,21 @@ run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
 if [ -n "${SAN_CPP:-}" ]; then
     run_suite "lesson-$SAN_LESSON sanitized" summary bash tests/tools/sanitize-run.sh "$BUILD/harness" "$SAN_LESSON" "$SAN_CPP"
 fi
+fi
+# The lessons' fixtures against both servers.  The newest lesson runs every
+# fixture that applies to it.  A lesson before it runs the fixtures that
+# start there (since = NN) or end there (until = NN; the newest lesson no
+# longer runs those): every fixture runs against the lesson that introduced
+# it and against the newest lesson it still applies to, and a new lesson
+# adds its own fixtures to make test's time instead of every old fixture
+# once more.  MATRIX=1 runs every fixture against every lesson.
+newest=
+for n in ${LESSONS:-}; do newest=$n; done
 for n in ${LESSONS:-}; do
     if [ "$n" = 00 ]; then prog=syscalls; else prog=httpd; fi
-    run_suite "lesson-$n fixtures" summary "$BUILD/harness" --lesson "$((10#$n))" \
+    name="lesson-$n fixtures" select=
+    if [ -z "${MATRIX:-}" ] && [ "$n" != "$newest" ]; then name="lesson-$n starts/ends" select=--starts-or-ends; fi
+    run_suite "$name" summary "$BUILD/harness" --lesson "$((10#$n))" $select \
         --server "cpp=$BUILD/lesson-$n/$prog-cpp" --server "asm=$BUILD/lesson-$n/$prog-asm"
 done
 
