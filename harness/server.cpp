@@ -464,6 +464,35 @@ int count_children(pid_t pid, bool zombies_only) {
 }
 
 // --- run fixtures ------------------------------------------------------------
+namespace {
+
+constexpr long kOutputQuietMs = 200;    // unchanged this long: the writers are done
+constexpr long kOutputSettleMs = 2000;  // never wait longer than this
+
+long total_size(const std::vector<std::string>& paths) {
+    long total = 0;
+    for (const std::string& p : paths) {
+        struct stat st;
+        if (::stat(p.c_str(), &st) == 0) total += static_cast<long>(st.st_size);
+    }
+    return total;
+}
+
+// Wait until the files' total size has not changed for kOutputQuietMs.
+void settle_files(const std::vector<std::string>& paths) {
+    long start = now_ms(), since = start, size = total_size(paths);
+    while (now_ms() - since < kOutputQuietMs && now_ms() - start < kOutputSettleMs) {
+        sleep_ms(10);
+        long now_size = total_size(paths);
+        if (now_size != size) {
+            size = now_size;
+            since = now_ms();   // still growing: start the quiet period again
+        }
+    }
+}
+
+}  // namespace
+
 RunResult run_program(const Implementation& impl, const std::vector<std::string>& args, const std::string& log_dir,
                       int timeout_ms) {
     RunResult r;
@@ -490,6 +519,10 @@ RunResult run_program(const Implementation& impl, const std::vector<std::string>
         }
         sleep_ms(2);
     }
+    // A program run through a wrapper (make sanitize's copies its stderr
+    // through tee) may still be writing after it exited: read once the two
+    // files have stopped growing for kOutputQuietMs (at most kOutputSettleMs).
+    settle_files({log_dir + "/stdout", log_dir + "/stderr"});
     read_file(log_dir + "/stdout", r.out);
     read_file(log_dir + "/stderr", r.err);
     return r;
