@@ -640,6 +640,8 @@ receive_body_read:
         b.cc    receive_body_got
         cmp     x0, #EINTR                // a signal:
         b.eq    receive_body_read         // read again
+        cmp     x0, #EAGAIN               // lesson 10's SO_RCVTIMEO ran out:
+        b.eq    receive_body_stalled      // a stalled upload
         b       receive_body_short        // the connection failed
 receive_body_got:
         cbz     x0, receive_body_short    // closed before the promised length
@@ -654,6 +656,9 @@ receive_body_write_failed:
         CALL    upload_errno_status       // w0 = 403, 507, 500 ...
         neg     w0, w0                    // -status ...
         sxtw    x0, w0                    // ... as an int64_t
+        b       receive_body_return
+receive_body_stalled:
+        mov     x0, #-408                 // Request Timeout (lesson 10)
         b       receive_body_return
 receive_body_short:
         mov     x0, #-400                 // not the body it promised

@@ -31,6 +31,10 @@ struct config {                       /* what parse_args fills in */
     uint64_t write;                   /* lesson 09, -w: 1 = PUT and DELETE allowed */
     const char *error_dir;            /* lesson 09, -e DIR, or NULL */
     int64_t error_fd;                 /* -1; lesson 09's open_error_pages opens it */
+    const char *deadline_arg;         /* lesson 10, -t SECONDS as given, or NULL */
+    const char *child_limit_arg;      /* lesson 10, -c N as given, or NULL */
+    uint64_t deadline;                /* lesson 10: seconds (DEADLINE_DEFAULT without -t) */
+    uint64_t child_limit;             /* lesson 10: children at once (CHILD_LIMIT_DEFAULT without -c) */
 };
 
 #ifdef __cplusplus
@@ -40,6 +44,10 @@ static_assert(offsetof(struct config, docroot_fd) == CFG_DOCROOT_FD, "records.in
 static_assert(offsetof(struct config, write) == CFG_WRITE, "records.inc CFG_WRITE");
 static_assert(offsetof(struct config, error_dir) == CFG_ERROR_DIR, "records.inc CFG_ERROR_DIR");
 static_assert(offsetof(struct config, error_fd) == CFG_ERROR_FD, "records.inc CFG_ERROR_FD");
+static_assert(offsetof(struct config, deadline_arg) == CFG_DEADLINE_ARG, "records.inc CFG_DEADLINE_ARG");
+static_assert(offsetof(struct config, child_limit_arg) == CFG_CHILD_LIMIT_ARG, "records.inc CFG_CHILD_LIMIT_ARG");
+static_assert(offsetof(struct config, deadline) == CFG_DEADLINE, "records.inc CFG_DEADLINE");
+static_assert(offsetof(struct config, child_limit) == CFG_CHILD_LIMIT, "records.inc CFG_CHILD_LIMIT");
 static_assert(sizeof(struct config) == CFG_SIZE, "records.inc CFG_SIZE");
 #endif
 

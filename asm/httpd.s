@@ -66,6 +66,10 @@ FUNC handle_connection
         STEP    step_read_once            // 01: one read, whatever the client sent
         STEP    step_hello                // 01: the fixed 200 response
 .endif
+.if LESSON >= 10
+        STEP    step_arm_deadlines        // 10: a read or write that moves no byte for -t seconds fails
+        STEP    step_await_head           // 10: the whole head within -t seconds: else 408 (nothing at all: close)
+.endif
 .if LESSON >= 3
         STEP    step_read_head            // 03: the request head into x.buf
         STEP    step_parse_head           // 03: request line and fields into x.req
@@ -136,6 +140,12 @@ handle_connection_stop:
 .endif
 .if LESSON >= 3
 handle_connection_linger:
+.endif
+.if LESSON >= 10
+        mov     x0, x19                   // 10: bound_linger(&x): the drain
+        CALL    bound_linger              // below ends -t seconds from now
+.endif
+.if LESSON >= 3
         mov     x0, x19                   // linger_close(&x): unread request
         CALL    linger_close              // bytes: half-close, drain
 .endif
@@ -252,35 +262,79 @@ ENDFUNC step_by_method
 // void serve_forever(int listener, const struct config *cfg)
 //   accept, answer, repeat.  Never returns.
 //   in:  w0 = listener, x1 = cfg
-//   registers: x19 = listener, x20 = cfg, x21 = conn
-//   stack: 48 bytes (fp, lr, x19..x21, padding)
-//   syscalls: accept, close, sigaction, fork (through the stages)
+//   registers: x19 = listener, x20 = cfg, x21 = conn, x22 = children
+//              running (lesson 10)
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: accept, close, sigaction, fork (through the stages);
+//             lesson 10: wait4, poll / ppoll, and refuse_client's
 // ---------------------------------------------------------------------------
 FUNC serve_forever
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]            // callee-saved: x21 (sp+40: padding)
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22 (lesson 10)
         sxtw    x19, w0                   // x19 = listener
         mov     x20, x1                   // x20 = cfg
-.if LESSON >= 2
+.if LESSON >= 2 && LESSON <= 9
 // lesson 02: children that exit are reaped by the kernel -- no zombies
         mov     w0, #SIGCHLD              // ignore_signal(SIGCHLD)
         CALL    ignore_signal             // (a failure only means zombies)
 .endif
+.if LESSON >= 10
+        mov     x22, #0                   // 10: children running; we reap them ourselves
+.endif
 serve_forever_accept:
+.if LESSON >= 10
+        mov     x0, x22                   // 10: reap_children(children):
+        CALL    reap_children             // wait4(WNOHANG): who has ended
+        mov     x22, x0
+        mov     w0, w19                   // 10: wait_readable(listener,
+        mov     w1, #REAP_INTERVAL_MS     //     REAP_INTERVAL_MS)
+        CALL    wait_readable             // x0 = 1, 0 or -errno
+        cmp     x0, #0                    // nobody yet (or a signal):
+        b.le    serve_forever_accept      // reap again
+.endif
         mov     w0, w19                   // accept_client(listener)
         CALL    accept_client             // wait for the next client
+.if LESSON <= 9
         tbnz    x0, #63, serve_forever_accept // ECONNABORTED, EMFILE ...: try again
+.endif
+.if LESSON >= 10
+        tbz     x0, #63, serve_forever_conn // 10: a client
+        CALL    accept_backoff            // 10: EMFILE, ENFILE: pause instead of spinning
+        b       serve_forever_accept      // then try again
+serve_forever_conn:
+.endif
         mov     x21, x0                   // x21 = conn
-.if LESSON >= 2
+.if LESSON >= 10
+        mov     x0, x22                   // 10: reap_children(children):
+        CALL    reap_children             // who ended while we waited
+        mov     x22, x0
+        ldr     x9, [x20, #CFG_CHILD_LIMIT] // 10: at the limit?
+        cmp     x22, x9
+        b.lo    serve_forever_fork        // no: a child answers
+        mov     w0, w21                   // refuse_client(conn, cfg):
+        mov     x1, x20                   // 503 from us
+        CALL    refuse_client
+        b       serve_forever_accept      // the next client
+serve_forever_fork:
+        mov     w0, w19                   // 10: fork_counted(listener,
+        mov     w1, w21                   //     conn,
+        LOAD_ADDR x2, handle_connection   //     handle_connection,
+        mov     x3, x20                   //     cfg)
+        CALL    fork_counted              // x0 = pid, or -errno (503 sent)
+        cmp     x0, #0                    // a child?
+        cinc    x22, x22, gt              // then one more running
+.endif
+.if LESSON >= 2 && LESSON <= 9
 // lesson 02: a child process answers; we go straight back to accept
         mov     w0, w19                   // fork_connection(listener,
         mov     w1, w21                   //     conn,
         LOAD_ADDR x2, handle_connection   //     handle_connection,
         mov     x3, x20                   //     cfg)
         CALL    fork_connection           // the parent closes conn in there
-.else
+.endif
+.if LESSON == 1
 // lesson 01: answer it ourselves -- the next client waits meanwhile
         mov     w0, w21                   // handle_connection(conn,
         mov     x1, x20                   // cfg)
@@ -312,7 +366,11 @@ FUNC httpd_main
         mov     x2, sp                    // parse_args(argc, argv, &cfg)
         CALL    parse_args                // argc, argv already in w0, x1
 .endif
-.if LESSON >= 9
+.if LESSON >= 10
+        mov     x2, sp                    // 10: parse_command_line_10(argc, argv, &cfg):
+        CALL    parse_command_line_10     // lesson 09's parser, -t and -c too
+.endif
+.if LESSON == 9
         mov     x2, sp                    // 09: parse_command_line(argc, argv, &cfg,
         LOAD_ADDR x3, flags_09            //     lesson 09's flags): flags first
         CALL    parse_command_line        // argc, argv already in w0, x1

@@ -185,6 +185,7 @@ std::int64_t receive_body(int sock, int fd, const char* have, std::uint64_t have
         std::size_t want = left < cap ? static_cast<std::size_t>(left) : cap;
         ssize_t n = ::read(sock, buf, want);
         if (n < 0 && errno == EINTR) continue;                // a signal: read again
+        if (n < 0 && errno == EAGAIN) return -408;            // lesson 10's SO_RCVTIMEO ran out: a stalled upload
         if (n <= 0) return -400;                              // closed or failed early: not the promised body
         if (std::int64_t w = write_all(fd, buf, static_cast<std::size_t>(n)); w < 0) {
             return -upload_errno_status(static_cast<int>(-w));

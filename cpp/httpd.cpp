@@ -44,6 +44,9 @@
 
 #include "09-methods.hpp"
 #endif
+#if LESSON >= 10
+#include "10-hardening.hpp"
+#endif
 
 namespace httpd {
 
@@ -112,6 +115,10 @@ constexpr Step kSteps[] = {
 #if LESSON <= 2
     step_read_once,      // 01: one read, whatever the client sent
     step_hello,          // 01: the fixed 200 response
+#endif
+#if LESSON >= 10
+    step_arm_deadlines,  // 10: a read or write that moves no byte for -t seconds fails
+    step_await_head,     // 10: the whole head within -t seconds: else 408 (nothing at all: close)
 #endif
 #if LESSON >= 3
     step_read_head,      // 03: the request head into x.buf
@@ -189,6 +196,9 @@ void handle_connection(int conn, const Config* cfg) {
 #if LESSON >= 9
     if (result != kDone) answer_error_page(x, result);   // 09: ... with an HTML page
 #endif
+#if LESSON >= 10
+    bound_linger(x);                 // 10: the drain below ends -t seconds from now
+#endif
 #if LESSON >= 3
     linger_close(x);                 // unread request bytes: half-close, drain
 #endif
@@ -197,16 +207,38 @@ void handle_connection(int conn, const Config* cfg) {
 
 // serve_forever -- accept, answer, repeat.  Never returns.
 [[noreturn]] void serve_forever(int listener, const Config* cfg) {
-#if LESSON >= 2
+#if LESSON >= 2 && LESSON <= 9
     ignore_signal(SIGCHLD);          // lesson 02: the kernel reaps our children -- no zombies
 #endif
+#if LESSON >= 10
+    std::uint64_t children = 0;      // 10: children running; we reap them ourselves
+#endif
     for (;;) {
+#if LESSON >= 10
+        children = reap_children(children);                    // 10: wait4(WNOHANG): who has ended
+        if (wait_readable(listener, kReapIntervalMs) <= 0) continue;   // 10: nobody yet: reap again
+#endif
         std::int64_t conn = accept_client(listener);
+#if LESSON <= 9
         if (conn < 0) continue;      // ECONNABORTED, EMFILE ...: try again
-#if LESSON >= 2
+#endif
+#if LESSON >= 10
+        if (conn < 0) {
+            accept_backoff(conn);    // 10: EMFILE, ENFILE: pause instead of spinning
+            continue;
+        }
+        children = reap_children(children);                    // 10: who ended while we waited
+        if (children >= cfg->child_limit) {
+            refuse_client(static_cast<int>(conn), cfg);        // 10: at the limit: 503 from us
+            continue;
+        }
+        if (fork_counted(listener, static_cast<int>(conn), handle_connection, cfg) > 0) ++children;
+#endif
+#if LESSON >= 2 && LESSON <= 9
         // lesson 02: a child answers; we go straight back to accept
         fork_connection(listener, static_cast<int>(conn), handle_connection, cfg);
-#else
+#endif
+#if LESSON == 1
         // lesson 01: answer it ourselves -- the next client waits meanwhile
         Fd owned(static_cast<int>(conn));   // closed at the end of this block
         handle_connection(owned.get(), cfg);
@@ -221,8 +253,11 @@ int main(int argc, char** argv) {
 #if LESSON <= 8
     if (httpd::parse_args(argc, argv, &cfg) < 0) return 2;   // the message is out
 #endif
-#if LESSON >= 9
+#if LESSON == 9
     if (httpd::parse_command_line(argc, argv, &cfg, httpd::kFlags09) < 0) return 2;   // 09: flags first
+#endif
+#if LESSON >= 10
+    if (httpd::parse_command_line_10(argc, argv, &cfg) < 0) return 2;   // 10: ... and -t, -c
 #endif
 #if LESSON >= 6
     if (httpd::open_docroot(&cfg) < 0) return 1;             // 06: the message is out
