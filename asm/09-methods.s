@@ -511,35 +511,63 @@ ENDFUNC upload_errno_status
 // ---------------------------------------------------------------------------
 // int expects_continue(const struct request *req)
 //   Does the client wait for `100 Continue` before it sends its body?
-//   HTTP/1.1 (RFC 9110 §10.1.1: MUST ignore it in HTTP/1.0), and an Expect
-//   field whose value is 100-continue in any case.
+//   HTTP/1.1 (RFC 9110 §10.1.1: MUST ignore it in HTTP/1.0), and an
+//   element 100-continue (any case) in the list (Expect = #expectation) of
+//   an Expect field -- lesson 03's next_list_element walks each list.
 //   in:  x0 = req.  out: w0 = 1 or 0
-//   registers: x19 = req
-//   stack: 32 bytes (fp, lr, x19, padding)
+//   registers: x19 = req, x20 = the field, x21 = fields left, x22 = the
+//              rest of the list, x23 = its length
+//   stack: 64 bytes (fp, lr, x19..x23, padding) + 16: the element (pointer,
+//          length) at sp
 // ---------------------------------------------------------------------------
 FUNC expects_continue
-        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
-        str     x19, [sp, #16]            // callee-saved: x19
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        str     x23, [sp, #48]            // (sp+56: padding)
+        sub     sp, sp, #16               // the element: pointer, length
         mov     x19, x0                   // x19 = req
         ldr     x9, [x19, #REQ_VERSION_MINOR] // HTTP/1.1?
         cmp     x9, #1
         b.ne    expects_continue_no       // 1.0: ignore Expect
-        mov     x0, x19                   // find_header(req, "Expect", 6)
-        LOAD_ADDR x1, name_expect
-        mov     x2, #NAME_EXPECT_LEN
-        CALL    find_header               // x0 = the field, or 0
-        cbz     x0, expects_continue_no   // none
-        ldp     x0, x1, [x0, #HDR_VALUE_PTR] // equal_ignoring_case(value, len,
+        add     x20, x19, #REQ_HEADERS    // x20 = the first field
+        ldr     x21, [x19, #REQ_HEADER_COUNT] // x21 = fields to look at
+expects_continue_field:
+        cbz     x21, expects_continue_no  // none left: no
+        ldp     x0, x1, [x20, #HDR_NAME_PTR] // equal_ignoring_case(name, len,
+        LOAD_ADDR x2, name_expect         //     "Expect", 6)
+        mov     x3, #NAME_EXPECT_LEN
+        CALL    equal_ignoring_case       // w0 = 1 or 0
+        cbz     w0, expects_continue_next_field
+        ldp     x22, x23, [x20, #HDR_VALUE_PTR] // x22, x23 = the list
+expects_continue_element:
+        cbz     x23, expects_continue_next_field // the list is done
+        mov     x0, x22                   // next_list_element(rest, len,
+        mov     x1, x23                   //     &element, &element_len)
+        mov     x2, sp
+        add     x3, sp, #8
+        CALL    next_list_element         // x0 = bytes used
+        add     x22, x22, x0              // past them
+        sub     x23, x23, x0
+        ldp     x0, x1, [sp]              // equal_ignoring_case(element, len,
         LOAD_ADDR x2, value_continue      //     "100-continue", 12)
         mov     x3, #VALUE_CONTINUE_LEN
         CALL    equal_ignoring_case       // w0 = 1 or 0
-        b       expects_continue_return
+        cbnz    w0, expects_continue_return // yes (w0 = 1)
+        b       expects_continue_element  // the next element
+expects_continue_next_field:
+        add     x20, x20, #HDR_SIZE       // the next field
+        sub     x21, x21, #1
+        b       expects_continue_field
 expects_continue_no:
         mov     w0, #0                    // no
 expects_continue_return:
-        ldr     x19, [sp, #16]            // restore and return
-        ldp     x29, x30, [sp], #32
+        add     sp, sp, #16               // drop the element
+        ldr     x23, [sp, #48]            // restore and return
+        ldp     x21, x22, [sp, #32]
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #64
         ret                               // w0 = 1 or 0
 ENDFUNC expects_continue
 

@@ -158,8 +158,16 @@ int upload_errno_status(int err) {
 
 bool expects_continue(const Request& req) {
     if (req.version_minor != 1) return false;                 // HTTP/1.0: MUST ignore it
-    const Header* expect = find_header(req, "Expect");
-    return expect != nullptr && equal_ignoring_case(expect->value, "100-continue");
+    for (std::size_t i = 0; i < req.header_count; ++i) {
+        if (!equal_ignoring_case(req.headers[i].name, "Expect")) continue;
+        std::string_view list = req.headers[i].value;         // Expect = #expectation (§10.1.1)
+        while (!list.empty()) {
+            std::string_view element;
+            list.remove_prefix(next_list_element(list, &element));   // lesson 03's list walker
+            if (equal_ignoring_case(element, "100-continue")) return true;
+        }
+    }
+    return false;
 }
 
 const char* error_page(int status) {

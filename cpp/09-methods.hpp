@@ -128,8 +128,8 @@ int upload_errno_status(int err);
 
 // expects_continue -- does the request ask for `100 Continue` before it
 // sends its body?  HTTP/1.1 (RFC 9110 §10.1.1: a server MUST ignore it in
-// an HTTP/1.0 request) and an Expect field whose value is 100-continue
-// (any case).
+// an HTTP/1.0 request) and an element 100-continue (any case) in the list
+// of an Expect field (lesson 03's next_list_element walks it).
 bool expects_continue(const Request& req);
 
 // error_page -- the built-in page for status (build/gen/error-pages.def),

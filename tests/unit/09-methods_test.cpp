@@ -294,6 +294,9 @@ TEST(Lesson09, ExpectsContinueOnlyInHttp11) {
         {"PUT /x HTTP/1.1\r\nHost: h\r\n\r\n", false},
         {"PUT /x HTTP/1.0\r\nExpect: 100-continue\r\n\r\n", false},              // MUST ignore in HTTP/1.0
         {"PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\n\r\n", false},
+        {"PUT /x HTTP/1.1\r\nHost: h\r\nExpect: x=1 , 100-continue\r\n\r\n", true},   // a list (§10.1.1: #expectation)
+        {"PUT /x HTTP/1.1\r\nHost: h\r\nExpect: a\r\nExpect: ,100-continue,\r\n\r\n", true},   // two fields: one list
+        {"PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continuex, 100\r\n\r\n", false},
     };
     for (const Case& c : cases) {
         httpd::Request req;
