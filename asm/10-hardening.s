@@ -197,10 +197,12 @@ ENDFUNC set_socket_timeout
 
 // ---------------------------------------------------------------------------
 // int64_t wait_readable(int fd, int timeout_ms)
-//   poll fd for input for at most timeout_ms: 1 readable (or closed, or
-//   broken: a read will tell), 0 the time ran out, -errno.
+//   poll fd for input (POLLIN | POLL_PEER_CLOSED, os.inc: the bit that
+//   says the client sent its FIN even while its bytes wait) for at most
+//   timeout_ms: the revents bits (a read will tell the rest), 0 the time
+//   ran out, -errno.
 //   in:  w0 = fd, w1 = timeout_ms
-//   out: x0 = 1, 0 or -errno
+//   out: x0 = revents, 0 or -errno
 //   registers: none saved (POLL clobbers x9..x11).  stack: 16 bytes:
 //              struct pollfd
 //   syscalls: poll (Darwin) / ppoll (Linux)
@@ -208,14 +210,18 @@ ENDFUNC set_socket_timeout
 FUNC wait_readable
         sub     sp, sp, #16               // struct pollfd, 16-aligned
         str     w0, [sp, #PFD_FD]         // fd
-        mov     w9, #POLLIN               // events: input
+        mov     w9, #(POLLIN | POLL_PEER_CLOSED) // events: input, or the client's FIN
         strh    w9, [sp, #PFD_EVENTS]
         strh    wzr, [sp, #PFD_REVENTS]   // the kernel's answer goes here
         sxtw    x2, w1                    // the timeout
         mov     x0, sp                    // poll(&p, 1, timeout)
         mov     x1, #1
         POLL                              // x0 = descriptors ready, or carry + errno
-        b.cc    wait_readable_return      // 1 or 0
+        b.cs    wait_readable_failed
+        cbz     x0, wait_readable_return  // 0: the time ran out
+        ldrh    w0, [sp, #PFD_REVENTS]    // what happened (zero-extended)
+        b       wait_readable_return
+wait_readable_failed:
         neg     x0, x0                    // -errno (EINTR: the caller loops anyway)
 wait_readable_return:
         add     sp, sp, #16               // drop the pollfd
@@ -564,7 +570,8 @@ ENDFUNC step_arm_deadlines
 //   answer); part of a head -> 408, x.linger = 1, x.req.is_head from
 //   begins_with_head.  While nothing has come, poll sleeps until a byte
 //   does; while part of a head waits, poll would say "readable" at once,
-//   so we look again every HEAD_POLL_MS.
+//   so we look again every HEAD_POLL_MS -- and stop looking when the
+//   client's FIN has come (POLL_PEER_CLOSED): no more is coming.
 //   in:  x0 = x.  out: w0 = STEP_NEXT, STEP_DONE or 408
 //   registers: x19 = x, x20 = deadline (ms), x21 = n (bytes peeked, or
 //              -errno), x22 = the time left
@@ -625,6 +632,12 @@ step_await_head_sleep:
         cmp     x22, x0
         csel    x0, x22, x0, lo
         CALL    pause_ms
+        ldr     x0, [x19, #X_SOCK]        // wait_readable(sock, 0): a look, no wait
+        mov     w1, #0
+        CALL    wait_readable             // x0 = revents, 0 or -errno
+        tbnz    x0, #63, step_await_head_peek // failed: look again
+        tst     x0, #POLL_PEER_CLOSED     // the client's FIN?
+        b.ne    step_await_head_next      // no more is coming: step_read_head sees it
         b       step_await_head_peek      // and look again
 step_await_head_late:
         cbz     x21, step_await_head_silent // not a byte: nobody to answer

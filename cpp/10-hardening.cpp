@@ -72,10 +72,11 @@ std::int64_t set_socket_timeout(int sock, int option, std::uint64_t ms) {
 std::int64_t wait_readable(int fd, int timeout_ms) {
     pollfd p{};
     p.fd = fd;
-    p.events = POLLIN;
+    p.events = POLLIN | kPollPeerClosed;                      // input, or the client's FIN
     int n = ::poll(&p, 1, timeout_ms);
     if (n < 0) return -errno;                                 // EINTR: the caller loops anyway
-    return n;                                                 // 1: ready (POLLIN, POLLHUP, POLLERR); 0: time ran out
+    if (n == 0) return 0;                                     // the time ran out
+    return p.revents;                                         // what happened
 }
 
 void pause_ms(int ms) { ::poll(nullptr, 0, ms); }             // no descriptor: only the timeout ends it
@@ -192,6 +193,8 @@ int step_await_head(Exchange& x) {
         } else {
             // poll says "readable" at once while bytes wait: look again later
             pause_ms(left < static_cast<std::uint64_t>(kHeadPollMs) ? static_cast<int>(left) : kHeadPollMs);
+            std::int64_t events = wait_readable(sock, 0);     // a look, no wait
+            if (events > 0 && (events & kPollPeerClosed) != 0) return kNext;   // its FIN: no more is coming
         }
     }
 }

@@ -37,6 +37,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <poll.h>
 
 #include "01-socket.hpp"   // Config
 #include "02-fork.hpp"     // ConnectionHandler
@@ -77,8 +78,18 @@ std::uint64_t now_ms();
 // ms): SO_RCVTIMEO or SO_SNDTIMEO.  0 or -errno.
 std::int64_t set_socket_timeout(int sock, int option, std::uint64_t ms);
 
-// wait_readable -- poll fd for input for at most timeout_ms: 1 readable
-// (or closed, or broken: a read will tell), 0 the time ran out, -errno.
+// kPollPeerClosed -- the poll bit that says the client sent its FIN, even
+// while its bytes still wait: Linux reports POLLRDHUP when asked for it;
+// Darwin reports POLLHUP (XNU: the read filter's EV_EOF).
+#ifdef POLLRDHUP
+inline constexpr int kPollPeerClosed = POLLRDHUP;
+#else
+inline constexpr int kPollPeerClosed = POLLHUP;
+#endif
+
+// wait_readable -- poll fd for input (POLLIN | kPollPeerClosed) for at
+// most timeout_ms: the revents bits (POLLIN, kPollPeerClosed, POLLHUP,
+// POLLERR: a read will tell), 0 the time ran out, -errno.
 std::int64_t wait_readable(int fd, int timeout_ms);
 
 // pause_ms -- sleep ms milliseconds: poll with no descriptor (Darwin has
@@ -120,8 +131,9 @@ std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, con
 //                       seconds on x.sock; kNext (a failure only loses
 //                       the deadline)
 //   step_await_head     peeks (MSG_PEEK) until head_ready: kNext; the
-//                       client closed or failed: kNext (step_read_head
-//                       sees it); cfg->deadline seconds passed: nothing
+//                       client closed (its FIN, even after part of a
+//                       head: kPollPeerClosed) or failed: kNext
+//                       (step_read_head sees it); cfg->deadline seconds passed: nothing
 //                       came -> kDone (close, no answer), part of a head
 //                       -> 408, x.linger = 1, x.req.is_head from
 //                       begins_with_head

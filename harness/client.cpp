@@ -104,6 +104,7 @@ Exchange exchange(int port, const Fixture& f) {
         }
     }
     if (sending && f.half_close) ::shutdown(fd, SHUT_WR);
+    if (f.read_after_ms > 0) sleep_ms(f.read_after_ms);   // not reading meanwhile
 
     // Read until EOF, reset or the deadline.
     char buf[65536];

@@ -190,7 +190,7 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         if (!e.stdout_text && !e.stderr_text && !e.exit_status) c.fail("expect must check stdout, stderr or exit");
         return e;
     }
-    only_keys(c, j, {"status", "headers", "body", "no_response", "docroot_after", "interim"}, "expect");
+    only_keys(c, j, {"status", "headers", "body", "no_response", "cut", "docroot_after", "interim"}, "expect");
     if (j.contains("interim")) {
         if (!j["interim"].is_array()) c.fail("expect.interim must be an array of 1xx statuses ([] for none)");
         e.interim.emplace();
@@ -221,6 +221,11 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         if (!e.no_response) c.fail("expect.no_response must be true (leave it out otherwise)");
         if (!e.status.empty() || !e.headers.empty() || e.body)
             c.fail("expect.no_response cannot be combined with status, headers or body");
+    }
+    if (j.contains("cut")) {
+        e.cut = need_bool(c, j["cut"], "expect.cut");
+        if (!e.cut) c.fail("expect.cut must be true (leave it out otherwise)");
+        if (e.body || e.no_response) c.fail("expect.cut cannot be combined with body or no_response");
     }
     if (j.contains("docroot_after")) {
         need_object(c, j["docroot_after"], "expect.docroot_after");
@@ -316,7 +321,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     if (f.name.empty()) c.fail("name is empty");
     c.name = f.name;
     only_keys(c, j, {"name", "since", "until", "why", "spec", "request", "chunks", "split_bytes", "half_close",
-                     "flags", "docroot", "timeout_ms", "background_clients", "repeat", "server_after", "run",
+                     "flags", "docroot", "timeout_ms", "read_after_ms", "background_clients", "repeat", "server_after", "run",
                      "exercise", "replaces", "expect", "then"},
               "the fixture");
     for (const char* k : {"since", "why", "spec", "expect"})
@@ -336,7 +341,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     if (ways > 1) c.fail("give only one of 'request', 'chunks' and 'run'");
 
     if (f.is_run) {
-        for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "background_clients",
+        for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "read_after_ms", "background_clients",
                               "repeat", "server_after", "then"})
             if (j.contains(k)) c.fail(std::string("'") + k + "' makes no sense in a \"run\" fixture");
         const json& r = need_object(c, j["run"], "run");
@@ -372,6 +377,8 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     }
     if (j.contains("half_close")) f.half_close = need_bool(c, j["half_close"], "half_close");
     if (j.contains("timeout_ms")) f.timeout_ms = static_cast<int>(need_int(c, j["timeout_ms"], "timeout_ms", 1, 600000));
+    if (j.contains("read_after_ms"))
+        f.read_after_ms = static_cast<int>(need_int(c, j["read_after_ms"], "read_after_ms", 1, 600000));
     if (j.contains("repeat")) f.repeat = static_cast<int>(need_int(c, j["repeat"], "repeat", 1, 10000));
     if (j.contains("flags")) {
         if (!j["flags"].is_array()) c.fail("flags must be an array of strings");

@@ -87,6 +87,7 @@ struct Expect {
     std::vector<std::pair<std::string, HeaderExpect>> headers;  // name as written
     std::optional<BodyExpect> body;
     bool no_response = false;
+    bool cut = false;   // the body ends early: fewer bytes than Content-Length, then the close (lesson 10)
     std::vector<DocrootAfter> docroot_after;
     std::optional<std::vector<int>> interim;   // exactly these 1xx responses came first ([] = none)
     // Program runs (lesson 00 style).
@@ -109,6 +110,7 @@ struct Fixture {
     int split_bytes = 0;
     bool half_close = false;
     int timeout_ms = 5000;
+    int read_after_ms = 0;   // a client that does not read: wait this long after sending (small receive buffer)
     int repeat = 1;
     std::vector<BackgroundClient> background_clients;
 

@@ -87,7 +87,7 @@ std::map<std::string, long long> header_values() {
     C(SA_RESTART); C(SA_NOCLDSTOP); C(SIG_BLOCK); C(SIG_UNBLOCK); C(SIG_SETMASK);
     v["KERNEL_SIGSET_BYTES"] = sizeof(sigset_t);
     C(WNOHANG); C(ITIMER_REAL);
-    C(ECONNABORTED); C(ENFILE); C(F_SETFL); C(POLLIN); C(MSG_PEEK); C(MSG_DONTWAIT);
+    C(ECONNABORTED); C(ENFILE); C(F_SETFL); C(POLLIN); C(POLLHUP); C(MSG_PEEK); C(MSG_DONTWAIT);
 #undef C
 
 #define OFF(name, type, field) v[#name] = static_cast<long long>(offsetof(type, field))
