@@ -342,6 +342,28 @@ int64_t send_page_head(int fd, int status, uint64_t length, const char *extra, s
 int64_t send_error_page(int fd, int status, int is_head, const char *extra, size_t extra_len, int error_fd);
 void answer_error_page(struct exchange *x, int status);
 
+/* lesson 10 -- asm/10-hardening.s.  parse_count returns the number or -1;
+ * parse_command_line_10 0 or -EINVAL; wait_readable the revents bits, 0
+ * (time ran out) or -errno; head_ready and accept_backoff 1 or 0;
+ * reap_children the children still running; fork_counted the child's pid
+ * or -errno (refuse_client has answered 503 then). */
+extern const struct flag_spec flags_10[];
+int64_t parse_count(const char *s, uint64_t max);
+int parse_command_line_10(int argc, char **argv, struct config *cfg);
+uint64_t now_ms(void);
+int64_t set_socket_timeout(int sock, int option, uint64_t ms);
+int64_t wait_readable(int fd, int timeout_ms);
+void pause_ms(int ms);
+int head_ready(const char *buf, size_t len);
+uint64_t reap_children(uint64_t children);
+int accept_backoff(int64_t err);
+size_t drain_ready(int conn, char *buf, size_t cap);
+void refuse_client(int conn, const struct config *cfg);
+int64_t fork_counted(int listener, int conn, connection_handler handler, const struct config *cfg);
+int step_arm_deadlines(struct exchange *x);
+int step_await_head(struct exchange *x);
+void bound_linger(struct exchange *x);
+
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */
 struct exchange {

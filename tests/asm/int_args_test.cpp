@@ -266,7 +266,7 @@ TEST(IntArgs, StartExchange) {
 // lesson 02
 // ---------------------------------------------------------------------------
 TEST(IntArgs, ForkConnection) {
-    struct config cfg {0, "/dirty", -1, 0, nullptr, -1};
+    struct config cfg {0, "/dirty", -1, 0, nullptr, -1, nullptr, nullptr, DEADLINE_DEFAULT, CHILD_LIMIT_DEFAULT};
     for (std::uint32_t up : {0xdeadbeefu, 0x80000000u}) {
         httpd::Fd listener(static_cast<int>(httpd::open_listener(0)));
         int port = httpd::listening_port(listener.get());

@@ -98,6 +98,8 @@ public:
     explicit Records(const char* docroot = ".") {
         acfg.port = 8080;
         acfg.docroot = docroot;
+        acfg.deadline = DEADLINE_DEFAULT;       // lesson 10: what parse_command_line_10
+        acfg.child_limit = CHILD_LIMIT_DEFAULT; // leaves without -t and -c (ccfg's defaults)
         // what lesson 06's open_docroot does at start-up (-1 if it is not a
         // directory); the file steps of lessons 04-05 never look at it
         owned_docroot_ = ::open(docroot, O_RDONLY | O_DIRECTORY);

@@ -21,6 +21,7 @@
 #include "07-ranges.hpp"
 #include "08-listing.hpp"
 #include "09-methods.hpp"
+#include "10-hardening.hpp"
 #include "exchange.hpp"
 
 // The list, as code.  (A macro, so that each suite can turn a step's name
@@ -28,6 +29,7 @@
 #define METAL_LESSON_STEPS(n, S)                                   \
     do {                                                           \
         if ((n) <= 2) { S(step_read_once) S(step_hello) }          \
+        if ((n) >= 10) { S(step_arm_deadlines) S(step_await_head) } \
         if ((n) >= 3) {                                            \
             S(step_read_head) S(step_parse_head)                   \
             S(step_check_framing)                                  \
