@@ -614,7 +614,7 @@ open_listener_bind:
 // listen(fd, backlog): accept connections from now on
 open_listener_listen:
         mov     x0, x20                   // the bound socket
-        mov     x1, #LISTEN_BACKLOG       // queue up to 128 unaccepted clients
+        mov     x1, #LISTEN_BACKLOG       // queue up to LISTEN_BACKLOG unaccepted clients
         SYSCALL listen                    // x0 = 0, or carry set + errno
         b.cs    open_listener_failed      // close the socket, report errno
         mov     x0, x20                   // the result: the fd
