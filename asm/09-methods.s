@@ -618,7 +618,8 @@ FUNC error_page_name
         mov     x2, #HTML_SUFFIX_LEN      //     5)
         CALL    copy_bytes                // x0 = past it
         strb    wzr, [x0]                 // the NUL
-        add     x0, x20, #HTML_SUFFIX_LEN // the length
+        mov     x9, #HTML_SUFFIX_LEN      // the length: digits + 5 (a label
+        add     x0, x20, x9               //   difference: Darwin's add takes no such immediate)
         ldp     x19, x20, [sp, #16]       // restore and return
         ldp     x29, x30, [sp], #32
         ret                               // x0 = length

@@ -411,10 +411,11 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
         if (!j["then"].is_array() || j["then"].empty()) c.fail("then must be a non-empty array of {request, expect}");
         for (const auto& t : j["then"]) {
             need_object(c, t, "then[]");
-            only_keys(c, t, {"request", "expect"}, "then[]");
+            only_keys(c, t, {"request", "half_close", "expect"}, "then[]");
             if (!t.contains("request") || !t.contains("expect")) c.fail("then[] needs 'request' and 'expect'");
             Fixture::FollowUp up;
             up.request = need_string(c, t["request"], "then[].request");
+            if (t.contains("half_close")) up.half_close = need_bool(c, t["half_close"], "then[].half_close");
             up.expect = parse_expect(c, t["expect"], false);
             if (up.expect.no_response) c.fail("then[].expect: a follow-up request expects an answer");
             f.then.push_back(up);

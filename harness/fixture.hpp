@@ -137,6 +137,7 @@ struct Fixture {
     // PUT or DELETE left behind, as a client sees it.
     struct FollowUp {
         std::string request;
+        bool half_close = false;   // shutdown(SHUT_WR) after sending
         Expect expect;
     };
     std::vector<FollowUp> then;

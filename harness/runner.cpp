@@ -79,7 +79,7 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
         up.chunks = {{up.request, 0}};
         up.uses_chunks = false;
         up.split_bytes = 0;
-        up.half_close = false;
+        up.half_close = f.then[k].half_close;
         up.expect = f.then[k].expect;
         std::size_t at = up.request.find_first_not_of("\r\n");
         bool is_head = at != std::string::npos && up.request.compare(at, 5, "HEAD ") == 0;
