@@ -404,7 +404,9 @@ ENDFUNC drain_ready
 // void refuse_client(int conn, const struct config *cfg)
 //   The parent's own answer when no child can take conn: conn made
 //   non-blocking (the parent never waits on a client), up to
-//   REFUSE_DRAIN_MAX request bytes read if they are there, `503 Service
+//   REFUSE_DRAIN_MAX request bytes read if they are there (if none are,
+//   at most REFUSE_WAIT_MS for the first ones: the bytes that tell a HEAD
+//   usually come a moment after the connection), `503 Service
 //   Unavailable` with `Retry-After: RETRY_AFTER_SECONDS` and lesson 09's
 //   page (no body if those bytes began "HEAD "), shutdown(SHUT_WR), what
 //   has come meanwhile read again (so the close sends FIN, not a reset,
@@ -413,8 +415,8 @@ ENDFUNC drain_ready
 //   registers: x19 = conn, x20 = cfg, x21 = is_head, x22 = extra_len
 //   stack: 48 bytes (fp, lr, x19..x22) + REFUSE_AREA: the request bytes
 //          at sp, the Retry-After line above them
-//   syscalls: fcntl, read, write, sendfile, openat, fstat, close (through
-//             send_error_page), shutdown, close
+//   syscalls: fcntl, read, poll / ppoll, write, sendfile, openat, fstat,
+//             close (through send_error_page), shutdown, close
 // ---------------------------------------------------------------------------
         .equ REFUSE_BUF, 0                // REFUSE_DRAIN_MAX request bytes
         .equ REFUSE_EXTRA, REFUSE_DRAIN_MAX // HEAD_MAX bytes: "Retry-After: 1\r\n"
@@ -438,9 +440,20 @@ FUNC refuse_client
         add     x1, sp, #REFUSE_BUF
         mov     x2, #REFUSE_DRAIN_MAX
         CALL    drain_ready               // x0 = the request bytes that are here
+        cbnz    x0, refuse_client_method  // some: enough to look at
+        mov     w0, w19                   // none yet: wait_readable(conn,
+        mov     w1, #REFUSE_WAIT_MS       //     REFUSE_WAIT_MS): a short, bounded look
+        CALL    wait_readable             // x0 = revents, 0 or -errno
+        cmp     x0, #0                    // nothing came (or it failed)?
+        b.le    refuse_client_method      // then x0 <= 0 < 5: not a HEAD
+        mov     w0, w19                   // drain_ready(conn, buf, REFUSE_DRAIN_MAX)
+        add     x1, sp, #REFUSE_BUF
+        mov     x2, #REFUSE_DRAIN_MAX
+        CALL    drain_ready               // x0 = the bytes that came
+refuse_client_method:
         mov     x21, #0                   // is_head = 0 ...
-        cmp     x0, #5                    // ... unless 5 bytes came
-        b.lo    refuse_client_extra
+        cmp     x0, #5                    // ... unless 5 bytes came (signed: -errno < 5)
+        b.lt    refuse_client_extra
         add     x0, sp, #REFUSE_BUF       // and they say "HEAD "
         CALL    begins_with_head          // w0 = 1 or 0
         mov     w21, w0

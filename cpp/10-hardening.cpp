@@ -137,6 +137,9 @@ void refuse_client(int conn, const Config* cfg) {
     char buf[kRefuseDrainMax];
     for (int i = 0; i < 8; ++i) buf[i] = 0;                   // begins_with_head reads 5 bytes
     std::size_t got = drain_ready(conn, buf, sizeof buf);     // the request, if it is here
+    if (got == 0 && wait_readable(conn, kRefuseWaitMs) > 0) { // not yet: a short, bounded look
+        got = drain_ready(conn, buf, sizeof buf);
+    }
     bool is_head = got >= 5 && begins_with_head(buf);
     char extra[HEAD_MAX];
     std::size_t extra_len = head_add_u64(extra, 0, "Retry-After", RETRY_AFTER_SECONDS);

@@ -55,6 +55,7 @@ inline constexpr int kReapIntervalMs = REAP_INTERVAL_MS;             // the pare
 inline constexpr int kAcceptBackoffMs = ACCEPT_BACKOFF_MS;           // the pause after EMFILE / ENFILE
 inline constexpr int kHeadPollMs = HEAD_POLL_MS;                     // part of a head waits: look again after this
 inline constexpr std::size_t kRefuseDrainMax = REFUSE_DRAIN_MAX;     // request bytes read around a 503
+inline constexpr int kRefuseWaitMs = REFUSE_WAIT_MS;                 // the longest wait for them
 
 // kFlags10 -- lesson 09's flags and lesson 10's: -t SECONDS, -c N (values).
 extern const FlagSpec kFlags10[];
@@ -114,7 +115,9 @@ int accept_backoff(std::int64_t err);
 
 // refuse_client -- the parent's own answer when no child can take conn:
 // conn made non-blocking (the parent never waits on a client), up to
-// REFUSE_DRAIN_MAX request bytes read if they are there, `503 Service
+// REFUSE_DRAIN_MAX request bytes read if they are there (if none are, at
+// most REFUSE_WAIT_MS for the first ones: the bytes that tell a HEAD
+// usually come a moment after the connection), `503 Service
 // Unavailable` with `Retry-After: RETRY_AFTER_SECONDS` and lesson 09's
 // page (no body if those bytes began "HEAD "), shutdown(SHUT_WR), what
 // has come meanwhile read again (so the close sends FIN, not a reset,
