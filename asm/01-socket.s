@@ -845,7 +845,10 @@ ENDFUNC ignore_signal
 //   Set up the record for a new connection: the socket, the
 //   configuration, status 200, no file (-1), nothing read, no extra field
 //   lines.  The buffers (extra, path, buf) and the request record are
-//   left as they are: every step writes before it reads.
+//   left as they are: every step writes before it reads.  "No file"
+//   forgets what x->file_fd held and never closes it: on a fresh record
+//   it is stack garbage, and the spine closes the file after every
+//   exchange (the C++ does the same).
 //   in:  x0 = x, w1 = sock, x2 = cfg
 //   registers: x9 = scratch (a value to store).  Leaf: no stack, no calls.
 // ---------------------------------------------------------------------------

@@ -1881,18 +1881,32 @@ ENDFUNC step_read_head
 // ---------------------------------------------------------------------------
 // int step_parse_head(struct exchange *x)
 //   parse_request(x->buf, x->head_len, &x->req): its 0 is STEP_NEXT, its
-//   status (400 414 431 505) stops the pipeline.
+//   status (400 414 431 505) stops the pipeline -- with x->linger = 1: a
+//   head we refuse says nothing we can trust about a body, so whatever the
+//   client still sends is drained (RFC 9112 §9.6).
 //   in:  x0 = x
 //   out: w0 = STEP_NEXT or the status
-//   registers: x9 = scratch offset.  No stack: a tail call.
+//   registers: x19 = x; x9 = scratch offset
+//   stack: 32 bytes (fp, lr, x19, padding)
 // ---------------------------------------------------------------------------
 FUNC step_parse_head
-        ldr     x1, [x0, #X_HEAD_LEN]     // parse_request(x->buf, x->head_len,
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        mov     x19, x0                   // x19 = x
+        ldr     x1, [x19, #X_HEAD_LEN]    // parse_request(x->buf, x->head_len,
         mov     x9, #X_REQ                //     &x->req): the offsets do not fit
-        add     x2, x0, x9                //     add's immediate, so via x9
-        mov     x9, #X_BUF                // the buffer last:
-        add     x0, x0, x9                // x0 stops being x here
-        JUMP    parse_request             // tail call: its answer is ours (0 = STEP_NEXT)
+        add     x2, x19, x9               //     add's immediate, so via x9
+        mov     x9, #X_BUF                // the buffer last
+        add     x0, x19, x9               //     (x0 = x->buf)
+        CALL    parse_request             // w0 = 0 or a status: ours too (0 = STEP_NEXT)
+        cbz     w0, step_parse_head_return // parsed: step_check_framing decides about lingering
+        mov     x9, #1                    // refused: the body (if any) is unread,
+        str     x9, [x19, #X_LINGER]      //     x->linger = 1
+step_parse_head_return:
+        ldr     x19, [sp, #16]            // restore x19 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or the status
 ENDFUNC step_parse_head
 
 // ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@
 // x->file_mode; what it opens or stats, it does relative to that
 // descriptor (openat, fstatat).
 // Under it, three groups, one per part of the lesson text:
-//     reading    dir_start, dir_next, count_entries, read_entries
+//     reading    dir_start, dir_next, listable_name, count_entries,
+//                read_entries
 //     sorting    compare_names, sift_down, sort_entries (heapsort)
 //     writing    out_start, out_flush, out_bytes, out_u64, out_html,
 //                out_href, emit_entry, emit_listing
@@ -25,7 +26,7 @@
 //
 // Error convention of this lesson: the readers return a count or a
 // length, 0 at the end, -errno on failure; the steps STEP_NEXT, STEP_DONE
-// or a status; open_index 1 or 0.  Raw system calls keep the kernel's
+// or a status; open_index 1, 0 or 403.  Raw system calls keep the kernel's
 // convention: carry set = failed, x0 = errno.
 //
 // The one place the kernels differ is dir_next's read of a block of
@@ -194,8 +195,9 @@ ENDFUNC dir_start
 
 // ---------------------------------------------------------------------------
 // int64_t dir_next(struct dir_reader *r, const char **name)
-//   The next name of the directory, "." and ".." skipped: *name points at
-//   its NUL-terminated bytes inside r->buf (valid until the next call).
+//   The next name of the directory, "." and ".." skipped and so is a name
+//   listable_name refuses: *name points at its NUL-terminated bytes inside
+//   r->buf (valid until the next call).
 //   When the block in r->buf is used up, the next one is read -- the one
 //   system call the two kernels spell differently (.if OS_DARWIN):
 //     Darwin getdirentries64(fd, buf, size, &position): *position gets the
@@ -273,15 +275,20 @@ dir_next_take:
 dir_next_dots:
         ldrb    w9, [x21]                 // the first byte
         cmp     w9, #'.'                  // a dot?
-        b.ne    dir_next_found            // no: a name to list
+        b.ne    dir_next_listable         // no: a name to list
         cmp     x22, #1                   // "."?
         b.eq    dir_next_record           // skip it
         cmp     x22, #2                   // two bytes ...
-        b.ne    dir_next_found            // no: ".hidden" is listed
+        b.ne    dir_next_listable         // no: ".hidden" is listed
         ldrb    w9, [x21, #1]             // ... the second one
         cmp     w9, #'.'                  // ".."?
         b.eq    dir_next_record           // skip it
-dir_next_found:
+// a name no request can reach is not listed (listable_name)
+dir_next_listable:
+        mov     x0, x21                   // listable_name(name,
+        mov     x1, x22                   //     its length)
+        CALL    listable_name             // w0 = 1: no control byte in it
+        cbz     w0, dir_next_record       // 0: leave it out, the next record
         str     x21, [x20]                // *name = the name
         mov     x0, x22                   // its length
         b       dir_next_return           // x0 = the length
@@ -293,6 +300,37 @@ dir_next_return:
         ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
         ret                               // x0 = length, 0 or -errno
 ENDFUNC dir_next
+
+// ---------------------------------------------------------------------------
+// int listable_name(const char *p, size_t n)
+//   1 when the name may be listed, 0 when not: a name holding a control
+//   byte (0x00-0x1F, 0x7F: newline, tab, DEL ...) is left out, because
+//   its link could never be served -- lesson 05 answers 400 to any
+//   control byte that percent-decoding gives back (RFC 3986 allows none
+//   in a URI).  dir_next asks it for every name, so count_entries and
+//   read_entries never see such a name.
+//   in:  x0 = p, x1 = n
+//   out: w0 = 1 (listable) or 0
+//   registers: w9 = the byte
+//   Leaf: no stack, no calls.
+// ---------------------------------------------------------------------------
+FUNC listable_name
+listable_name_byte:
+        cbz     x1, listable_name_yes     // every byte looked at: listable
+        ldrb    w9, [x0], #1              // the next byte (unsigned), p++
+        sub     x1, x1, #1                // one byte fewer to look at
+        cmp     w9, #CHAR_SP              // below SP: a C0 control (0x00-0x1F)
+        b.lo    listable_name_no          // not listable
+        cmp     w9, #CHAR_DEL             // DEL (0x7F)
+        b.eq    listable_name_no          // not listable
+        b       listable_name_byte        // this one is fine: the next
+listable_name_yes:
+        mov     w0, #1                    // no control byte in it
+        ret                               // w0 = 1
+listable_name_no:
+        mov     w0, #0                    // a control byte: leave it out
+        ret                               // w0 = 0
+ENDFUNC listable_name
 
 // ---------------------------------------------------------------------------
 // int64_t count_entries(int dir_fd, uint64_t *name_bytes)
@@ -347,9 +385,11 @@ ENDFUNC count_entries
 //   The names again, each fstatat'ed without following a symlink
 //   (AT_SYMLINK_NOFOLLOW: lstat's view) and copied into names:
 //   entries[i] = {name, length, st_size, st_mode}.  A name whose fstatat
-//   fails (it vanished since it was counted) is left out.  Reading stops
-//   at max entries, or at a name that no longer fits names_cap (the
-//   directory grew since it was counted).
+//   says ENOENT (it vanished since it was counted) is left out; any other
+//   failure (EACCES: a directory that may be read but not searched) is
+//   the whole listing's: -errno.  Reading stops at max entries, or at a
+//   name that no longer fits names_cap (the directory grew since it was
+//   counted).
 //   in:  w0 = dir_fd, x1 = entries, x2 = max, x3 = names, x4 = names_cap
 //   out: x0 = the entries filled, or -errno
 //   registers: x19 = dir_fd, x20 = the next free entry, x21 = max,
@@ -403,7 +443,11 @@ read_entries_stat:
         add     x2, sp, #READ_STAT        //     &st,
         mov     x3, #AT_SYMLINK_NOFOLLOW  //     the link itself)
         SYSCALL fstatat                   // x0 = 0, or carry + errno
-        b.cs    read_entries_next         // gone since it was counted: leave it out
+        b.cc    read_entries_keep         // there: keep it
+        cmp     x0, #ENOENT               // gone since it was counted?
+        b.eq    read_entries_next         // yes: leave it out
+        neg     x0, x0                    // anything else (EACCES ...): -errno,
+        b       read_entries_return       // the whole listing fails
 
 // keep it: the name into names, the entry into entries
 read_entries_keep:
@@ -1071,11 +1115,13 @@ ENDFUNC redirect_to_slash
 //   regular file takes the directory's place in x: the directory is
 //   closed, x->file_fd, file_mode, file_size, the whole file as the body,
 //   and x->path += "index.html" (lesson 04's add_index, so that
-//   step_choose_type says text/html).  Anything else -- no such file, a
-//   symlink (O_NOFOLLOW: ELOOP), a directory, a FIFO -- leaves x as it
-//   was (add_index writes past x->path_len only).
+//   step_choose_type says text/html).  No index.html at all (ENOENT): 0,
+//   list the directory.  One that is there but cannot be served -- a
+//   symlink (O_NOFOLLOW: ELOOP), unreadable (EACCES), a directory, a
+//   FIFO: 403, never a listing of what it was there to hide.  x is as it
+//   was unless the answer is 1 (add_index writes past x->path_len only).
 //   in:  x0 = x
-//   out: w0 = 1 (x is now index.html) or 0 (list the directory)
+//   out: w0 = 1 (x is now index.html), 0 (list the directory) or 403
 //   registers: x19 = x, x20 = the path's length with "index.html",
 //              x21 = the index's descriptor
 //   stack: 48 bytes (fp, lr, x19..x21, padding) + STAT_AREA: struct stat
@@ -1103,15 +1149,19 @@ open_index_open:
         mov     x2, #(O_RDONLY | O_NONBLOCK | O_NOFOLLOW) // no FIFO wait, no symlink
         mov     x3, #0                    //     mode: unused without O_CREAT)
         SYSCALL openat                    // x0 = fd, or carry + errno
-        b.cs    open_index_none           // none, a symlink, unreadable: list
+        b.cc    open_index_opened         // there: what is it?
+        cmp     x0, #ENOENT               // no index.html at all?
+        b.eq    open_index_none           // yes: list the directory
+        b       open_index_refused        // a symlink (ELOOP), unreadable ...: 403
+open_index_opened:
         mov     x21, x0                   // x21 = the index
         mov     x1, sp                    // fstat(index, &st)
         SYSCALL fstat                     // x0 = 0, or carry + errno
-        b.cs    open_index_close          // (cannot really fail): list
+        b.cs    open_index_close          // (cannot really fail): 403
         LOAD_ST_MODE w9, sp               // st_mode: 16 bits on Darwin, 32 on Linux
         and     w9, w9, #S_IFMT           // the type bits
         cmp     w9, #S_IFREG              // a regular file?
-        b.ne    open_index_close          // a directory, a FIFO ...: list
+        b.ne    open_index_close          // a directory, a FIFO ...: 403
 
 // it is: it takes the directory's place
 open_index_use:
@@ -1129,14 +1179,17 @@ open_index_use:
 open_index_close:
         mov     x0, x21                   // close(the index): not ours to serve
         SYSCALL close                     // ...
+open_index_refused:
+        mov     w0, #403                  // there, but not to be served: Forbidden
+        b       open_index_return         // w0 = 403
 open_index_none:
-        mov     w0, #0                    // no usable index.html: list
+        mov     w0, #0                    // no index.html: list
 open_index_return:
         add     sp, sp, #STAT_AREA        // drop st
         ldr     x21, [sp, #32]            // restore x21 ...
         ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
         ldp     x29, x30, [sp], #48       // ... fp, lr, and drop the frame
-        ret                               // w0 = 1 or 0
+        ret                               // w0 = 1, 0 or 403
 ENDFUNC open_index
 
 // ---------------------------------------------------------------------------
@@ -1275,7 +1328,8 @@ ENDFUNC send_listing
 //   Not a directory: STEP_NEXT (lesson 04's steps serve it).  A directory
 //   without the final '/': redirect_to_slash (301 / 414).  With it: its
 //   index.html if open_index finds one (STEP_NEXT: the later steps serve
-//   it like any file), else send_listing.
+//   it like any file), open_index's 403 for one it may not serve, or (no
+//   index.html) send_listing.
 //   in:  x0 = x
 //   out: w0 = STEP_NEXT, STEP_DONE or a status
 //   registers: x19 = x; x9, x10 = scratch
@@ -1301,8 +1355,10 @@ FUNC step_directory
         cmp     w10, #'/'                 // a slash?
         b.ne    step_directory_redirect   // no: 301 to the path with one
         mov     x0, x19                   // open_index(x)
-        CALL    open_index                // w0 = 1: x is index.html now
-        cbnz    w0, step_directory_next   // the later steps serve it
+        CALL    open_index                // w0 = 1, 0 or 403
+        cmp     w0, #1                    // x is index.html now?
+        b.eq    step_directory_next       // yes: the later steps serve it
+        cbnz    w0, step_directory_return // 403: there, but not to be served
         mov     x0, x19                   // send_listing(x)
         CALL    send_listing              // w0 = STEP_DONE or a status
         b       step_directory_return     // as it is

@@ -234,7 +234,7 @@ int step_parse_range(struct exchange *x);
 
 /* lesson 08 -- asm/08-listing.s.  The records mirror asm/records.inc,
  * section LISTING (checked below).  The readers return a count or a
- * length, 0 at the end, -errno on failure; open_index 1 or 0; the steps
+ * length, 0 at the end, -errno on failure; open_index 1, 0 or 403; the steps
  * STEP_NEXT, STEP_DONE or a status. */
 struct dir_reader {                   /* one directory, read block by block */
     int64_t fd;
@@ -281,6 +281,7 @@ static_assert(sizeof(struct listing_out) == OUT_SIZE, "records.inc OUT_SIZE");
 
 int64_t dir_start(struct dir_reader *r, int fd);
 int64_t dir_next(struct dir_reader *r, const char **name);
+int listable_name(const char *p, size_t n);
 int64_t count_entries(int dir_fd, uint64_t *name_bytes);
 int64_t read_entries(int dir_fd, struct dir_entry *entries, size_t max, char *names, size_t names_cap);
 int compare_names(const char *a, size_t alen, const char *b, size_t blen);

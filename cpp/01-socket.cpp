@@ -209,7 +209,10 @@ void start_exchange(Exchange& x, int sock, const Config* cfg) {
     x.status = 200;
     x.head_len = 0;
     x.path_len = 0;
-    x.file.reset();          // no file: -1
+    // no file: -1 -- forgotten, never closed.  The spine closes the file
+    // after every exchange; in the assembly a fresh record's file_fd is
+    // stack garbage, so neither language closes what the slot held.
+    (void)x.file.release();
     x.file_mode = 0;
     x.file_size = 0;
     x.type = nullptr;

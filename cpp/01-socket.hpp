@@ -138,7 +138,9 @@ std::int64_t ignore_signal(int sig);
 // start_exchange -- set up the record for a new connection: the socket,
 // the configuration, status 200, no file, nothing read, no extra field
 // lines.  The buffers are left as they are: every step writes before it
-// reads.
+// reads.  "No file" forgets what the slot held and never closes it: the
+// spine closes the file after every exchange, and a fresh assembly
+// record's slot is stack garbage.
 void start_exchange(Exchange& x, int sock, const Config* cfg);
 
 // add_extra -- append "name: value\r\n" to x.extra, the field lines the

@@ -446,7 +446,11 @@ int step_read_head(Exchange& x) {
 }
 
 int step_parse_head(Exchange& x) {
-    return parse_request(std::string_view(x.buf, x.head_len), x.req);   // 0 is kNext
+    int status = parse_request(std::string_view(x.buf, x.head_len), x.req);
+    // a head we refuse says nothing we can trust about a body: whatever
+    // the client still sends is drained (RFC 9112 §9.6)
+    if (status != 0) x.linger = 1;
+    return status;   // 0 is kNext
 }
 
 int step_check_framing(Exchange& x) {

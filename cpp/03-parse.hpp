@@ -270,7 +270,8 @@ bool begins_with_head(const char* buf);
 //                      x.read_len = the bytes read, x.linger = 1 for 414 /
 //                      431 (the rest of the head is unread), else 0
 //   step_parse_head    parse_request(x.buf, x.head_len, x.req): 0 -> kNext
-//                      or the status
+//                      or the status, with x.linger = 1 (a refused head
+//                      says nothing trustworthy about a body)
 //   step_check_framing parse_framing(x.req): 0 -> kNext or 400 / 501; sets
 //                      x.linger when request bytes may still be unread: a
 //                      framing error, chunked, or a Content-Length larger

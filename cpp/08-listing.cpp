@@ -128,6 +128,14 @@ std::int64_t dir_start(DirReader& r, int fd) {
     return 0;
 }
 
+bool listable_name(std::string_view name) {
+    for (char c : name) {
+        unsigned char b = static_cast<unsigned char>(c);
+        if (b < CHAR_SP || b == CHAR_DEL) return false;   // a control byte: leave it out
+    }
+    return true;
+}
+
 std::int64_t dir_next(DirReader& r, const char** name) {
     for (;;) {
         if (r.pos >= r.len) {                  // every record of the block used: the next block
@@ -152,6 +160,7 @@ std::int64_t dir_next(DirReader& r, const char** name) {
         r.pos += d->d_reclen;                  // records have different lengths
         std::string_view found(d->d_name, str_len(d->d_name));
         if (is_dot_name(found)) continue;
+        if (!listable_name(found)) continue;   // a name no request can reach is not listed
         *name = d->d_name;
         return static_cast<std::int64_t>(found.size());
     }
@@ -185,7 +194,10 @@ std::int64_t read_entries(int dir_fd, DirEntry* entries, std::size_t max, char* 
         if (n == max || size > names_cap - used) break;   // the directory grew since it was counted
         // lstat's view: a symlink is described, never followed
         struct stat st;
-        if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;   // gone since: leave it out
+        if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT) continue;          // gone since it was counted: leave it out
+            return -errno;                          // EACCES ...: the whole listing fails
+        }
         char* kept = names + used;                  // the name outlives r.buf: copy it
         copy_bytes(kept, name, size);
         entries[n].name = kept;
@@ -347,23 +359,23 @@ int redirect_to_slash(Exchange& x) {
     return 301;                                 // answer_error sends it, with x.extra
 }
 
-bool open_index(Exchange& x) {
+int open_index(Exchange& x) {
     // x.path + "index.html", written after x.path_len: x.path_len follows
     // only if the index is used (PATH_BUF_MAX has room for it)
     std::int64_t path_len = add_index(x.path, x.path_len, sizeof x.path);
-    if (path_len < 0) return false;
+    if (path_len < 0) return 0;                 // no room (cannot happen): list
     // relative to the directory's descriptor, and never through a symlink
     Fd index(::openat(x.file.get(), kIndexFile, O_RDONLY | O_NONBLOCK | O_NOFOLLOW));
-    if (!index.valid()) return false;           // none (or a symlink, or unreadable): list
+    if (!index.valid()) return errno == ENOENT ? 0 : 403;   // none: list; a symlink, unreadable ...: 403
     struct stat st;
-    if (::fstat(index.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;   // a directory, a FIFO ...
+    if (::fstat(index.get(), &st) != 0 || !S_ISREG(st.st_mode)) return 403;   // a directory, a FIFO ...
     x.file = std::move(index);                  // closes the directory
     x.path_len = static_cast<std::uint64_t>(path_len);
     x.file_mode = static_cast<std::uint64_t>(st.st_mode);
     x.file_size = static_cast<std::uint64_t>(st.st_size);
     x.body_first = 0;                           // the whole file, as step_stat_file does
     x.body_len = x.file_size;
-    return true;
+    return 1;
 }
 
 int send_listing(Exchange& x) {
@@ -400,7 +412,9 @@ int send_listing(Exchange& x) {
 int step_directory(Exchange& x) {
     if (!S_ISDIR(static_cast<mode_t>(x.file_mode))) return kNext;   // a file: lesson 04's steps serve it
     if (x.path_len == 0 || x.path[x.path_len - 1] != '/') return redirect_to_slash(x);
-    if (open_index(x)) return kNext;                                 // index.html: served like any file
+    int index = open_index(x);
+    if (index == 1) return kNext;                                    // index.html: served like any file
+    if (index != 0) return index;                                    // there, but not to be served: 403
     return send_listing(x);
 }
 

@@ -100,7 +100,15 @@ static_assert(sizeof(ListingOut) == OUT_SIZE, "records.inc OUT_SIZE");
 // from there.  0 or -errno.
 std::int64_t dir_start(DirReader& r, int fd);
 
-// dir_next -- the next name, skipping "." and "..": *name points at its
+// listable_name -- may this name be listed?  Not when it holds a control
+// byte (0x00-0x1F, 0x7F: newline, tab, DEL ...): its link could never be
+// served, because lesson 05 answers 400 to any control byte that
+// percent-decoding gives back (RFC 3986 allows none in a URI).  dir_next
+// asks it for every name, so count_entries and read_entries never see one.
+bool listable_name(std::string_view name);
+
+// dir_next -- the next name, skipping "." and ".." and every name
+// listable_name refuses: *name points at its
 // NUL-terminated bytes inside r.buf (valid until the next call).  Returns
 // the name's length, 0 at the end of the directory, or -errno.  Reads a
 // new block (getdents64 / getdirentries64) when r.buf is used up.
@@ -113,9 +121,11 @@ std::int64_t count_entries(int dir_fd, std::uint64_t* name_bytes);
 // read_entries -- the names again, at most max of them, each copied into
 // names[0..names_cap) and fstatat'ed without following symlinks
 // (AT_SYMLINK_NOFOLLOW): entries[i] gets its name, size and mode.  A name
-// whose fstatat fails (it vanished since) is left out; reading stops when
-// max entries or names_cap bytes are used (the directory grew since it
-// was counted).  The number of entries filled, or -errno.
+// whose fstatat says ENOENT (it vanished since it was counted) is left
+// out; any other failure (EACCES: a directory that may be read but not
+// searched) is the whole listing's: -errno.  Reading stops when max
+// entries or names_cap bytes are used (the directory grew since it was
+// counted).  The number of entries filled, or -errno.
 std::int64_t read_entries(int dir_fd, DirEntry* entries, std::size_t max, char* names, std::size_t names_cap);
 
 // --- sorting -------------------------------------------------------------------
@@ -180,8 +190,11 @@ int redirect_to_slash(Exchange& x);
 // open_index -- the directory x.file's index.html: openat(dir, "index.html",
 // O_RDONLY | O_NONBLOCK | O_NOFOLLOW), fstat.  A regular file replaces the
 // directory in x (file, file_mode, file_size, the whole file as the body,
-// x.path + "index.html"): true.  Anything else: false, x unchanged.
-bool open_index(Exchange& x);
+// x.path + "index.html"): 1.  No index.html at all (ENOENT): 0, list the
+// directory.  One that is there but cannot be served -- a symlink (ELOOP),
+// unreadable (EACCES), a directory, a FIFO: 403, never a listing of what
+// it was there to hide.  x is unchanged unless the answer is 1.
+int open_index(Exchange& x);
 
 // send_listing -- count, read, sort; emit the page once to count its
 // bytes (Content-Length), send the head (step_send_head), and for GET emit
@@ -192,7 +205,7 @@ int send_listing(Exchange& x);
 
 // step_directory -- not a directory: kNext.  A directory: without a
 // trailing '/' redirect_to_slash; with one, its index.html (kNext: the
-// later steps serve it) or else send_listing.
+// later steps serve it), open_index's 403, or (no index.html) send_listing.
 int step_directory(Exchange& x);
 
 }  // namespace httpd

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstring>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -274,6 +275,26 @@ TEST(Lesson01Asm, HeadAddLinesAgrees) {
         EXPECT_EQ(la, k.len + k.lines.size() + 2 <= HEAD_MAX ? k.len + k.lines.size() : k.len) << label;
         for (std::size_t i = HEAD_MAX; i < sizeof a; ++i) EXPECT_EQ(a[i], '#') << label << " wrote past HEAD_MAX";
     }
+}
+
+// start_exchange never closes the descriptor the record held: in both
+// languages it only forgets it (the spine closes files; a fresh asm
+// record's file_fd is stack garbage).
+TEST(Lesson01Asm, StartExchangeNeverClosesADescriptorInBoth) {
+    int fa = ::open("/dev/null", O_RDONLY), fc = ::open("/dev/null", O_RDONLY);
+    ASSERT_GE(fa, 0);
+    ASSERT_GE(fc, 0);
+    Records r;
+    r.a->file_fd = fa;
+    r.c->file = httpd::Fd(fc);
+    start_exchange(r.a.get(), -1, &r.acfg);
+    httpd::start_exchange(*r.c, -1, &r.ccfg);
+    EXPECT_EQ(r.a->file_fd, -1);
+    EXPECT_EQ(r.c->file.get(), -1);
+    EXPECT_NE(::fcntl(fa, F_GETFD), -1) << "asm start_exchange closed it";
+    EXPECT_NE(::fcntl(fc, F_GETFD), -1) << "C++ start_exchange closed it";
+    ::close(fa);
+    ::close(fc);
 }
 
 // start_exchange: every scalar field as the rule says (the C++ default of

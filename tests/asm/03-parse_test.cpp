@@ -563,7 +563,10 @@ TEST(Lesson03Asm, StepParseHeadAgrees) {
         Records r;
         r.set_buf(k.head);
         r.a->head_len = r.c->head_len = k.head.size();
+        r.set_linger(0);
         testsupport::StepRun run = step_both(r, TWIN_STEP(step_parse_head), "", k.why);
+        // a refused head: what follows it may be unread (RFC 9112 §9.6)
+        EXPECT_EQ(r.a->linger, run.result != STEP_NEXT ? 1u : 0u) << k.why;
         // the head's own status, or STEP_NEXT when a later step decides (step_both compared the languages)
         if (run.result != STEP_NEXT) { EXPECT_EQ(run.result, k.status) << k.why; }
         httpd::Request c;

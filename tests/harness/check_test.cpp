@@ -1,7 +1,10 @@
 // tests/harness/check_test.cpp -- expectations against responses.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <cstdio>
 #include <unistd.h>
 
 #include "check.hpp"
@@ -170,4 +173,37 @@ TEST(Qemu, DecidedByTheFileNotTheName) {
     // This test binary is native: never emulated, whatever it is called.
     EXPECT_FALSE(needs_qemu("/proc/self/exe"));
     EXPECT_FALSE(needs_qemu("/etc/passwd"));
+}
+
+// Lesson 09: expect.interim, exactly the 1xx responses that came first.
+TEST(Check, InterimResponses) {
+    Fixture want100 = fixture(R"({"status": 200, "interim": [100]})");
+    Fixture none = fixture(R"({"status": 200, "interim": []})");
+    Exchange with = closed_with("HTTP/1.1 100 Continue\r\n\r\n" + kOk);
+    Exchange without = closed_with(kOk);
+    EXPECT_TRUE(all_ok(run(want100, with)));
+    EXPECT_TRUE(has_failure(run(want100, without), "interim responses: expected [100], got []"));
+    EXPECT_TRUE(all_ok(run(none, without)));
+    EXPECT_TRUE(has_failure(run(none, with), "interim responses: expected [], got [100]"));
+}
+
+// Lesson 09: docroot_after names -- a directory holding exactly these names.
+TEST(Check, DocrootNamesAreExact) {
+    char tmpl[] = "/tmp/metal-check-names-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    std::string dir = tmpl;
+    ::mkdir((dir + "/up").c_str(), 0755);
+    FILE* f = ::fopen((dir + "/up/a.txt").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    ::fclose(f);
+    auto check = [&](const std::string& names) {
+        Fixture fx = fixture(R"({"status": 200, "docroot_after": {"up": {"names": )" + names + "}}}");
+        return check_http(fx, closed_with(kOk), parse_response(kOk, false), std::nullopt, dir);
+    };
+    EXPECT_TRUE(all_ok(check(R"(["a.txt"])")));
+    EXPECT_TRUE(has_failure(check(R"([])"), "should hold exactly []"));
+    EXPECT_TRUE(has_failure(check(R"(["a.txt", "b"])"), "holds [\"a.txt\"]"));
+    ::unlink((dir + "/up/a.txt").c_str());
+    ::rmdir((dir + "/up").c_str());
+    ::rmdir(dir.c_str());
 }

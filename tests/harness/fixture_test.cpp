@@ -292,3 +292,19 @@ TEST(Fixture, ReplacedFixturesMustExistAndBeOrdinary) {
     }
     EXPECT_NE(err.find("which belongs to exercise 03-x itself"), std::string::npos) << err;
 }
+
+// Lesson 09: follow-up requests and a directory's names.
+TEST(Fixture, ThenAndNames) {
+    auto v = parse_fixture_file(
+        with("then", R"([{"request": "GET /a HTTP/1.1\r\n\r\n", "half_close": true, "expect": {"status": 404}}])"), "f.json");
+    ASSERT_EQ(v[0].then.size(), 1u);
+    EXPECT_TRUE(v[0].then[0].half_close);
+    EXPECT_EQ(v[0].then[0].expect.status, std::vector<int>{404});
+    EXPECT_TRUE(v[0].needs_own_server());
+    expect_error(with("then", "[]"), "then must be a non-empty array");
+    expect_error(with("then", R"([{"request": "x"}])"), "then[] needs 'request' and 'expect'");
+    expect_error(with("then", R"([{"request": "x", "expect": {"no_response": true}}])"), "a follow-up request expects an answer");
+    expect_error(with("expect", R"({"status": 200, "docroot_after": {"d": {"names": ["a/b"]}}})"), "is not one name of a directory");
+    expect_error(with("expect", R"({"status": 200, "docroot_after": {"d": {"names": ["a", "a"]}}})"), "lists a name twice");
+    expect_error(with("expect", R"({"status": 200, "interim": [200]})"), "expect.interim[]");
+}

@@ -160,3 +160,22 @@ TEST(ResponseParser, NothingAtAllIsNoResponseNotAProblem) {
     EXPECT_FALSE(r.has_head);
     EXPECT_TRUE(r.problems.empty());
 }
+
+// Lesson 09: an interim 100 Continue comes before the final response
+// (RFC 9110 §15.2); the parser notes it and parses the response after it.
+TEST(ResponseParser, InterimResponsesAreNotedAndSkipped) {
+    Response r = parse_response("HTTP/1.1 100 Continue\r\n\r\n" + kSimple, false);
+    EXPECT_EQ(r.interim, std::vector<int>{100});
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "hello");
+    EXPECT_TRUE(r.problems.empty());
+    ResponseParser p(false);                          // one byte at a time: the same
+    std::string all = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + kSimple;
+    for (char c : all) p.feed(std::string_view(&c, 1));
+    p.finish();
+    EXPECT_EQ(p.response().interim, (std::vector<int>{100, 103}));
+    EXPECT_EQ(p.response().status, 200);
+    EXPECT_EQ(p.response().body, "hello");
+    Response none = parse_response(kSimple, false);
+    EXPECT_TRUE(none.interim.empty());
+}

@@ -347,6 +347,22 @@ TEST(Lesson01, StartExchangeSetsEveryScalarField) {
     x->file.release();   // the garbage "descriptor" was never ours to close
 }
 
+// start_exchange forgets the record's file, it never closes it: the spine
+// closes the file after every exchange (handle_connection), and in the
+// assembly a fresh record's file_fd is whatever the stack held -- it may
+// name a live descriptor, and closing it would close someone else's file.
+// Both languages do the same (tests/asm/01-socket_test.cpp).
+TEST(Lesson01, StartExchangeNeverClosesADescriptor) {
+    int fd = ::open("/dev/null", O_RDONLY);
+    ASSERT_GE(fd, 0);
+    auto x = std::make_unique<httpd::Exchange>();
+    x->file = httpd::Fd(fd);   // as if a record were reused with its file still open
+    httpd::start_exchange(*x, -1, nullptr);
+    EXPECT_EQ(x->file.get(), -1);
+    EXPECT_NE(::fcntl(fd, F_GETFD), -1) << "start_exchange closed a descriptor";
+    ::close(fd);
+}
+
 TEST(Lesson01, AddExtraAppendsWholeLines) {
     auto x = std::make_unique<httpd::Exchange>();
     httpd::start_exchange(*x, -1, nullptr);

@@ -557,6 +557,21 @@ TEST(Lesson03, StepParseHeadReturnsParseRequestsStatus) {
     EXPECT_EQ(read_and_parse("POST / HTTP/1.1\r\nHost: h\r\n\r\n").parsed, httpd::kNext);   // step_check_method's business
 }
 
+// A head the parser refuses says nothing trustworthy about a body: the
+// lingering close must drain whatever the client still sends (RFC 9112
+// §9.6), whichever step answered -- not only step_check_framing's.
+TEST(Lesson03, StepParseHeadLingersAfterAnError) {
+    ReadAndParse bad = read_and_parse("POST / HTTP/1.1\r\nHost: h\r\nNo colon\r\nContent-Length: 5\r\n\r\n");
+    EXPECT_EQ(bad.parsed, 400);
+    EXPECT_EQ(bad.x->linger, 1u);
+    ReadAndParse version = read_and_parse("GET / HTTP/2.0\r\nHost: h\r\n\r\n");
+    EXPECT_EQ(version.parsed, 505);
+    EXPECT_EQ(version.x->linger, 1u);
+    ReadAndParse good = read_and_parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_EQ(good.parsed, httpd::kNext);
+    EXPECT_EQ(good.x->linger, 0u);   // step_check_framing decides
+}
+
 TEST(Lesson03, AnswerErrorSendsTheStatusWithTheExtraLines) {
     std::string r = capture([](int fd) {
         auto x = exchange_on(fd);
