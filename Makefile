@@ -21,7 +21,16 @@ SHELL   := /bin/bash
 # One job per core unless the command line names a number (`make -j1 ...`
 # builds one file at a time): a clean `make test` compiles about a hundred
 # files, and on two cores this halves the wait.
-ifeq ($(filter -j%,$(MAKEFLAGS)),)
+# GNU make 3.81, the make macOS ships, does not show a command-line -jN in
+# MAKEFLAGS while it reads this file; there make's own command line is read
+# with ps instead (make is the parent of the shell that $(shell) starts).
+# tests/tools/check-platforms.sh runs both ways (MAKE_VERSION=3.81 on the
+# command line takes the 3.81 way with any make).
+JOBS_NAMED := $(filter -j% --jobs%,$(MAKEFLAGS))
+ifeq ($(MAKE_VERSION),3.81)
+  JOBS_NAMED += $(shell ps -o args= -p $$PPID 2>/dev/null | grep -Eq -- '(^|[[:space:]])(-[A-Za-z]*j|--jobs)' && echo -j)
+endif
+ifeq ($(strip $(JOBS_NAMED)),)
 MAKEFLAGS += -j$(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 endif
 
@@ -62,16 +71,29 @@ GTEST_LIBS       := -lgtest -pthread
 
 ifeq ($(HOST_OS),Darwin)
   # macOS on Apple silicon: everything native, Mach-O, the SDK's libSystem.
+  # Every clang gets -arch arm64: the assembly is arm64, and the C++ that
+  # calls it must be too.  A terminal under Rosetta says x86_64 (and its
+  # Homebrew, in /usr/local, has x86_64 libraries): there, stop and say how
+  # to run make as arm64 instead of failing at the first link.
+  ifneq ($(HOST_ARCH),arm64)
+    ROSETTA := $(shell sysctl -n sysctl.proc_translated 2>/dev/null)
+    ifeq ($(ROSETTA),1)
+      $(error this terminal runs under Rosetta ($(HOST_ARCH)), and the assembly is arm64: run  arch -arm64 $(MAKE) $(or $(MAKECMDGOALS),help)  (or open an arm64 terminal))
+    else
+      $(error the assembly is for Apple silicon (arm64) and this Mac is $(HOST_ARCH): build it on an arm64 Mac, or on Linux, where it runs under qemu-aarch64)
+    endif
+  endif
   ASM_OS     := darwin
-  CXX        := clang++
+  CXX        := clang++ -arch arm64
   BREW       := $(shell brew --prefix 2>/dev/null || echo /opt/homebrew)
   CXXFLAGS_NATIVE += -I$(BREW)/include
   GTEST_LIBS := -L$(BREW)/lib -lgtest -pthread
   ASSEMBLE    = clang -arch arm64 -c -Wa,--fatal-warnings -Iasm/os/darwin -Iasm -I$(GEN) -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
   LINK_ASM    = clang -arch arm64 -o $(2) $(1)
   RUN_ASM    :=
-  XCXX       := clang++
+  XCXX       := $(CXX)
   XCXXFLAGS  := $(CXXFLAGS_NATIVE)
+  # tests/asm/main.cpp is the suite's main(): libgtest alone, no gtest_main.
   XGTEST     := $(GTEST_LIBS)
   TARGET_TOOLS := asm
 else
@@ -90,7 +112,9 @@ else
   LINK_ASM    = $(XPREFIX)ld -static --fatal-warnings -o $(2) $(1)
   XCXX       := $(XPREFIX)g++
   XCXXFLAGS  := -std=c++20 -Wall -Wextra -Werror -O1 -g -static
-  XGTEST     := $(BUILD)/gtest-aarch64/libgtest.a -pthread
+  # tests/asm/main.cpp is the suite's main(): libgtest alone, no gtest_main
+  # (cross-built here; on arm64 Linux, Debian's own).
+  XGTEST     := $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a -pthread,$(GTEST_LIBS))
   TARGET_TOOLS := asm $(if $(XPREFIX),qemu cross-gtest)
 endif
 
@@ -102,8 +126,15 @@ TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
 # darwin tool stamp has installed lld by then), not when make reads this
 # file -- on a new machine that is before anything is installed.
 WHICH_TOOL := tests/tools/which-tool.sh
+ifeq ($(HOST_OS),Darwin)
+# On a Mac the Darwin build is the native one: Apple's clang and ld, the
+# real SDK (build/darwin/ then holds the same programs as build/lesson-NN/).
+DARWIN_ASSEMBLE = $(ASSEMBLE)
+DARWIN_LINK     = $(LINK_ASM)
+else
 DARWIN_ASSEMBLE = clang --target=arm64-apple-macos11 -c -Wa,--fatal-warnings -Iasm/os/darwin -Iasm -I$(GEN) -Wa,-defsym,LESSON=$(2) -o $(3) $(1)
 DARWIN_LINK     = ld64=$$(bash $(WHICH_TOOL) ld64.lld) && $$ld64 -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
+endif
 
 # ---------------------------------------------------------------------------
 # Generated files (build/gen/): one source of truth, read by both languages.
@@ -147,7 +178,9 @@ goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOO
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-%,$(1)),cxx $(TARGET_TOOLS) try) \
               $(if $(filter darwin,$(1)),darwin) \
-              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin))
+              $(if $(filter sanitize,$(1)),cxx json) \
+              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin libcxx)) \
+              $(if $(filter libcxx,$(1)),libcxx)
 GOAL_GROUPS = $(strip $(foreach g,$(MAKECMDGOALS),$(call goal_groups,$(g))))
 .PRECIOUS: $(BUILD)/.tools/%
 $(BUILD)/.tools/%:
@@ -309,6 +342,29 @@ asm-int-results: $(INTRES_BIN)
 	$(RUN_ASM) $(INTRES_BIN) --gtest_filter='$(if $(FILTER),$(if $(findstring *,$(FILTER)),$(FILTER),*$(FILTER)*),*)$(INTRES_FILTER)'
 endif
 
+# The C++ once more with clang and libc++, as a Mac compiles it: every
+# source of the servers, the harness and every test suite.  The oldest Mac
+# toolchain the README supports is Command Line Tools 14.3 (Apple clang
+# 14.0.3, whose C++ matches LLVM 15's), so this is LLVM 15's clang and
+# libc++ (Debian's clang-15, libc++-15-dev).  -fsyntax-only: everything a
+# compiler can reject (a lambda capturing a structured binding needs
+# LLVM 16, a libc++ without a header) is found without building anything a
+# second time -- a full second build of the suites would add minutes to
+# make test; this adds about one minute of CPU.  A Mac builds everything
+# with its own clang anyway, so only Linux runs this.
+LIBCXX_CXX   := clang++-15
+LIBCXX_FLAGS := -std=c++20 -stdlib=libc++ -Wall -Wextra -Werror -fsyntax-only
+LIBCXX_SRC   := $(filter-out tests/abi/header_values_%,$(CPP_STAGES) cpp/httpd.cpp $(wildcard harness/*.cpp tests/unit/*.cpp tests/harness/*.cpp tests/asm/*.cpp tests/abi/*.cpp) tests/tools/docs-check.cpp)
+LIBCXX_OK    := $(if $(filter Linux,$(HOST_OS)),$(patsubst %.cpp,$(BUILD)/libcxx/%.ok,$(LIBCXX_SRC)))
+-include $(wildcard $(BUILD)/libcxx/*/*.d $(BUILD)/libcxx/*/*/*.d)
+$(BUILD)/libcxx/%.ok: %.cpp | $(GEN_FILES) $(BUILD)/.tools/libcxx
+	@mkdir -p $(@D)
+	$(LIBCXX_CXX) $(LIBCXX_FLAGS) -MMD -MP -MF $(@:.ok=.d) -MT $@ $(TEST_DEFS) $(HARNESS_TEST_DEFS) \
+	  -DMETAL_OS_INC='"$(CURDIR)/asm/os/linux/os.inc"' -Iharness $<
+	@touch $@
+.PHONY: libcxx
+libcxx: $(LIBCXX_OK)
+
 # The docs suite: every page says what the repository has (excerpts of
 # the real sources, fixture names, paths, make targets, functions, harness
 # flags); tests/tools/docs-check.cpp.  `make excerpts` rewrites the code
@@ -325,6 +381,20 @@ excerpts: $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
 	$(BUILD)/tools/docs-check --write --targets $(BUILD)/tools/make-targets.txt
 docs-check: $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
 	$(BUILD)/tools/docs-check --targets $(BUILD)/tools/make-targets.txt
+
+# The newest lesson's C++ server under AddressSanitizer and UBSan: the same
+# sources as build/lesson-NN/httpd-cpp, with -fno-sanitize-recover=all so
+# that the first report ends the process.  `make sanitize` (and the
+# `lesson-NN sanitized` suite of make test) runs its fixtures against it and
+# fails on any sanitizer report (tests/tools/sanitize-run.sh).
+SAN_LESSON := $(LAST_LESSON)
+SAN_CPP    := $(BUILD)/sanitize/lesson-$(SAN_LESSON)/httpd-cpp
+$(SAN_CPP): $(L$(SAN_LESSON)_CPP_SRC) $(CPP_HEADERS) $(GEN_FILES) | $(BUILD)/.tools/cxx
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -fno-sanitize-recover=all -DLESSON=$(call lesson_no,$(SAN_LESSON)) -Icpp -Iasm -I$(GEN) -o $@ $(L$(SAN_LESSON)_CPP_SRC)
+.PHONY: sanitize
+sanitize: $(SAN_CPP) $(BUILD)/harness
+	@bash tests/tools/sanitize-run.sh $(BUILD)/harness $(SAN_LESSON) $(SAN_CPP)
 
 # Quick feedback: one suite, optionally filtered (a GoogleTest pattern; a
 # plain word matches any test whose name contains it).  EXERCISE=1 also
@@ -344,8 +414,7 @@ XGTEST_INC  := $(if $(XPREFIX),-I$(GTEST_SRC)/include)
 $(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest $(TARGET_STAMPS)
 	@mkdir -p $(@D)
 	$(XCXX) -std=c++20 -O1 -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c -o $(@D)/gtest-all.o $(GTEST_SRC)/src/gtest-all.cc
-	$(XCXX) -std=c++20 -O1 -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c -o $(@D)/gtest_main.o $(GTEST_SRC)/src/gtest_main.cc
-	$(XPREFIX)ar rcs $@ $(@D)/gtest-all.o $(@D)/gtest_main.o
+	$(XPREFIX)ar rcs $@ $(@D)/gtest-all.o
 
 # ---------------------------------------------------------------------------
 # Top-level targets.
@@ -353,7 +422,7 @@ $(BUILD)/gtest-aarch64/libgtest.a: | $(BUILD)/.tools/cross-gtest $(TARGET_STAMPS
 LESSON_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/$(call prog_name,$(n))-cpp $(BUILD)/lesson-$(n)/$(call prog_name,$(n))-asm)
 DARWIN_BINS := $(foreach n,$(LESSON_NUMS),$(BUILD)/darwin/lesson-$(n)/$(call prog_name,$(n))-asm)
 
-.PHONY: help all darwin test check-binaries clean tools fresh-debian
+.PHONY: help all darwin test check-binaries clean tools fresh-debian libcxx
 help:
 	@echo "metal-httpd -- make targets"
 	@echo
@@ -368,6 +437,7 @@ help:
 	@echo "  make all                  build every lesson for this machine"
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
+	@echo "  make libcxx               (Linux) compile all the C++ with clang 15 and libc++ as well, as a Mac would (part of test)"
 	@echo
 	@echo "Quick feedback while you work:"
 	@echo "  make lesson-NN ONLY=regex only the fixtures whose names match (the harness's --only)"
@@ -378,6 +448,7 @@ help:
 	@echo "  make unit asm-tests FILTER=word EXERCISE=1   also the exercises' tests (DISABLED_ until then)"
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
+	@echo "  make sanitize             the newest lesson's fixtures against its C++ server built with ASan + UBSan"
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
 	@echo "  make docs-check           the docs suite alone: excerpts, and that what the pages name exists"
 	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
@@ -389,7 +460,7 @@ all: $(LESSON_BINS)
 darwin: $(DARWIN_BINS)
 
 # ensure-tools.sh is silent when it finds everything; say so.
-TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin) inspect try
+TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin libcxx) inspect try
 tools:
 	@log=$$(mktemp); ( bash $(TOOLS) $(TOOL_GROUPS) 2>&1 1>&3 | tee "$$log" >&2; exit $${PIPESTATUS[0]} ) 3>&1; status=$$?; \
 	  if [ $$status -eq 0 ] && [ ! -s "$$log" ]; then \
@@ -398,18 +469,25 @@ tools:
 	    echo "make tools: done -- everything the build needs is here now ($(TOOL_GROUPS))"; \
 	  fi; rm -f "$$log"; exit $$status
 
-# check-binaries.sh reads the programs with llvm-objdump, llvm-nm and readelf.
+# check-binaries.sh reads the programs with llvm-objdump, llvm-nm, llvm-otool and
+# readelf (on a Mac: otool, nm, objdump and codesign).
 check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) | $(BUILD)/.tools/inspect
 	@bash tests/tools/check-binaries.sh $(BUILD) $(LESSON_NUMS)
 
 # Everything is built first (so a compile error stops here, loudly); then
 # every suite runs and tests/tools/run-suites.sh adds up one summary line.
-TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
+TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness $(DARWIN_PATH_MAX_SO) \
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt \
-             $(INTRES_BIN)
-test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) | $(BUILD)/.tools/inspect
-	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' bash tests/tools/run-suites.sh
+             $(INTRES_BIN) $(SAN_CPP)
+# The views suite runs `make view-NN`, so the suites get this make's name --
+# through SUITES_MAKE, not a literal $(MAKE) in the recipe: make runs a recipe
+# line naming $(MAKE) even under `make -n`, and the platforms suite reads
+# `make -n test`'s plan (it would run the suites inside the suites).
+SUITES_MAKE = $(MAKE)
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
+	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
+	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
 
 clean:
 	rm -rf $(BUILD)

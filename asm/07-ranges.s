@@ -108,6 +108,7 @@ ENDFUNC parse_decimal
 //              x23 = count, x24 = the dash's index
 //   stack: 64 bytes (fp, lr, x19..x24) + 16: the two numbers
 //          parse_decimal writes, a at sp+64 and b at sp+72
+//   syscalls: none
 // ---------------------------------------------------------------------------
         .equ    SPEC_A, 64                // the first byte asked for
         .equ    SPEC_B, 72                // the last byte, or the suffix's length
@@ -215,6 +216,7 @@ ENDFUNC parse_range_spec
 //              found, x25 = its length (0: none yet)
 //   stack: 80 bytes (fp, lr, x19..x25, padding) + 16: the element
 //          next_list_element finds (PR_ELEMENT, PR_ELEMENT_LEN at sp)
+//   syscalls: none
 // ---------------------------------------------------------------------------
         .equ PR_ELEMENT, 0                // sp + 0: the element's start
         .equ PR_ELEMENT_LEN, 8            // sp + 8: its length
@@ -303,6 +305,7 @@ ENDFUNC parse_range
 //   registers: x19 = out, x20 = first, x21 = count, x22 = size,
 //              x23 = the write cursor
 //   stack: 64 bytes (fp, lr, x19..x23, padding)
+//   syscalls: none
 // ---------------------------------------------------------------------------
 FUNC format_content_range
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
@@ -363,6 +366,7 @@ ENDFUNC format_content_range
 //   out: x0 = the field, or 0
 //   registers: x19 = req, x20 = name, x21 = name_len
 //   stack: 48 bytes (fp, lr, x19..x21, padding)
+//   syscalls: none
 // ---------------------------------------------------------------------------
 FUNC single_header
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
@@ -408,6 +412,7 @@ ENDFUNC single_header
 //   stack: 32 bytes (fp, lr, x19, x20) + RANGE_AREA: first at sp+0,
 //          count at sp+8, the Content-Range value at sp+16
 //          (CONTENT_RANGE_MAX bytes)
+//   syscalls: none
 // ---------------------------------------------------------------------------
         .equ    RANGE_FIRST, 0            // parse_range's *first
         .equ    RANGE_COUNT, 8            // parse_range's *count (0: "bytes */size")

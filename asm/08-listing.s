@@ -20,7 +20,7 @@
 //                read_entries
 //     sorting    compare_names, sift_down, sort_entries (heapsort)
 //     writing    out_start, out_flush, out_bytes, out_u64, out_html,
-//                out_href, emit_entry, emit_listing
+//                out_percent, out_href, out_query, emit_entry, emit_listing
 // The records they share (struct dir_reader, struct dir_entry, struct
 // listing_out) and the limits are in asm/records.inc, section LISTING.
 //
@@ -148,6 +148,8 @@ hex_digits:
         .ascii  "0123456789ABCDEF"        // %XX: upper case (RFC 3986 §2.1)
 href_symbols:
         .asciz  "-._~/"                   // unreserved besides letters and digits (§2.3), and '/'
+query_symbols:
+        .asciz  "-._~!$&'()*+,;=:@/?%"    // a query's bytes (§3.4): unreserved, sub-delims, : @ / ?, and % of its escapes
 location_name:
         .asciz  "Location"                // the 301's field (RFC 9110 §10.2.2)
 index_file:
@@ -831,76 +833,105 @@ out_html_rest:
 ENDFUNC out_html
 
 // ---------------------------------------------------------------------------
-// void out_href(struct listing_out *o, const char *p, size_t n)
-//   Bytes for a URI path: letters, digits, - . _ ~ (RFC 3986 §2.3,
-//   unreserved) and '/' as they are -- lesson 03's char_in_class with
-//   href_symbols -- every other byte as "%XX", upper-case hex (§2.1).
-//   Plain bytes go in runs, as in out_html.
-//   in:  x0 = o, x1 = p, x2 = n
+// void out_percent(struct listing_out *o, const char *p, size_t n,
+//                  const char *keep)
+//   Bytes for a part of a URI: letters, digits and the NUL-terminated
+//   symbols keep as they are -- lesson 03's char_in_class -- every other
+//   byte as "%XX", upper-case hex (RFC 3986 §2.1).  Plain bytes go in
+//   runs, as in out_html.  out_href and out_query are it with their class.
+//   in:  x0 = o, x1 = p, x2 = n, x3 = keep
 //   registers: x19 = o, x20 = the first byte not yet added, x21 = one past
-//              the last byte, x22 = the cursor, w23 = the byte
-//   stack: 64 bytes: fp, lr, x19..x23, and "%XX" at sp+56
+//              the last byte, x22 = the cursor, w23 = the byte, x24 = keep
+//   stack: 80 bytes: fp, lr, x19..x24, and "%XX" at sp+64
 //   syscalls: write (out_bytes)
 // ---------------------------------------------------------------------------
-        .equ OH_ESCAPE, 56                // sp + 56: the 3 bytes "%XX"
-FUNC out_href
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        .equ OP_ESCAPE, 64                // sp + 64: the 3 bytes "%XX"
+FUNC out_percent
+        stp     x29, x30, [sp, #-80]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
-        str     x23, [sp, #48]            // callee-saved: x23
+        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24
         mov     x19, x0                   // x19 = o
         mov     x20, x1                   // x20 = nothing added yet
         add     x21, x1, x2               // x21 = one past the end
         mov     x22, x1                   // x22 = the cursor
+        mov     x24, x3                   // x24 = the symbols kept as they are
 
 // may the byte at the cursor stay as it is?
-out_href_scan:
+out_percent_scan:
         cmp     x22, x21                  // at the end?
-        b.hs    out_href_rest             // yes: the last run
+        b.hs    out_percent_rest          // yes: the last run
         ldrb    w23, [x22]                // w23 = the byte
         mov     w0, w23                   // char_in_class(byte,
-        LOAD_ADDR x1, href_symbols        //     "-._~/")
+        mov     x1, x24                   //     keep)
         CALL    char_in_class             // w0 = 1: a letter, a digit, or one of them
-        cbz     w0, out_href_escape       // no: it must be escaped
+        cbz     w0, out_percent_escape    // no: it must be escaped
         add     x22, x22, #1              // yes: keep it for the run
-        b       out_href_scan             // and look at the next
+        b       out_percent_scan          // and look at the next
 
 // excerpt: out-href-escape
 // "%XX": the run before it, then the escape, then a new run
-out_href_escape:
+out_percent_escape:
         mov     x0, x19                   // out_bytes(o,
         mov     x1, x20                   //     the run's start,
         sub     x2, x22, x20              //     its length: maybe 0)
         CALL    out_bytes                 // the plain bytes before it
         LOAD_ADDR x9, hex_digits          // "0123456789ABCDEF"
         mov     w10, #'%'                 // '%' ...
-        strb    w10, [sp, #OH_ESCAPE]     // ... first
+        strb    w10, [sp, #OP_ESCAPE]     // ... first
         lsr     w10, w23, #4              // the high 4 bits
         ldrb    w10, [x9, w10, uxtw]      // as a hex digit
-        strb    w10, [sp, #(OH_ESCAPE + 1)] // second
+        strb    w10, [sp, #(OP_ESCAPE + 1)] // second
         and     w10, w23, #15             // the low 4 bits
         ldrb    w10, [x9, w10, uxtw]      // as a hex digit
-        strb    w10, [sp, #(OH_ESCAPE + 2)] // third
+        strb    w10, [sp, #(OP_ESCAPE + 2)] // third
         mov     x0, x19                   // out_bytes(o,
-        add     x1, sp, #OH_ESCAPE        //     "%XX",
+        add     x1, sp, #OP_ESCAPE        //     "%XX",
         mov     x2, #3                    //     3)
         CALL    out_bytes                 // the escape
         add     x22, x22, #1              // past the byte
         mov     x20, x22                  // a new run starts after it
-        b       out_href_scan             // and on
+        b       out_percent_scan             // and on
 // excerpt end
-out_href_rest:
+out_percent_rest:
         mov     x0, x19                   // out_bytes(o,
         mov     x1, x20                   //     the last run,
         sub     x2, x21, x20              //     its length)
         CALL    out_bytes                 // added
-        ldr     x23, [sp, #48]            // restore x23 ...
+        ldp     x23, x24, [sp, #48]       // restore x23, x24 ...
         ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
         ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
-        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ldp     x29, x30, [sp], #80       // ... fp, lr, and drop the frame
         ret                               // void
+ENDFUNC out_percent
+
+// ---------------------------------------------------------------------------
+// void out_href(struct listing_out *o, const char *p, size_t n)
+//   Bytes for a URI path: letters, digits, - . _ ~ (RFC 3986 §2.3,
+//   unreserved) and '/' as they are (href_symbols), every other byte as
+//   "%XX": out_percent with that class.
+//   in:  x0 = o, x1 = p, x2 = n
+//   Leaf until its tail call: no stack; syscalls: write (out_bytes)
+// ---------------------------------------------------------------------------
+FUNC out_href
+        LOAD_ADDR x3, href_symbols        // keep: "-._~/"
+        JUMP    out_percent               // its answer is ours (a tail call)
 ENDFUNC out_href
+
+// ---------------------------------------------------------------------------
+// void out_query(struct listing_out *o, const char *p, size_t n)
+//   Bytes for a URI query (RFC 3986 §3.4): what a query may hold as it is
+//   -- unreserved, sub-delims, ':' '@' '/' '?', and '%' (the query's own
+//   escapes stay escapes) -- every other byte (UTF-8 sent raw, '"', '<',
+//   '#', '\' ...) as "%XX": out_percent with query_symbols.
+//   in:  x0 = o, x1 = p, x2 = n
+//   Leaf until its tail call: no stack; syscalls: write (out_bytes)
+// ---------------------------------------------------------------------------
+FUNC out_query
+        LOAD_ADDR x3, query_symbols       // keep: what a query may hold
+        JUMP    out_percent               // its answer is ours (a tail call)
+ENDFUNC out_query
 
 // ---------------------------------------------------------------------------
 // void emit_entry(struct listing_out *o, const struct dir_entry *e)
@@ -1027,7 +1058,8 @@ ENDFUNC emit_listing
 // int redirect_to_slash(struct exchange *x)
 //   x->path names a directory but lacks the final '/': answer 301 with
 //     Location: "/" + out_href(x->path without its leading '/'s) + "/"
-//   and "?" + the query when there is one (as it was sent).  One leading
+//   and "?" + out_query(the query) when there is one: as it was sent,
+//   but what a query may not hold %-encoded (RFC 3986 §3.4).  One leading
 //   '/', never two: "//host/..." would send the browser to another site.
 //   The value is built in a struct listing_out that only counts (sock -1).
 //   in:  x0 = x
@@ -1078,10 +1110,10 @@ redirect_to_slash_query:
         ldr     x9, [x19, #(X_REQ + REQ_QUERY_LEN)] // a query?
         cbz     x9, redirect_to_slash_check // no ("/docs?" counts as none)
         OUT_TEXT sp, question, 1          // '?'
-        mov     x0, sp                    // out_bytes(&loc,
+        mov     x0, sp                    // out_query(&loc,
         ldr     x1, [x19, #(X_REQ + REQ_QUERY_PTR)] //     the query as it was sent,
         ldr     x2, [x19, #(X_REQ + REQ_QUERY_LEN)] //     its length)
-        CALL    out_bytes                 // added
+        CALL    out_query                 // what a query may not hold, %-encoded
 
 // the value must be short enough; then it goes into x->extra
 redirect_to_slash_check:

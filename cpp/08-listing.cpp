@@ -113,6 +113,10 @@ constexpr std::string_view kRowEnd = "</td></tr>\n";
 
 constexpr const char* kIndexFile = "index.html";   // what a directory's "/" serves
 constexpr const char* kHexDigits = "0123456789ABCDEF";
+// What a URI part keeps as it is besides letters and digits:
+constexpr std::string_view kHrefSymbols = "-._~/";   // a path: unreserved (RFC 3986 §2.3), and '/'
+constexpr std::string_view kQuerySymbols =          // a query (§3.4): unreserved, sub-delims,
+    "-._~!$&'()*+,;=:@/?%";                         // ':' '@' '/' '?', and '%' of its own escapes
 
 void out_text(ListingOut& o, std::string_view s) { out_bytes(o, s.data(), s.size()); }
 
@@ -298,11 +302,11 @@ void out_html(ListingOut& o, const char* p, std::size_t n) {
     out_bytes(o, p + plain, n - plain);
 }
 
-void out_href(ListingOut& o, const char* p, std::size_t n) {
+void out_percent(ListingOut& o, const char* p, std::size_t n, std::string_view keep) {
     std::size_t plain = 0;   // the first byte not yet added
     for (std::size_t i = 0; i < n; ++i) {
         unsigned char c = static_cast<unsigned char>(p[i]);
-        if (char_in_class(c, "-._~/")) continue;   // unreserved (RFC 3986 §2.3), and '/'
+        if (char_in_class(c, keep)) continue;  // a letter, a digit, or one of keep
         out_bytes(o, p + plain, i - plain);
         char escape[3] = {'%', kHexDigits[c >> 4], kHexDigits[c & 15]};
         out_bytes(o, escape, sizeof escape);
@@ -310,6 +314,10 @@ void out_href(ListingOut& o, const char* p, std::size_t n) {
     }
     out_bytes(o, p + plain, n - plain);
 }
+
+void out_href(ListingOut& o, const char* p, std::size_t n) { out_percent(o, p, n, kHrefSymbols); }
+
+void out_query(ListingOut& o, const char* p, std::size_t n) { out_percent(o, p, n, kQuerySymbols); }
 
 void emit_entry(ListingOut& o, const DirEntry& e) {
     bool dir = S_ISDIR(static_cast<mode_t>(e.file_mode));
@@ -350,8 +358,8 @@ int redirect_to_slash(Exchange& x) {
     out_href(loc, rest.data(), rest.size());
     if (!rest.empty()) out_text(loc, "/");      // the slash the request lacked
     if (!x.req.query.empty()) {                 // the query goes along, as it was sent
-        out_text(loc, "?");
-        out_bytes(loc, x.req.query.data(), x.req.query.size());
+        out_text(loc, "?");                     // but what a query may not hold %-encoded
+        out_query(loc, x.req.query.data(), x.req.query.size());
     }
     if (loc.total > kLocationMax) return 414;   // (so nothing was flushed away either)
     loc.buf[loc.len] = '\0';                    // add_extra wants a C string

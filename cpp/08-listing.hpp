@@ -19,10 +19,11 @@
 //
 // Under it, three groups of functions, one per part of the lesson text:
 //   reading    dir_start, dir_next (one kernel block at a time:
-//              getdents64 / getdirentries64), count_entries, read_entries
+//              getdents64 / getdirentries64), listable_name,
+//              count_entries, read_entries
 //   sorting    compare_names, sift_down, sort_entries (heapsort)
 //   writing    out_start, out_flush, out_bytes, out_u64, out_html,
-//              out_href, emit_entry, emit_listing
+//              out_percent, out_href, out_query, emit_entry, emit_listing
 //
 // Failure is a negative number (-errno) or a status, never an exception.
 // Limits come from asm/records.inc (section LISTING) through
@@ -164,10 +165,20 @@ void out_u64(ListingOut& o, std::uint64_t value);
 // &quot; &#39;, every other byte is added as it is.
 void out_html(ListingOut& o, const char* p, std::size_t n);
 
-// out_href -- bytes for a URI path: letters, digits, - . _ ~ (RFC 3986
-// §2.3, unreserved) and '/' as they are, every other byte as %XX with
-// upper-case hex digits (§2.1).
+// out_percent -- bytes for a part of a URI: letters, digits and the
+// symbols in keep as they are, every other byte as %XX with upper-case hex
+// digits (RFC 3986 §2.1).  out_href and out_query are it with their class.
+void out_percent(ListingOut& o, const char* p, std::size_t n, std::string_view keep);
+
+// out_href -- bytes for a URI path: letters, digits, - . _ ~ (§2.3,
+// unreserved) and '/' as they are, every other byte as %XX.
 void out_href(ListingOut& o, const char* p, std::size_t n);
+
+// out_query -- bytes for a URI query (§3.4): letters, digits, - . _ ~
+// (unreserved), ! $ & ' ( ) * + , ; = (sub-delims), : @ / ?, and '%' (the
+// query's own escapes stay escapes) as they are; every other byte -- UTF-8
+// sent raw, '"', '<', '>', '#', '\', '^', '`', '{', '|', '}' -- as %XX.
+void out_query(ListingOut& o, const char* p, std::size_t n);
 
 // emit_entry -- one row of the table: the link (href-encoded, '/' after a
 // directory), the name (HTML-escaped, '/' after a directory), the size in
@@ -183,7 +194,7 @@ void emit_listing(ListingOut& o, std::string_view path, const DirEntry* e, std::
 
 // redirect_to_slash -- x.path names a directory but does not end in '/':
 // Location = "/" + out_href(x.path without its leading slashes) + "/",
-// and "?" + the query if there is one, into x.extra.  301, or 414 when
+// and "?" + out_query(the query) if there is one, into x.extra.  301, or 414 when
 // that is longer than kLocationMax (or does not fit x.extra).
 int redirect_to_slash(Exchange& x);
 

@@ -23,7 +23,9 @@
 
 #include "00-syscalls.hpp"
 #include "01-socket.hpp"   // Config
-#include "03-parse.hpp"    // Request
+#if LESSON >= 3
+#include "03-parse.hpp"    // Request: the parsed request comes with lesson 03
+#endif
 #include "records.h"
 
 namespace httpd {
@@ -37,7 +39,10 @@ inline constexpr int kDone = STEP_DONE;   // 1: stop, the response is out (or no
 // against records.inc below; req comes last because the C++ Request
 // (string_views) is laid out differently from the assembly's record.
 // The buffers are not cleared when an Exchange is made (nor are they in
-// the assembly): every step writes before it reads.
+// the assembly): every step writes before it reads.  req is there from
+// lesson 03 on, with the parser that fills it; the assembly's record has
+// its room (X_REQ) from lesson 01, as records.inc is one layout for every
+// lesson, but nothing reads or writes it before lesson 03.
 struct Exchange {
     std::int64_t sock = -1;             // the connection's socket
     const Config* cfg = nullptr;        // the port and the docroot
@@ -56,7 +61,9 @@ struct Exchange {
     char extra[EXTRA_MAX];              // field lines a step adds to the head ("Allow: GET, HEAD\r\n")
     char path[PATH_BUF_MAX];            // the path the file steps use (not NUL-terminated)
     char buf[REQ_HEAD_MAX];             // the request as read
+#if LESSON >= 3
     Request req;                        // what parse_request understood (views into buf)
+#endif
 };
 static_assert(offsetof(Exchange, sock) == X_SOCK, "records.inc X_SOCK");
 static_assert(offsetof(Exchange, cfg) == X_CFG, "records.inc X_CFG");
@@ -76,7 +83,9 @@ static_assert(offsetof(Exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA
 static_assert(offsetof(Exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
 static_assert(offsetof(Exchange, path) == X_PATH, "records.inc X_PATH");
 static_assert(offsetof(Exchange, buf) == X_BUF, "records.inc X_BUF");
+#if LESSON >= 3
 static_assert(offsetof(Exchange, req) == X_REQ, "records.inc X_REQ");
+#endif
 
 // The functions that work on the record are declared with the lesson that
 // introduces them: start_exchange, add_extra (cpp/01-socket.hpp), and the

@@ -302,6 +302,10 @@ std::string ManyFiles::name(uint64_t i) const {
     return prefix + std::string(width - std::min(width, digits.size()), '0') + digits;
 }
 
+bool Fixture::needs_case_sensitive_disk() const {
+    return std::find(needs.begin(), needs.end(), "case-sensitive-disk") != needs.end();
+}
+
 bool Fixture::needs_own_server() const {
     return !flags.empty() || !docroot.empty() || zombies_after.has_value() ||
            !background_clients.empty() || !expect.docroot_after.empty() || !then.empty();
@@ -322,7 +326,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     c.name = f.name;
     only_keys(c, j, {"name", "since", "until", "why", "spec", "request", "chunks", "split_bytes", "half_close",
                      "flags", "docroot", "timeout_ms", "read_after_ms", "background_clients", "repeat", "server_after", "run",
-                     "exercise", "replaces", "expect", "then"},
+                     "exercise", "replaces", "needs", "expect", "then"},
               "the fixture");
     for (const char* k : {"since", "why", "spec", "expect"})
         if (!j.contains(k)) c.fail(std::string("missing key '") + k + "'");
@@ -334,6 +338,14 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     f.why = need_string(c, j["why"], "why");
     f.spec = need_string(c, j["spec"], "spec");
     parse_exercise(c, j, f);
+    if (j.contains("needs")) {
+        if (!j["needs"].is_array()) c.fail("needs must be an array of strings");
+        for (const auto& n : j["needs"]) {
+            std::string need = need_string(c, n, "needs[]");
+            if (need != "case-sensitive-disk") c.fail("needs: unknown need '" + need + "' (known: case-sensitive-disk)");
+            f.needs.push_back(need);
+        }
+    }
 
     f.is_run = j.contains("run");
     int ways = (j.contains("request") ? 1 : 0) + (j.contains("chunks") ? 1 : 0) + (f.is_run ? 1 : 0);

@@ -114,6 +114,13 @@ struct Fixture {
     int repeat = 1;
     std::vector<BackgroundClient> background_clients;
 
+    // What the machine must offer ("needs"): "case-sensitive-disk" for a
+    // fixture whose docroot holds two names that differ only in case (on a
+    // disk that folds case, as macOS's does by default, they are one file:
+    // the harness skips such a fixture there, and says so).
+    std::vector<std::string> needs;
+    bool needs_case_sensitive_disk() const;
+
     // The server this fixture needs.
     std::vector<std::string> flags;
     std::vector<DocrootChange> docroot;

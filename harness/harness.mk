@@ -27,6 +27,21 @@ $(BUILD)/tests/wrong-server: harness/wrong-server.cpp $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) -o $@ $<
 
+# The same server with the sanitizers, built as the Makefile builds the
+# sanitized lesson server (SAN_CPP): the sanitize suite's test runs
+# tests/tools/sanitize-run.sh against it, with and without its -u bug.
+$(BUILD)/tests/wrong-server-sanitized: harness/wrong-server.cpp $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -fno-sanitize-recover=all -o $@ $<
+
+# Darwin's 1,024-byte path limit for a Linux program, through LD_PRELOAD
+# (tests/harness/darwin_path_max.c): make test runs the fixture lint under
+# it.  A Mac has the limit itself, so there is nothing to build there.
+DARWIN_PATH_MAX_SO := $(if $(filter Linux,$(HOST_OS)),$(BUILD)/tests/darwin-path-max.so)
+$(BUILD)/tests/darwin-path-max.so: tests/harness/darwin_path_max.c $(HARNESS_TOOLS)
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O1 -Wall -Wextra -Werror -o $@ $< -ldl
+
 # The unit tests compile the harness sources again with the sanitizers (one
 # object per source, so an edit rebuilds one file); the end-to-end tests run
 # the real build/harness against build/tests/wrong-server, and the docs
@@ -35,7 +50,9 @@ HARNESS_TEST_SRC := $(wildcard tests/harness/*.cpp)
 HARNESS_TEST_OBJ := $(patsubst tests/harness/%.cpp,$(BUILD)/tests/harness-obj/test-%.o,$(HARNESS_TEST_SRC)) \
                     $(patsubst harness/%.cpp,$(BUILD)/tests/harness-obj/%.o,$(HARNESS_SRC))
 HARNESS_TEST_DEFS := -DMETAL_SOURCE_DIR='"$(CURDIR)"' -DHARNESS_BIN='"$(abspath $(BUILD)/harness)"' \
+                     -DDARWIN_PATH_MAX_SO='"$(abspath $(DARWIN_PATH_MAX_SO))"' \
                      -DWRONG_SERVER_BIN='"$(abspath $(BUILD)/tests/wrong-server)"' \
+                     -DWRONG_SERVER_SANITIZED_BIN='"$(abspath $(BUILD)/tests/wrong-server-sanitized)"' \
                      -DDOCS_CHECK_BIN='"$(abspath $(BUILD)/tools/docs-check)"'
 
 # GCC 12 with -fsanitize=address reports a false "may be used uninitialized"
@@ -50,6 +67,7 @@ $(BUILD)/tests/harness-obj/%.o: harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(HARNESS_SAN) -c -o $@ $<
 
-$(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(BUILD)/tools/docs-check $(HARNESS_TOOLS)
+$(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(BUILD)/tests/wrong-server-sanitized \
+                              $(BUILD)/tools/docs-check $(DARWIN_PATH_MAX_SO) $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(HARNESS_TEST_OBJ) $(GTEST_LIBS) -lgtest_main

@@ -5,6 +5,7 @@
 //                 [--only NAME-REGEX] [--new-only] [--json FILE]
 //                 [--fail-fast] [--compare NAME] [--exercise NN-slug]
 //                 [--root DIR] [--site DIR] [--jobs N]
+//   build/harness --lint [--root DIR] [--site DIR]
 //
 // Exit status: 0 when every fixture passed on every implementation, 1 when
 // something failed, 2 for a usage error or a malformed fixture file.
@@ -26,7 +27,9 @@
 #include "fixture.hpp"
 #include "report.hpp"
 #include "runner.hpp"
+#include "lint.hpp"
 #include "server.hpp"
+#include "tree.hpp"
 #include "util.hpp"
 
 namespace fs = std::filesystem;
@@ -38,6 +41,7 @@ const char* kUsage =
     "usage: harness --lesson N --server LABEL=COMMAND [--server LABEL=COMMAND ...]\n"
     "               [--only NAME-REGEX] [--new-only] [--json FILE] [--fail-fast]\n"
     "               [--compare NAME] [--exercise NN-slug] [--root DIR] [--site DIR] [--jobs N]\n"
+    "       harness --lint [--root DIR] [--site DIR]\n"
     "\n"
     "Runs every fixture of lessons/*/fixtures.json that applies to lesson N\n"
     "(since <= N <= until) against each server.  COMMAND is a command prefix;\n"
@@ -53,13 +57,19 @@ const char* kUsage =
     "  --root DIR     the repository (default: the current directory or the\n"
     "                 harness binary's ../ -- whichever has lessons/)\n"
     "  --site DIR     the demo site (default: ROOT/harness/site)\n"
-    "  --jobs N       servers running at once (default: 2 per CPU, at least 4)\n";
+    "  --jobs N       servers running at once (default: 2 per CPU, at least 4)\n"
+    "  --lint         check every fixture of every lesson instead: its docroot can\n"
+    "                 be built (one name at a time, as on a Mac) and names that\n"
+    "                 differ only in case are marked \"needs\": [\"case-sensitive-disk\"]\n"
+    "\n"
+    "A fixture that needs a case-sensitive disk is skipped, with a message, where\n"
+    "the temporary directory's disk folds case (macOS's default).\n";
 
 struct Args {
     int lesson = -1;
     std::vector<std::pair<std::string, std::string>> servers;
     std::string only, json_file, compare, exercise, root, site;
-    bool new_only = false, fail_fast = false;
+    bool new_only = false, fail_fast = false, lint = false;
     int jobs = 0;
 };
 
@@ -101,11 +111,13 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--root") a.root = value();
         else if (arg == "--site") a.site = value();
         else if (arg == "--jobs") a.jobs = parse_int(value(), "--jobs");
+        else if (arg == "--lint") a.lint = true;
         else if (arg == "-h" || arg == "--help") {
             std::cout << kUsage;
             std::exit(0);
         } else usage_error("unknown argument '" + arg + "'");
     }
+    if (a.lint) return a;
     if (a.lesson < 0) usage_error("--lesson N is required");
     if (a.servers.empty()) usage_error("at least one --server LABEL=COMMAND is required");
     return a;
@@ -161,6 +173,27 @@ size_t output_columns() {
     return 80;
 }
 
+// --lint: every fixture of every lesson; one line per fixture with a
+// problem, then the count.
+int lint_all(const std::vector<Fixture>& all, const std::string& site) {
+    Workspace ws;
+    int passed = 0, failed = 0;
+    for (const auto& f : all) {
+        std::vector<std::string> problems = lint_fixture(f, site, ws);
+        if (problems.empty()) {
+            ++passed;
+            continue;
+        }
+        ++failed;
+        for (const auto& p : problems) std::cout << "FAIL  " << f.name << " (" << f.file << "): " << p << "\n";
+    }
+    std::cout << "fixture lint: " << all.size() << " fixtures, each docroot built one name at a time"
+              << " (no path of " << tree::kDarwinPathMax << " bytes or more handed to the kernel)"
+              << " and checked for names that differ only in case\n";
+    std::cout << passed << " passed, " << failed << " failed\n";
+    return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -190,6 +223,14 @@ int main(int argc, char** argv) {
         for (const auto& e : exercises) std::cerr << " " << e;
         std::cerr << "\n" << did_you_mean(args.exercise, exercises);
         return 2;
+    }
+    if (args.lint) {
+        try {
+            return lint_all(all, site);
+        } catch (const std::exception& e) {
+            std::cerr << "harness: " << e.what() << "\n";
+            return 2;
+        }
     }
     std::set<std::string> replaced = replaced_by(all, args.exercise);
 
@@ -222,6 +263,20 @@ int main(int argc, char** argv) {
 
     try {
         Workspace ws;
+        // Where the disk folds case (macOS's default), two names that differ
+        // only in case are one file: a fixture that needs them cannot run.
+        std::vector<std::string> skipped;
+        if (disk_folds_case(ws.path())) {
+            std::vector<const Fixture*> kept;
+            for (const Fixture* f : selected)
+                if (f->needs_case_sensitive_disk()) skipped.push_back(f->name);
+                else kept.push_back(f);
+            selected = kept;
+            for (const auto& n : skipped)
+                std::cout << "skipped " << n << ": it needs a case-sensitive disk, and the disk under " << ws.path()
+                          << " folds case (macOS's default; see the README's per-OS notes)\n";
+            if (!args.compare.empty() && selected.empty()) return 0;
+        }
         std::vector<Implementation> impls;
         for (const auto& [label, cmd] : args.servers) impls.push_back(resolve_implementation(label, cmd, ws));
 
@@ -259,7 +314,9 @@ int main(int argc, char** argv) {
         }
         Totals t = count(results);
         std::cout << "\n(" << took / 1000 << "." << (took % 1000) / 100 << " s)\n";
-        std::cout << t.passed << " passed, " << t.failed << " failed\n";
+        std::cout << t.passed << " passed, " << t.failed << " failed";
+        if (!skipped.empty()) std::cout << ", " << skipped.size() << " skipped";
+        std::cout << "\n";
         return t.failed == 0 ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "harness: " << e.what() << "\n";

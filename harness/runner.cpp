@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tree.hpp"
 #include "util.hpp"
 
 namespace harness {
@@ -44,7 +45,7 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
     std::optional<std::string> file_before;
     if (f.expect.body && f.expect.body->kind == BodyExpect::Kind::File) {
         std::string content;
-        if (read_file(srv.docroot() + "/" + f.expect.body->value, content)) file_before = content;
+        if (tree::read_beneath(srv.docroot(), f.expect.body->value, content)) file_before = content;
     }
     std::optional<BackgroundClients> background;
     if (!f.background_clients.empty()) {
@@ -70,7 +71,17 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
             break;
         }
     }
-    if (background) background->release();
+    if (background) {
+        background->release();
+        // A follow-up request looks at what the background clients' children
+        // left behind, and a child cleans up (a PUT's temporary file) only
+        // once it sees its client close: wait until every child that is
+        // still running has finished, up to ~2 s.
+        for (int waited = 0; !f.then.empty() && waited < 2000; waited += 20) {
+            if (count_children(srv.pid(), false) - count_children(srv.pid(), true) <= 0) break;
+            sleep_ms(20);
+        }
+    }
     // "then": follow-up requests, each checked like a fixture of its own;
     // their assertions join the fixture's, labelled with their place
     for (std::size_t k = 0; k < f.then.size() && all_ok(out.assertions); ++k) {

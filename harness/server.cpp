@@ -22,6 +22,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "tree.hpp"
 #include "util.hpp"
 
 namespace harness {
@@ -195,13 +196,9 @@ Workspace::Workspace() {
 
 Workspace::~Workspace() {
     g_workspace[0] = 0;
-    std::error_code ec;
-    // A mode-0000 directory cannot be entered even by its owner when we are
-    // not root: open everything up first, then delete.
-    for (auto it = fs::recursive_directory_iterator(path_, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (!it->is_symlink()) ::chmod(it->path().c_str(), 0755);
-    fs::remove_all(path_, ec);
+    // One name at a time (a docroot may hold paths longer than macOS
+    // accepts), mode-0000 directories opened up on the way.
+    tree::remove_tree(path_);
 }
 
 std::string Workspace::new_dir(const std::string& prefix) {
@@ -243,112 +240,102 @@ Implementation resolve_implementation(const std::string& label, const std::strin
 }
 
 // --- docroot -----------------------------------------------------------------
+// Everything below the docroot is reached one name at a time from a
+// directory descriptor (harness/tree.hpp): a fixture's path may be longer
+// than the 1,024 bytes macOS accepts in one system call.
 namespace {
-// Copies one tree like cp -a: symlinks as symlinks, modes and mtimes kept.
-void copy_tree(const fs::path& from, const fs::path& to) {
-    fs::create_directories(to);
-    for (const auto& e : fs::directory_iterator(from)) {
-        fs::path dst = to / e.path().filename();
-        if (e.is_symlink()) {
-            fs::create_symlink(fs::read_symlink(e.path()), dst);
-            continue;
-        }
-        if (e.is_directory()) copy_tree(e.path(), dst);
-        else fs::copy_file(e.path(), dst);
-        struct stat st {};
-        ::lstat(e.path().c_str(), &st);
-        ::chmod(dst.c_str(), st.st_mode & 07777);
-#ifdef __APPLE__
-        timespec times[2] = {st.st_atimespec, st.st_mtimespec};
-#else
-        timespec times[2] = {st.st_atim, st.st_mtim};
-#endif
-        ::utimensat(AT_FDCWD, dst.c_str(), times, AT_SYMLINK_NOFOLLOW);
-    }
-}
 
-void apply_change(const fs::path& root, const DocrootChange& c) {
-    fs::path p = root / fs::path(c.path);
-    fs::create_directories(p.parent_path());
-    std::error_code ec;
+void apply_change(int root, const DocrootChange& c) {
     auto fail = [&](const std::string& what) {
         throw std::runtime_error("docroot change '" + c.path + "': " + what + ": " + std::strerror(errno));
     };
+    std::string last;
+    tree::Fd dir = tree::open_parent(root, c.path, !c.absent, last);
     if (c.absent) {
-        fs::remove_all(p, ec);
+        if (dir.ok() && !last.empty()) tree::remove_at(dir.get(), last);
         return;
     }
+    if (last.empty()) fail("names the docroot itself");
+    const char* name = last.c_str();
+    struct stat st {};
+    bool is_link = ::fstatat(dir.get(), name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
     if (c.symlink) {
-        fs::remove(p, ec);
-        if (::symlink(c.symlink->c_str(), p.c_str()) != 0) fail("symlink");
+        ::unlinkat(dir.get(), name, 0);
+        if (::symlinkat(c.symlink->c_str(), dir.get(), name) != 0) fail("symlink");
         return;
     }
     if (c.many) {
-        fs::create_directories(p);
+        if (::mkdirat(dir.get(), name, 0755) != 0 && errno != EEXIST) fail("mkdir");
+        tree::Fd many(::openat(dir.get(), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!many.ok()) fail("open");
         for (uint64_t i = 0; i < c.many->count; ++i) {
-            std::string file = (p / c.many->name(i)).string();
-            int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-            if (fd < 0) fail("open " + file);
+            std::string file = c.many->name(i);
+            tree::Fd fd(::openat(many.get(), file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+            if (!fd.ok()) fail("open " + file);
             const std::string& s = c.many->content;
-            if (!s.empty() && ::write(fd, s.data(), s.size()) != static_cast<ssize_t>(s.size())) fail("write " + file);
-            ::close(fd);
+            if (!s.empty() && ::write(fd.get(), s.data(), s.size()) != static_cast<ssize_t>(s.size())) fail("write " + file);
         }
     } else if (c.dir) {
-        fs::create_directories(p);
+        if (::mkdirat(dir.get(), name, 0755) != 0 && errno != EEXIST) fail("mkdir");
     } else if (c.content || c.size) {
-        if (fs::is_symlink(p)) fs::remove(p);
-        int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0) fail("open");
+        if (is_link) ::unlinkat(dir.get(), name, 0);
+        tree::Fd fd(::openat(dir.get(), name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!fd.ok()) fail("open");
         if (c.content) {
             const std::string& s = *c.content;
-            if (!s.empty() && ::write(fd, s.data(), s.size()) != static_cast<ssize_t>(s.size())) fail("write");
-        } else if (::ftruncate(fd, static_cast<off_t>(*c.size)) != 0) {   // sparse: no disk blocks used
+            if (!s.empty() && ::write(fd.get(), s.data(), s.size()) != static_cast<ssize_t>(s.size())) fail("write");
+        } else if (::ftruncate(fd.get(), static_cast<off_t>(*c.size)) != 0) {   // sparse: no disk blocks used
             fail("ftruncate");
         }
-        ::close(fd);
     }
-    if (c.mode && ::chmod(p.c_str(), *c.mode) != 0) fail("chmod");
+    if (c.mode && ::fchmodat(dir.get(), name, *c.mode, 0) != 0) fail("chmod");
 }
 
-void chown_tree(const fs::path& root, uid_t uid, gid_t gid) {
-    ::lchown(root.c_str(), uid, gid);
-    for (const auto& e : fs::recursive_directory_iterator(root))
-        ::lchown(e.path().c_str(), uid, gid);
+// lchown of every name on the way from the docroot to the change's path
+// (the directories it made), one name at a time.
+void chown_path(int root, const std::string& rel, uid_t uid, gid_t gid) {
+    tree::Fd dir(::openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    size_t i = 0;
+    while (dir.ok() && i < rel.size()) {
+        size_t j = rel.find('/', i);
+        if (j == std::string::npos) j = rel.size();
+        std::string n = rel.substr(i, j - i);
+        i = j + 1;
+        if (n.empty() || n == ".") continue;
+        ::fchownat(dir.get(), n.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW);
+        dir = tree::Fd(::openat(dir.get(), n.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    }
 }
-
 
 // The secret just outside the docroot (see kOutsideName), readable by
 // anyone: only the server's rules may keep it from a client.
-void write_outside_secret(const fs::path& dest) {
-    fs::path secret = dest.parent_path() / kOutsideName;
-    int fd = ::open(secret.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+void write_outside_secret(int parent) {
+    tree::Fd fd(::openat(parent, kOutsideName, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     std::string content = kOutsideContent;
-    bool ok = fd >= 0 && ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-    if (fd >= 0) ::close(fd);
-    if (!ok) throw std::runtime_error("writing " + secret.string() + ": " + std::strerror(errno));
-    ::chmod(secret.c_str(), 0644);
+    bool ok = fd.ok() && ::write(fd.get(), content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    if (!ok) throw std::runtime_error(std::string("writing ") + kOutsideName + ": " + std::strerror(errno));
+    ::fchmodat(parent, kOutsideName, 0644, 0);
 }
 }  // namespace
 
 void prepare_docroot(const std::string& site, const std::string& dest, const std::vector<DocrootChange>& changes) {
-    try {
-        copy_tree(site, dest);
-        ::chmod(dest.c_str(), 0755);
-        fs::path docroot = fs::absolute(fs::path(dest)).lexically_normal();
-        if (!docroot.has_filename()) docroot = docroot.parent_path();   // "x/site/" is "x/site"
-        write_outside_secret(docroot);
-        // chown first, so chmod 0000 in a change applies to nobody's file.
-        if (dropping_privileges()) chown_tree(dest, nobody().uid, nobody().gid);
-        for (const auto& c : changes) {
-            apply_change(dest, c);
-            if (dropping_privileges()) {
-                fs::path p = fs::path(dest) / fs::path(c.path);
-                for (fs::path q = p; q != fs::path(dest) && q.has_relative_path(); q = q.parent_path())
-                    ::lchown(q.c_str(), nobody().uid, nobody().gid);
-            }
-        }
-    } catch (const fs::filesystem_error& e) {
-        throw std::runtime_error(std::string("preparing the docroot: ") + e.what());
+    fs::path docroot = fs::absolute(fs::path(dest)).lexically_normal();
+    if (!docroot.has_filename()) docroot = docroot.parent_path();   // "x/site/" is "x/site"
+    std::string name = docroot.filename().string();
+    tree::Fd parent = tree::open_dir(docroot.parent_path().string());
+    {
+        tree::Fd from = tree::open_dir(site);
+        tree::copy_tree_at(from.get(), parent.get(), name);
+    }
+    ::fchmodat(parent.get(), name.c_str(), 0755, 0);
+    write_outside_secret(parent.get());
+    // chown first, so chmod 0000 in a change applies to nobody's file.
+    if (dropping_privileges()) tree::chown_tree_at(parent.get(), name, nobody().uid, nobody().gid);
+    tree::Fd root(::openat(parent.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root.ok()) throw std::runtime_error("preparing the docroot: open " + docroot.string() + ": " + std::strerror(errno));
+    for (const auto& c : changes) {
+        apply_change(root.get(), c);
+        if (dropping_privileges()) chown_path(root.get(), c.path, nobody().uid, nobody().gid);
     }
 }
 
@@ -442,7 +429,7 @@ void Server::stop() {
 std::string Server::stderr_tail() const { return tail_of_file(err_path_, 2000); }
 
 // --- zombies -------------------------------------------------------------
-int count_zombies(pid_t pid) {
+int count_children(pid_t pid, bool zombies_only) {
 #ifdef __linux__
     // /proc/PID/stat: "pid (comm) state ppid ...": comm may contain spaces
     // and parentheses, so parse from the last ')'.
@@ -457,7 +444,7 @@ int count_zombies(pid_t pid) {
         if (rp == std::string::npos || rp + 4 > stat.size()) continue;
         char state = stat[rp + 2];
         long ppid = std::strtol(stat.c_str() + rp + 4, nullptr, 10);
-        if (ppid == pid && state == 'Z') ++n;
+        if (ppid == pid && (!zombies_only || state == 'Z')) ++n;
     }
     ::closedir(d);
     return n;
@@ -470,7 +457,7 @@ int count_zombies(pid_t pid) {
     long pp;
     char st[16];
     while (std::fscanf(p, "%ld %15s", &pp, st) == 2)
-        if (pp == pid && st[0] == 'Z') ++n;
+        if (pp == pid && (!zombies_only || st[0] == 'Z')) ++n;
     ::pclose(p);
     return n;
 #endif

@@ -109,8 +109,10 @@ private:
     std::string docroot_, out_path_, err_path_, error_, command_line_;
 };
 
-// Children of `pid` that are zombies (state Z): exited but never reaped.
-int count_zombies(pid_t pid);
+// Children of `pid`: every one, or only the zombies (state Z: exited but
+// never reaped).
+int count_children(pid_t pid, bool zombies_only);
+inline int count_zombies(pid_t pid) { return count_children(pid, true); }
 
 // A program run for a "run" fixture (lesson 00): its output and exit.
 struct RunResult {

@@ -11,6 +11,11 @@
 //   -q          close without answering
 //   -o          answer with the file right outside DOCROOT, DOCROOT/../secret.txt
 //               (what a server that lets `..` through would send)
+//   -u          answer in a forked child, as the lesson servers do, which
+//               then reads a heap block it has freed: a bug the client never
+//               sees and only AddressSanitizer reports (tests/harness/
+//               sanitize_test.cpp runs this file built with the sanitizers)
+//   -U          the same with a signed overflow, which UBSan reports
 // Without flags: 200, "hello\n", Server, Content-Type, Content-Length,
 // Connection: close.  A HEAD request gets the same head and no body.
 #include <arpa/inet.h>
@@ -34,6 +39,7 @@ struct Options {
     std::vector<std::string> drop;
     std::string body = "hello\n";
     bool crash = false, never = false, quiet = false, outside = false;
+    char bug = 0;   // -u, -U: 'u' a use after free, 'U' a signed overflow, after answering
 };
 
 bool dropped(const Options& o, const char* name) {
@@ -89,6 +95,8 @@ int main(int argc, char** argv) {
         else if (f == "-n") o.never = true;
         else if (f == "-q") o.quiet = true;
         else if (f == "-o") o.outside = true;
+        else if (f == "-u") o.bug = 'u';
+        else if (f == "-U") o.bug = 'U';
         else {
             std::fprintf(stderr, "wrong-server: unknown flag %s\n", argv[i]);
             return 2;
@@ -121,8 +129,29 @@ int main(int argc, char** argv) {
     for (;;) {
         int c = ::accept(s, nullptr, nullptr);
         if (c < 0) continue;
+        if (o.bug) {
+            ::signal(SIGCHLD, SIG_IGN);   // no zombies
+            if (::fork() == 0) {
+                ::close(s);
+                serve(c, o);   // the response is out; the client waits for the close
+                if (o.bug == 'u') {
+                    char* volatile block = new char[8]();   // volatile: the compiler cannot see the bug coming
+                    delete[] block;
+                    volatile char freed = block[0];   // heap-use-after-free
+                    (void)freed;
+                } else {
+                    volatile int big = 0x7fffffff, one = 1;   // volatile: computed when it runs
+                    volatile int more = big + one;              // signed integer overflow
+                    (void)more;
+                }
+                ::_exit(0);
+            }
+            ::close(c);
+            continue;
+        }
         serve(c, o);
         ::close(c);
         if (o.crash) std::abort();
+
     }
 }

@@ -184,3 +184,76 @@ TEST(DocsCheck, APlannedLessonIsPendingUntilItExists) {
     r = check(repo);
     EXPECT_TRUE(contains(r.out, "README.md:6: `make lesson-05`: there is no such target")) << r.out;
 }
+
+// `function F` is F's definition, not the first line that calls F: a
+// one-line wrapper above it (`void out_text(...) { out_bytes(...); }`)
+// once stood in for out_bytes in lesson 08's page.
+TEST(DocsCheck, AFunctionExcerptIsItsDefinitionNotACallToIt) {
+    Repo repo;
+    repo.write("cpp/01-x.cpp",
+               "void out_text(int o) { out_bytes(o, 1); }\n"
+               "\n"
+               "// out_bytes -- the real one.\n"
+               "void out_bytes(int o, int n) {\n"
+               "    (void)o, (void)n;\n"
+               "}\n");
+    repo.write("lessons/01-x/README.md", kPageTop + "<!-- excerpt: cpp/01-x.cpp function out_bytes -->\n```cpp\n```\n");
+    check(repo, "--write");
+    EXPECT_TRUE(contains(repo.read("lessons/01-x/README.md"),
+                         "```cpp\n// out_bytes -- the real one.\nvoid out_bytes(int o, int n) {\n    (void)o, (void)n;\n}\n```"))
+        << repo.read("lessons/01-x/README.md");
+    Result r = check(repo);
+    EXPECT_EQ(r.status, 0) << r.out;
+}
+
+// A number a page states for a name of asm/records.inc is that name's value
+// (issue: lessons 01, 03 and 07 said X_REQ was 13424 after the record grew
+// to 13440).  Stated next to the name, in prose, tables and pictures; for
+// an expression of names; backwards (N = NAME); with units.  make excerpts
+// corrects a plain number; a number with a unit must be fixed by hand.
+TEST(DocsCheck, LayoutNumbersAreTheRecordsValues) {
+    Repo repo;
+    repo.write("asm/records.inc",
+               "// a record\n"
+               "        .equ A_BASE, 16                   // 1: a meaning, not a size\n"
+               "        .equ A_SIZE, A_BASE * 2 + 8       // 40: computed\n"
+               "        .equ A_BIG, 2097152               // 2 MiB: big\n"
+               "        .equ A_ROUND, (A_SIZE + 15) & ~15 // 48\n"
+               "        .equ A_WRONG, A_BASE + 1          // 18: a comment that drifted\n");
+    repo.write("cpp/01-x.cpp", "// answer -- the answer.\nint answer() {\n    // excerpt: body\n"
+                               "    return 42;   // A_SIZE (99) in a source comment is the source's business\n"
+                               "    // excerpt end\n}\n");
+    repo.write("lessons/01-x/README.md",
+               kPageTop +
+                   "`A_SIZE` (40) is right, `A_SIZE` (41) is not.\n"                              // 5
+                   "A_ROUND = 48 bytes; A_BIG = **2 MiB**; `A_BIG` (1 MiB) is wrong.\n"        // 6
+                   "`A_SIZE & 0xf` (8), 40 = A_SIZE, and 41 (`A_SIZE`).\n"                     // 7
+                   "\n| name | size |\n|---|---|\n| `A_BASE` | 17 bytes |\n\n"                   // 11
+                   "```\n  x + A_SIZE │ buf: A_BASE (15) │\n```\n\n"                                // 14
+                   "<!-- excerpt: cpp/01-x.cpp body -->\n```cpp\n"
+                   "    return 42;   // A_SIZE (99) in a source comment is the source's business\n```\n"
+                   "`A_BASE` is 16, and A_BASE is a word here: `A_BASE` bytes.\n");            // 21
+    Result r = check(repo);
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_TRUE(contains(r.out, "asm/records.inc:6: A_WRONG is 17, its comment says 18")) << r.out;
+    EXPECT_FALSE(contains(r.out, "asm/records.inc:2:")) << r.out;   // "1:" after a plain number is a meaning
+    EXPECT_TRUE(contains(r.out, "README.md:5: A_SIZE is 40 (asm/records.inc), the page says 41; run: make excerpts")) << r.out;
+    EXPECT_TRUE(contains(r.out, "README.md:6: A_BIG is 2097152 (asm/records.inc), the page says 1 MiB\n")) << r.out;
+    EXPECT_TRUE(contains(r.out, "README.md:7: A_SIZE is 40 (asm/records.inc), the page says 41")) << r.out;
+    EXPECT_TRUE(contains(r.out, "README.md:11: A_BASE is 16 (asm/records.inc), the page says 17")) << r.out;
+    EXPECT_TRUE(contains(r.out, "README.md:14: A_BASE is 16 (asm/records.inc), the page says 15")) << r.out;
+    EXPECT_FALSE(contains(r.out, "the page says 99")) << r.out;   // excerpts are checked as excerpts
+    EXPECT_FALSE(contains(r.out, "README.md:21:")) << r.out;   // "is 16" is checked, and right
+    EXPECT_TRUE(contains(r.out, "FAIL  layout    15 checked, 6 problem(s)")) << r.out;
+
+    // make excerpts puts the right plain numbers in; "1 MiB" stays for the author
+    check(repo, "--write");
+    std::string page = repo.read("lessons/01-x/README.md");
+    EXPECT_TRUE(contains(page, "`A_SIZE` (40) is right, `A_SIZE` (40) is not.")) << page;
+    EXPECT_TRUE(contains(page, "40 = A_SIZE, and 40 (`A_SIZE`).")) << page;
+    EXPECT_TRUE(contains(page, "| `A_BASE` | 16 bytes |")) << page;
+    EXPECT_TRUE(contains(page, "buf: A_BASE (16) │")) << page;
+    Result after = check(repo);
+    EXPECT_TRUE(contains(after.out, "FAIL  layout    15 checked, 2 problem(s)")) << after.out;
+    EXPECT_TRUE(contains(after.out, "the page says 1 MiB")) << after.out;
+}

@@ -293,6 +293,15 @@ TEST(Fixture, ReplacedFixturesMustExistAndBeOrdinary) {
     EXPECT_NE(err.find("which belongs to exercise 03-x itself"), std::string::npos) << err;
 }
 
+TEST(Fixture, NeedsNamesWhatTheMachineMustOffer) {
+    auto v = parse_fixture_file(with("needs", R"(["case-sensitive-disk"])"), "f.json");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_TRUE(v[0].needs_case_sensitive_disk());
+    EXPECT_FALSE(parse_fixture_file(std::string("[") + kGood + "]", "f.json")[0].needs_case_sensitive_disk());
+    expect_error(with("needs", R"(["a-fast-disk"])"), "unknown need 'a-fast-disk'");
+    expect_error(with("needs", R"("case-sensitive-disk")"), "needs must be an array");
+}
+
 // Lesson 09: follow-up requests and a directory's names.
 TEST(Fixture, ThenAndNames) {
     auto v = parse_fixture_file(

@@ -45,32 +45,57 @@ inline std::string head_200(const std::string& type, std::uint64_t length) {
            "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
 }
 
-// One run of the lesson-04 steps: the result that stopped them (kDone
-// when the file was sent, else the status to answer with) and every byte
-// they sent.
+// One run of a lesson's C++ steps, as handle_connection (cpp/httpd.cpp)
+// runs them -- the one helper every lesson's step tests use: a fresh
+// Exchange for the docroot, what the steps before `first` would have left
+// in it (`request`, played by the test: a parsed path, or the head in
+// x.buf), the lesson's steps from `first` on, and then, as the spine does,
+// the file closed.
 struct Served {
-    std::int64_t result;
-    std::string bytes;
+    std::int64_t result = -1;   // what stopped the steps: kDone, or a status (500: the list ran out)
+    std::string bytes;          // every byte that went to the client
+    std::string path;           // x.path at the end
 };
-
-// Lesson 04's steps in the spine's order (cpp/httpd.cpp), after lesson
-// 03's steps have parsed a GET or HEAD of `path`: what handle_connection
-// does with a well-formed request.  The C++ steps, their output captured
-// from a socketpair.
-inline Served serve_cpp(const std::string& root, std::string_view path, bool is_head) {
-    const std::vector<CppStep> steps = cpp_steps_from(4, "step_copy_path");
-    Served s{};
+struct ServeSetup {
+    int lesson;                 // whose list
+    const char* first;          // the first step to run
+    std::string root;           // cfg.docroot
+    std::int64_t docroot_fd = -1;   // cfg.docroot_fd; -1 from lesson 06 on: `root`, opened as open_docroot does
+    bool answer_errors = false; // a status is answered with answer_error, as the spine does
+};
+template <class Request>
+Served serve_steps(const ServeSetup& setup, Request&& request) {
+    const std::vector<CppStep> steps = cpp_steps_from(setup.lesson, setup.first);
     httpd::Config cfg;
-    cfg.docroot = root.c_str();
+    cfg.docroot = setup.root.c_str();
+    httpd::Fd docroot;
+    if (setup.docroot_fd >= 0) {
+        cfg.docroot_fd = setup.docroot_fd;
+    } else if (setup.lesson >= 6) {
+        docroot = httpd::Fd(::open(setup.root.c_str(), O_RDONLY | O_DIRECTORY));
+        cfg.docroot_fd = docroot.get();
+    }
     auto x = std::make_unique<httpd::Exchange>();   // 15 KB: on the heap, where ASan watches it
+    Served s;
     s.bytes = capture([&](int sock) {
         httpd::start_exchange(*x, sock, &cfg);
-        x->req.path = path;
-        x->req.is_head = is_head;
+        request(*x);
         s.result = run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
-        x->file.reset();  // the spine closes the file
+        if (setup.answer_errors && s.result != httpd::kDone) httpd::answer_error(*x, static_cast<int>(s.result));
+        s.path.assign(x->path, x->path_len);
+        x->file.reset();   // the spine closes the file
     });
     return s;
+}
+
+// Lesson 04's steps in the spine's order, after lesson 03's steps have
+// parsed a GET or HEAD of `path`: what handle_connection does with a
+// well-formed request (a status is returned, not answered).
+inline Served serve_cpp(const std::string& root, std::string_view path, bool is_head) {
+    return serve_steps({4, "step_copy_path", root}, [&](httpd::Exchange& x) {
+        x.req.path = path;
+        x.req.is_head = is_head;
+    });
 }
 
 // A temporary docroot with the files the lesson-04 step tests ask for:

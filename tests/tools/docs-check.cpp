@@ -38,6 +38,16 @@
 //   args       `make unit|asm-tests FILTER=word` matches some test (an
 //              enabled one unless EXERCISE= is given), `make lesson-NN
 //              ONLY=regex` some fixture, `EXERCISE=NN-slug` an exercise
+//   layout     a number a page states for a name of asm/records.inc is that
+//              name's value (the .equ lines evaluated as the assembler and
+//              build/gen/records.h do): `X_REQ` (13440), `LOCATION_MAX` =
+//              512, OUT_SIZE = 16416 bytes in a picture, `X_SIZE & 0xfff`
+//              (3312) for an expression of such names, 15600 = X_SIZE, and
+//              2 MiB, 1 TiB, 2⁴⁰ for the big ones.  A number is stated
+//              next to its name, or it is not checked -- so pages name it.
+//              records.inc's own comments count too (`// 8240` after an
+//              expression).  --write (make excerpts) puts the right value
+//              in place of a wrong plain number.
 //   alone      the repository stands alone: no page or script points at
 //              files outside it (../shared, an "abi reference" ...)
 //   lessons    each lesson page tells the reader to run `make diff-NN`
@@ -54,6 +64,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -142,6 +154,289 @@ struct Checker {
         return false;
     }
 
+    // --- layout numbers (asm/records.inc) -------------------------------------
+    std::map<std::string, std::uint64_t> layout;   // NAME -> value
+
+    // A small C expression over numbers and layout names: + - * / % << >>
+    // & ^ | ~ and parentheses, with C's precedence; the records.inc values
+    // and what pages write about them.  With `units`, a number may be
+    // followed by KiB, MiB, GiB or TiB, or written as a power (2⁴⁰).
+    struct Eval {
+        const std::map<std::string, std::uint64_t>& names;
+        std::string_view s;
+        std::size_t i = 0;
+        bool units = false;
+        bool ok = true;
+        int literals = 0;   // numbers read
+        int identifiers = 0;   // names read
+
+        void space() { while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i; }
+        bool eat(std::string_view op) {
+            space();
+            if (s.substr(i, op.size()) != op) return false;
+            // "<" is not "<<", "&" is not "&&"
+            if (op.size() == 1 && i + 1 < s.size() && (op == "<" || op == ">" || op == "&" || op == "|") && s[i + 1] == op[0]) return false;
+            i += op.size();
+            return true;
+        }
+        // a superscript digit (⁰ ¹ ² ³ ⁴ … ⁹) at i: its value, and its length in bytes
+        int superscript(std::size_t at, std::size_t& len) const {
+            auto b = [&](std::size_t k) { return at + k < s.size() ? static_cast<unsigned char>(s[at + k]) : 0u; };
+            if (b(0) == 0xC2 && (b(1) == 0xB9 || b(1) == 0xB2 || b(1) == 0xB3)) { len = 2; return b(1) == 0xB9 ? 1 : b(1) == 0xB2 ? 2 : 3; }
+            if (b(0) == 0xE2 && b(1) == 0x81 && (b(2) == 0xB0 || (b(2) >= 0xB4 && b(2) <= 0xB9))) { len = 3; return b(2) == 0xB0 ? 0 : b(2) - 0xB0; }
+            return -1;
+        }
+        std::uint64_t number() {
+            std::uint64_t v = 0;
+            if (s.substr(i, 2) == "0x" || s.substr(i, 2) == "0X") {
+                i += 2;
+                std::size_t start = i;
+                while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) v = v * 16 + static_cast<std::uint64_t>(std::stoi(std::string(1, s[i++]), nullptr, 16));
+                if (i == start) ok = false;
+            } else {
+                while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) v = v * 10 + static_cast<std::uint64_t>(s[i++] - '0');
+            }
+            ++literals;
+            if (!units) return v;
+            std::size_t len = 0;
+            if (superscript(i, len) >= 0) {   // 2⁴⁰
+                int e = 0;
+                for (int d; (d = superscript(i, len)) >= 0; i += len) e = e * 10 + d;
+                std::uint64_t p = 1;
+                for (int k = 0; k < e; ++k) p *= v;
+                return p;
+            }
+            std::size_t save = i;
+            space();
+            static const std::pair<const char*, int> kUnits[] = {{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}};
+            for (const auto& [u, shift] : kUnits)
+                if (s.substr(i, 3) == u && (i + 3 == s.size() || !std::isalnum(static_cast<unsigned char>(s[i + 3])))) {
+                    i += 3;
+                    return v << shift;
+                }
+            i = save;
+            return v;
+        }
+        std::uint64_t primary() {
+            space();
+            if (i >= s.size()) { ok = false; return 0; }
+            char c = s[i];
+            if (c == '(') {
+                ++i;
+                std::uint64_t v = or_();
+                if (!eat(")")) ok = false;
+                return v;
+            }
+            if (c == '-' ) { ++i; return 0 - primary(); }
+            if (c == '~') { ++i; return ~primary(); }
+            if (c == '+') { ++i; return primary(); }
+            if (std::isdigit(static_cast<unsigned char>(c))) return number();
+            if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+                std::size_t start = i;
+                while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+                auto it = names.find(std::string(s.substr(start, i - start)));
+                if (it == names.end()) { ok = false; return 0; }
+                ++identifiers;
+                return it->second;
+            }
+            ok = false;
+            return 0;
+        }
+        std::uint64_t mul() {
+            std::uint64_t v = primary();
+            for (;;) {
+                if (eat("*")) v *= primary();
+                else if (eat("/")) { std::uint64_t d = primary(); if (d == 0) { ok = false; return 0; } v /= d; }
+                else if (eat("%")) { std::uint64_t d = primary(); if (d == 0) { ok = false; return 0; } v %= d; }
+                else return v;
+            }
+        }
+        std::uint64_t add() {
+            std::uint64_t v = mul();
+            for (;;) {
+                if (eat("+")) v += mul();
+                else if (eat("-")) v -= mul();
+                else return v;
+            }
+        }
+        std::uint64_t shift() {
+            std::uint64_t v = add();
+            for (;;) {
+                if (eat("<<")) v <<= add();
+                else if (eat(">>")) v >>= add();
+                else return v;
+            }
+        }
+        std::uint64_t and_() { std::uint64_t v = shift(); while (eat("&")) v &= shift(); return v; }
+        std::uint64_t xor_() { std::uint64_t v = and_(); while (eat("^")) v ^= and_(); return v; }
+        std::uint64_t or_() { std::uint64_t v = xor_(); while (eat("|")) v |= xor_(); return v; }
+    };
+
+    // The whole of `text` as an expression, or nothing.
+    std::optional<std::uint64_t> evaluate(std::string_view text, bool units, int* identifiers = nullptr) const {
+        Eval e{layout, text};
+        e.units = units;
+        std::uint64_t v = e.or_();
+        e.space();
+        if (!e.ok || e.i != text.size() || e.literals + e.identifiers == 0) return std::nullopt;
+        if (identifiers) *identifiers = e.identifiers;
+        return v;
+    }
+
+    // A number at text[at] as a page writes it (13440, 0x3000, 2 MiB, 2⁴⁰,
+    // **1 TiB**): its value, where its digits are, and whether it is a
+    // plain decimal that --write may replace.
+    struct Stated {
+        std::uint64_t value;
+        std::size_t from, len;   // the number's bytes in the line, unit included
+        bool plain;
+    };
+    std::optional<Stated> stated_number(const std::string& line, std::size_t at) const {
+        while (at < line.size() && line[at] == '*') ++at;   // **bold**
+        if (at >= line.size() || !std::isdigit(static_cast<unsigned char>(line[at]))) return std::nullopt;
+        Eval e{layout, line};
+        e.units = true;
+        e.i = at;
+        std::uint64_t v = e.number();
+        if (!e.ok) return std::nullopt;
+        // a number is a whole word: "8240-byte" is, "64-bit" too, "1.5" and "0..65535" are not
+        auto digit_at = [&](std::size_t k) { return k < line.size() && std::isdigit(static_cast<unsigned char>(line[k])); };
+        if (e.i < line.size() && (std::isalnum(static_cast<unsigned char>(line[e.i])) ||
+                                  ((line[e.i] == '.' || line[e.i] == ',') && digit_at(e.i + 1))))
+            return std::nullopt;
+        bool plain = true;
+        for (std::size_t k = at; k < e.i; ++k) plain = plain && std::isdigit(static_cast<unsigned char>(line[k]));
+        return Stated{v, at, e.i - at, plain};
+    }
+
+    // asm/records.inc: every `.equ NAME, value` evaluated in order.  A
+    // comment that starts with a number about a computed value (`// 8240`
+    // after `DIR_BUF + DIRENT_BUF_MAX`), or with arithmetic or a unit
+    // (`// 112 + 64 * 32`, `// 2 MiB: ...`), must say that value.
+    // Does EXPR name something each kernel's asm/os/*/os.inc defines?
+    bool names_a_per_os_value(const std::string& expr) {
+        static const std::regex name(R"([A-Za-z_][A-Za-z0-9_]*)");
+        for (std::sregex_iterator it(expr.begin(), expr.end(), name), end; it != end; ++it) {
+            const std::regex defined(R"((^|\n)\s*\.equ\s+)" + it->str() + R"(\s*,)");
+            if (std::regex_search(read_all(root / "asm/os/linux/os.inc"), defined)) return true;
+        }
+        return false;
+    }
+
+    void load_layout() {
+        fs::path p = root / "asm/records.inc";
+        if (!fs::exists(p)) return;
+        static const std::regex equ(R"(^\s*\.equ\s+([A-Za-z_][A-Za-z0-9_]*)\s*,\s*([^/]*[^/\s])\s*(//\s*(.*))?$)");
+        std::vector<std::string> text = lines_of(read_all(p));
+        for (std::size_t n = 0; n < text.size(); ++n) {
+            std::smatch m;
+            if (!std::regex_match(text[n], m, equ)) continue;
+            std::string where = "asm/records.inc:" + std::to_string(n + 1);
+            std::optional<std::uint64_t> v = evaluate(m[2].str(), false);
+            // A value built from an os.inc name (STAT_AREA from STAT_SIZE)
+            // differs between the kernels: no page can state one number.
+            if (!v && names_a_per_os_value(m[2].str())) continue;
+            if (!v) {
+                fail("layout", where, "cannot evaluate `" + m[2].str() + "` (a number, a name above it, + - * / % << >> & ^ | ~ ( ))");
+                continue;
+            }
+            layout[m[1]] = *v;
+            std::string comment = m[4].str();
+            if (comment.empty() || !std::isdigit(static_cast<unsigned char>(comment[0]))) continue;
+            std::string head = comment.substr(0, comment.find(':'));
+            bool literal = std::all_of(m[2].first, m[2].second, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+            bool arithmetic = head.find_first_of("+-*/&|<>~") != std::string::npos ||
+                              std::regex_search(head, std::regex(R"([0-9]\s*[KMGT]iB\b)"));
+            if (literal && !arithmetic) continue;   // "// 1: no block left": a meaning, not a size
+            std::optional<std::uint64_t> said = evaluate(trim(head), true);
+            if (!said) continue;
+            counted["layout"]++;
+            if (*said != *v)
+                fail("layout", where, m[1].str() + " is " + std::to_string(*v) + ", its comment says " + trim(head));
+        }
+    }
+
+    // One line of a page outside the excerpts: every number stated for a
+    // layout name.  Returns the line, corrected if --write may.
+    std::string check_layout_line(const std::string& where, std::string line) {
+        if (layout.empty()) return line;
+        struct Fix { std::size_t from, len; std::string with; };
+        std::vector<Fix> fixes;
+        auto check = [&](const std::string& what, std::uint64_t want, const Stated& got) {
+            counted["layout"]++;
+            if (got.value == want) return;
+            if (write && got.plain) {
+                fixes.push_back({got.from, got.len, std::to_string(want)});
+                return;
+            }
+            fail("layout", where, what + " is " + std::to_string(want) + " (asm/records.inc), the page says " +
+                                      line.substr(got.from, got.len) + (got.plain ? "; run: make excerpts" : ""));
+        };
+        // what follows a name (or an expression in backticks): " (N", " = N", " is N", " | N"
+        auto after = [&](std::size_t at) -> std::optional<Stated> {
+            static const std::regex follow(R"(^`?\s*(\(|=\s*|is\s+|\|\s*))");
+            std::smatch m;
+            std::string rest = line.substr(at);
+            if (!std::regex_search(rest, m, follow)) return std::nullopt;
+            return stated_number(line, at + static_cast<std::size_t>(m.length(0)));
+        };
+        // `EXPRESSION` (N): a backtick span of layout names and numbers
+        for (std::size_t open = line.find('`'); open != std::string::npos;) {
+            std::size_t close = line.find('`', open + 1);
+            if (close == std::string::npos) break;
+            std::string span = line.substr(open + 1, close - open - 1);
+            int names = 0;
+            std::optional<std::uint64_t> v = evaluate(span, false, &names);
+            if (v && names > 0 && span.find(' ') != std::string::npos)   // a lone `NAME` is the loop below
+                if (auto got = after(close + 1)) check("`" + span + "`", *v, *got);
+            open = line.find('`', close + 1);
+        }
+        // NAME (N), `NAME` (N), NAME = N ...; and N = NAME, N (`NAME`)
+        static const std::regex word(R"([A-Z][A-Z0-9_]*[A-Z0-9])");
+        for (auto it = std::sregex_iterator(line.begin(), line.end(), word); it != std::sregex_iterator(); ++it) {
+            std::size_t at = static_cast<std::size_t>(it->position(0)), end = at + static_cast<std::size_t>(it->length(0));
+            char before = at ? line[at - 1] : ' ';
+            if (std::isalnum(static_cast<unsigned char>(before)) || before == '_' || before == '#' ||
+                (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_')))
+                continue;
+            auto found = layout.find((*it)[0]);
+            if (found == layout.end()) continue;
+            if (auto got = after(end)) check(found->first, found->second, *got);
+            // backwards: "15600 = X_SIZE", "13440 (`X_REQ`)"
+            static const std::regex lead(R"((^|[^0-9A-Za-z_.])([0-9]+(\s*[KMGT]iB)?)\**\s*(=\s*`?|\(`)$)");
+            std::smatch m;
+            std::string head = line.substr(0, at);
+            if (std::regex_search(head, m, lead))
+                if (auto got = stated_number(line, static_cast<std::size_t>(m.position(2)))) check(found->first, found->second, *got);
+        }
+        std::sort(fixes.begin(), fixes.end(), [](const Fix& a, const Fix& b) { return a.from > b.from; });
+        for (const Fix& f : fixes) line.replace(f.from, f.len, f.with);
+        return line;
+    }
+
+    // The page's lines outside excerpts, checked (and with --write
+    // corrected).
+    std::string layout_numbers(const fs::path& page, const std::string& text, bool& changed) {
+        static const std::regex marker(R"(^<!-- excerpt: (\S+) (.+?) -->\s*$)");
+        std::vector<std::string> lines = lines_of(text);
+        bool in_excerpt = false, in_code = false;
+        std::string out;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            std::string line = lines[i];
+            if (std::regex_match(line, marker)) in_excerpt = true;
+            else if (trim(line).rfind("```", 0) == 0) {
+                if (in_code) in_excerpt = false;
+                in_code = !in_code;
+            } else if (!in_excerpt) {
+                std::string fixed = check_layout_line(page.string() + ":" + std::to_string(i + 1), line);
+                if (fixed != line) changed = true;
+                line = fixed;
+            }
+            out += line + "\n";
+        }
+        return out;
+    }
+
     // --- what exists -------------------------------------------------------
     void load() {
         for (const auto& dir : fs::directory_iterator(root / "lessons")) {
@@ -220,11 +515,14 @@ struct Checker {
         if (line.empty() || !std::isalpha(static_cast<unsigned char>(line[0]))) return false;
         std::string t = trim(line);
         if (t.back() == ';') return false;
-        for (std::size_t at = line.find(f + "("); at != std::string::npos; at = line.find(f + "(", at + 1)) {
-            char before = at == 0 ? ' ' : line[at - 1];
-            if (before == ' ' || before == '*' || before == '&' || before == ':') return true;
-        }
-        return false;
+        // the name defined is the one before the line's first '(': in
+        // `void out_text(...) { out_bytes(...); }` that is out_text, and
+        // the call to out_bytes does not make it out_bytes's definition
+        std::size_t paren = line.find('(');
+        if (paren == std::string::npos || paren < f.size() || line.compare(paren - f.size(), f.size(), f) != 0) return false;
+        std::size_t at = paren - f.size();
+        char before = at == 0 ? ' ' : line[at - 1];
+        return before == ' ' || before == '*' || before == '&' || before == ':';
     }
 
     // The lines of region `name` in `path`, or an error message.
@@ -716,9 +1014,10 @@ struct Checker {
         std::vector<std::string> lines = lines_of(text);
         bool changed = false;
         std::string rewritten = excerpts(rel, lines, changed);
+        rewritten = layout_numbers(rel, rewritten, changed);
         if (write && changed) {
             std::ofstream(p, std::ios::binary) << rewritten;
-            std::cout << "rewrote the excerpts of " << rel.string() << "\n";
+            std::cout << "rewrote the excerpts (and layout numbers) of " << rel.string() << "\n";
         }
         check_prose(rel, lines);
         current_page.clear();
@@ -759,11 +1058,12 @@ int main(int argc, char** argv) {
         std::sort(pages.begin(), pages.end());
     }
     c.load();
+    c.load_layout();
     for (const auto& p : pages) c.page(p);
     c.check_alone_files();
 
     int passed = 0, failed = 0;
-    for (const char* check : {"excerpts", "fixtures", "paths", "targets", "functions", "flags", "code", "args", "alone", "lessons"}) {
+    for (const char* check : {"excerpts", "layout", "fixtures", "paths", "targets", "functions", "flags", "code", "args", "alone", "lessons"}) {
         const auto& probs = c.problems[check];
         const auto& waiting = c.pending[check];
         for (const auto& p : probs) std::cout << p.where << ": " << p.what << "\n";

@@ -20,7 +20,11 @@
 #                compiled for aarch64 by the Makefile
 #   darwin       clang, lld: assemble and link the Mach-O programs
 #                (Debian's lld names the Mach-O linker ld64.lld-14)
-#   inspect      llvm, binutils: llvm-objdump, llvm-nm and readelf, which
+#   libcxx       clang-15, libc++-15-dev, libc++abi-15-dev: make test compiles
+#                the C++ once more with LLVM 15's clang and libc++, the
+#                toolchain behind Apple clang 14.0.3, the oldest the README
+#                supports on a Mac (Linux only: a Mac uses its own clang)
+#   inspect      llvm, binutils: llvm-objdump, llvm-nm, llvm-otool and readelf, which
 #                `make test` (check-binaries.sh) looks inside programs with
 #   try          curl, netcat-openbsd, procps, strace, gdb, less, python3,
 #                llvm, binutils-aarch64-linux-gnu: the commands the lessons'
@@ -76,8 +80,13 @@ debian_group() {
                need googletest file_exists /usr/src/googletest/googletest/src/gtest-all.cc ;;
         darwin) why="clang and ld64.lld for the Mach-O (macOS) builds"
                need clang have clang; need lld tool ld64.lld ;;
-        inspect) why="llvm-objdump, llvm-nm and readelf for make test's binary checks"
-               need llvm tool llvm-objdump; need llvm tool llvm-nm; need binutils have readelf ;;
+        libcxx) why="clang 15 and libc++ to compile the C++ as a Mac does"
+               need clang-15 have clang++-15
+               need libc++-15-dev file_exists /usr/lib/llvm-15/include/c++/v1/vector
+               need libc++abi-15-dev file_exists /usr/lib/llvm-15/include/c++/v1/cxxabi.h ;;
+        inspect) why="llvm-objdump, llvm-nm, llvm-otool and readelf for make test's binary checks"
+               need llvm tool llvm-objdump; need llvm tool llvm-nm; need llvm tool llvm-otool
+               need binutils have readelf ;;
         try)   why="curl, nc, ps, strace, gdb, less, python3 and objdump, which the lesson pages use"
                # The pages show the plain names, so the plain names must exist:
                # Debian's llvm package adds llvm-objdump next to llvm-objdump-14.
@@ -119,6 +128,7 @@ mac_group() {
         gtest) brew_need googletest include/gtest/gtest.h ;;
         json)  brew_need nlohmann-json include/nlohmann/json.hpp ;;
         qemu|cross-gtest) ;;   # nothing is emulated on a Mac
+        libcxx) ;;             # the Mac's own clang and libc++ compile everything
         bench|peer-*) echo "make bench runs on Linux (it counts system calls with strace)" >&2; exit 1 ;;
         try) ;;                # curl, nc, ps, python3 come with macOS; the pages say what differs
         debootstrap) echo "ensure-tools: make fresh-debian needs Linux (debootstrap and chroot)" >&2; exit 1 ;;
@@ -136,6 +146,12 @@ brew_need() {
 }
 
 if [ "$os" = Darwin ]; then
+    # One caller at a time (see turn-lock.sh): with one make job per core,
+    # several stamps call this at once, and two `brew install` at the same
+    # time make one of them fail.  Each group is checked again once it is
+    # our turn: the caller before us may have installed it.
+    . "$here/turn-lock.sh"
+    take_turn "${TMPDIR:-/tmp}/metal-httpd-ensure-tools.lock.d"
     for g in "$@"; do mac_group "$g"; done
     exit 0
 fi

@@ -29,6 +29,20 @@ for f in "$@"; do
     case $f in *.s) files+=(asm/records.inc asm/os/darwin/os.inc asm/os/linux/os.inc); break ;; esac
 done
 
+# A lesson's view holds the stages up to it and nothing later: a header
+# that pulls in a later stage (cpp/exchange.hpp including 03-parse.hpp at
+# lesson 01) would show a student a lesson before its time.
+for f in "${files[@]}"; do
+    case $(basename "$f") in
+        [0-9][0-9]-*)
+            stage=$(basename "$f"); stage=$((10#${stage:0:2}))
+            if [ "$stage" -gt "$lesson" ]; then
+                echo "lesson-view: lesson $n's sources include $f, a file of lesson $(basename "$f" | cut -c1-2)" >&2
+                exit 2
+            fi ;;
+    esac
+done
+
 rm -rf "$out"
 count=0
 for f in $(printf '%s\n' "${files[@]}" | sort -u); do

@@ -12,7 +12,8 @@
 # Conditions are comparisons of LESSON with a number (== != < <= > >=),
 # joined by && and ||.  Any other conditional (.if OS_DARWIN, #ifdef
 # __APPLE__) is not ours: it is printed, with its lines, as it is.  The
-# spine (asm/httpd.s, cpp/httpd.cpp) is where lesson conditionals live;
+# spine (asm/httpd.s, cpp/httpd.cpp, and the record cpp/exchange.hpp) is
+# where lesson conditionals live;
 # nothing in them may nest (docs/architecture.md).
 #
 # The lines `// excerpt: NAME` and `// excerpt end`, which only mark the

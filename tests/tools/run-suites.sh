@@ -4,8 +4,17 @@
 # (make test calls this after building everything.)
 #
 # Environment: BUILD (build dir), RUN_ASM (qemu-aarch64 or empty),
-# LESSONS (two-digit lesson numbers).
+# LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`),
+# SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
+# UBSan, for the sanitized run of its fixtures).
 set -u
+# tests/tools/check-platforms.sh reads `make -n test`'s plan with this set:
+# if a recipe ran the suites anyway, stop instead of running them inside
+# themselves.
+if [ -n "${METAL_PLAN_ONLY:-}" ]; then
+    echo "run-suites.sh: started under make -n (a recipe line names \$(MAKE) literally)" >&2
+    exit 1
+fi
 BUILD=${BUILD:-build}
 # The two tests that send a sparse 4 GiB + 7 byte file through sendfile run
 # here (about 10 s each); METAL_BIG_FILE_TESTS=0 make test skips them.
@@ -58,8 +67,27 @@ if [ -x "$BUILD/tests/asm-tests-int-results" ]; then
         "--gtest_filter=*${INTRES_FILTER:-}"
 fi
 run_suite "harness"        gtest   "$BUILD/tests/harness-tests"
+# Every fixture's docroot, built as on a Mac: on Linux with macOS's
+# 1,024-byte path limit imposed (build/tests/darwin-path-max.so; a Mac has
+# the limit itself), and no names that differ only in case unless marked.
+if [ "$(uname -s)" = Linux ]; then
+    run_suite "fixture lint"   summary env LD_PRELOAD="$(cd "$BUILD" && pwd)/tests/darwin-path-max.so" "$BUILD/harness" --lint
+else
+    run_suite "fixture lint"   summary "$BUILD/harness" --lint
+fi
 run_suite "binaries"       summary bash tests/tools/check-binaries.sh "$BUILD" ${LESSONS:-}
+# The machines CI is not (a Mac, arm64 Linux, make 3.81), from the
+# Makefile's plans and the scripts; and macOS's bash 3.2 in every script
+# a Mac runs.
+run_suite "platforms"      summary bash tests/tools/check-platforms.sh
+run_suite "bash 3.2"       summary bash tests/tools/bash32-lint.sh
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
+run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
+# The newest lesson's fixtures once more, against its C++ server built with
+# the sanitizers (the Makefile's SAN_CPP): any report fails the suite.
+if [ -n "${SAN_CPP:-}" ]; then
+    run_suite "lesson-$SAN_LESSON sanitized" summary bash tests/tools/sanitize-run.sh "$BUILD/harness" "$SAN_LESSON" "$SAN_CPP"
+fi
 for n in ${LESSONS:-}; do
     if [ "$n" = 00 ]; then prog=syscalls; else prog=httpd; fi
     run_suite "lesson-$n fixtures" summary "$BUILD/harness" --lesson "$((10#$n))" \

@@ -423,7 +423,10 @@ TEST(Lesson03, SendErrorReasonPhrases) {
         {505, "HTTP Version Not Supported"},            // RFC 9110 §15.6.6
     };
     for (const auto& [status, reason] : statuses) {
-        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, status, false, ""), 0); });
+        // A copy, not the binding itself: a lambda may capture a structured
+        // binding only from C++20 compilers on (Clang 16, Apple clang 15).
+        const int code = status;
+        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, code, false, ""), 0); });
         std::string line = "HTTP/1.1 " + std::to_string(status) + " " + reason;
         EXPECT_EQ(r.substr(0, r.find("\r\n")), line);
         std::string body = std::to_string(status) + " " + reason + "\n";

@@ -71,19 +71,10 @@ Decoded decode(std::string_view in, std::size_t cap) {
 // 03's steps have parsed a GET or HEAD of `path`: lesson 04's list with
 // step_decode_path in the place of step_copy_path.
 testsupport::Served serve(const std::string& root, std::string_view path, bool is_head = false) {
-    const std::vector<testsupport::CppStep> steps = testsupport::cpp_steps_from(5, "step_decode_path");
-    testsupport::Served s{};
-    httpd::Config cfg;
-    cfg.docroot = root.c_str();
-    auto x = std::make_unique<httpd::Exchange>();   // 15 KB: on the heap, where ASan watches it
-    s.bytes = capture([&](int sock) {
-        httpd::start_exchange(*x, sock, &cfg);
-        x->req.path = path;
-        x->req.is_head = is_head;
-        s.result = testsupport::run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
-        x->file.reset();  // the spine closes the file
+    return testsupport::serve_steps({5, "step_decode_path", root}, [&](httpd::Exchange& x) {
+        x.req.path = path;
+        x.req.is_head = is_head;
     });
-    return s;
 }
 
 }  // namespace

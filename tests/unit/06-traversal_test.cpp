@@ -64,22 +64,13 @@ bool same_file(int fd, const std::string& path) {
 // The lesson-06 steps in the spine's order (cpp/httpd.cpp), after lesson
 // 03's steps have parsed a GET or HEAD of `path`: lesson 05's list with
 // step_normalize_path after step_decode_path and step_open_beneath in the
-// place of step_open_file.
+// place of step_open_file.  Only the descriptor counts from lesson 06 on.
 testsupport::Served serve(int docroot_fd, std::string_view path, bool is_head = false) {
-    const std::vector<testsupport::CppStep> steps = testsupport::cpp_steps_from(6, "step_decode_path");
-    testsupport::Served s{};
-    httpd::Config cfg;
-    cfg.docroot = "/nonexistent: lesson 06 never uses the string";
-    cfg.docroot_fd = docroot_fd;
-    auto x = std::make_unique<httpd::Exchange>();   // 15 KB: on the heap, where ASan watches it
-    s.bytes = capture([&](int sock) {
-        httpd::start_exchange(*x, sock, &cfg);
-        x->req.path = path;
-        x->req.is_head = is_head;
-        s.result = testsupport::run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
-        x->file.reset();  // the spine closes the file
-    });
-    return s;
+    return testsupport::serve_steps({6, "step_decode_path", "/nonexistent: lesson 06 never uses the string", docroot_fd},
+                                    [&](httpd::Exchange& x) {
+                                        x.req.path = path;
+                                        x.req.is_head = is_head;
+                                    });
 }
 
 // The tree's root open as a directory, as open_docroot would leave it.

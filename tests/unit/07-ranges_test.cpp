@@ -52,29 +52,14 @@ std::string head_of(const std::string& status_line, const std::string& type, std
 // The lesson-07 pipeline in C++, as handle_connection runs it once the
 // head is in x.buf: every step from step_parse_head on, answer_error for
 // a status, the file closed.  Returns the stopping result and the bytes.
-struct Served07 {
-    int result = -1;
-    std::string bytes;
-};
+using Served07 = testsupport::Served;
 Served07 serve(const std::string& root, const std::string& req) {
-    const std::vector<testsupport::CppStep> steps = testsupport::cpp_steps_from(7, "step_parse_head");
-    httpd::Config cfg;
-    cfg.docroot = root.c_str();
-    httpd::Fd docroot(::open(root.c_str(), O_RDONLY | O_DIRECTORY));   // what open_docroot keeps (lesson 06)
-    cfg.docroot_fd = docroot.get();
-    auto x = std::make_unique<httpd::Exchange>();   // 15 KB: on the heap, where ASan watches it
-    Served07 run;
-    run.bytes = capture([&](int sock) {
-        httpd::start_exchange(*x, sock, &cfg);
-        std::memcpy(x->buf, req.data(), req.size());
-        x->head_len = req.size();
-        x->read_len = req.size();                    // what step_read_head leaves: the head, nothing after it
-        x->linger = 0;
-        run.result = testsupport::run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
-        if (run.result != httpd::kDone) httpd::answer_error(*x, run.result);
-        x->file.reset();
+    return testsupport::serve_steps({7, "step_parse_head", root, -1, true}, [&](httpd::Exchange& x) {
+        std::memcpy(x.buf, req.data(), req.size());
+        x.head_len = req.size();
+        x.read_len = req.size();   // what step_read_head leaves: the head, nothing after it
+        x.linger = 0;
     });
-    return run;
 }
 
 }  // namespace

@@ -67,6 +67,13 @@ std::string href_of(const std::string& in) {
     return std::string(o->buf, o->len);
 }
 
+std::string query_of(const std::string& in) {
+    auto o = counting_out();
+    httpd::out_query(*o, in.data(), in.size());
+    EXPECT_EQ(o->total, o->len);
+    return std::string(o->buf, o->len);
+}
+
 // Entries over the given names (mode: a regular file, size: the index).
 struct Names {
     std::vector<std::string> names;
@@ -98,32 +105,15 @@ std::vector<std::string> all_names(const std::string& path) {
 // The lesson-08 steps in the spine's order (cpp/httpd.cpp), after lesson
 // 03's steps have parsed a GET or HEAD of `path` (and its query): lesson
 // 05's list without step_add_index, with step_directory after
-// step_stat_file.  The client's bytes and the result, as the spine sees
-// it; a step's status is answered with answer_error.
-struct Outcome {
-    int result = -1;
-    std::string bytes;
-    std::string path;   // x.path at the end
-};
+// step_stat_file.  The client's bytes, the result and x.path at the end,
+// as the spine sees them; a step's status is answered with answer_error.
+using Outcome = testsupport::Served;
 Outcome serve(const std::string& root, std::string_view path, bool is_head = false, std::string_view query = {}) {
-    const std::vector<testsupport::CppStep> steps = testsupport::cpp_steps_from(8, "step_decode_path");
-    Outcome run;
-    httpd::Config cfg;
-    cfg.docroot = root.c_str();
-    httpd::Fd docroot(::open(root.c_str(), O_RDONLY | O_DIRECTORY));   // what open_docroot keeps (lesson 06)
-    cfg.docroot_fd = docroot.get();
-    auto x = std::make_unique<httpd::Exchange>();   // on the heap, where ASan watches it
-    run.bytes = capture([&](int sock) {
-        httpd::start_exchange(*x, sock, &cfg);
-        x->req.path = path;
-        x->req.query = query;
-        x->req.is_head = is_head;
-        run.result = testsupport::run_cpp_steps(steps, *x);   // 500 if the list runs out, as the spine
-        if (run.result != httpd::kDone) httpd::answer_error(*x, run.result);
-        run.path.assign(x->path, x->path_len);
-        x->file.reset();
+    return testsupport::serve_steps({8, "step_decode_path", root, -1, true}, [&](httpd::Exchange& x) {
+        x.req.path = path;
+        x.req.query = query;
+        x.req.is_head = is_head;
     });
-    return run;
 }
 
 // The body of a response (after the empty line), and one header's value.
@@ -266,6 +256,22 @@ TEST(Lesson08, OutHrefAndOutHtmlForEveryByte) {
             EXPECT_EQ(html, in) << b;
         }
     }
+}
+
+// out_query keeps what RFC 3986 §3.4 lets a query hold -- unreserved
+// (§2.3), sub-delims (§2.2), ':' '@' '/' '?' -- and '%' (the query's own
+// escapes, as they were sent); every other byte becomes %XX (§2.1).
+TEST(Lesson08, OutQueryForEveryByte) {
+    const std::string unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+    const std::string keep = unreserved + "!$&'()*+,;=" + ":@/?" + "%";
+    for (int b = 0; b < 256; ++b) {
+        std::string in(1, static_cast<char>(b));
+        char esc[4];
+        std::snprintf(esc, sizeof esc, "%%%02X", b);
+        EXPECT_EQ(query_of(in), keep.find(static_cast<char>(b)) != std::string::npos ? in : esc) << b;
+    }
+    EXPECT_EQ(query_of("q=caf\xc3\xa9&s=a%20b|#"), "q=caf%C3%A9&s=a%20b%7C%23");
+    EXPECT_EQ(query_of(""), "");
 }
 
 TEST(Lesson08, OutU64WritesDecimal) {
