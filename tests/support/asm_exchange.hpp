@@ -117,9 +117,8 @@ public:
         httpd::start_exchange(*c, kSock, &ccfg);
         reset_request(&a->req);
         httpd::reset_request(c->req);
-        // start_exchange leaves these to step_read_head, which sets them on
+        // start_exchange leaves this to step_read_head, which sets it on
         // every path: until then both hold the asm's garbage
-        c->read_len = a->read_len;
         c->linger = a->linger;
     }
     ~Records() {
