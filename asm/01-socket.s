@@ -863,6 +863,7 @@ FUNC start_exchange
         stp     xzr, xzr, [x0, #X_FILE_MODE] // x->file_mode = 0, x->file_size = 0
         stp     xzr, xzr, [x0, #X_TYPE]   // x->type = NULL, x->body_first = 0
         stp     xzr, xzr, [x0, #X_BODY_LEN] // x->body_len = 0, x->extra_len = 0
+        str     xzr, [x0, #X_BODY_DEADLINE] // x->body_deadline = 0: none (lesson 10 sets one for a PUT)
         ret                               // void
 ENDFUNC start_exchange
 

@@ -626,30 +626,64 @@ FUNC error_page_name
 ENDFUNC error_page_name
 
 // ---------------------------------------------------------------------------
+// uint64_t now_ms(void)
+//   The kernel's clock in milliseconds since 1970: gettimeofday(&tv, 0, 0)
+//   (Darwin has no clock_gettime system call; its third argument, a
+//   mach_absolute_time pointer, must be 0).
+//   out: x0 = milliseconds
+//   registers: x9 = 1000.  stack: 16 bytes (struct timeval)
+//   syscalls: gettimeofday
+// ---------------------------------------------------------------------------
+FUNC now_ms
+        sub     sp, sp, #TIMEVAL_SIZE     // struct timeval tv
+        mov     x0, sp                    // gettimeofday(&tv,
+        mov     x1, #0                    //     no time zone,
+        mov     x2, #0                    //     Darwin: no mach time)
+        SYSCALL gettimeofday              // cannot fail with a valid pointer
+        ldr     x0, [sp, #TV_SEC]         // seconds
+        ldr     w1, [sp, #TV_USEC]        // microseconds: 32 bits on Darwin, < 10^6 on both
+        mov     x9, #MS_PER_SECOND
+        mul     x0, x0, x9                // seconds -> milliseconds
+        mov     x9, #US_PER_MS
+        udiv    x1, x1, x9                // microseconds -> milliseconds
+        add     x0, x0, x1                // the sum
+        add     sp, sp, #TIMEVAL_SIZE     // drop tv
+        ret                               // x0 = milliseconds
+ENDFUNC now_ms
+
+// ---------------------------------------------------------------------------
 // int64_t receive_body(int sock, int fd, const char *have, uint64_t have_len,
-//                      uint64_t length, char *buf, size_t cap)
+//                      uint64_t length, char *buf, size_t cap,
+//                      uint64_t deadline)
 //   The PUT body into fd: first the bytes that came with the head (at
 //   most length of them are this body), then reads of at most cap bytes
 //   into buf, each written out, until length bytes in all.  The buffer
 //   never grows: a 1 GiB body needs the same memory as a 1-byte one.
+//   deadline: the now_ms time by which the whole body must have come, 0
+//   for none (lesson 10 sets one; its SO_RCVTIMEO bounds each read, so
+//   the check before each read is late by at most -t).
 //   in:  w0 = sock, w1 = fd, x2 = have, x3 = have_len, x4 = length,
-//        x5 = buf, x6 = cap
+//        x5 = buf, x6 = cap, x7 = deadline
 //   out: x0 = 0; -400 when the client closes or fails before length
-//        bytes; -upload_errno_status(err) when writing fails
-//   registers: x19 = sock, x20 = fd, x21 = buf, x22 = cap, x23 = bytes left
-//   stack: 48 bytes (fp, lr, x19..x23, padding)
-//   syscalls: read, write (write_all)
+//        bytes; -408 when the deadline passes or a read waits longer than
+//        lesson 10's SO_RCVTIMEO; -upload_errno_status(err) when writing
+//        fails
+//   registers: x19 = sock, x20 = fd, x21 = buf, x22 = cap, x23 = bytes
+//              left, x24 = deadline
+//   stack: 64 bytes (fp, lr, x19..x24)
+//   syscalls: read, write (write_all), gettimeofday (now_ms)
 // ---------------------------------------------------------------------------
 FUNC receive_body
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]            // (sp+56: padding)
+        stp     x23, x24, [sp, #48]
         sxtw    x19, w0                   // x19 = sock
         sxtw    x20, w1                   // x20 = fd
         mov     x21, x5                   // x21 = buf
         mov     x22, x6                   // x22 = cap
+        mov     x24, x7                   // x24 = deadline (0: none)
         cmp     x3, x4                    // have_len > length?
         csel    x3, x3, x4, ls            // what follows is not this body
         sub     x23, x4, x3               // x23 = left = length - have_len
@@ -661,6 +695,11 @@ FUNC receive_body
         tbnz    x0, #63, receive_body_write_failed
 receive_body_read:
         cbz     x23, receive_body_ok      // all of it
+        cbz     x24, receive_body_want    // no deadline: read on
+        CALL    now_ms                    // x0 = now
+        cmp     x0, x24                   // lesson 10: too slow on the whole?
+        b.hs    receive_body_stalled      // yes: 408
+receive_body_want:
         cmp     x23, x22                  // want = min(left, cap)
         csel    x2, x23, x22, lo
         mov     x0, x19                   // read(sock, buf, want)
@@ -687,7 +726,7 @@ receive_body_write_failed:
         sxtw    x0, w0                    // ... as an int64_t
         b       receive_body_return
 receive_body_stalled:
-        mov     x0, #-408                 // Request Timeout (lesson 10)
+        mov     x0, #-408                 // Request Timeout (lesson 10: the deadline, or SO_RCVTIMEO)
         b       receive_body_return
 receive_body_short:
         mov     x0, #-400                 // not the body it promised
@@ -695,7 +734,7 @@ receive_body_short:
 receive_body_ok:
         mov     x0, #0                    // the whole body is in fd
 receive_body_return:
-        ldr     x23, [sp, #48]            // restore and return
+        ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #64
@@ -970,7 +1009,8 @@ step_store_upload_body:
         sub     x3, x3, x10
         ldr     x4, [x19, #(X_REQ + REQ_CONTENT_LENGTH)] // the promised length,
         add     x5, sp, #STORE_BUF        //     buf,
-        mov     x6, #UPLOAD_CHUNK         //     UPLOAD_CHUNK)
+        mov     x6, #UPLOAD_CHUNK         //     UPLOAD_CHUNK,
+        ldr     x7, [x19, #X_BODY_DEADLINE] //   x->body_deadline)
         CALL    receive_body              // x0 = 0 or -status
         mov     x9, x0
         cbnz    x9, step_store_upload_failed_x9

@@ -136,32 +136,6 @@ parse_command_line_10_return:
 ENDFUNC parse_command_line_10
 
 // ---------------------------------------------------------------------------
-// uint64_t now_ms(void)
-//   The kernel's clock in milliseconds since 1970: gettimeofday(&tv, 0, 0)
-//   (Darwin has no clock_gettime system call; its third argument, a
-//   mach_absolute_time pointer, must be 0).
-//   out: x0 = milliseconds
-//   registers: x9 = 1000.  stack: 16 bytes (struct timeval)
-//   syscalls: gettimeofday
-// ---------------------------------------------------------------------------
-FUNC now_ms
-        sub     sp, sp, #TIMEVAL_SIZE     // struct timeval tv
-        mov     x0, sp                    // gettimeofday(&tv,
-        mov     x1, #0                    //     no time zone,
-        mov     x2, #0                    //     Darwin: no mach time)
-        SYSCALL gettimeofday              // cannot fail with a valid pointer
-        ldr     x0, [sp, #TV_SEC]         // seconds
-        ldr     w1, [sp, #TV_USEC]        // microseconds: 32 bits on Darwin, < 10^6 on both
-        mov     x9, #MS_PER_SECOND
-        mul     x0, x0, x9                // seconds -> milliseconds
-        mov     x9, #US_PER_MS
-        udiv    x1, x1, x9                // microseconds -> milliseconds
-        add     x0, x0, x1                // the sum
-        add     sp, sp, #TIMEVAL_SIZE     // drop tv
-        ret                               // x0 = milliseconds
-ENDFUNC now_ms
-
-// ---------------------------------------------------------------------------
 // int64_t set_socket_timeout(int sock, int option, uint64_t ms)
 //   setsockopt(sock, SOL_SOCKET, option, &timeval(ms), TIMEVAL_SIZE):
 //   option is SO_RCVTIMEO or SO_SNDTIMEO.
@@ -659,6 +633,40 @@ step_await_head_return:
         ldp     x29, x30, [sp], #48
         ret                               // w0 = STEP_NEXT, STEP_DONE or 408
 ENDFUNC step_await_head
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// int step_arm_body_deadline(struct exchange *x)
+//   In lesson 09's PUT list, after step_check_upload (content_length is
+//   at most UPLOAD_MAX, so nothing overflows): x.body_deadline = now +
+//   the grace (cfg->deadline seconds) + content_length / UPLOAD_MIN_RATE
+//   seconds.  Lesson 09's receive_body answers 408 once it has passed.
+//   in:  x0 = x.  out: w0 = STEP_NEXT
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding)
+//   syscalls: gettimeofday (now_ms)
+// ---------------------------------------------------------------------------
+// excerpt: body-deadline
+FUNC step_arm_body_deadline
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19
+        mov     x19, x0                   // x19 = x
+        CALL    now_ms                    // x0 = now (ms)
+        ldr     x9, [x19, #X_CFG]         // the grace: cfg->deadline seconds
+        ldr     x9, [x9, #CFG_DEADLINE]
+        ldr     x10, [x19, #(X_REQ + REQ_CONTENT_LENGTH)] // the body's length
+        mov     x11, #UPLOAD_MIN_RATE     // at the slowest rate we wait for:
+        udiv    x10, x10, x11             //   its seconds
+        add     x9, x9, x10               // seconds = grace + those
+        mov     x11, #MS_PER_SECOND
+        madd    x0, x9, x11, x0           // now + seconds * 1000
+        str     x0, [x19, #X_BODY_DEADLINE] // receive_body: 408 after this
+        mov     w0, #STEP_NEXT            // go on
+        ldr     x19, [sp, #16]            // restore and return
+        ldp     x29, x30, [sp], #32
+        ret                               // w0 = STEP_NEXT
+ENDFUNC step_arm_body_deadline
 // excerpt end
 
 // ---------------------------------------------------------------------------

@@ -333,7 +333,9 @@ int upload_errno_status(int err);
 int expects_continue(const struct request *req);
 const char *error_page(int status);
 size_t error_page_name(char *out, int status);
-int64_t receive_body(int sock, int fd, const char *have, uint64_t have_len, uint64_t length, char *buf, size_t cap);
+uint64_t now_ms(void);
+int64_t receive_body(int sock, int fd, const char *have, uint64_t have_len, uint64_t length, char *buf, size_t cap,
+                     uint64_t deadline);
 int step_allow_method(struct exchange *x);
 int step_answer_options(struct exchange *x);
 int step_check_upload(struct exchange *x);
@@ -353,7 +355,6 @@ void answer_error_page(struct exchange *x, int status);
 extern const struct flag_spec flags_10[];
 int64_t parse_count(const char *s, uint64_t max);
 int parse_command_line_10(int argc, char **argv, struct config *cfg);
-uint64_t now_ms(void);
 int64_t set_socket_timeout(int sock, int option, uint64_t ms);
 int64_t wait_readable(int fd, int timeout_ms);
 void pause_ms(int ms);
@@ -365,6 +366,7 @@ void refuse_client(int conn, const struct config *cfg);
 int64_t fork_counted(int listener, int conn, connection_handler handler, const struct config *cfg);
 int step_arm_deadlines(struct exchange *x);
 int step_await_head(struct exchange *x);
+int step_arm_body_deadline(struct exchange *x);
 void bound_linger(struct exchange *x);
 
 /* The per-connection record every step works on: asm/records.inc,
@@ -384,6 +386,8 @@ struct exchange {
     uint64_t body_first;              /* the body: bytes body_first .. */
     uint64_t body_len;                /* ... body_first + body_len - 1 of the file */
     uint64_t extra_len;
+    uint64_t body_deadline;           /* now_ms time a request body must have come by; 0: none */
+    uint64_t spare;                   /* keeps the record a multiple of 16 */
     char extra[EXTRA_MAX];            /* field lines for the response head */
     char path[PATH_BUF_MAX];
     char buf[REQ_HEAD_MAX];           /* the request as read */
@@ -405,6 +409,7 @@ static_assert(offsetof(struct exchange, type) == X_TYPE, "records.inc X_TYPE");
 static_assert(offsetof(struct exchange, body_first) == X_BODY_FIRST, "records.inc X_BODY_FIRST");
 static_assert(offsetof(struct exchange, body_len) == X_BODY_LEN, "records.inc X_BODY_LEN");
 static_assert(offsetof(struct exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA_LEN");
+static_assert(offsetof(struct exchange, body_deadline) == X_BODY_DEADLINE, "records.inc X_BODY_DEADLINE");
 static_assert(offsetof(struct exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
 static_assert(offsetof(struct exchange, path) == X_PATH, "records.inc X_PATH");
 static_assert(offsetof(struct exchange, buf) == X_BUF, "records.inc X_BUF");

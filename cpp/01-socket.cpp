@@ -220,6 +220,7 @@ void start_exchange(Exchange& x, int sock, const Config* cfg) {
     x.body_first = 0;
     x.body_len = 0;
     x.extra_len = 0;
+    x.body_deadline = 0;   // no deadline for a body (lesson 10 sets one for a PUT)
 }
 
 int add_extra(Exchange& x, const char* name, const char* value) {

@@ -6,6 +6,7 @@
 #include <cstdio>   // renameat
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/time.h>   // gettimeofday
 #include <unistd.h>
 
 #include "00-syscalls.hpp"
@@ -184,12 +185,19 @@ std::size_t error_page_name(char* out, int status) {
     return len + 5;
 }
 
+std::uint64_t now_ms() {
+    timeval tv{};
+    ::gettimeofday(&tv, nullptr);                             // cannot fail with a valid pointer
+    return static_cast<std::uint64_t>(tv.tv_sec) * MS_PER_SECOND + static_cast<std::uint64_t>(tv.tv_usec) / US_PER_MS;
+}
+
 std::int64_t receive_body(int sock, int fd, const char* have, std::uint64_t have_len, std::uint64_t length,
-                          char* buf, std::size_t cap) {
+                          char* buf, std::size_t cap, std::uint64_t deadline) {
     if (have_len > length) have_len = length;                 // what follows is not this body
     if (have_len > 0 && write_all(fd, have, have_len) < 0) return -upload_errno_status(errno);
     std::uint64_t left = length - have_len;
     while (left > 0) {
+        if (deadline != 0 && now_ms() >= deadline) return -408;   // lesson 10: too slow on the whole
         std::size_t want = left < cap ? static_cast<std::size_t>(left) : cap;
         ssize_t n = ::read(sock, buf, want);
         if (n < 0 && errno == EINTR) continue;                // a signal: read again
@@ -260,7 +268,7 @@ int step_store_upload(Exchange& x) {
     if (r == 0) {
         char buf[kUploadChunk];                               // the same memory for 1 byte or 1 GiB
         r = receive_body(static_cast<int>(x.sock), out.get(), x.buf + x.head_len, x.read_len - x.head_len,
-                         x.req.content_length, buf, sizeof buf);
+                         x.req.content_length, buf, sizeof buf, x.body_deadline);
     }
     if (r == 0 && ::fsync(out.get()) != 0) r = -upload_errno_status(errno);   // on the disk before it has the name
     if (r == 0 && ::close(out.release()) != 0) r = -upload_errno_status(errno);

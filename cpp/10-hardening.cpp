@@ -55,12 +55,6 @@ int parse_command_line_10(int argc, char** argv, Config* cfg) {
     return 0;
 }
 
-std::uint64_t now_ms() {
-    timeval tv{};
-    ::gettimeofday(&tv, nullptr);                             // cannot fail with a valid pointer
-    return static_cast<std::uint64_t>(tv.tv_sec) * MS_PER_SECOND + static_cast<std::uint64_t>(tv.tv_usec) / US_PER_MS;
-}
-
 std::int64_t set_socket_timeout(int sock, int option, std::uint64_t ms) {
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(ms / MS_PER_SECOND);
@@ -195,6 +189,15 @@ int step_await_head(Exchange& x) {
         if (n <= 0) return kNext;                             // closed or broken: step_read_head sees it
         x.read_len += static_cast<std::uint64_t>(n);          // step_read_head starts from these
     }
+}
+// excerpt end
+
+// excerpt: body-deadline
+int step_arm_body_deadline(Exchange& x) {
+    // the grace, plus the body at the slowest rate we wait for
+    std::uint64_t seconds = x.cfg->deadline + x.req.content_length / kUploadMinRate;
+    x.body_deadline = now_ms() + seconds * MS_PER_SECOND;     // receive_body: 408 after this
+    return kNext;
 }
 // excerpt end
 

@@ -69,10 +69,6 @@ std::int64_t parse_count(const char* s, std::uint64_t max);
 // CHILD_LIMIT_DEFAULT).  A bad number: say_usage and -EINVAL (status 2).
 int parse_command_line_10(int argc, char** argv, Config* cfg);
 
-// now_ms -- the kernel's clock (gettimeofday: Darwin has no raw
-// clock_gettime) in milliseconds since 1970.
-std::uint64_t now_ms();
-
 // set_socket_timeout -- setsockopt(sock, SOL_SOCKET, option, timeval of
 // ms): SO_RCVTIMEO or SO_SNDTIMEO.  0 or -errno.
 std::int64_t set_socket_timeout(int sock, int option, std::uint64_t ms);
@@ -132,6 +128,14 @@ std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, con
 //                       x.req.is_head from begins_with_head
 int step_arm_deadlines(Exchange& x);
 int step_await_head(Exchange& x);
+
+// step_arm_body_deadline -- in lesson 09's PUT list, after step_check_upload
+// (so content_length is at most UPLOAD_MAX): x.body_deadline = now + the
+// grace (cfg->deadline seconds) + content_length / UPLOAD_MIN_RATE
+// seconds.  lesson 09's receive_body answers 408 once it has passed.
+// Always kNext.
+inline constexpr std::uint64_t kUploadMinRate = UPLOAD_MIN_RATE;   // bytes/s: the slowest upload we wait for
+int step_arm_body_deadline(Exchange& x);
 
 // bound_linger -- before lesson 03's linger_close: when x.linger, an
 // ITIMER_REAL of cfg->deadline seconds whose SIGALRM (default action:
