@@ -366,8 +366,8 @@ TEST(Lesson09Asm, ReceiveBodyAgrees) {
         // the bytes that came with the head are the whole body; one far
         // ahead changes nothing
         for (std::uint64_t deadline : {std::uint64_t{1}, httpd::now_ms() + 60000}) {
-            ::ftruncate(da.get(), 0);
-            ::ftruncate(dc.get(), 0);
+            ASSERT_EQ(::ftruncate(da.get(), 0), 0);
+            ASSERT_EQ(::ftruncate(dc.get(), 0), 0);
             StepRun ad = on_socket(k.rest, [&](int s) {
                 return static_cast<int>(receive_body(s, da.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size(), deadline));
             });
@@ -375,8 +375,12 @@ TEST(Lesson09Asm, ReceiveBodyAgrees) {
                 return static_cast<int>(httpd::receive_body(s, dc.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size(), deadline));
             });
             EXPECT_EQ(ad.result, cd.result) << k.have << "+" << k.rest.size() << " deadline " << deadline;
-            if (deadline == 1 && k.length > k.have.size()) EXPECT_EQ(cd.result, -408) << k.have;
-            if (deadline != 1) EXPECT_EQ(cd.result, c.result) << k.have;
+            if (deadline == 1 && k.length > k.have.size()) {
+                EXPECT_EQ(cd.result, -408) << k.have;
+            }
+            if (deadline != 1) {
+                EXPECT_EQ(cd.result, c.result) << k.have;
+            }
         }
     }
 }
