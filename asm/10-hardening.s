@@ -380,7 +380,9 @@ ENDFUNC track_child
 //   wait4(-1, &status, WNOHANG, NULL) until no ended child is left:
 //   children minus the ones reaped (never below 0); each reaped pid
 //   leaves the table (a pid is reused only once it has been reaped, so
-//   the table never names a stranger).
+//   the table never names a stranger).  A child that is not in the table
+//   is reaped but not counted: we did not fork it (a process inherits
+//   the children of whoever exec'd it -- a wrapper's `tee`, say).
 //   in:  x0 = children, x1 = pids, x2 = slots
 //   out: x0 = children still running
 //   registers: x19 = the count, x20 = pids, x21 = slots
@@ -407,9 +409,8 @@ reap_children_next:
         mov     x0, x20
         mov     x1, x21
         CALL    child_slot                // x0 = its slot, or -1
-        tbnz    x0, #63, reap_children_count // not in the table: only count it
+        tbnz    x0, #63, reap_children_next // not ours: reaped, not counted
         str     wzr, [x20, x0, lsl #2]    // the slot is free again
-reap_children_count:
         cbz     x19, reap_children_next   // never below 0
         sub     x19, x19, #1              // one fewer running
         b       reap_children_next        // another may have ended too
@@ -422,37 +423,47 @@ reap_children_done:
 ENDFUNC reap_children
 
 // ---------------------------------------------------------------------------
-// void end_children(const int32_t *pids, uint64_t slots)
-//   kill(pid, SIGKILL) for every child still in the table: the grace
-//   period is over.  SIGKILL, because the children keep SIGTERM and
-//   SIGINT blocked (block_stop_signals) and nothing can block SIGKILL.
-//   Never kill(0, ...): that would reach every process of our group --
-//   the shell or the test harness that started us.
+// void end_children(int32_t *pids, uint64_t slots)
+//   For every child still in the table (the grace period is over):
+//   kill(pid, SIGKILL), then wait4(pid) -- that pid only, never -1,
+//   which would also wait for a child we did not fork -- and free its
+//   slot.  SIGKILL, because the children keep SIGTERM and SIGINT
+//   blocked (block_stop_signals) and nothing can block SIGKILL.  Never
+//   kill(0, ...): that would reach every process of our group -- the
+//   shell or the test harness that started us.
 //   in:  x0 = pids, x1 = slots
-//   registers: x19 = pids, x20 = slots, x21 = i
-//   stack: 48 bytes (fp, lr, x19..x21, padding)
-//   syscalls: kill
+//   registers: x19 = pids, x20 = slots, x21 = i, x22 = the pid
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: kill, wait4
 // ---------------------------------------------------------------------------
 FUNC end_children
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]
+        stp     x21, x22, [sp, #32]
         mov     x19, x0                   // x19 = pids
         mov     x20, x1                   // x20 = slots
         mov     x21, #0                   // i = 0
 end_children_next:
         cmp     x21, x20                  // every slot done?
         b.hs    end_children_return
-        ldrsw   x0, [x19, x21, lsl #2]    // pids[i], sign-extended for kill
-        add     x21, x21, #1              // the next slot after this one
-        cbz     x0, end_children_next     // a free slot: nobody to end
-        mov     x1, #SIGKILL              // kill(pid, SIGKILL,
-        mov     x2, #1                    //     Darwin: posix = 1, as libc passes)
-        SYSCALL kill                      // a failure (it just ended): nothing to do
+        ldrsw   x22, [x19, x21, lsl #2]   // x22 = pids[i], sign-extended for kill
+        cbz     x22, end_children_free    // a free slot: nobody to end
+        mov     x0, x22                   // kill(pid, SIGKILL,
+        mov     x1, #SIGKILL              //     Darwin: posix = 1,
+        mov     x2, #1                    //     as libc passes)
+        SYSCALL kill                      // a failure (it just ended): wait4 reaps it all the same
+        mov     x0, x22                   // wait4(pid, no status,
+        mov     x1, #0                    //     wait for it: SIGKILL
+        mov     x2, #0                    //     ends it at once,
+        mov     x3, #0                    //     no rusage)
+        SYSCALL wait4                     // reaped (or ECHILD: already)
+        str     wzr, [x19, x21, lsl #2]   // its slot is free
+end_children_free:
+        add     x21, x21, #1              // the next slot
         b       end_children_next
 end_children_return:
-        ldr     x21, [sp, #32]            // restore and return
+        ldp     x21, x22, [sp, #32]       // restore and return
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #48
         ret
@@ -735,14 +746,14 @@ ENDFUNC stop_requested
 //   The parent's way out after SIGTERM or SIGINT; never returns.  Close
 //   the listener (the kernel refuses new clients from now on), then reap
 //   until no child is left -- or, once SHUTDOWN_GRACE_SECONDS have
-//   passed, end the stragglers (end_children: SIGKILL) and reap them
-//   (wait4 without WNOHANG: SIGKILL always ends them).  Exit status 0:
-//   the stop was asked for.
+//   passed, end the stragglers (end_children: SIGKILL, and wait4 for
+//   each).  Exit status 0: the stop was asked for.
 //   in:  w0 = listener, x1 = children, x2 = pids, x3 = slots
 //   registers: x19 = children, x20 = pids, x21 = slots, x22 = the end
 //              of the grace period (ms)
 //   stack: 48 bytes (fp, lr, x19..x22): never given back
 //   syscalls: close, wait4, gettimeofday, poll / ppoll, kill, exit
+//             (through the stage's functions)
 // ---------------------------------------------------------------------------
 // excerpt: shut-down
 FUNC shut_down
@@ -773,15 +784,8 @@ shut_down_reap:
         b       shut_down_reap
 shut_down_end:
         mov     x0, x20                   // end_children(pids, slots):
-        mov     x1, x21                   //     SIGKILL for each one left
-        CALL    end_children
-shut_down_wait:
-        mov     x0, #-1                   // wait4(any child, no status,
-        mov     x1, #0                    //     wait for it,
-        mov     x2, #0                    //     no rusage)
-        mov     x3, #0
-        SYSCALL wait4                     // x0 = a pid, or carry (ECHILD: none left)
-        b.cc    shut_down_wait            // one reaped: the next
+        mov     x1, x21                   //     SIGKILL for each one left,
+        CALL    end_children              //     and reap it
 shut_down_exit:
         mov     x0, #0                    // exit(0): we stopped because we were asked to
         SYSCALL exit                      // never returns

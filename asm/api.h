@@ -364,7 +364,7 @@ int64_t child_slot(const int32_t *pids, uint64_t slots, int32_t pid);
 void init_children(int32_t *pids, uint64_t slots);
 void track_child(int32_t *pids, uint64_t slots, int32_t pid);
 uint64_t reap_children(uint64_t children, int32_t *pids, uint64_t slots);
-void end_children(const int32_t *pids, uint64_t slots);
+void end_children(int32_t *pids, uint64_t slots);
 int64_t block_stop_signals(void);
 int stop_requested(void);
 void shut_down(int listener, uint64_t children, int32_t *pids, uint64_t slots) __attribute__((noreturn));

@@ -127,14 +127,18 @@ std::uint64_t reap_children(std::uint64_t children, std::int32_t* pids, std::uin
         pid_t pid = ::wait4(-1, &status, WNOHANG, nullptr);   // an ended child, if any
         if (pid <= 0) return children;                        // 0: none ended yet; -1 ECHILD: none at all
         std::int64_t slot = child_slot(pids, slots, pid);
-        if (slot >= 0) pids[slot] = 0;                        // the slot is free again
+        if (slot < 0) continue;                               // not ours: reaped, not counted
+        pids[slot] = 0;                                       // the slot is free again
         if (children > 0) --children;                         // one fewer running
     }
 }
 
-void end_children(const std::int32_t* pids, std::uint64_t slots) {
+void end_children(std::int32_t* pids, std::uint64_t slots) {
     for (std::uint64_t i = 0; i < slots; ++i) {
-        if (pids[i] != 0) ::kill(pids[i], SIGKILL);           // a failure (it just ended): nothing to do
+        if (pids[i] == 0) continue;                           // a free slot: nobody to end
+        ::kill(pids[i], SIGKILL);                             // a failure (it just ended): wait4 reaps it all the same
+        ::wait4(pids[i], nullptr, 0, nullptr);                // that pid only: SIGKILL ends it at once
+        pids[i] = 0;                                          // its slot is free
     }
 }
 
@@ -166,8 +170,7 @@ void shut_down(int listener, std::uint64_t children, std::int32_t* pids, std::ui
         children = reap_children(children, pids, slots);
         if (children == 0) break;                             // all done
         if (now_ms() >= grace_end) {                          // the grace is over:
-            end_children(pids, slots);                        //     SIGKILL for each one left
-            while (::wait4(-1, nullptr, 0, nullptr) > 0) {}   //     and reap them (-1 ECHILD: none left)
+            end_children(pids, slots);                        //     SIGKILL for each one left, and reap it
             break;
         }
         pause_ms(kReapIntervalMs);                            // and look again

@@ -130,14 +130,18 @@ void track_child(std::int32_t* pids, std::uint64_t slots, std::int32_t pid);
 // reap_children -- wait4(-1, WNOHANG) until no ended child is left:
 // children minus the ones reaped (never below 0); each reaped pid leaves
 // the table (a pid is reused only after it was reaped: the table never
-// names a stranger).
+// names a stranger).  A child not in the table is reaped but not
+// counted: we did not fork it (a process inherits the children of
+// whoever exec'd it -- a wrapper's `tee`, say).
 std::uint64_t reap_children(std::uint64_t children, std::int32_t* pids, std::uint64_t slots);
 
-// end_children -- kill(pid, SIGKILL) for every child still in the table
-// (the children keep SIGTERM and SIGINT blocked; nothing blocks SIGKILL).
-// Never kill(0, ...): that reaches our whole process group, the shell or
-// harness that started us included.
-void end_children(const std::int32_t* pids, std::uint64_t slots);
+// end_children -- for every child still in the table: kill(pid,
+// SIGKILL) (the children keep SIGTERM and SIGINT blocked; nothing blocks
+// SIGKILL), wait4(pid) -- that pid only, never -1, which would also wait
+// for a child we did not fork -- and free the slot.  Never kill(0, ...):
+// that reaches our whole process group, the shell or harness that
+// started us included.
+void end_children(std::int32_t* pids, std::uint64_t slots);
 
 // block_stop_signals -- sigprocmask(SIG_BLOCK, {SIGINT, SIGTERM}): from
 // now on they wait, pending, until stop_requested asks -- no handler, no
@@ -152,8 +156,8 @@ bool stop_requested();
 
 // shut_down -- the parent's way out after SIGTERM or SIGINT: close the
 // listener (the kernel refuses new clients), reap until no child is left
-// or SHUTDOWN_GRACE_SECONDS have passed, then end_children and reap them
-// (wait4 without WNOHANG), exit(0).
+// or SHUTDOWN_GRACE_SECONDS have passed, then end_children (SIGKILL and
+// wait4 for each one left), exit(0).
 [[noreturn]] void shut_down(int listener, std::uint64_t children, std::int32_t* pids, std::uint64_t slots);
 
 // accept_backoff -- what the parent does after accept failed with err

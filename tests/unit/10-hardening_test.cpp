@@ -325,11 +325,28 @@ TEST(Lesson10, EndChildrenKillsOnlyTheTable) {
     if (b == 0) { ::usleep(300000); ::_exit(3); }
     pids[1] = a;                                                // a is in the table, b is not
     httpd::end_children(pids, 3);
+    EXPECT_EQ(pids[1], 0);                                      // its slot is free
+    EXPECT_EQ(::waitpid(a, nullptr, WNOHANG), -1);              // ended and already reaped (ECHILD)
     int st = 0;
-    ASSERT_EQ(::waitpid(a, &st, 0), a);
-    EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) << st;
     ASSERT_EQ(::waitpid(b, &st, 0), b);
     EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 3) << st;  // untouched: it ended by itself
+}
+
+TEST(Lesson10, ReapChildrenCountsOnlyTheTable) {
+    std::int32_t pids[2];
+    httpd::init_children(pids, 2);
+    pid_t stranger = ::fork();                                  // a child we did not track (a wrapper's tee)
+    ASSERT_GE(stranger, 0);
+    if (stranger == 0) ::_exit(0);
+    std::uint64_t left = 1;
+    bool reaped = false;
+    for (int waited = 0; !reaped && waited < 5000; waited += 10) {
+        ::usleep(10000);
+        left = httpd::reap_children(1, pids, 2);               // reaps it once it has ended ...
+        EXPECT_EQ(left, 1u);                                    // ... but never counts it
+        reaped = ::waitpid(stranger, nullptr, WNOHANG) == -1;   // ECHILD: reap_children took it
+    }
+    EXPECT_TRUE(reaped);
 }
 
 // Runs fn in a child process with its own signal mask and returns the
