@@ -11,7 +11,13 @@
 //   the parent    reap_children, wait_readable, accept_backoff,
 //                 refuse_client, fork_counted: a counted number of
 //                 children, 503 at the limit or when fork fails, a pause
-//                 after EMFILE / ENFILE
+//                 after EMFILE / ENFILE; init_children, track_child,
+//                 child_slot: the table of the children's pids
+//   stopping      block_stop_signals (at start-up: SIGTERM and SIGINT
+//                 wait, pending), stop_requested (sigpending: one of
+//                 them came?), shut_down (close the listener, reap
+//                 within SHUTDOWN_GRACE_SECONDS, end_children for the
+//                 rest, exit 0)
 //   in the list   step_arm_deadlines (SO_RCVTIMEO, SO_SNDTIMEO),
 //                 step_await_head (the whole head within -t, or 408)
 //   after a stop  bound_linger (the lingering close ends -t later)
@@ -274,37 +280,167 @@ ENDFUNC head_ready
 // excerpt end
 
 // ---------------------------------------------------------------------------
-// uint64_t reap_children(uint64_t children)
+// int64_t child_slot(const int32_t *pids, uint64_t slots, int32_t pid)
+//   Where pid sits in the parent's table of its children (pid 0: the
+//   first free slot): its index, or -1.
+//   in:  x0 = pids, x1 = slots, w2 = pid
+//   out: x0 = the index or -1
+//   registers: x9 = i, w10 = pids[i].  Leaf.
+// ---------------------------------------------------------------------------
+FUNC child_slot
+        mov     x9, #0                    // i = 0
+child_slot_next:
+        cmp     x9, x1                    // every slot looked at?
+        b.hs    child_slot_none           // then it is not there
+        ldr     w10, [x0, x9, lsl #2]     // pids[i] (CHILD_SLOT_BYTES = 4)
+        cmp     w10, w2                   // the one we look for?
+        b.eq    child_slot_found
+        add     x9, x9, #1                // the next slot
+        b       child_slot_next
+child_slot_found:
+        mov     x0, x9                    // its index
+        ret
+child_slot_none:
+        mov     x0, #-1                   // not there
+        ret
+ENDFUNC child_slot
+
+// ---------------------------------------------------------------------------
+// void init_children(int32_t *pids, uint64_t slots)
+//   Every slot of the table free (0): the parent has no child yet.
+//   in:  x0 = pids, x1 = slots
+//   registers: x9 = i.  Leaf.
+// ---------------------------------------------------------------------------
+FUNC init_children
+        mov     x9, #0                    // i = 0
+init_children_next:
+        cmp     x9, x1                    // every slot cleared?
+        b.hs    init_children_return
+        str     wzr, [x0, x9, lsl #2]     // pids[i] = 0: free
+        add     x9, x9, #1
+        b       init_children_next
+init_children_return:
+        ret
+ENDFUNC init_children
+
+// ---------------------------------------------------------------------------
+// void track_child(int32_t *pids, uint64_t slots, int32_t pid)
+//   Put a new child's pid in the first free slot.  There always is one:
+//   the table has -c slots and the parent never runs more children.
+//   in:  x0 = pids, x1 = slots, w2 = pid
+//   registers: x19 = pids, w20 = pid
+//   stack: 32 bytes (fp, lr, x19, x20)
+//   syscalls: none
+// ---------------------------------------------------------------------------
+FUNC track_child
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     x19, x0                   // x19 = pids
+        mov     w20, w2                   // w20 = pid
+        mov     w2, #0                    // child_slot(pids, slots, 0):
+        CALL    child_slot                //     the first free slot
+        tbnz    x0, #63, track_child_return // none (cannot happen below -c): nothing to do
+        str     w20, [x19, x0, lsl #2]    // pids[slot] = pid
+track_child_return:
+        ldp     x19, x20, [sp, #16]       // restore and return
+        ldp     x29, x30, [sp], #32
+        ret
+ENDFUNC track_child
+
+// ---------------------------------------------------------------------------
+// uint64_t reap_children(uint64_t children, int32_t *pids, uint64_t slots)
 //   wait4(-1, &status, WNOHANG, NULL) until no ended child is left:
-//   children minus the ones reaped (never below 0).
-//   in:  x0 = children
+//   children minus the ones reaped (never below 0); each reaped pid
+//   leaves the table (a pid is reused only once it has been reaped, so
+//   the table never names a stranger).  A child that is not in the table
+//   is reaped but not counted: we did not fork it (a process inherits
+//   the children of whoever exec'd it -- a wrapper's `tee`, say).
+//   in:  x0 = children, x1 = pids, x2 = slots
 //   out: x0 = children still running
-//   registers: x19 = the count
-//   stack: 32 bytes (fp, lr, x19, the status word)
+//   registers: x19 = the count, x20 = pids, x21 = slots
+//   stack: 48 bytes (fp, lr, x19..x21, the status word)
 //   syscalls: wait4
 // ---------------------------------------------------------------------------
 FUNC reap_children
-        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
-        str     x19, [sp, #16]            // callee-saved register we use
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        str     x21, [sp, #32]            // (sp+40: the status word)
         mov     x19, x0                   // x19 = children
+        mov     x20, x1                   // x20 = pids
+        mov     x21, x2                   // x21 = slots
 reap_children_next:
         mov     x0, #-1                   // wait4(any child,
-        add     x1, sp, #24               //     &status (sp+24),
+        add     x1, sp, #40               //     &status (sp+40),
         mov     x2, #WNOHANG              //     do not wait,
         mov     x3, #0                    //     no rusage)
         SYSCALL wait4                     // x0 = pid, 0 (none ended), or carry (ECHILD)
         b.cs    reap_children_done        // no child at all
         cbz     x0, reap_children_done    // none has ended yet
+        mov     w2, w0                    // child_slot(pids, slots, pid)
+        mov     x0, x20
+        mov     x1, x21
+        CALL    child_slot                // x0 = its slot, or -1
+        tbnz    x0, #63, reap_children_next // not ours: reaped, not counted
+        str     wzr, [x20, x0, lsl #2]    // the slot is free again
         cbz     x19, reap_children_next   // never below 0
         sub     x19, x19, #1              // one fewer running
         b       reap_children_next        // another may have ended too
 reap_children_done:
         mov     x0, x19                   // the count
-        ldr     x19, [sp, #16]            // restore and return
-        ldp     x29, x30, [sp], #32
+        ldr     x21, [sp, #32]            // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
         ret                               // x0 = children
 ENDFUNC reap_children
+
+// ---------------------------------------------------------------------------
+// void end_children(int32_t *pids, uint64_t slots)
+//   For every child still in the table (the grace period is over):
+//   kill(pid, SIGKILL), then wait4(pid) -- that pid only, never -1,
+//   which would also wait for a child we did not fork -- and free its
+//   slot.  SIGKILL, because the children keep SIGTERM and SIGINT
+//   blocked (block_stop_signals) and nothing can block SIGKILL.  Never
+//   kill(0, ...): that would reach every process of our group -- the
+//   shell or the test harness that started us.
+//   in:  x0 = pids, x1 = slots
+//   registers: x19 = pids, x20 = slots, x21 = i, x22 = the pid
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: kill, wait4
+// ---------------------------------------------------------------------------
+FUNC end_children
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        mov     x19, x0                   // x19 = pids
+        mov     x20, x1                   // x20 = slots
+        mov     x21, #0                   // i = 0
+end_children_next:
+        cmp     x21, x20                  // every slot done?
+        b.hs    end_children_return
+        ldrsw   x22, [x19, x21, lsl #2]   // x22 = pids[i], sign-extended for kill
+        cbz     x22, end_children_free    // a free slot: nobody to end
+        mov     x0, x22                   // kill(pid, SIGKILL,
+        mov     x1, #SIGKILL              //     Darwin: posix = 1,
+        mov     x2, #1                    //     as libc passes)
+        SYSCALL kill                      // a failure (it just ended): wait4 reaps it all the same
+        mov     x0, x22                   // wait4(pid, no status,
+        mov     x1, #0                    //     wait for it: SIGKILL
+        mov     x2, #0                    //     ends it at once,
+        mov     x3, #0                    //     no rusage)
+        SYSCALL wait4                     // reaped (or ECHILD: already)
+        str     wzr, [x19, x21, lsl #2]   // its slot is free
+end_children_free:
+        add     x21, x21, #1              // the next slot
+        b       end_children_next
+end_children_return:
+        ldp     x21, x22, [sp, #32]       // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
+        ret
+ENDFUNC end_children
 
 // ---------------------------------------------------------------------------
 // int accept_backoff(int64_t err)
@@ -514,6 +650,120 @@ fork_counted_return:
         ldp     x29, x30, [sp], #64
         ret                               // x0 = pid or -errno
 ENDFUNC fork_counted
+
+// ---------------------------------------------------------------------------
+// int64_t block_stop_signals(void)
+//   sigprocmask(SIG_BLOCK, {SIGINT, SIGTERM}, NULL): from now on the two
+//   signals that ask the server to stop wait, pending, until the parent
+//   asks for them (stop_requested).  No handler runs, so there is no flag
+//   for one to set (no writable global) and no Darwin trampoline.  A
+//   child inherits the mask (fork keeps it and empties the pending set):
+//   a terminal's Ctrl-C, which signals the whole process group, does not
+//   cut a download short.
+//   out: x0 = 0 or -errno
+//   registers: x9 = the set.  stack: 16 bytes (the set: 32 bits on
+//              Darwin, 64 on Linux)
+//   syscalls: sigprocmask (Darwin) / rt_sigprocmask (Linux)
+// ---------------------------------------------------------------------------
+// excerpt: block-stop-signals
+FUNC block_stop_signals
+        sub     sp, sp, #16               // the set, 16-aligned
+        mov     x9, #SIGSET_STOP          // bits SIGINT - 1 and SIGTERM - 1
+        str     x9, [sp]                  // 64 bits: Darwin reads the low 32
+        mov     x0, #SIG_BLOCK            // sigprocmask(SIG_BLOCK,
+        mov     x1, sp                    //     &set,
+        mov     x2, #0                    //     no old mask)
+        SIGPROCMASK                       // Linux: x3 = the set's size
+        b.cc    block_stop_signals_ok
+        neg     x0, x0                    // -errno
+        b       block_stop_signals_return
+block_stop_signals_ok:
+        mov     x0, #0                    // blocked
+block_stop_signals_return:
+        add     sp, sp, #16               // drop the set
+        ret                               // x0 = 0 or -errno
+ENDFUNC block_stop_signals
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// int stop_requested(void)
+//   Is SIGTERM or SIGINT pending (blocked by block_stop_signals, so
+//   waiting for us)?  sigpending fills in the set of pending signals.
+//   out: w0 = 1 or 0 (also 0 when sigpending fails: nothing to tell)
+//   registers: x9 = the pending set, x10 = SIGSET_STOP.  stack: 16 bytes
+//   syscalls: sigpending (Darwin) / rt_sigpending (Linux)
+// ---------------------------------------------------------------------------
+// excerpt: stop-requested
+FUNC stop_requested
+        sub     sp, sp, #16               // the set, 16-aligned
+        str     xzr, [sp]                 // Darwin writes 32 bits: the rest stays 0
+        mov     x0, sp                    // sigpending(&set)
+        SIGPENDING                        // Linux: x1 = the set's size
+        b.cs    stop_requested_no         // failed: nothing to tell
+        ldr     x9, [sp]                  // the pending signals
+        mov     x10, #SIGSET_STOP         // (not a logical immediate: via a register)
+        tst     x9, x10                   // SIGINT or SIGTERM among them?
+        cset    w0, ne                    // 1 if so
+        b       stop_requested_return
+stop_requested_no:
+        mov     w0, #0                    // no stop asked for
+stop_requested_return:
+        add     sp, sp, #16               // drop the set
+        ret                               // w0 = 1 or 0
+ENDFUNC stop_requested
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// void shut_down(int listener, uint64_t children, int32_t *pids,
+//                uint64_t slots)
+//   The parent's way out after SIGTERM or SIGINT; never returns.  Close
+//   the listener (the kernel refuses new clients from now on), then reap
+//   until no child is left -- or, once SHUTDOWN_GRACE_SECONDS have
+//   passed, end the stragglers (end_children: SIGKILL, and wait4 for
+//   each).  Exit status 0: the stop was asked for.
+//   in:  w0 = listener, x1 = children, x2 = pids, x3 = slots
+//   registers: x19 = children, x20 = pids, x21 = slots, x22 = the end
+//              of the grace period (ms)
+//   stack: 48 bytes (fp, lr, x19..x22): never given back
+//   syscalls: close, wait4, gettimeofday, poll / ppoll, kill, exit
+//             (through the stage's functions)
+// ---------------------------------------------------------------------------
+// excerpt: shut-down
+FUNC shut_down
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]       // (never restored: we exit)
+        mov     x19, x1                   // x19 = children
+        mov     x20, x2                   // x20 = pids
+        mov     x21, x3                   // x21 = slots
+        sxtw    x0, w0                    // close(listener): new clients
+        SYSCALL close                     //     are refused from now on
+        CALL    now_ms                    // the grace ends SHUTDOWN_GRACE_SECONDS from now
+        mov     x9, #(SHUTDOWN_GRACE_SECONDS * MS_PER_SECOND)
+        add     x22, x0, x9               // x22 = the end of the grace
+shut_down_reap:
+        mov     x0, x19                   // reap_children(children, pids, slots)
+        mov     x1, x20
+        mov     x2, x21
+        CALL    reap_children             // x0 = children still running
+        mov     x19, x0
+        cbz     x19, shut_down_exit       // all done: exit
+        CALL    now_ms                    // the grace over?
+        cmp     x0, x22
+        b.hs    shut_down_end             // yes: end the stragglers
+        mov     w0, #REAP_INTERVAL_MS     // pause_ms(REAP_INTERVAL_MS)
+        CALL    pause_ms                  // and look again
+        b       shut_down_reap
+shut_down_end:
+        mov     x0, x20                   // end_children(pids, slots):
+        mov     x1, x21                   //     SIGKILL for each one left,
+        CALL    end_children              //     and reap it
+shut_down_exit:
+        mov     x0, #0                    // exit(0): we stopped because we were asked to
+        SYSCALL exit                      // never returns
+ENDFUNC shut_down
+// excerpt end
 
 // ---------------------------------------------------------------------------
 // int step_arm_deadlines(struct exchange *x)

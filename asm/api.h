@@ -351,7 +351,9 @@ void answer_error_page(struct exchange *x, int status);
  * parse_command_line_10 0 or -EINVAL; wait_readable the revents bits, 0
  * (time ran out) or -errno; head_ready and accept_backoff 1 or 0;
  * reap_children the children still running; fork_counted the child's pid
- * or -errno (refuse_client has answered 503 then). */
+ * or -errno (refuse_client has answered 503 then); child_slot the index
+ * or -1; block_stop_signals 0 or -errno; stop_requested 1 or 0;
+ * shut_down never returns (exit 0). */
 extern const struct flag_spec flags_10[];
 int64_t parse_count(const char *s, uint64_t max);
 int parse_command_line_10(int argc, char **argv, struct config *cfg);
@@ -359,7 +361,14 @@ int64_t set_socket_timeout(int sock, int option, uint64_t ms);
 int64_t wait_readable(int fd, int timeout_ms);
 void pause_ms(int ms);
 int head_ready(const char *buf, size_t len);
-uint64_t reap_children(uint64_t children);
+int64_t child_slot(const int32_t *pids, uint64_t slots, int32_t pid);
+void init_children(int32_t *pids, uint64_t slots);
+void track_child(int32_t *pids, uint64_t slots, int32_t pid);
+uint64_t reap_children(uint64_t children, int32_t *pids, uint64_t slots);
+void end_children(int32_t *pids, uint64_t slots);
+int64_t block_stop_signals(void);
+int stop_requested(void);
+void shut_down(int listener, uint64_t children, int32_t *pids, uint64_t slots) __attribute__((noreturn));
 int accept_backoff(int64_t err);
 size_t drain_ready(int conn, char *buf, size_t cap);
 void refuse_client(int conn, const struct config *cfg);

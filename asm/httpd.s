@@ -265,11 +265,14 @@ ENDFUNC step_by_method
 // void serve_forever(int listener, const struct config *cfg)
 //   accept, answer, repeat.  Never returns.
 //   in:  w0 = listener, x1 = cfg
-//   registers: x19 = listener, x20 = cfg, x21 = conn, x22 = children
-//              running (lesson 10)
-//   stack: 48 bytes (fp, lr, x19..x22)
+//   registers: x19 = listener, x20 = cfg, x21 = conn (lesson 10: also
+//              wait_readable's answer), x22 = children running (lesson 10)
+//   stack: 48 bytes (fp, lr, x19..x22); lesson 10: below them the table
+//          of the children's pids, cfg->child_limit slots of
+//          CHILD_SLOT_BYTES (at sp from then on)
 //   syscalls: accept, close, sigaction, fork (through the stages);
-//             lesson 10: wait4, poll / ppoll, and refuse_client's
+//             lesson 10: wait4, poll / ppoll, sigpending, and
+//             refuse_client's and shut_down's
 // ---------------------------------------------------------------------------
 FUNC serve_forever
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
@@ -285,16 +288,30 @@ FUNC serve_forever
 .endif
 .if LESSON >= 10
         mov     x22, #0                   // 10: children running; we reap them ourselves
+        ldr     x9, [x20, #CFG_CHILD_LIMIT] // 10: the table of their pids: -c slots
+        mov     x10, #CHILD_SLOT_BYTES
+        mul     x9, x9, x10               //     of CHILD_SLOT_BYTES each,
+        add     x9, x9, #15               //     rounded up to keep sp 16-aligned,
+        and     x9, x9, #~15
+        sub     sp, sp, x9                //     on our stack (no writable globals)
+        mov     x0, sp                    // 10: init_children(pids, slots):
+        ldr     x1, [x20, #CFG_CHILD_LIMIT] //     every slot free
+        CALL    init_children
 .endif
 serve_forever_accept:
 .if LESSON >= 10
-        mov     x0, x22                   // 10: reap_children(children):
-        CALL    reap_children             // wait4(WNOHANG): who has ended
+        mov     x0, x22                   // 10: reap_children(children, pids, slots):
+        mov     x1, sp                    //     wait4(WNOHANG): who has ended
+        ldr     x2, [x20, #CFG_CHILD_LIMIT]
+        CALL    reap_children
         mov     x22, x0
         mov     w0, w19                   // 10: wait_readable(listener,
         mov     w1, #REAP_INTERVAL_MS     //     REAP_INTERVAL_MS)
         CALL    wait_readable             // x0 = 1, 0 or -errno
-        cmp     x0, #0                    // nobody yet (or a signal):
+        mov     x21, x0                   // (kept: x21 is free until accept)
+        CALL    stop_requested            // 10: SIGTERM or SIGINT pending?
+        cbnz    w0, serve_forever_stop    // then stop
+        cmp     x21, #0                   // nobody yet (or a signal):
         b.le    serve_forever_accept      // reap again
 .endif
         mov     w0, w19                   // accept_client(listener)
@@ -310,8 +327,10 @@ serve_forever_conn:
 .endif
         mov     x21, x0                   // x21 = conn
 .if LESSON >= 10
-        mov     x0, x22                   // 10: reap_children(children):
-        CALL    reap_children             // who ended while we waited
+        mov     x0, x22                   // 10: reap_children(children, pids, slots):
+        mov     x1, sp                    //     who ended while we waited
+        ldr     x2, [x20, #CFG_CHILD_LIMIT]
+        CALL    reap_children
         mov     x22, x0
         ldr     x9, [x20, #CFG_CHILD_LIMIT] // 10: at the limit?
         cmp     x22, x9
@@ -326,8 +345,13 @@ serve_forever_fork:
         LOAD_ADDR x2, handle_connection   //     handle_connection,
         mov     x3, x20                   //     cfg)
         CALL    fork_counted              // x0 = pid, or -errno (503 sent)
-        cmp     x0, #0                    // a child?
-        cinc    x22, x22, gt              // then one more running
+        cmp     x0, #0                    // no child?
+        b.le    serve_forever_accept      // then the next client
+        add     x22, x22, #1              // one more running
+        mov     w2, w0                    // track_child(pids, slots, pid):
+        mov     x0, sp                    //     its pid into a free slot
+        ldr     x1, [x20, #CFG_CHILD_LIMIT]
+        CALL    track_child
 .endif
 .if LESSON >= 2 && LESSON <= 9
 // lesson 02: a child process answers; we go straight back to accept
@@ -346,6 +370,14 @@ serve_forever_fork:
         SYSCALL close                     // the client sees the end of the response
 .endif
         b       serve_forever_accept      // the next client
+.if LESSON >= 10
+serve_forever_stop:
+        mov     w0, w19                   // 10: shut_down(listener, children,
+        mov     x1, x22                   //     pids, slots): close, let the
+        mov     x2, sp                    //     children finish (a grace period),
+        ldr     x3, [x20, #CFG_CHILD_LIMIT] //   exit 0
+        CALL    shut_down                 // never returns
+.endif
 ENDFUNC serve_forever
 
 // ---------------------------------------------------------------------------
@@ -353,11 +385,13 @@ ENDFUNC serve_forever
 //   in:  w0 = argc, x1 = argv
 //   out: w0 = exit status: 2 bad arguments, 1 cannot listen (lesson 06:
 //        or cannot open the docroot) -- never 0: the server runs until
-//        it is killed
+//        it is killed (lesson 10: until SIGTERM or SIGINT; shut_down
+//        exits with 0)
 //   registers: x19 = listener fd, x20 = port asked for
 //   stack: 32 bytes (fp, lr, x19, x20) + CFG area (struct config at sp)
 //   syscalls: write, sigaction, socket, setsockopt, bind, listen,
-//             getsockname, openat (lesson 06) (through the stages)
+//             getsockname, openat (lesson 06), sigprocmask (lesson 10)
+//             (through the stages)
 // ---------------------------------------------------------------------------
         .equ CFG_AREA, (CFG_SIZE + 15) & ~15
 FUNC httpd_main
@@ -393,6 +427,9 @@ FUNC httpd_main
         // writes to it then fail with EPIPE instead
         mov     w0, #SIGPIPE              // ignore_signal(SIGPIPE)
         CALL    ignore_signal             // (a failure: we only risk dying on EPIPE)
+.if LESSON >= 10
+        CALL    block_stop_signals        // 10: SIGTERM, SIGINT wait until serve_forever asks
+.endif
         ldr     x20, [sp, #CFG_PORT]      // x20 = the port asked for
         mov     w0, w20                   // open_listener(port)
         CALL    open_listener             // x0 = listening fd, or -errno

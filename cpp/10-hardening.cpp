@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -98,14 +99,79 @@ bool head_ready(const char* buf, std::size_t len) {
 }
 // excerpt end
 
-std::uint64_t reap_children(std::uint64_t children) {
+std::int64_t child_slot(const std::int32_t* pids, std::uint64_t slots, std::int32_t pid) {
+    for (std::uint64_t i = 0; i < slots; ++i) {
+        if (pids[i] == pid) return static_cast<std::int64_t>(i);
+    }
+    return -1;                                                // not there
+}
+
+void init_children(std::int32_t* pids, std::uint64_t slots) {
+    for (std::uint64_t i = 0; i < slots; ++i) pids[i] = 0;    // free
+}
+
+void track_child(std::int32_t* pids, std::uint64_t slots, std::int32_t pid) {
+    std::int64_t slot = child_slot(pids, slots, 0);           // the first free slot
+    if (slot >= 0) pids[slot] = pid;                          // none (cannot happen below -c): nothing to do
+}
+
+std::uint64_t reap_children(std::uint64_t children, std::int32_t* pids, std::uint64_t slots) {
     for (;;) {
         int status = 0;
         pid_t pid = ::wait4(-1, &status, WNOHANG, nullptr);   // an ended child, if any
         if (pid <= 0) return children;                        // 0: none ended yet; -1 ECHILD: none at all
+        std::int64_t slot = child_slot(pids, slots, pid);
+        if (slot < 0) continue;                               // not ours: reaped, not counted
+        pids[slot] = 0;                                       // the slot is free again
         if (children > 0) --children;                         // one fewer running
     }
 }
+
+void end_children(std::int32_t* pids, std::uint64_t slots) {
+    for (std::uint64_t i = 0; i < slots; ++i) {
+        if (pids[i] == 0) continue;                           // a free slot: nobody to end
+        ::kill(pids[i], SIGKILL);                             // a failure (it just ended): wait4 reaps it all the same
+        ::wait4(pids[i], nullptr, 0, nullptr);                // that pid only: SIGKILL ends it at once
+        pids[i] = 0;                                          // its slot is free
+    }
+}
+
+// excerpt: block-stop-signals
+std::int64_t block_stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);                                  // Ctrl-C
+    sigaddset(&set, SIGTERM);                                 // kill PID, a service manager's stop
+    if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) return -errno;
+    return 0;
+}
+// excerpt end
+
+// excerpt: stop-requested
+bool stop_requested() {
+    sigset_t pending;
+    sigemptyset(&pending);
+    if (::sigpending(&pending) != 0) return false;            // nothing to tell
+    return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
+}
+// excerpt end
+
+// excerpt: shut-down
+void shut_down(int listener, std::uint64_t children, std::int32_t* pids, std::uint64_t slots) {
+    ::close(listener);                                        // new clients are refused from now on
+    std::uint64_t grace_end = now_ms() + kShutdownGraceSeconds * MS_PER_SECOND;
+    for (;;) {
+        children = reap_children(children, pids, slots);
+        if (children == 0) break;                             // all done
+        if (now_ms() >= grace_end) {                          // the grace is over:
+            end_children(pids, slots);                        //     SIGKILL for each one left, and reap it
+            break;
+        }
+        pause_ms(kReapIntervalMs);                            // and look again
+    }
+    ::_exit(0);                                               // we stopped because we were asked to
+}
+// excerpt end
 
 int accept_backoff(std::int64_t err) {
     if (err != -EMFILE && err != -ENFILE) return 0;           // ECONNABORTED ...: try again at once

@@ -24,6 +24,17 @@
 //                            waiting on the client
 //     fork_counted           lesson 02's fork_connection, but a failed
 //                            fork is answered (503), not dropped
+//     init_children,         the table of the children's pids (-c
+//     track_child,           slots, on serve_forever's stack in the
+//     child_slot             assembly): who to end when the grace is over
+//
+//   stopping (SIGTERM, SIGINT):
+//     block_stop_signals     at start-up: the two signals wait, pending,
+//                            until the parent asks (children inherit it)
+//     stop_requested         sigpending: has one of them come?
+//     shut_down              close the listener, reap for at most
+//                            SHUTDOWN_GRACE_SECONDS, end_children
+//                            (SIGKILL) for the stragglers, exit 0
 //
 //   in the pipeline (the child):
 //     step_arm_deadlines     SO_RCVTIMEO and SO_SNDTIMEO = -t: a read or a
@@ -54,6 +65,7 @@ inline constexpr int kReapIntervalMs = REAP_INTERVAL_MS;             // the pare
 inline constexpr int kAcceptBackoffMs = ACCEPT_BACKOFF_MS;           // the pause after EMFILE / ENFILE
 inline constexpr std::size_t kRefuseDrainMax = REFUSE_DRAIN_MAX;     // request bytes read around a 503
 inline constexpr int kRefuseWaitMs = REFUSE_WAIT_MS;                 // the longest wait for them
+inline constexpr std::uint64_t kShutdownGraceSeconds = SHUTDOWN_GRACE_SECONDS;   // children's time to finish after a stop
 
 // kFlags10 -- lesson 09's flags and lesson 10's: -t SECONDS, -c N (values).
 extern const FlagSpec kFlags10[];
@@ -89,9 +101,49 @@ void pause_ms(int ms);
 // 414 / 431)?  Then step_read_head will not wait.
 bool head_ready(const char* buf, std::size_t len);
 
+// child_slot -- where pid sits in the parent's table of its children
+// (pid 0: the first free slot): its index, or -1.
+std::int64_t child_slot(const std::int32_t* pids, std::uint64_t slots, std::int32_t pid);
+
+// init_children -- every slot of the table free (0): no child yet.
+void init_children(std::int32_t* pids, std::uint64_t slots);
+
+// track_child -- a new child's pid into the first free slot (there is
+// always one: the table has -c slots, the parent never runs more).
+void track_child(std::int32_t* pids, std::uint64_t slots, std::int32_t pid);
+
 // reap_children -- wait4(-1, WNOHANG) until no ended child is left:
-// children minus the ones reaped (never below 0).
-std::uint64_t reap_children(std::uint64_t children);
+// children minus the ones reaped (never below 0); each reaped pid leaves
+// the table (a pid is reused only after it was reaped: the table never
+// names a stranger).  A child not in the table is reaped but not
+// counted: we did not fork it (a process inherits the children of
+// whoever exec'd it -- a wrapper's `tee`, say).
+std::uint64_t reap_children(std::uint64_t children, std::int32_t* pids, std::uint64_t slots);
+
+// end_children -- for every child still in the table: kill(pid,
+// SIGKILL) (the children keep SIGTERM and SIGINT blocked; nothing blocks
+// SIGKILL), wait4(pid) -- that pid only, never -1, which would also wait
+// for a child we did not fork -- and free the slot.  Never kill(0, ...):
+// that reaches our whole process group, the shell or harness that
+// started us included.
+void end_children(std::int32_t* pids, std::uint64_t slots);
+
+// block_stop_signals -- sigprocmask(SIG_BLOCK, {SIGINT, SIGTERM}): from
+// now on they wait, pending, until stop_requested asks -- no handler, no
+// flag, no Darwin trampoline.  Children inherit the mask: a Ctrl-C that
+// reaches the whole process group does not cut their downloads short.
+// 0 or -errno.
+std::int64_t block_stop_signals();
+
+// stop_requested -- is SIGTERM or SIGINT pending (sigpending)?  false
+// also when sigpending fails.
+bool stop_requested();
+
+// shut_down -- the parent's way out after SIGTERM or SIGINT: close the
+// listener (the kernel refuses new clients), reap until no child is left
+// or SHUTDOWN_GRACE_SECONDS have passed, then end_children (SIGKILL and
+// wait4 for each one left), exit(0).
+[[noreturn]] void shut_down(int listener, std::uint64_t children, std::int32_t* pids, std::uint64_t slots);
 
 // accept_backoff -- what the parent does after accept failed with err
 // (negative errno): EMFILE, ENFILE -> pause_ms(ACCEPT_BACKOFF_MS) and 1;

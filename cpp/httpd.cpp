@@ -14,6 +14,9 @@
 
 #include <csignal>
 #include <unistd.h>
+#if LESSON >= 10
+#include <memory>
+#endif
 
 #include "00-syscalls.hpp"
 #include "01-socket.hpp"
@@ -208,18 +211,24 @@ void handle_connection(int conn, const Config* cfg) {
     x.file.reset();                  // close the file, if a step opened one
 }
 
-// serve_forever -- accept, answer, repeat.  Never returns.
+// serve_forever -- accept, answer, repeat.  Never returns (lesson 10: after
+// SIGTERM or SIGINT, shut_down exits with 0).
 [[noreturn]] void serve_forever(int listener, const Config* cfg) {
 #if LESSON >= 2 && LESSON <= 9
     ignore_signal(SIGCHLD);          // lesson 02: the kernel reaps our children -- no zombies
 #endif
 #if LESSON >= 10
     std::uint64_t children = 0;      // 10: children running; we reap them ourselves
+    std::uint64_t slots = cfg->child_limit;                    // 10: the table of their pids: -c slots
+    auto pids = std::make_unique_for_overwrite<std::int32_t[]>(slots);
+    init_children(pids.get(), slots);                          //     every slot free
 #endif
     for (;;) {
 #if LESSON >= 10
-        children = reap_children(children);                    // 10: wait4(WNOHANG): who has ended
-        if (wait_readable(listener, kReapIntervalMs) <= 0) continue;   // 10: nobody yet: reap again
+        children = reap_children(children, pids.get(), slots); // 10: wait4(WNOHANG): who has ended
+        std::int64_t ready = wait_readable(listener, kReapIntervalMs);
+        if (stop_requested()) shut_down(listener, children, pids.get(), slots);   // 10: SIGTERM, SIGINT: never returns
+        if (ready <= 0) continue;                              // 10: nobody yet (or a signal): reap again
 #endif
         std::int64_t conn = accept_client(listener);
 #if LESSON <= 9
@@ -230,12 +239,15 @@ void handle_connection(int conn, const Config* cfg) {
             accept_backoff(conn);    // 10: EMFILE, ENFILE: pause instead of spinning
             continue;
         }
-        children = reap_children(children);                    // 10: who ended while we waited
+        children = reap_children(children, pids.get(), slots); // 10: who ended while we waited
         if (children >= cfg->child_limit) {
             refuse_client(static_cast<int>(conn), cfg);        // 10: at the limit: 503 from us
             continue;
         }
-        if (fork_counted(listener, static_cast<int>(conn), handle_connection, cfg) > 0) ++children;
+        std::int64_t pid = fork_counted(listener, static_cast<int>(conn), handle_connection, cfg);
+        if (pid <= 0) continue;                                // no child: the next client
+        ++children;                                            // one more running
+        track_child(pids.get(), slots, static_cast<std::int32_t>(pid));   // its pid into a free slot
 #endif
 #if LESSON >= 2 && LESSON <= 9
         // lesson 02: a child answers; we go straight back to accept
@@ -271,6 +283,9 @@ int main(int argc, char** argv) {
     // a client that leaves early must not kill us with SIGPIPE: writes
     // to it then fail with EPIPE instead
     httpd::ignore_signal(SIGPIPE);
+#if LESSON >= 10
+    httpd::block_stop_signals();     // 10: SIGTERM, SIGINT wait until serve_forever asks
+#endif
     int port = static_cast<int>(cfg.port);
     std::int64_t listener = httpd::open_listener(port);
     if (listener < 0) {

@@ -177,9 +177,16 @@ std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Re
                                                   " bytes of " + (r.header("Content-Length") ? *r.header("Content-Length") : "?") +
                                                   ", then the close"
                                             : "the server should have cut the body (it waited for a client that did not read)"});
+    // reset_after_bytes: the client itself went away mid-body
+    if (f.reset_after_bytes > 0)
+        out.push_back({ex.client_reset, ex.client_reset ? "the client reset the connection after " +
+                                                              std::to_string(ex.received.size()) + " bytes"
+                                                        : "the client never read " + std::to_string(f.reset_after_bytes) +
+                                                              " bytes to reset after (got " +
+                                                              std::to_string(ex.received.size()) + ")"});
     // Framing and protocol problems: never silently accepted.
     for (const auto& p : r.problems)
-        if (!(e.cut && p.rfind("body truncated:", 0) == 0)) out.push_back({false, p});
+        if (!((e.cut || ex.client_reset) && p.rfind("body truncated:", 0) == 0)) out.push_back({false, p});
     if (ex.timed_out)
         out.push_back({false, "the server did not close the connection within " + std::to_string(f.timeout_ms) +
                                   " ms (every response ends with a close)"});

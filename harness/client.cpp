@@ -121,6 +121,14 @@ Exchange exchange(int port, const Fixture& f) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n > 0) {
             ex.received.append(buf, static_cast<size_t>(n));
+            if (f.reset_after_bytes > 0 && ex.received.size() >= static_cast<size_t>(f.reset_after_bytes)) {
+                // a client that goes away mid-download: SO_LINGER 0 makes
+                // close() send a reset (RST) instead of a FIN
+                linger off{1, 0};
+                ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &off, sizeof off);
+                ex.client_reset = true;
+                break;
+            }
         } else if (n == 0) {
             ex.closed = true;
             break;

@@ -2,6 +2,7 @@
 #include "fixture.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -307,7 +308,8 @@ bool Fixture::needs_case_sensitive_disk() const {
 }
 
 bool Fixture::needs_own_server() const {
-    return !flags.empty() || !docroot.empty() || zombies_after.has_value() ||
+    return !flags.empty() || !docroot.empty() || zombies_after.has_value() || children_after.has_value() ||
+           exit_after.has_value() || signal.has_value() || limit.has_value() || reset_after_bytes > 0 ||
            !background_clients.empty() || !expect.docroot_after.empty() || !then.empty();
 }
 
@@ -325,8 +327,8 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     if (f.name.empty()) c.fail("name is empty");
     c.name = f.name;
     only_keys(c, j, {"name", "since", "until", "why", "spec", "request", "chunks", "split_bytes", "half_close",
-                     "flags", "docroot", "timeout_ms", "read_after_ms", "background_clients", "repeat", "server_after", "run",
-                     "exercise", "replaces", "needs", "expect", "then"},
+                     "flags", "docroot", "timeout_ms", "read_after_ms", "reset_after_bytes", "background_clients", "repeat",
+                     "server_after", "signal", "limit", "run", "exercise", "replaces", "needs", "expect", "then"},
               "the fixture");
     for (const char* k : {"since", "why", "spec", "expect"})
         if (!j.contains(k)) c.fail(std::string("missing key '") + k + "'");
@@ -353,8 +355,8 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     if (ways > 1) c.fail("give only one of 'request', 'chunks' and 'run'");
 
     if (f.is_run) {
-        for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "read_after_ms", "background_clients",
-                              "repeat", "server_after", "then"})
+        for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "read_after_ms", "reset_after_bytes",
+                              "background_clients", "repeat", "server_after", "signal", "limit", "then"})
             if (j.contains(k)) c.fail(std::string("'") + k + "' makes no sense in a \"run\" fixture");
         const json& r = need_object(c, j["run"], "run");
         only_keys(c, r, {"args"}, "run");
@@ -392,6 +394,40 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     if (j.contains("read_after_ms"))
         f.read_after_ms = static_cast<int>(need_int(c, j["read_after_ms"], "read_after_ms", 1, 600000));
     if (j.contains("repeat")) f.repeat = static_cast<int>(need_int(c, j["repeat"], "repeat", 1, 10000));
+    if (j.contains("reset_after_bytes")) {
+        f.reset_after_bytes = static_cast<int>(need_int(c, j["reset_after_bytes"], "reset_after_bytes", 1, 1 << 30));
+        if (f.half_close || f.read_after_ms > 0) c.fail("reset_after_bytes cannot be combined with half_close or read_after_ms");
+    }
+    if (j.contains("signal")) {
+        const json& s = need_object(c, j["signal"], "signal");
+        only_keys(c, s, {"name", "after_ms", "to"}, "signal");
+        if (!s.contains("name") || !s.contains("after_ms")) c.fail("signal needs 'name' and 'after_ms'");
+        SignalSpec sig;
+        sig.name = need_string(c, s["name"], "signal.name");
+        if (sig.name == "SIGTERM") sig.signo = SIGTERM;
+        else if (sig.name == "SIGINT") sig.signo = SIGINT;
+        else c.fail("signal.name: '" + sig.name + "' (known: SIGTERM, SIGINT)");
+        sig.after_ms = static_cast<int>(need_int(c, s["after_ms"], "signal.after_ms", 0, 600000));
+        if (s.contains("to")) {
+            std::string to = need_string(c, s["to"], "signal.to");
+            if (to != "server" && to != "group") c.fail("signal.to: '" + to + "' (known: server, group)");
+            sig.group = to == "group";
+        }
+        f.signal = sig;
+    }
+    if (j.contains("limit")) {
+        const json& l = need_object(c, j["limit"], "limit");
+        only_keys(c, l, {"resource", "for_ms", "cpu_below_percent"}, "limit");
+        if (!l.contains("resource") || !l.contains("for_ms")) c.fail("limit needs 'resource' and 'for_ms'");
+        LimitSpec lim;
+        lim.resource = need_string(c, l["resource"], "limit.resource");
+        if (lim.resource != "descriptors" && lim.resource != "processes")
+            c.fail("limit.resource: '" + lim.resource + "' (known: descriptors, processes)");
+        lim.for_ms = static_cast<int>(need_int(c, l["for_ms"], "limit.for_ms", 1, 600000));
+        if (l.contains("cpu_below_percent"))
+            lim.cpu_below_percent = static_cast<int>(need_int(c, l["cpu_below_percent"], "limit.cpu_below_percent", 1, 100));
+        f.limit = lim;
+    }
     if (j.contains("flags")) {
         if (!j["flags"].is_array()) c.fail("flags must be an array of strings");
         for (const auto& a : j["flags"]) f.flags.push_back(need_string(c, a, "flags[]"));
@@ -414,11 +450,24 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     }
     if (j.contains("server_after")) {
         const json& s = need_object(c, j["server_after"], "server_after");
-        only_keys(c, s, {"zombies"}, "server_after");
-        if (!s.contains("zombies")) c.fail("server_after needs 'zombies'");
-        f.zombies_after = static_cast<int>(need_int(c, s["zombies"], "server_after.zombies", 0, 100000));
+        only_keys(c, s, {"zombies", "children", "exit"}, "server_after");
+        if (s.empty()) c.fail("server_after needs 'zombies', 'children' or 'exit'");
+        if (s.contains("zombies"))
+            f.zombies_after = static_cast<int>(need_int(c, s["zombies"], "server_after.zombies", 0, 100000));
+        if (s.contains("children"))
+            f.children_after = static_cast<int>(need_int(c, s["children"], "server_after.children", 0, 100000));
+        if (s.contains("exit")) {
+            f.exit_after = static_cast<int>(need_int(c, s["exit"], "server_after.exit", 0, 255));
+            if (!f.signal) c.fail("server_after.exit needs a 'signal' (nothing else makes the server exit)");
+        }
+    }
+    if (f.signal) {
+        if (!f.exit_after) c.fail("a fixture with 'signal' needs server_after.exit: the server stops");
+        if (j.contains("then") || f.repeat > 1) c.fail("a fixture with 'signal' cannot have 'then' or 'repeat': the server stops");
     }
     f.expect = parse_expect(c, j["expect"], false);
+    if (f.reset_after_bytes > 0 && (f.expect.cut || f.expect.body || f.expect.no_response))
+        c.fail("reset_after_bytes: the client stops reading, so expect has no 'body', 'cut' or 'no_response'");
     if (j.contains("then")) {
         if (!j["then"].is_array() || j["then"].empty()) c.fail("then must be a non-empty array of {request, expect}");
         for (const auto& t : j["then"]) {

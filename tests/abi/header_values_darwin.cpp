@@ -52,6 +52,7 @@ std::map<std::string, long long> header_values() {
     SYS(getdents, SYS_getdirentries64);
     SYS(sigaction, SYS_sigaction);
     SYS(sigprocmask, SYS_sigprocmask);
+    SYS(sigpending, SYS_sigpending);
     SYS(setitimer, SYS_setitimer);
     SYS(fcntl, SYS_fcntl);
     SYS(renameat, SYS_renameat);

@@ -62,6 +62,7 @@ std::map<std::string, long long> header_values() {
     SYS(getdents, __NR_getdents64);
     SYS(sigaction, __NR_rt_sigaction);
     SYS(sigprocmask, __NR_rt_sigprocmask);
+    SYS(sigpending, __NR_rt_sigpending);
     SYS(setitimer, __NR_setitimer);
     SYS(fcntl, __NR_fcntl);
     SYS(renameat, __NR_renameat);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -165,19 +166,118 @@ TEST(Lesson10Asm, AcceptBackoffAgrees) {
 }
 
 TEST(Lesson10Asm, ReapChildrenAgrees) {
-    EXPECT_EQ(reap_children(0), 0u);
-    EXPECT_EQ(reap_children(5), httpd::reap_children(5));     // no child: the count stays
+    std::int32_t pids[3] = {0, 0, 0};
+    EXPECT_EQ(reap_children(0, pids, 3), 0u);
+    EXPECT_EQ(reap_children(5, pids, 3), httpd::reap_children(5, pids, 3));   // no child: the count stays
     for (int i = 0; i < 2; ++i) {
         pid_t pid = ::fork();
         ASSERT_GE(pid, 0);
         if (pid == 0) ::_exit(0);
+        track_child(pids, 3, pid);                               // the assembly's table
     }
+    pids[2] = 1;                                                 // not a child of ours
     std::uint64_t left = 2;
     for (int waited = 0; left > 0 && waited < 10000; waited += 10) {
-        left = reap_children(left);                              // the assembly's reaps them
+        left = reap_children(left, pids, 3);                     // the assembly's reaps them
         if (left > 0) ::usleep(10000);
     }
     EXPECT_EQ(left, 0u);
+    EXPECT_EQ(reap_children(3, pids, 3), 3u);                    // nothing more ended: the count stays
+    EXPECT_EQ(pids[0], 0);                                       // both left the table
+    EXPECT_EQ(pids[1], 0);
+    EXPECT_EQ(pids[2], 1);                                       // the rest stays
+}
+
+TEST(Lesson10Asm, ChildTableAgreesTableAndRandom) {
+    std::mt19937 rng(kSeed + 4);
+    for (int i = 0; i < 2000; ++i) {
+        std::uint64_t slots = rng() % 9;
+        std::vector<std::int32_t> a(slots + 1), c(slots + 1);
+        for (std::uint64_t k = 0; k <= slots; ++k) a[k] = c[k] = static_cast<std::int32_t>(rng() % 4);   // 0: free
+        std::int32_t pid = static_cast<std::int32_t>(rng() % 5);
+        std::string where = "seed " + std::to_string(kSeed + 4) + " case " + std::to_string(i);
+        EXPECT_EQ(child_slot(a.data(), slots, pid), httpd::child_slot(c.data(), slots, pid)) << where;
+        std::int32_t add = static_cast<std::int32_t>(1000 + rng() % 1000);
+        track_child(a.data(), slots, add);
+        httpd::track_child(c.data(), slots, add);
+        EXPECT_EQ(a, c) << where;                                // the same slot, and only it
+        if (rng() % 4 == 0) {
+            init_children(a.data(), slots);
+            httpd::init_children(c.data(), slots);
+            EXPECT_EQ(a, c) << where;                            // every slot 0, the one past them kept
+        }
+    }
+    std::int32_t pids[3] = {5, -7, 9};
+    EXPECT_EQ(child_slot(pids, 3, -7), 1);                       // 32-bit compare
+    EXPECT_EQ(child_slot(pids, 3, 0), -1);                       // full
+}
+
+TEST(Lesson10Asm, EndChildrenKillsOnlyTheTable) {
+    std::int32_t pids[4] = {0, 0, 0, 0};
+    pid_t a = ::fork();
+    ASSERT_GE(a, 0);
+    if (a == 0) { for (;;) ::pause(); }
+    pid_t b = ::fork();
+    ASSERT_GE(b, 0);
+    if (b == 0) { ::usleep(500000); ::_exit(3); }
+    pids[2] = a;                                                 // a is in the table, b is not
+    end_children(pids, 4);                                       // the assembly's
+    EXPECT_EQ(pids[2], 0);                                       // its slot is free
+    EXPECT_EQ(::waitpid(a, nullptr, WNOHANG), -1);               // ended and already reaped (ECHILD)
+    int st = 0;
+    ASSERT_EQ(::waitpid(b, &st, 0), b);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 3) << st;   // untouched
+}
+
+// fn in a child process (its own signal mask): the child's wait status.
+template <typename Fn>
+int in_child(Fn fn) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        fn();
+        ::_exit(0);
+    }
+    int st = -1;
+    ::waitpid(pid, &st, 0);
+    return st;
+}
+
+TEST(Lesson10Asm, StopSignalsWaitUntilAsked) {
+    int st = in_child([] {
+        if (block_stop_signals() != 0) ::_exit(10);              // the assembly's
+        if (stop_requested() != 0 || httpd::stop_requested()) ::_exit(11);
+        ::kill(::getpid(), SIGTERM);                             // blocked: it waits
+        if (stop_requested() != 1 || !httpd::stop_requested()) ::_exit(12);
+        ::_exit(0);
+    });
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+    st = in_child([] {
+        if (httpd::block_stop_signals() != 0) ::_exit(10);       // the C++'s, seen by the assembly's
+        ::kill(::getpid(), SIGINT);
+        ::_exit(stop_requested() == 1 ? 0 : 13);
+    });
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+    st = in_child([] {
+        block_stop_signals();
+        ::kill(::getpid(), SIGUSR1);                             // only those two are blocked
+        ::_exit(14);
+    });
+    EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1) << st;
+}
+
+TEST(Lesson10Asm, ShutDownWaitsForTheChildrenAndExitsZero) {
+    auto t0 = std::chrono::steady_clock::now();
+    int st = in_child([] {
+        int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        std::int32_t pids[2];
+        init_children(pids, 2);
+        pid_t kid = ::fork();
+        if (kid == 0) { ::usleep(300000); ::_exit(0); }         // well within the grace
+        track_child(pids, 2, kid);
+        shut_down(listener, 1, pids, 2);                         // the assembly's: never returns
+    });
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(SHUTDOWN_GRACE_SECONDS));   // not the whole grace
 }
 
 std::string refused_by(bool asm_side, const std::string& request) {

@@ -96,6 +96,8 @@ int64_t count_entries_u64(uint64_t dir_fd, uint64_t* name_bytes) __asm__(ASM_SYM
 int64_t read_entries_u64(uint64_t dir_fd, struct dir_entry* entries, size_t max, char* names, size_t names_cap)
     __asm__(ASM_SYMBOL(read_entries));
 void out_start_u64(struct listing_out* o, uint64_t sock) __asm__(ASM_SYMBOL(out_start));
+int64_t child_slot_u64(const int32_t* pids, uint64_t slots, uint64_t pid) __asm__(ASM_SYMBOL(child_slot));
+void track_child_u64(int32_t* pids, uint64_t slots, uint64_t pid) __asm__(ASM_SYMBOL(track_child));
 }
 
 namespace {
@@ -479,5 +481,19 @@ TEST(IntArgs, OutStart) {
             EXPECT_EQ(o->len, 0u);
             EXPECT_EQ(o->total, 0u);
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// lesson 10: the table of the children's pids (int32 pids)
+// ---------------------------------------------------------------------------
+TEST(IntArgs, ChildSlotAndTrackChild) {
+    for (std::uint32_t up : kUpperHalves) {
+        std::int32_t pids[3] = {0, -5, 0};
+        ASSERT_EQ(child_slot_u64(pids, 3, dirty(-5, up)), child_slot(pids, 3, -5)) << std::hex << up;
+        ASSERT_EQ(child_slot_u64(pids, 3, dirty(0, up)), 0) << std::hex << up;
+        track_child_u64(pids, 3, dirty(4242, up));
+        ASSERT_EQ(pids[0], 4242) << std::hex << up;               // only the low 32 bits are the pid
+        ASSERT_EQ(pids[2], 0) << std::hex << up;
     }
 }

@@ -301,19 +301,168 @@ TEST(Lesson10, BoundLingerArmsTheTimerOnlyWhenLingering) {
 }
 
 TEST(Lesson10, ReapChildrenCountsTheEndedOnes) {
-    EXPECT_EQ(httpd::reap_children(0), 0u);                     // nothing to reap, never below 0
+    EXPECT_EQ(httpd::reap_children(0, nullptr, 0), 0u);         // nothing to reap, never below 0
+    std::int32_t pids[4];
+    httpd::init_children(pids, 4);
     for (int i = 0; i < 3; ++i) {
         pid_t pid = ::fork();
         ASSERT_GE(pid, 0);
         if (pid == 0) ::_exit(0);
+        httpd::track_child(pids, 4, pid);
     }
+    pids[3] = 1;                                                // a slot no child of ours holds
     std::uint64_t left = 3;
     for (int waited = 0; left > 0 && waited < 5000; waited += 10) {
-        left = httpd::reap_children(left);
+        left = httpd::reap_children(left, pids, 4);
         if (left > 0) ::usleep(10000);
     }
     EXPECT_EQ(left, 0u);
     EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);             // ECHILD: every one was reaped
+    EXPECT_EQ(pids[0], 0);                                      // each reaped pid left the table
+    EXPECT_EQ(pids[1], 0);
+    EXPECT_EQ(pids[2], 0);
+    EXPECT_EQ(pids[3], 1);                                      // the rest stays
+}
+
+TEST(Lesson10, ChildTableFindsFillsAndFrees) {
+    std::int32_t pids[5] = {7, 7, 7, 7, 7};
+    httpd::init_children(pids, 4);                              // four slots: the fifth is not ours
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(pids[i], 0) << i;
+    EXPECT_EQ(pids[4], 7);
+    EXPECT_EQ(httpd::child_slot(pids, 4, 0), 0);                // the first free slot
+    httpd::track_child(pids, 4, 101);
+    httpd::track_child(pids, 4, 102);
+    httpd::track_child(pids, 4, 103);
+    EXPECT_EQ(httpd::child_slot(pids, 4, 102), 1);
+    EXPECT_EQ(httpd::child_slot(pids, 4, 104), -1);             // not there
+    EXPECT_EQ(httpd::child_slot(pids, 4, 7), -1);               // beyond the slots: not looked at
+    pids[1] = 0;                                                // 102 reaped
+    httpd::track_child(pids, 4, 104);
+    EXPECT_EQ(pids[1], 104);                                    // the freed slot is reused first
+    httpd::track_child(pids, 4, 105);
+    httpd::track_child(pids, 4, 106);                           // full: nothing is overwritten
+    EXPECT_EQ(pids[0], 101);
+    EXPECT_EQ(pids[1], 104);
+    EXPECT_EQ(pids[2], 103);
+    EXPECT_EQ(pids[3], 105);
+    EXPECT_EQ(pids[4], 7);
+    EXPECT_EQ(httpd::child_slot(pids, 0, 101), -1);             // no slots: never found
+}
+
+TEST(Lesson10, EndChildrenKillsOnlyTheTable) {
+    std::int32_t pids[3] = {0, 0, 0};
+    pid_t a = ::fork();
+    ASSERT_GE(a, 0);
+    if (a == 0) { ::pause(); ::_exit(0); }
+    pid_t b = ::fork();
+    ASSERT_GE(b, 0);
+    if (b == 0) { ::usleep(300000); ::_exit(3); }
+    pids[1] = a;                                                // a is in the table, b is not
+    httpd::end_children(pids, 3);
+    EXPECT_EQ(pids[1], 0);                                      // its slot is free
+    EXPECT_EQ(::waitpid(a, nullptr, WNOHANG), -1);              // ended and already reaped (ECHILD)
+    int st = 0;
+    ASSERT_EQ(::waitpid(b, &st, 0), b);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 3) << st;  // untouched: it ended by itself
+}
+
+TEST(Lesson10, ReapChildrenCountsOnlyTheTable) {
+    std::int32_t pids[2];
+    httpd::init_children(pids, 2);
+    pid_t stranger = ::fork();                                  // a child we did not track (a wrapper's tee)
+    ASSERT_GE(stranger, 0);
+    if (stranger == 0) ::_exit(0);
+    std::uint64_t left = 1;
+    bool reaped = false;
+    for (int waited = 0; !reaped && waited < 5000; waited += 10) {
+        ::usleep(10000);
+        left = httpd::reap_children(1, pids, 2);               // reaps it once it has ended ...
+        EXPECT_EQ(left, 1u);                                    // ... but never counts it
+        reaped = ::waitpid(stranger, nullptr, WNOHANG) == -1;   // ECHILD: reap_children took it
+    }
+    EXPECT_TRUE(reaped);
+}
+
+// Runs fn in a child process with its own signal mask and returns the
+// child's wait status.
+template <typename Fn>
+int in_child(Fn fn) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        fn();
+        ::_exit(0);
+    }
+    int st = -1;
+    ::waitpid(pid, &st, 0);
+    return st;
+}
+
+TEST(Lesson10, StopSignalsWaitUntilAsked) {
+    int st = in_child([] {
+        if (httpd::block_stop_signals() != 0) ::_exit(10);
+        if (httpd::stop_requested()) ::_exit(11);              // nothing has come yet
+        ::kill(::getpid(), SIGTERM);                           // blocked: it waits, we live on
+        if (!httpd::stop_requested()) ::_exit(12);
+        ::_exit(0);
+    });
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+    st = in_child([] {
+        httpd::block_stop_signals();
+        ::kill(::getpid(), SIGINT);                            // Ctrl-C
+        ::_exit(httpd::stop_requested() ? 0 : 13);
+    });
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+    st = in_child([] {
+        httpd::block_stop_signals();
+        ::kill(::getpid(), SIGUSR1);                           // not a stop: ends the process (default action)
+        ::_exit(14);
+    });
+    EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1) << st;
+    st = in_child([] {
+        httpd::block_stop_signals();
+        pid_t kid = ::fork();                                  // a child inherits the mask
+        if (kid == 0) {
+            ::kill(::getpid(), SIGTERM);
+            ::_exit(httpd::stop_requested() ? 0 : 15);         // it lives on, and sees it pending
+        }
+        int kst = 0;
+        ::waitpid(kid, &kst, 0);
+        ::_exit(WIFEXITED(kst) ? WEXITSTATUS(kst) : 16);
+    });
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+}
+
+TEST(Lesson10, ShutDownClosesWaitsAndExitsZero) {
+    int st = in_child([] {
+        int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        std::int32_t pids[2];
+        httpd::init_children(pids, 2);
+        pid_t kid = ::fork();
+        if (kid == 0) { ::usleep(300000); ::_exit(0); }       // finishes well within the grace
+        httpd::track_child(pids, 2, kid);
+        httpd::shut_down(listener, 1, pids, 2);                // never returns
+    });
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+}
+
+TEST(Lesson10, ShutDownEndsStragglersAfterTheGrace) {
+    auto t0 = std::chrono::steady_clock::now();
+    int st = in_child([] {
+        httpd::block_stop_signals();                           // as in the server: children inherit it
+        std::int32_t pids[1];
+        httpd::init_children(pids, 1);
+        pid_t kid = ::fork();
+        if (kid == 0) {
+            ::kill(::getpid(), SIGTERM);                       // blocked: not the way to end it
+            for (;;) ::pause();
+        }
+        httpd::track_child(pids, 1, kid);
+        httpd::shut_down(-1, 1, pids, 1);
+    });
+    auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+    EXPECT_GE(took, std::chrono::seconds(httpd::kShutdownGraceSeconds));   // it had its grace
+    EXPECT_LT(took, std::chrono::seconds(httpd::kShutdownGraceSeconds + 3));   // and no more
 }
 
 TEST(Lesson10, AcceptBackoffPausesOnlyForDescriptorShortage) {
