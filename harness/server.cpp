@@ -428,6 +428,12 @@ void Server::stop() {
 
 std::string Server::stderr_tail() const { return tail_of_file(err_path_, 2000); }
 
+std::string Server::stdout_text() const {
+    std::string s;
+    read_file(out_path_, s);
+    return s;
+}
+
 // --- zombies -------------------------------------------------------------
 int count_children(pid_t pid, bool zombies_only) {
 #ifdef __linux__
