@@ -189,6 +189,7 @@ const char *mime_type(const char *path, size_t len);
 int errno_to_status(int err);
 int64_t copy_file_body(int sock, int file_fd, uint64_t offset, uint64_t count);
 int64_t send_file_body(int sock, int file_fd, uint64_t first, uint64_t count);
+int64_t send_file_counted(int sock, int file_fd, uint64_t first, uint64_t count, uint64_t *sent);
 int step_copy_path(struct exchange *x);
 int step_add_index(struct exchange *x);
 int step_open_file(struct exchange *x);

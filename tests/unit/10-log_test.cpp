@@ -11,15 +11,19 @@
 // request line) and the lesson's rules (lessons/10-hardening/access-log.md).
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "../support/support.hpp"
+#include "04-files.hpp"
 #include "10-log.hpp"
 #include "exchange.hpp"
 
@@ -302,6 +306,47 @@ TEST(Lesson10Log, NothingCameNothingWentNoLine) {
     EXPECT_NE(logged(*x).find("] \"-\" 408 -\n"), std::string::npos);
     ::close(sv[0]);
     ::close(sv[1]);
+}
+
+// The bytes the log reports for a file: send_file_counted adds what the
+// kernel took, all of it when the whole body went, part of it when the
+// client left half-way.
+TEST(Lesson10Log, SendFileCountedCountsWhatWent) {
+    char name[] = "/tmp/metal-log-XXXXXX";
+    int file = ::mkstemp(name);
+    ASSERT_GE(file, 0);
+    ::unlink(name);
+    constexpr std::uint64_t kSize = 64ULL << 20;          // 64 MiB, sparse: far more than socket buffers hold
+    ASSERT_EQ(::ftruncate(file, static_cast<off_t>(kSize)), 0);
+    std::uint64_t sent = 7;                               // it adds to what is there
+    std::string got = testsupport::capture([&](int s) { EXPECT_EQ(httpd::send_file_counted(s, file, 10, 1000, &sent), 0); });
+    EXPECT_EQ(got.size(), 1000u);
+    EXPECT_EQ(sent, 1007u);
+    sent = 0;
+    EXPECT_LT(httpd::send_file_counted(-1, file, 0, 10, &sent), 0);   // nothing went
+    EXPECT_EQ(sent, 0u);
+    // a client that reads 100 KB and leaves: a failure, and a count between
+    int fds[2];
+    ASSERT_TRUE(testsupport::tcp_pair(fds));
+    auto old = ::signal(SIGPIPE, SIG_IGN);                // EPIPE, not death (the servers ignore it too)
+    std::thread client([&] {
+        char buf[4096];
+        std::size_t n = 0;
+        while (n < 100000) {
+            ssize_t r = ::read(fds[1], buf, sizeof buf);
+            if (r <= 0) break;
+            n += static_cast<std::size_t>(r);
+        }
+        ::close(fds[1]);                                  // unread bytes: the kernel resets
+    });
+    std::int64_t r = httpd::send_file_counted(fds[0], file, 0, kSize, &sent);
+    client.join();
+    ::signal(SIGPIPE, old);
+    EXPECT_LT(r, 0);                                      // EPIPE or ECONNRESET
+    EXPECT_GE(sent, 100000u);                             // at least what the client read
+    EXPECT_LT(sent, kSize);                               // never the whole body
+    ::close(fds[0]);
+    ::close(file);
 }
 
 }  // namespace
