@@ -117,8 +117,8 @@ public:
         httpd::start_exchange(*c, kSock, &ccfg);
         reset_request(&a->req);
         httpd::reset_request(c->req);
-        // start_exchange leaves these to step_read_head, which sets them on
-        // every path: until then both hold the asm's garbage
+        // start_exchange zeroes these (since lesson 10, whose silent
+        // connections never reach step_read_head): both records agree
         c->read_len = a->read_len;
         c->linger = a->linger;
     }
