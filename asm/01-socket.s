@@ -857,7 +857,7 @@ FUNC start_exchange
         stp     x9, x2, [x0, #X_SOCK]     // x->sock = sock, x->cfg = cfg (X_CFG follows X_SOCK)
         mov     x9, #200                  // OK until a step decides otherwise
         stp     x9, xzr, [x0, #X_STATUS]  // x->status = 200, x->head_len = 0
-        stp     xzr, xzr, [x0, #X_READ_LEN] // x->read_len = 0, x->linger = 0
+        stp     xzr, xzr, [x0, #X_READ_LEN] // x->read_len = 0 (nothing in x->buf yet), x->linger = 0
         mov     x9, #-1                   // no file open yet
         stp     xzr, x9, [x0, #X_PATH_LEN] // x->path_len = 0, x->file_fd = -1
         stp     xzr, xzr, [x0, #X_FILE_MODE] // x->file_mode = 0, x->file_size = 0

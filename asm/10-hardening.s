@@ -197,10 +197,9 @@ ENDFUNC set_socket_timeout
 
 // ---------------------------------------------------------------------------
 // int64_t wait_readable(int fd, int timeout_ms)
-//   poll fd for input (POLLIN | POLL_PEER_CLOSED, os.inc: the bit that
-//   says the client sent its FIN even while its bytes wait) for at most
-//   timeout_ms: the revents bits (a read will tell the rest), 0 the time
-//   ran out, -errno.
+//   poll fd for input (POLLIN) for at most timeout_ms: the revents bits
+//   (a read will tell the rest: data, the end, an error), 0 the time ran
+//   out, -errno.
 //   in:  w0 = fd, w1 = timeout_ms
 //   out: x0 = revents, 0 or -errno
 //   registers: none saved (POLL clobbers x9..x11).  stack: 16 bytes:
@@ -210,7 +209,7 @@ ENDFUNC set_socket_timeout
 FUNC wait_readable
         sub     sp, sp, #16               // struct pollfd, 16-aligned
         str     w0, [sp, #PFD_FD]         // fd
-        mov     w9, #(POLLIN | POLL_PEER_CLOSED) // events: input, or the client's FIN
+        mov     w9, #POLLIN               // events: input (or the end: a read tells)
         strh    w9, [sp, #PFD_EVENTS]
         strh    wzr, [sp, #PFD_REVENTS]   // the kernel's answer goes here
         sxtw    x2, w1                    // the timeout
@@ -576,86 +575,72 @@ ENDFUNC step_arm_deadlines
 
 // ---------------------------------------------------------------------------
 // int step_await_head(struct exchange *x)
-//   Peek (MSG_PEEK | MSG_DONTWAIT: look, do not take, do not wait) until
-//   head_ready: STEP_NEXT, and step_read_head will not wait.  The client
-//   closed or failed: STEP_NEXT (step_read_head sees it).  cfg->deadline
-//   seconds after the start: nothing came -> STEP_DONE (close, no
-//   answer); part of a head -> 408, x.linger = 1, x.req.is_head from
-//   begins_with_head.  While nothing has come, poll sleeps until a byte
-//   does; while part of a head waits, poll would say "readable" at once,
-//   so we look again every HEAD_POLL_MS -- and stop looking when the
-//   client's FIN has come (POLL_PEER_CLOSED): no more is coming.
+//   Read into x.buf (x.read_len bytes so far), each read only after poll
+//   says a byte is there, until head_ready: STEP_NEXT, and step_read_head
+//   starts from those bytes.  The client closed or failed: STEP_NEXT
+//   (step_read_head sees it).  cfg->deadline seconds after the start:
+//   nothing came -> STEP_DONE (close, no answer); part of a head -> 408,
+//   x.linger = 1, x.req.is_head from begins_with_head.  Every wait is for
+//   the time left, so bytes that trickle in never push the deadline back.
 //   in:  x0 = x.  out: w0 = STEP_NEXT, STEP_DONE or 408
-//   registers: x19 = x, x20 = deadline (ms), x21 = n (bytes peeked, or
-//              -errno), x22 = the time left
-//   stack: 48 bytes (fp, lr, x19..x22)
-//   syscalls: recvfrom, gettimeofday, poll / ppoll
+//   registers: x19 = x, x20 = deadline (ms), x21 = x.buf
+//   stack: 32 bytes (fp, lr, x19, x20) + 16 (x21, padding)
+//   syscalls: gettimeofday, poll / ppoll, read
 // ---------------------------------------------------------------------------
 // excerpt: await-head
 FUNC step_await_head
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        stp     x21, x22, [sp, #32]
+        str     x21, [sp, #32]            // (sp + 40: padding)
         mov     x19, x0                   // x19 = x
+        mov     x21, #X_BUF               // (X_BUF does not fit add's immediate)
+        add     x21, x19, x21             // x21 = x.buf
         CALL    now_ms                    // deadline = now + cfg->deadline s
         ldr     x9, [x19, #X_CFG]
         ldr     x9, [x9, #CFG_DEADLINE]
         mov     x10, #MS_PER_SECOND
         madd    x20, x9, x10, x0          // x20 = the deadline
-        str     xzr, [x19, #X_BUF]        // begins_with_head reads 5 bytes
-step_await_head_peek:
-        ldr     x0, [x19, #X_SOCK]        // recvfrom(sock, x.buf, REQ_HEAD_MAX,
-        mov     x1, #X_BUF                //     MSG_PEEK | MSG_DONTWAIT, 0, 0)
-        add     x1, x19, x1               // (X_BUF does not fit add's immediate)
-        mov     x2, #REQ_HEAD_MAX
-        mov     x3, #(MSG_PEEK | MSG_DONTWAIT)
-        mov     x4, #0
-        mov     x5, #0
-        SYSCALL recvfrom                  // x0 = bytes waiting, or carry + errno
-        b.cc    step_await_head_got
-        cmp     x0, #EAGAIN               // nothing waiting yet
-        b.eq    step_await_head_none
-        cmp     x0, #EINTR                // a signal: look again
-        b.eq    step_await_head_none
-        b       step_await_head_next      // broken: step_read_head sees it
-step_await_head_none:
-        mov     x21, #0                   // n = 0 bytes
-        b       step_await_head_clock
-step_await_head_got:
-        cbz     x0, step_await_head_next  // closed: step_read_head sees it
-        mov     x21, x0                   // n
-        mov     x0, #X_BUF                // head_ready(x.buf, n)?
-        add     x0, x19, x0
-        mov     x1, x21
+        str     xzr, [x21]                // begins_with_head reads 5 bytes
+// is a whole head there (or the buffer full)?  then step_read_head will not wait
+step_await_head_look:
+        mov     x0, x21                   // head_ready(x.buf, x.read_len)
+        ldr     x1, [x19, #X_READ_LEN]
         CALL    head_ready
-        cbnz    w0, step_await_head_next  // yes: step_read_head will not wait
-step_await_head_clock:
+        cbnz    w0, step_await_head_next  // yes: step_read_head takes it from here
         CALL    now_ms                    // x0 = now
         cmp     x0, x20                   // past the deadline?
         b.hs    step_await_head_late
-        sub     x22, x20, x0              // x22 = the time left (ms)
-        cbnz    x21, step_await_head_sleep // part of a head waits
-        ldr     x0, [x19, #X_SOCK]        // wait_readable(sock, left):
-        mov     x1, x22                   // nothing yet: sleep until a byte comes
-        CALL    wait_readable
-        b       step_await_head_peek      // and look
-step_await_head_sleep:
-        mov     x0, #HEAD_POLL_MS         // pause_ms(min(left, HEAD_POLL_MS))
-        cmp     x22, x0
-        csel    x0, x22, x0, lo
-        CALL    pause_ms
-        ldr     x0, [x19, #X_SOCK]        // wait_readable(sock, 0): a look, no wait
-        mov     w1, #0
+// wait for a byte, at most the time left
+        sub     x1, x20, x0               // wait_readable(sock, deadline - now)
+        ldr     x0, [x19, #X_SOCK]
         CALL    wait_readable             // x0 = revents, 0 or -errno
-        tbnz    x0, #63, step_await_head_peek // failed: look again
-        tst     x0, #POLL_PEER_CLOSED     // the client's FIN?
-        b.ne    step_await_head_next      // no more is coming: step_read_head sees it
-        b       step_await_head_peek      // and look again
+        cbz     x0, step_await_head_look  // no byte yet: the clock decides
+        cmn     x0, #EINTR                // -EINTR: a signal
+        b.eq    step_await_head_look      // the clock decides
+        tbnz    x0, #63, step_await_head_next // broken: step_read_head sees it
+// a byte is there: take what has come (poll said it will not wait)
+        ldr     x9, [x19, #X_READ_LEN]    // read(sock, x.buf + read_len,
+        ldr     x0, [x19, #X_SOCK]
+        add     x1, x21, x9               //      REQ_HEAD_MAX - read_len)
+        mov     x2, #REQ_HEAD_MAX         //      (head_ready said: not full)
+        sub     x2, x2, x9
+        SYSCALL read                      // x0 = bytes, or carry + errno
+        b.cc    step_await_head_got
+        cmp     x0, #EINTR                // a signal: the clock decides
+        b.eq    step_await_head_look
+        b       step_await_head_next      // broken: step_read_head sees it
+step_await_head_got:
+        cbz     x0, step_await_head_next  // closed: step_read_head sees it
+        ldr     x9, [x19, #X_READ_LEN]    // read_len += n: step_read_head
+        add     x9, x9, x0                // starts from these bytes
+        str     x9, [x19, #X_READ_LEN]
+        b       step_await_head_look      // a whole head now?
+// the deadline passed
 step_await_head_late:
-        cbz     x21, step_await_head_silent // not a byte: nobody to answer
-        mov     x0, #X_BUF                // begins_with_head(x.buf):
-        add     x0, x19, x0
+        ldr     x9, [x19, #X_READ_LEN]    // any byte at all?
+        cbz     x9, step_await_head_silent // not a byte: nobody to answer
+        mov     x0, x21                   // begins_with_head(x.buf):
         CALL    begins_with_head          // all we know of the method
         and     x0, x0, #1                // (an int: 0 or 1 in 64 bits)
         str     x0, [x19, #(X_REQ + REQ_IS_HEAD)]
@@ -669,7 +654,7 @@ step_await_head_silent:
 step_await_head_next:
         mov     w0, #STEP_NEXT            // step_read_head goes on
 step_await_head_return:
-        ldp     x21, x22, [sp, #32]       // restore and return
+        ldr     x21, [sp, #32]            // restore and return
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #48
         ret                               // w0 = STEP_NEXT, STEP_DONE or 408

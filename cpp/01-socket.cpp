@@ -208,7 +208,7 @@ void start_exchange(Exchange& x, int sock, const Config* cfg) {
     x.cfg = cfg;
     x.status = 200;
     x.head_len = 0;
-    x.read_len = 0;
+    x.read_len = 0;   // nothing in x.buf yet
     x.linger = 0;
     x.path_len = 0;
     // no file: -1 -- forgotten, never closed.  The spine closes the file

@@ -72,7 +72,7 @@ std::int64_t set_socket_timeout(int sock, int option, std::uint64_t ms) {
 std::int64_t wait_readable(int fd, int timeout_ms) {
     pollfd p{};
     p.fd = fd;
-    p.events = POLLIN | kPollPeerClosed;                      // input, or the client's FIN
+    p.events = POLLIN;                                        // input (or the end: a read tells)
     int n = ::poll(&p, 1, timeout_ms);
     if (n < 0) return -errno;                                 // EINTR: the caller loops anyway
     if (n == 0) return 0;                                     // the time ran out
@@ -179,26 +179,21 @@ int step_await_head(Exchange& x) {
     std::uint64_t deadline = now_ms() + x.cfg->deadline * MS_PER_SECOND;
     for (int i = 0; i < 8; ++i) x.buf[i] = 0;                 // begins_with_head reads 5 bytes
     for (;;) {
-        ssize_t n = ::recv(sock, x.buf, REQ_HEAD_MAX, MSG_PEEK | MSG_DONTWAIT);   // look, do not take
-        if (n == 0) return kNext;                             // closed: step_read_head sees it
-        if (n < 0 && errno != EAGAIN && errno != EINTR) return kNext;   // broken: so does it
-        if (n > 0 && head_ready(x.buf, static_cast<std::size_t>(n))) return kNext;   // it will not wait
+        if (head_ready(x.buf, x.read_len)) return kNext;      // step_read_head will not wait
         std::uint64_t now = now_ms();
         if (now >= deadline) {                                // too late
-            if (n <= 0) return kDone;                         // not a byte: close, nobody to answer
+            if (x.read_len == 0) return kDone;                // not a byte: close, nobody to answer
             x.req.is_head = begins_with_head(x.buf);          // all we know of the method
             x.linger = 1;                                     // the rest of the head may still come
             return 408;                                       // Request Timeout (RFC 9110 §15.5.9)
         }
-        std::uint64_t left = deadline - now;
-        if (n <= 0) {
-            wait_readable(sock, static_cast<int>(left));      // nothing yet: sleep until a byte comes
-        } else {
-            // poll says "readable" at once while bytes wait: look again later
-            pause_ms(left < static_cast<std::uint64_t>(kHeadPollMs) ? static_cast<int>(left) : kHeadPollMs);
-            std::int64_t events = wait_readable(sock, 0);     // a look, no wait
-            if (events > 0 && (events & kPollPeerClosed) != 0) return kNext;   // its FIN: no more is coming
-        }
+        std::int64_t ready = wait_readable(sock, static_cast<int>(deadline - now));   // sleep until a byte comes
+        if (ready == 0 || ready == -EINTR) continue;          // no byte yet: the clock decides
+        if (ready < 0) return kNext;                          // broken: step_read_head sees it
+        ssize_t n = ::read(sock, x.buf + x.read_len, REQ_HEAD_MAX - x.read_len);
+        if (n < 0 && errno == EINTR) continue;                // a signal: the clock decides
+        if (n <= 0) return kNext;                             // closed or broken: step_read_head sees it
+        x.read_len += static_cast<std::uint64_t>(n);          // step_read_head starts from these
     }
 }
 // excerpt end

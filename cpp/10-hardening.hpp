@@ -37,7 +37,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <poll.h>
 
 #include "01-socket.hpp"   // Config
 #include "02-fork.hpp"     // ConnectionHandler
@@ -53,7 +52,6 @@ inline constexpr std::uint64_t kDeadlineMax = DEADLINE_MAX;          // -t: at m
 inline constexpr std::uint64_t kChildLimitMax = CHILD_LIMIT_MAX;     // -c: at most this many
 inline constexpr int kReapIntervalMs = REAP_INTERVAL_MS;             // the parent's longest wait for a client
 inline constexpr int kAcceptBackoffMs = ACCEPT_BACKOFF_MS;           // the pause after EMFILE / ENFILE
-inline constexpr int kHeadPollMs = HEAD_POLL_MS;                     // part of a head waits: look again after this
 inline constexpr std::size_t kRefuseDrainMax = REFUSE_DRAIN_MAX;     // request bytes read around a 503
 inline constexpr int kRefuseWaitMs = REFUSE_WAIT_MS;                 // the longest wait for them
 
@@ -79,18 +77,9 @@ std::uint64_t now_ms();
 // ms): SO_RCVTIMEO or SO_SNDTIMEO.  0 or -errno.
 std::int64_t set_socket_timeout(int sock, int option, std::uint64_t ms);
 
-// kPollPeerClosed -- the poll bit that says the client sent its FIN, even
-// while its bytes still wait: Linux reports POLLRDHUP when asked for it;
-// Darwin reports POLLHUP (XNU: the read filter's EV_EOF).
-#ifdef POLLRDHUP
-inline constexpr int kPollPeerClosed = POLLRDHUP;
-#else
-inline constexpr int kPollPeerClosed = POLLHUP;
-#endif
-
-// wait_readable -- poll fd for input (POLLIN | kPollPeerClosed) for at
-// most timeout_ms: the revents bits (POLLIN, kPollPeerClosed, POLLHUP,
-// POLLERR: a read will tell), 0 the time ran out, -errno.
+// wait_readable -- poll fd for input (POLLIN) for at most timeout_ms: the
+// revents bits (POLLIN, POLLHUP, POLLERR: a read will tell), 0 the time
+// ran out, -errno.
 std::int64_t wait_readable(int fd, int timeout_ms);
 
 // pause_ms -- sleep ms milliseconds: poll with no descriptor (Darwin has
@@ -133,13 +122,14 @@ std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, con
 //   step_arm_deadlines  SO_RCVTIMEO and SO_SNDTIMEO = cfg->deadline
 //                       seconds on x.sock; kNext (a failure only loses
 //                       the deadline)
-//   step_await_head     peeks (MSG_PEEK) until head_ready: kNext; the
-//                       client closed (its FIN, even after part of a
-//                       head: kPollPeerClosed) or failed: kNext
-//                       (step_read_head sees it); cfg->deadline seconds passed: nothing
-//                       came -> kDone (close, no answer), part of a head
-//                       -> 408, x.linger = 1, x.req.is_head from
-//                       begins_with_head
+//   step_await_head     reads into x.buf (x.read_len), each read after
+//                       poll says a byte is there, until head_ready:
+//                       kNext, and step_read_head starts from those
+//                       bytes; the client closed or failed: kNext
+//                       (step_read_head sees it); cfg->deadline seconds
+//                       after the start: nothing came -> kDone (close, no
+//                       answer), part of a head -> 408, x.linger = 1,
+//                       x.req.is_head from begins_with_head
 int step_arm_deadlines(Exchange& x);
 int step_await_head(Exchange& x);
 

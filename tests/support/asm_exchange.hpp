@@ -117,9 +117,8 @@ public:
         httpd::start_exchange(*c, kSock, &ccfg);
         reset_request(&a->req);
         httpd::reset_request(c->req);
-        // start_exchange zeroes these (since lesson 10, whose silent
-        // connections never reach step_read_head): both records agree
-        c->read_len = a->read_len;
+        // start_exchange zeroes read_len and linger (lesson 10): both
+        // records agree
         c->linger = a->linger;
     }
     ~Records() {

@@ -267,11 +267,43 @@ std::int64_t read_sent(const std::string& data, std::string* buf_out = nullptr, 
     send_all(p.client(), data);
     ::shutdown(p.client(), SHUT_WR);
     std::string buf(cap, '\0');
-    std::uint64_t got = 12345;   // must be overwritten
+    std::uint64_t got = 0;   // a fresh buffer: nothing in it yet
     std::int64_t n = httpd::read_request_head(p.server(), buf.data(), cap, &got);
     if (buf_out) *buf_out = buf;
     if (got_out) *got_out = got;
     return n;
+}
+
+// lesson 03 rule (read_request_head's contract): the *got bytes already
+// in buf are scanned before anything is read -- lesson 10 reads the start
+// of a head itself and hands the rest of the work to this reader.
+TEST(Lesson03, ReadHeadResumesAfterBytesAlreadyInBuf) {
+    std::string head = head_of({"GET / HTTP/1.1", "Host: x"});
+    for (std::size_t already = 0; already <= head.size(); ++already) {
+        testsupport::SocketPair p;
+        send_all(p.client(), head.substr(already) + "BODY");   // the rest, then a body
+        ::shutdown(p.client(), SHUT_WR);
+        std::string buf(4096, '\0');
+        head.copy(buf.data(), already);                         // what an earlier step read
+        std::uint64_t got = already;
+        EXPECT_EQ(httpd::read_request_head(p.server(), buf.data(), buf.size(), &got),
+                  static_cast<std::int64_t>(head.size())) << already;
+        EXPECT_EQ(buf.substr(0, head.size()), head) << already;
+        if (already == head.size()) EXPECT_EQ(got, head.size());   // whole head there: nothing read
+        else EXPECT_EQ(got, head.size() + 4) << already;           // else the rest and the body
+    }
+}
+
+// A full buffer handed over without its empty line: 414 / 431 at once.
+TEST(Lesson03, ReadHeadFullBufferHandedOver) {
+    std::string line = "GET /" + std::string(REQ_HEAD_MAX, 'a');
+    testsupport::SocketPair p;
+    std::uint64_t got = REQ_HEAD_MAX;
+    EXPECT_EQ(httpd::read_request_head(p.server(), line.data(), REQ_HEAD_MAX, &got), -414);
+    std::string fields = "GET / HTTP/1.1\r\nX: " + std::string(REQ_HEAD_MAX, 'a');
+    got = REQ_HEAD_MAX;
+    EXPECT_EQ(httpd::read_request_head(p.server(), fields.data(), REQ_HEAD_MAX, &got), -431);
+    EXPECT_EQ(got, REQ_HEAD_MAX);
 }
 
 TEST(Lesson03, ReadHeadAllAtOnce) {

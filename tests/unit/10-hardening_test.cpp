@@ -9,12 +9,15 @@
 // the lesson's rules (lessons/10-hardening/README.md).
 #include <gtest/gtest.h>
 
+#include <poll.h>
+
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -187,10 +190,12 @@ TEST(Lesson10, WaitReadableSaysWhatHappened) {
     ASSERT_EQ(::write(p.fd[1], "G", 1), 1);
     std::int64_t ev = httpd::wait_readable(p.fd[0], 0);
     EXPECT_TRUE(ev > 0 && (ev & POLLIN));
-    EXPECT_FALSE(ev & httpd::kPollPeerClosed);                  // no FIN yet
-    ::shutdown(p.fd[1], SHUT_WR);                               // the FIN, with "G" still unread
+    char g;
+    ASSERT_EQ(::read(p.fd[0], &g, 1), 1);                       // taken: nothing waits now
+    EXPECT_EQ(httpd::wait_readable(p.fd[0], 0), 0);
+    ::shutdown(p.fd[1], SHUT_WR);                               // the end is readable too: a read returns 0
     ev = httpd::wait_readable(p.fd[0], 0);
-    EXPECT_TRUE(ev > 0 && (ev & httpd::kPollPeerClosed));
+    EXPECT_TRUE(ev > 0 && (ev & POLLIN));
 }
 
 // The exchange a step sees: sock = fd, the given deadline.
@@ -224,7 +229,8 @@ TEST(Lesson10, AwaitHeadGoesOnWhenTheHeadIsThere) {
     ASSERT_EQ(::write(p.fd[1], head.data(), head.size()), static_cast<ssize_t>(head.size()));
     StepSetup s(p.fd[0], 10);
     EXPECT_EQ(httpd::step_await_head(*s.x), httpd::kNext);
-    EXPECT_EQ(httpd::step_read_head(*s.x), httpd::kNext);       // the peek left the bytes
+    EXPECT_EQ(s.x->read_len, head.size());                      // it read them ...
+    EXPECT_EQ(httpd::step_read_head(*s.x), httpd::kNext);       // ... and step_read_head starts from them
     EXPECT_EQ(s.x->head_len, head.size());
 }
 
@@ -242,10 +248,38 @@ TEST(Lesson10, AwaitHeadLeavesTheEndToReadHead) {
         ::shutdown(p.fd[1], SHUT_WR);
         StepSetup s(p.fd[0], 10);
         auto t0 = std::chrono::steady_clock::now();
-        EXPECT_EQ(httpd::step_await_head(*s.x), httpd::kNext);  // the FIN: no more is coming
+        EXPECT_EQ(httpd::step_await_head(*s.x), httpd::kNext);  // the end: no more is coming
         EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));   // not the 10 s deadline
         EXPECT_EQ(httpd::step_read_head(*s.x), 400);
     }
+}
+
+// lesson 10 rule: the deadline is for the whole head -- bytes that keep
+// trickling in do not push it back.  One byte every 200 ms with -t 1:
+// 408 after about a second, the bytes so far in x.buf for step_read_head.
+TEST(Lesson10, AwaitHeadTrickleIsCutAtTheDeadline) {
+    Pair p;
+    std::atomic<bool> stop{false};
+    std::thread trickler([&] {
+        const char* head = "HEAD /slow HTTP/1.1\r\nX: ";
+        for (int i = 0; !stop && head[i] != 0; ++i) {
+            if (::write(p.fd[1], head + i, 1) != 1) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    });
+    StepSetup s(p.fd[0], 1);
+    auto t0 = std::chrono::steady_clock::now();
+    int r = httpd::step_await_head(*s.x);
+    auto took = std::chrono::steady_clock::now() - t0;
+    stop = true;
+    trickler.join();
+    EXPECT_EQ(r, 408);
+    EXPECT_GE(took, std::chrono::milliseconds(950));
+    EXPECT_LT(took, std::chrono::milliseconds(1900));           // one deadline, not one per byte
+    EXPECT_GE(s.x->read_len, 4u);                               // what came is kept ...
+    EXPECT_EQ(std::string(s.x->buf, 5), "HEAD ");               // ... and tells the method
+    EXPECT_TRUE(s.x->req.is_head);                              // no body with the 408
+    EXPECT_EQ(s.x->linger, 1u);
 }
 
 TEST(Lesson10, BoundLingerArmsTheTimerOnlyWhenLingering) {
