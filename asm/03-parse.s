@@ -1661,7 +1661,7 @@ ENDFUNC echo_body
 //   405 ...), the empty line; then the body "<code> <reason>\n" unless
 //   is_head (RFC 9110 §9.3.2: the same head as GET, no body).
 //   in:  w0 = fd, w1 = status, w2 = is_head, x3 = extra, x4 = extra_len
-//   out: x0 = 0 or -errno
+//   out: x0 = the body bytes sent (0 for HEAD), or -errno
 //   registers: x19 = fd, x20 = status, x21 = is_head, x22 = body length,
 //              x23 = the reason phrase while the body is built,
 //              x24 = extra, x25 = extra_len
@@ -1732,6 +1732,8 @@ FUNC send_error
         mov     x1, sp                    //           body,
         mov     x2, x22                   //           body length)
         CALL    write_all                 // send the body
+        tbnz    x0, #63, send_error_return // -errno as it is
+        mov     x0, x22                   // all of it went: its length
 send_error_return:
         add     sp, sp, #SEND_ERROR_LOCALS // drop the buffers
         ldr     x25, [sp, #64]            // restore and return

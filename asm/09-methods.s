@@ -790,6 +790,8 @@ FUNC step_answer_options
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         sub     sp, sp, #HEAD_MAX         // the head
         mov     x19, x0                   // x19 = x
+        mov     x9, #204                  // x->status = 204: what the client gets
+        str     x9, [x19, #X_STATUS]      // (the access log reads it)
         mov     x0, sp                    // head_start(head, 204)
         mov     w1, #204
         CALL    head_start                // x0 = len
@@ -1155,6 +1157,8 @@ FUNC step_delete_file
         mov     x2, #0
         SYSCALL unlinkat                  // carry + errno on failure
         b.cs    step_delete_file_errno
+        mov     x9, #204                  // x->status = 204: what the client gets
+        str     x9, [x19, #X_STATUS]      // (the access log reads it)
         mov     x0, sp                    // head_start(head, 204)
         mov     w1, #204
         CALL    head_start                // x0 = len
@@ -1230,7 +1234,7 @@ ENDFUNC send_page_head
 //   send_error).  send_page_head's head; no body for HEAD.
 //   in:  w0 = fd, w1 = status, w2 = is_head, x3 = extra, x4 = extra_len,
 //        w5 = error_fd
-//   out: x0 = 0 or -errno
+//   out: x0 = the body bytes sent (0 for HEAD), or -errno
 //   registers: x19 = fd, x20 = status, x21 = is_head, x22 = extra,
 //              x23 = extra_len, x24 = error_fd, x25 = the page (its fd
 //              or its text), x26 = its length
@@ -1289,6 +1293,8 @@ FUNC send_error_page
         mov     x2, #0
         mov     x3, x26
         CALL    send_file_body            // x0 = 0 or -errno
+        tbnz    x0, #63, send_error_page_close // -errno as it is
+        mov     x0, x26                   // all of it went: its length
 send_error_page_close:
         mov     x26, x0                   // keep the answer
         mov     x0, x25                   // close(page)
@@ -1318,6 +1324,8 @@ send_error_page_builtin:
         mov     x1, x25
         mov     x2, x26
         CALL    write_all                 // x0 = 0 or -errno
+        tbnz    x0, #63, send_error_page_return // -errno as it is
+        mov     x0, x26                   // all of it went: its length
         b       send_error_page_return
 send_error_page_plain:
         mov     w0, w19                   // send_error(fd, status, is_head,
@@ -1325,7 +1333,7 @@ send_error_page_plain:
         mov     w2, w21
         mov     x3, x22
         mov     x4, x23
-        CALL    send_error                // x0 = 0 or -errno
+        CALL    send_error                // x0 = its body bytes, or -errno
 send_error_page_return:
         add     sp, sp, #PAGE_AREA        // drop the buffers
         ldp     x25, x26, [sp, #64]       // restore and return
@@ -1333,26 +1341,38 @@ send_error_page_return:
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #80
-        ret                               // x0 = 0 or -errno
+        ret                               // x0 = body bytes or -errno
 ENDFUNC send_error_page
 
 // ---------------------------------------------------------------------------
 // void answer_error_page(struct exchange *x, int status)
 //   What the spine does from lesson 09 on when a step stopped with a
 //   status: x->status = status, then send_error_page with x->extra,
-//   x->req.is_head and x->cfg->error_fd.
-//   in:  x0 = x, w1 = status.  Leaf, then a tail call.
+//   x->req.is_head and x->cfg->error_fd; x->body_sent = the body bytes
+//   it sent (0 when it failed).
+//   in:  x0 = x, w1 = status
+//   registers: x19 = x.  stack: 32 bytes (fp, lr, x19, padding)
+//   syscalls: send_error_page's
 // ---------------------------------------------------------------------------
 FUNC answer_error_page
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved register we use
+        mov     x19, x0                   // x19 = x
         sxtw    x9, w1                    // status is an int: sign-extend it ...
-        str     x9, [x0, #X_STATUS]       // ... into x->status (64 bits)
-        mov     x9, x0                    // x9 = x: x0 becomes the socket
-        ldrsw   x0, [x9, #X_SOCK]         // send_error_page(x->sock,
+        str     x9, [x19, #X_STATUS]      // ... into x->status (64 bits)
+        ldrsw   x0, [x19, #X_SOCK]        // send_error_page(x->sock,
                                           //     status (still in w1),
-        ldr     x2, [x9, #(X_REQ + REQ_IS_HEAD)] // x->req.is_head,
-        add     x3, x9, #X_EXTRA          //     x->extra,
-        ldr     x4, [x9, #X_EXTRA_LEN]    //     x->extra_len,
-        ldr     x5, [x9, #X_CFG]          //     x->cfg->error_fd)
+        ldr     x2, [x19, #(X_REQ + REQ_IS_HEAD)] // x->req.is_head,
+        add     x3, x19, #X_EXTRA         //     x->extra,
+        ldr     x4, [x19, #X_EXTRA_LEN]   //     x->extra_len,
+        ldr     x5, [x19, #X_CFG]         //     x->cfg->error_fd)
         ldr     x5, [x5, #CFG_ERROR_FD]
-        JUMP    send_error_page           // tail call: void, its answer is dropped
+        CALL    send_error_page           // x0 = body bytes or -errno
+        cmp     x0, #0                    // failed: nothing counted
+        csel    x0, x0, xzr, ge
+        str     x0, [x19, #X_BODY_SENT]   // for the access log
+        ldr     x19, [sp, #16]            // restore and return
+        ldp     x29, x30, [sp], #32
+        ret                               // void
 ENDFUNC answer_error_page

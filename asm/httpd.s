@@ -142,6 +142,8 @@ handle_connection_stop:
 handle_connection_linger:
 .endif
 .if LESSON >= 10
+        mov     x0, x19                   // 10: log_exchange(&x): the access log's line,
+        CALL    log_exchange              //     before linger_close reuses x.buf
         mov     x0, x19                   // 10: bound_linger(&x): the drain
         CALL    bound_linger              // below ends -t seconds from now
 .endif

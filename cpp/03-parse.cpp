@@ -412,7 +412,8 @@ std::int64_t send_error(int fd, int status, bool is_head, std::string_view extra
     len = head_end(head, len);
     if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
     if (is_head) return 0;   // HEAD: the same head, never a body (RFC 9110 §9.3.2)
-    return write_all(fd, body, body_len);
+    if (std::int64_t r = write_all(fd, body, body_len); r < 0) return r;
+    return static_cast<std::int64_t>(body_len);   // the body bytes that went
 }
 
 std::int64_t send_echo(int fd, const Request& req) {

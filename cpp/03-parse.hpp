@@ -253,7 +253,8 @@ std::size_t echo_body(const Request& req, char* out, std::size_t cap);
 // send_error -- a complete error response: status line, Server,
 // Connection, Content-Type text/plain, Content-Length, the field lines in
 // extra (ready-made "Name: value\r\n" lines, maybe none), the empty line,
-// and the body "<code> <reason>\n" -- unless is_head.  0 or -errno.
+// and the body "<code> <reason>\n" -- unless is_head.  The body bytes
+// sent (0 for HEAD), or -errno.
 std::int64_t send_error(int fd, int status, bool is_head, std::string_view extra);
 
 // send_echo -- the 200 response with echo_body (no body for HEAD).

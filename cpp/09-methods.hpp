@@ -196,11 +196,12 @@ std::int64_t send_page_head(int fd, int status, std::uint64_t length, std::strin
 // O_NOFOLLOW, sent if it is a regular file), else the built-in page (else
 // lesson 03's send_error).  Content-Type text/html; charset=utf-8, the
 // exact Content-Length, the field lines of extra; no body for HEAD.
-// 0 or -errno.
+// The body bytes sent (0 for HEAD), or -errno.
 std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view extra, int error_fd);
 
 // answer_error_page -- what the spine does from lesson 09 on when a step
-// stopped with a status: x.status = status, then send_error_page.
+// stopped with a status: x.status = status, then send_error_page;
+// x.body_sent = the body bytes it sent.
 void answer_error_page(Exchange& x, int status);
 
 }  // namespace httpd

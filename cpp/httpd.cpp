@@ -49,6 +49,7 @@
 #endif
 #if LESSON >= 10
 #include "10-hardening.hpp"
+#include "10-log.hpp"
 #endif
 
 namespace httpd {
@@ -203,6 +204,7 @@ void handle_connection(int conn, const Config* cfg) {
     if (result != kDone) answer_error_page(x, result);   // 09: ... with an HTML page
 #endif
 #if LESSON >= 10
+    log_exchange(x);                 // 10: the access log's line, before linger_close reuses x.buf
     bound_linger(x);                 // 10: the drain below ends -t seconds from now
 #endif
 #if LESSON >= 3

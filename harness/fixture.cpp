@@ -191,7 +191,16 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         if (!e.stdout_text && !e.stderr_text && !e.exit_status) c.fail("expect must check stdout, stderr or exit");
         return e;
     }
-    only_keys(c, j, {"status", "headers", "body", "no_response", "cut", "docroot_after", "interim"}, "expect");
+    only_keys(c, j, {"status", "headers", "body", "no_response", "cut", "docroot_after", "interim", "log"}, "expect");
+    if (j.contains("log")) {
+        if (!j["log"].is_array()) c.fail("expect.log must be an array of lines (\"{date}\" for the date)");
+        e.log.emplace();
+        for (const auto& v : j["log"]) {
+            std::string line = need_string(c, v, "expect.log[]");
+            if (line.find('\n') != std::string::npos) c.fail("expect.log[]: one line each, no \\n");
+            e.log->push_back(line);
+        }
+    }
     if (j.contains("interim")) {
         if (!j["interim"].is_array()) c.fail("expect.interim must be an array of 1xx statuses ([] for none)");
         e.interim.emplace();
@@ -310,7 +319,7 @@ bool Fixture::needs_case_sensitive_disk() const {
 bool Fixture::needs_own_server() const {
     return !flags.empty() || !docroot.empty() || zombies_after.has_value() || children_after.has_value() ||
            exit_after.has_value() || signal.has_value() || limit.has_value() || reset_after_bytes > 0 ||
-           !background_clients.empty() || !expect.docroot_after.empty() || !then.empty();
+           !background_clients.empty() || !expect.docroot_after.empty() || !then.empty() || expect.log.has_value();
 }
 
 std::string Fixture::server_key() const {
@@ -479,6 +488,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
             if (t.contains("half_close")) up.half_close = need_bool(c, t["half_close"], "then[].half_close");
             up.expect = parse_expect(c, t["expect"], false);
             if (up.expect.no_response) c.fail("then[].expect: a follow-up request expects an answer");
+            if (up.expect.log) c.fail("then[].expect.log: the log is checked once, in the fixture's own expect (its lines include the follow-ups')");
             f.then.push_back(up);
         }
     }

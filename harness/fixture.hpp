@@ -113,6 +113,11 @@ struct Expect {
     std::optional<BodyExpect> body;
     bool no_response = false;
     bool cut = false;   // the body ends early: fewer bytes than Content-Length, then the close (lesson 10)
+    // the server's stdout after its `listening on` line, once the fixture
+    // (and its "then" requests) are done: exactly these lines, in order;
+    // "{date}" in one stands for a Common Log Format date within a minute
+    // of the harness's clock (lesson 10's access log)
+    std::optional<std::vector<std::string>> log;
     std::vector<DocrootAfter> docroot_after;
     std::optional<std::vector<int>> interim;   // exactly these 1xx responses came first ([] = none)
     // Program runs (lesson 00 style).

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <ctime>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -165,6 +166,17 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
             a.text = label + a.text;
             out.assertions.push_back(a);
         }
+    }
+    if (f.expect.log) {
+        // a child writes its line after its answer: wait for the lines (up
+        // to ~3 s), then a moment more, so that one too many shows too
+        for (int waited = 0; waited < 3000; waited += 20) {
+            if (log_lines(srv.stdout_text()).size() >= f.expect.log->size()) break;
+            sleep_ms(20);
+        }
+        sleep_ms(150);
+        for (const Assertion& a : check_log(*f.expect.log, srv.stdout_text(), static_cast<long long>(std::time(nullptr))))
+            out.assertions.push_back(a);
     }
     if (f.zombies_after) {
         // Children exit a moment after the last response: allow up to ~1 s.

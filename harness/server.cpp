@@ -574,6 +574,12 @@ long cpu_ticks(pid_t pid) {
 
 long cpu_ticks_per_second() { return ::sysconf(_SC_CLK_TCK); }
 
+std::string Server::stdout_text() const {
+    std::string s;
+    read_file(out_path_, s);
+    return s;
+}
+
 // --- zombies -------------------------------------------------------------
 int count_children(pid_t pid, bool zombies_only) {
 #ifdef __linux__

@@ -103,6 +103,9 @@ public:
     std::string exit_description() const { return describe_wait_status(wait_status_); }
     // What it wrote to stderr so far (the last few KB).
     std::string stderr_tail() const;
+    // Everything the server wrote to stdout so far (a file: the server
+    // never blocks on it, however much it writes).
+    std::string stdout_text() const;
     // The command line a student can paste to start the same server.
     std::string command_line() const { return command_line_; }
 

@@ -42,6 +42,7 @@ std::map<std::string, long long> header_values() {
     SYS(listen, SYS_listen);
     SYS(setsockopt, SYS_setsockopt);
     SYS(getsockname, SYS_getsockname);
+    SYS(getpeername, SYS_getpeername);
     SYS(shutdown, SYS_shutdown);
     SYS(fstat, SYS_fstat64);
     SYS(fstatat, SYS_fstatat64);

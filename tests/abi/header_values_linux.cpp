@@ -52,6 +52,7 @@ std::map<std::string, long long> header_values() {
     SYS(listen, __NR_listen);
     SYS(setsockopt, __NR_setsockopt);
     SYS(getsockname, __NR_getsockname);
+    SYS(getpeername, __NR_getpeername);
     SYS(shutdown, __NR_shutdown);
     SYS(fstat, __NR_fstat);
     SYS(fstatat, __NR_newfstatat);

@@ -442,13 +442,14 @@ TEST(Lesson03Asm, SendErrorAgrees) {
             for (const std::string& extra : extras) {
                 std::string label = std::to_string(status) + " head " + std::to_string(is_head) + " extra " +
                                     std::to_string(extra.size());
-                std::string a = capture([&](int fd) {
-                    EXPECT_EQ(send_error(fd, status, is_head, extra.data(), extra.size()), 0) << label;
-                });
-                std::string c = capture([&](int fd) {
-                    EXPECT_EQ(httpd::send_error(fd, status, is_head != 0, extra), 0) << label;
-                });
+                std::int64_t ra = -1, rc = -2;
+                std::string a = capture([&](int fd) { ra = send_error(fd, status, is_head, extra.data(), extra.size()); });
+                std::string c = capture([&](int fd) { rc = httpd::send_error(fd, status, is_head != 0, extra); });
                 EXPECT_EQ(a, c) << label;
+                // the result: the body bytes that went (0 for HEAD)
+                std::size_t head_end = a.find("\r\n\r\n") + 4;
+                EXPECT_EQ(ra, static_cast<std::int64_t>(a.size() - head_end)) << label;
+                EXPECT_EQ(ra, rc) << label;
                 // the extra lines are in the head when they fit (RFC 9110 §15.5.6 needs Allow in a 405)
                 if (!extra.empty() && extra.size() < HEAD_MAX / 2) {
                     EXPECT_NE(a.find("\r\n" + extra + "\r\n"), std::string::npos) << label;

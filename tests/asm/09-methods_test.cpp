@@ -332,6 +332,8 @@ TEST(Lesson09Asm, SendErrorPageAgrees) {
                     StepRun a = on_socket("", [&](int s) { return static_cast<int>(send_error_page(s, status, is_head, extra.data(), extra.size(), fd)); });
                     StepRun c = on_socket("", [&](int s) { return static_cast<int>(httpd::send_error_page(s, status, is_head != 0, extra, fd)); });
                     EXPECT_EQ(a.result, c.result) << status;
+                    // the result: the body bytes that went (0 for HEAD)
+                    EXPECT_EQ(a.result, static_cast<int>(a.wrote.size() - (a.wrote.find("\r\n\r\n") + 4))) << status;
                     EXPECT_TRUE(a.wrote == c.wrote) << status << " head " << is_head << " fd " << fd << "\nasm: "
                                                     << escaped(a.wrote.substr(0, 300)) << "\ncpp: " << escaped(c.wrote.substr(0, 300));
                 }

@@ -117,8 +117,8 @@ public:
         httpd::start_exchange(*c, kSock, &ccfg);
         reset_request(&a->req);
         httpd::reset_request(c->req);
-        // start_exchange leaves this to step_read_head, which sets it on
-        // every path: until then both hold the asm's garbage
+        // start_exchange zeroes read_len and linger (lesson 10): both
+        // records agree
         c->linger = a->linger;
     }
     ~Records() {

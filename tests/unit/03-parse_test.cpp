@@ -420,7 +420,8 @@ std::string body_of(const std::string& response) {
 }
 
 TEST(Lesson03, SendErrorIsACompleteResponse) {
-    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, ""), 0); });
+    // its result: the body bytes that went (lesson 10's access log logs them)
+    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, ""), 16); });
     EXPECT_EQ(r.substr(0, r.find("\r\n")), "HTTP/1.1 400 Bad Request");
     EXPECT_EQ(header_value(r, "Server"), "metal-httpd");
     EXPECT_EQ(header_value(r, "Connection"), "close");
@@ -431,7 +432,7 @@ TEST(Lesson03, SendErrorIsACompleteResponse) {
 }
 
 TEST(Lesson03, SendErrorCarriesTheExtraFieldLines) {
-    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 0); });
+    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 23); });
     EXPECT_EQ(r.substr(0, r.find("\r\n")), "HTTP/1.1 405 Method Not Allowed");
     EXPECT_EQ(header_value(r, "Allow"), "GET, HEAD");
     EXPECT_EQ(body_of(r), "405 Method Not Allowed\n");
@@ -442,7 +443,7 @@ TEST(Lesson03, SendErrorCarriesTheExtraFieldLines) {
 TEST(Lesson03, SendErrorLeavesOutExtraLinesThatDoNotFit) {
     // all or nothing (head_add_lines): a head is never cut in the middle of a line
     std::string huge = "X-Big: " + std::string(HEAD_MAX, 'b') + "\r\n";
-    std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, huge), 0); });
+    std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, huge), 16); });
     EXPECT_EQ(header_value(r, "X-Big"), "(absent)");
     EXPECT_EQ(body_of(r), "400 Bad Request\n");
 }
@@ -458,10 +459,11 @@ TEST(Lesson03, SendErrorReasonPhrases) {
         // A copy, not the binding itself: a lambda may capture a structured
         // binding only from C++20 compilers on (Clang 16, Apple clang 15).
         const int code = status;
-        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, code, false, ""), 0); });
+        std::string body = std::to_string(status) + " " + reason + "\n";
+        const auto body_len = static_cast<std::int64_t>(body.size());
+        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, code, false, ""), body_len); });
         std::string line = "HTTP/1.1 " + std::to_string(status) + " " + reason;
         EXPECT_EQ(r.substr(0, r.find("\r\n")), line);
-        std::string body = std::to_string(status) + " " + reason + "\n";
         EXPECT_EQ(body_of(r), body);
         EXPECT_EQ(header_value(r, "Content-Length"), std::to_string(body.size()));
     }
@@ -469,7 +471,7 @@ TEST(Lesson03, SendErrorReasonPhrases) {
 
 TEST(Lesson03, SendErrorForHeadHasNoBody) {
     // RFC 9110 §9.3.2: the same head as GET, no body -- errors included
-    std::string get = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 0); });
+    std::string get = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 23); });
     std::string head = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, true, "Allow: GET, HEAD\r\n"), 0); });
     EXPECT_EQ(body_of(head), "");
     EXPECT_EQ(head, get.substr(0, get.find("\r\n\r\n") + 4));
