@@ -613,7 +613,7 @@ FUNC open_listener
 // -- open_listener_listen: listen(fd, backlog): accept connections from now
 // on
         mov     x0, x20                   // the bound socket
-        mov     x1, #LISTEN_BACKLOG       // queue up to 128 unaccepted clients
+        mov     x1, #LISTEN_BACKLOG       // queue up to LISTEN_BACKLOG unaccepted clients
         SYSCALL listen                    // x0 = 0, or carry set + errno
         b.cs    open_listener_failed      // close the socket, report errno
         mov     x0, x20                   // the result: the fd
@@ -842,8 +842,8 @@ ENDFUNC ignore_signal
 // ---------------------------------------------------------------------------
 // void start_exchange(struct exchange *x, int sock, const struct config *cfg)
 //   Set up the record for a new connection: the socket, the
-//   configuration, status 200, no file (-1), nothing read, no extra field
-//   lines.  The buffers (extra, path, buf) and the request record are
+//   configuration, status 200, no file (-1), nothing read (read_len 0,
+//   linger 0), no extra field lines, no body sent.  The buffers (extra, path, buf) and the request record are
 //   left as they are: every step writes before it reads.  "No file"
 //   forgets what x->file_fd held and never closes it: on a fresh record
 //   it is stack garbage, and the spine closes the file after every
@@ -856,11 +856,13 @@ FUNC start_exchange
         stp     x9, x2, [x0, #X_SOCK]     // x->sock = sock, x->cfg = cfg (X_CFG follows X_SOCK)
         mov     x9, #200                  // OK until a step decides otherwise
         stp     x9, xzr, [x0, #X_STATUS]  // x->status = 200, x->head_len = 0
+        stp     xzr, xzr, [x0, #X_READ_LEN] // x->read_len = 0 (nothing in x->buf yet), x->linger = 0
         mov     x9, #-1                   // no file open yet
         stp     xzr, x9, [x0, #X_PATH_LEN] // x->path_len = 0, x->file_fd = -1
         stp     xzr, xzr, [x0, #X_FILE_MODE] // x->file_mode = 0, x->file_size = 0
         stp     xzr, xzr, [x0, #X_TYPE]   // x->type = NULL, x->body_first = 0
         stp     xzr, xzr, [x0, #X_BODY_LEN] // x->body_len = 0, x->extra_len = 0
+        stp     xzr, xzr, [x0, #X_BODY_DEADLINE] // x->body_deadline = 0: none (lesson 10 sets one for a PUT), x->body_sent = 0
         ret                               // void
 ENDFUNC start_exchange
 

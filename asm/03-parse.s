@@ -117,7 +117,9 @@ value_allow:
 //   an empty line.  Up to REQ_LEADING_EMPTY_MAX empty lines before the
 //   request line are skipped (RFC 9112 §2.2); any other empty line ends
 //   the head (one too many leading ones too: parse_request says 400).
-//   Only the new bytes of each read are scanned.
+//   Only the new bytes of each read are scanned.  On entry *got = the
+//   bytes already in buf (0 for a fresh buffer; lesson 10 reads part of a
+//   head first): they are scanned before anything is read.
 //   in:  x0 = fd, x1 = buf, x2 = cap, x3 = got
 //   out: x0 = head length incl. the empty line (a body may follow in buf);
 //        0 = closed (or failed) before the first byte; -400 = closed in
@@ -147,16 +149,17 @@ FUNC read_request_head
         mov     x0, #REQ_HEAD_MAX         // x0 = the lesson's limit (8192)
         cmp     x2, x0                    // is cap the smaller one?
         csel    x21, x2, x0, lo           // x21 = the smaller of the two
-        mov     x22, #0                   // nothing read yet
+        ldr     x22, [x3]                 // the bytes already in buf (usually 0)
         mov     x23, #0                   // nothing scanned yet
         mov     x24, #0                   // the first line starts at 0
         mov     x26, #0                   // ... and so does the request line, so far
         mov     x27, #0                   // no empty line skipped yet
+        b       read_request_head_scan    // look at what is there before reading
 
 // read: if the buffer is full without an empty line, the head is too long
 read_request_head_read:
-        cmp     x22, x21                  // got == limit?
-        b.eq    read_request_head_full    // no room left to read into
+        cmp     x22, x21                  // got >= limit?
+        b.hs    read_request_head_full    // no room left to read into
         mov     x0, x19                   // read(fd,
         add     x1, x20, x22              //      buf + got,  (after what we have)
         sub     x2, x21, x22              //      limit - got) (never past the limit)
@@ -165,7 +168,7 @@ read_request_head_read:
         cbz     x0, read_request_head_closed // 0 bytes: the client closed
         add     x22, x22, x0              // got += n
 
-// scan the new bytes for LF
+// scan the bytes not scanned yet for LF
 read_request_head_scan:
         cmp     x23, x22                  // scan == got?
         b.hs    read_request_head_read    // all scanned: read more
@@ -1658,7 +1661,7 @@ ENDFUNC echo_body
 //   405 ...), the empty line; then the body "<code> <reason>\n" unless
 //   is_head (RFC 9110 §9.3.2: the same head as GET, no body).
 //   in:  w0 = fd, w1 = status, w2 = is_head, x3 = extra, x4 = extra_len
-//   out: x0 = 0 or -errno
+//   out: x0 = the body bytes sent (0 for HEAD), or -errno
 //   registers: x19 = fd, x20 = status, x21 = is_head, x22 = body length,
 //              x23 = the reason phrase while the body is built,
 //              x24 = extra, x25 = extra_len
@@ -1729,6 +1732,8 @@ FUNC send_error
         mov     x1, sp                    //           body,
         mov     x2, x22                   //           body length)
         CALL    write_all                 // send the body
+        tbnz    x0, #63, send_error_return // -errno as it is
+        mov     x0, x22                   // all of it went: its length
 send_error_return:
         add     sp, sp, #SEND_ERROR_LOCALS // drop the buffers
         ldr     x25, [sp, #64]            // restore and return
@@ -1820,9 +1825,10 @@ ENDFUNC begins_with_head
 // ---------------------------------------------------------------------------
 // int step_read_head(struct exchange *x)
 //   read_request_head(x->sock, x->buf, REQ_HEAD_MAX, &x->read_len).  First
-//   the first 8 bytes of x->buf are blanked: if the client sends fewer
-//   than 5 before it fails, begins_with_head must not read what an
-//   earlier call left.  Whatever the result: x->read_len = the bytes read,
+//   the first 8 bytes of x->buf not read yet are blanked: if the client
+//   sends fewer than 5 before it fails, begins_with_head must not read
+//   what an earlier call left (x->read_len is 0 unless an earlier step
+//   read part of a head).  Whatever the result: x->read_len = the bytes read,
 //   and x->linger = 1 for 414 / 431 (the rest of the head is still
 //   coming, unread), else 0.
 //   in:  x0 = x
@@ -1840,7 +1846,14 @@ FUNC step_read_head
         mov     x19, x0                   // x19 = x
         mov     x20, #X_BUF               // (X_BUF does not fit add's immediate)
         add     x20, x19, x20             // x20 = x->buf
-        str     xzr, [x20]                // blank its first 8 bytes
+        ldr     x9, [x19, #X_READ_LEN]    // i = the bytes an earlier step read (usually 0)
+step_read_head_blank:
+        cmp     x9, #8                    // i < 8?
+        b.hs    step_read_head_call       // no: the first 8 bytes hold request bytes or zeros
+        strb    wzr, [x20, x9]            // buf[i] = 0: never read, so blank
+        add     x9, x9, #1                // i++
+        b       step_read_head_blank
+step_read_head_call:
         ldrsw   x0, [x19, #X_SOCK]        // read_request_head(x->sock (as an int),
         mov     x1, x20                   //     x->buf,
         mov     x2, #REQ_HEAD_MAX         //     REQ_HEAD_MAX,

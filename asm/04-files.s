@@ -13,7 +13,7 @@
 //     step_check_file   only a regular file is served: else 403
 //     step_choose_type  mime_type: Content-Type from lessons/04-files/mime-types.tsv
 //     step_send_head    head_start_body: status, Content-Type, Content-Length
-//     step_send_body    send_file_body: sendfile(2), or a pread/write loop
+//     step_send_body    send_file_counted: sendfile(2), or a pread/write loop
 //
 // Error convention of this lesson: a step that fails returns the status
 // for answer_error (lesson 03): 403, 404, 414 or 500 (errno_to_status),
@@ -359,9 +359,25 @@ ENDFUNC copy_file_body
 // ---------------------------------------------------------------------------
 // int64_t send_file_body(int sock, int file_fd, uint64_t first,
 //                        uint64_t count)
+//   send_file_counted (below) with no counter: sent = NULL.
+//   in:  w0 = sock, w1 = file_fd, x2 = first, x3 = count
+//   out: x0 = 0, -errno, or -EIO if the file ended before count bytes
+//   registers: none of its own (a tail call)
+// ---------------------------------------------------------------------------
+FUNC send_file_body
+        mov     x4, #0                    // sent = NULL: nobody counts
+        JUMP    send_file_counted         // its answer is ours
+ENDFUNC send_file_body
+
+// ---------------------------------------------------------------------------
+// int64_t send_file_counted(int sock, int file_fd, uint64_t first,
+//                           uint64_t count, uint64_t *sent)
 //   Send count bytes of the file, starting at byte first, without copying
 //   them through our memory: sendfile, in a loop because it may send less
-//   than asked.
+//   than asked.  Every byte the kernel takes is added to *sent as it goes
+//   (sent may be NULL): after a failure it says how much went out (lesson
+//   10's access log reads it).  What copy_file_body sends is added once it
+//   has all gone.
 //   EINTR is retried; EINVAL or ENOSYS (this kernel or this pair of
 //   descriptors cannot sendfile) hand the rest to copy_file_body.
 //   The one place the two kernels' calls really differ (.if OS_DARWIN):
@@ -373,27 +389,29 @@ ENDFUNC copy_file_body
 //       the SOCKET comes first, the offset goes by pointer (the kernel
 //       advances it), returns the bytes sent (at most ~2 GiB per call).
 //   Both take a 64-bit offset and count: sizes past 4 GiB just work.
-//   in:  w0 = sock, w1 = file_fd, x2 = first, x3 = count
+//   in:  w0 = sock, w1 = file_fd, x2 = first, x3 = count, x4 = sent
 //   out: x0 = 0, -errno, or -EIO if the file ended before count bytes
 //   registers: x19 = sock, x20 = file_fd, x21 = bytes still to send,
-//              x22 = offset of the next byte, x23 = bytes this call sent
-//   stack: 64 bytes: fp, lr, x19..x23, and at sp+56 the 8-byte slot the
+//              x22 = offset of the next byte, x23 = bytes this call sent,
+//              x24 = sent
+//   stack: 80 bytes: fp, lr, x19..x24, and at sp+64 the 8-byte slot the
 //          kernel reads and writes (Darwin: len; Linux: the offset)
 //   syscalls: sendfile (and pread, write via copy_file_body)
 // ---------------------------------------------------------------------------
-        .equ    SENDFILE_SLOT, 56
-FUNC send_file_body
-        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
+        .equ    SENDFILE_SLOT, 64
+FUNC send_file_counted
+        stp     x29, x30, [sp, #-80]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]       // callee-saved: x21, x22
-        str     x23, [sp, #48]            // callee-saved: x23 (sp+56: the slot)
+        stp     x23, x24, [sp, #48]       // callee-saved: x23, x24 (sp+64: the slot)
+        mov     x24, x4                   // x24 = sent (or NULL)
         sxtw    x19, w0                   // x19 = sock
         sxtw    x20, w1                   // x20 = file_fd
         mov     x22, x2                   // x22 = offset: where the next byte comes from
         mov     x21, x3                   // x21 = bytes left: all count of them
-send_file_body_loop:
-        cbz     x21, send_file_body_done  // every byte went
+send_file_counted_loop:
+        cbz     x21, send_file_counted_done  // every byte went
 // excerpt: sendfile
 .if OS_DARWIN
         // Darwin: sendfile(file_fd, sock, offset, &len, NULL, 0)
@@ -420,36 +438,46 @@ send_file_body_loop:
         // the syscall's answer below
         add     x22, x22, x23             // offset += sent
         sub     x21, x21, x23             // left -= sent
-        b.cs    send_file_body_failed     // carry set: x0 = errno
+        cbz     x24, send_file_counted_check // no counter (cbz, ldr, str: flags kept)
+        ldr     x9, [x24]                 // *sent += what the kernel took
+        add     x9, x9, x23
+        str     x9, [x24]
+send_file_counted_check:
+        b.cs    send_file_counted_failed  // carry set: x0 = errno
 // excerpt end
-        cbnz    x23, send_file_body_loop  // progress: go on
+        cbnz    x23, send_file_counted_loop  // progress: go on
         mov     x0, #-EIO                 // nothing sent, no error: the file got shorter
-        b       send_file_body_return     // x0 = -EIO
-send_file_body_failed:
+        b       send_file_counted_return     // x0 = -EIO
+send_file_counted_failed:
         cmp     x0, #EINTR                // a signal: carry on where we are
-        b.eq    send_file_body_loop       // (x21, x22 already count what went)
+        b.eq    send_file_counted_loop       // (x21, x22 already count what went)
         cmp     x0, #EINVAL               // this pair cannot sendfile ...
-        b.eq    send_file_body_fallback   // copy the rest instead
+        b.eq    send_file_counted_fallback   // copy the rest instead
         cmp     x0, #ENOSYS               // ... or this kernel has no sendfile
-        b.eq    send_file_body_fallback   // copy the rest instead
+        b.eq    send_file_counted_fallback   // copy the rest instead
         neg     x0, x0                    // our convention: -errno
-        b       send_file_body_return     // x0 = -errno
-send_file_body_fallback:
+        b       send_file_counted_return     // x0 = -errno
+send_file_counted_fallback:
         mov     w0, w19                   // copy_file_body(sock, file_fd,
         mov     w1, w20                   //                offset, left):
         mov     x2, x22                   // the rest, the slow way
         mov     x3, x21                   // (x21 = bytes still to send)
         CALL    copy_file_body            // x0 = its answer, ours too
-        b       send_file_body_return     // x0 = copy_file_body's answer
-send_file_body_done:
+        cbnz    x0, send_file_counted_return // failed: what it sent is not known
+        cbz     x24, send_file_counted_return // no counter
+        ldr     x9, [x24]                 // *sent += the rest: it all went
+        add     x9, x9, x21
+        str     x9, [x24]
+        b       send_file_counted_return  // x0 = 0
+send_file_counted_done:
         mov     x0, #0                    // 0 = every byte went
-send_file_body_return:
-        ldr     x23, [sp, #48]            // restore and return
+send_file_counted_return:
+        ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]       // ... x21, x22 ...
         ldp     x19, x20, [sp, #16]       // ... x19, x20 ...
-        ldp     x29, x30, [sp], #64       // ... fp, lr, and drop the frame
+        ldp     x29, x30, [sp], #80       // ... fp, lr, and drop the frame
         ret                               // x0 = 0 or -errno
-ENDFUNC send_file_body
+ENDFUNC send_file_counted
 
 // ---------------------------------------------------------------------------
 // int step_copy_path(struct exchange *x)
@@ -695,15 +723,15 @@ ENDFUNC step_send_head
 
 // ---------------------------------------------------------------------------
 // int step_send_body(struct exchange *x)
-//   send_file_body(x->sock, x->file_fd, x->body_first, x->body_len) --
-//   not for HEAD, and an empty body has nothing to send.  If sending
+//   send_file_counted(x->sock, x->file_fd, x->body_first, x->body_len,
+//   &x->body_sent) -- not for HEAD, and an empty body has nothing to send.  If sending
 //   fails half-way, the head has promised more bytes than will come:
 //   closing the connection is all that is left, and the client sees a
 //   short body.
 //   in:  x0 = x
 //   out: w0 = STEP_DONE
 //   registers: x9 = scratch.  stack: 16 bytes (fp, lr)
-//   syscalls: sendfile (or pread and write: send_file_body)
+//   syscalls: sendfile (or pread and write: send_file_counted)
 // ---------------------------------------------------------------------------
 FUNC step_send_body
         stp     x29, x30, [sp, #-16]!     // frame: fp, lr
@@ -712,9 +740,10 @@ FUNC step_send_body
         cbnz    x9, step_send_body_done   // no body for HEAD (RFC 9110 §9.3.2)
         ldp     x2, x3, [x0, #X_BODY_FIRST] // x2 = x->body_first, x3 = x->body_len
         cbz     x3, step_send_body_done   // 0 bytes: nothing to send
-        ldrsw   x1, [x0, #X_FILE_FD]      // send_file_body(x->sock, x->file_fd,
-        ldrsw   x0, [x0, #X_SOCK]         //     first, count): x0 stops being x here
-        CALL    send_file_body            // its answer is not ours: see above
+        add     x4, x0, #X_BODY_SENT      // send_file_counted(x->sock, x->file_fd,
+        ldrsw   x1, [x0, #X_FILE_FD]      //     first, count, &x->body_sent):
+        ldrsw   x0, [x0, #X_SOCK]         //     x0 stops being x here
+        CALL    send_file_counted         // its answer is not ours: see above
 step_send_body_done:
         mov     w0, #STEP_DONE            // the response is out (or cut off)
         ldp     x29, x30, [sp], #16       // fp, lr, and drop the frame

@@ -653,14 +653,15 @@ FUNC out_start
         sxtw    x1, w1                    // an int: -1 stays -1 in 64 bits
         str     x1, [x0, #OUT_SOCK]       // o->sock = sock
         stp     xzr, xzr, [x0, #OUT_LEN]  // o->len = 0, o->total = 0
+        str     xzr, [x0, #OUT_SENT]      // o->sent = 0
         ret                               // void
 ENDFUNC out_start
 
 // ---------------------------------------------------------------------------
 // void out_flush(struct listing_out *o)
-//   Send the bytes waiting in o->buf (write_all) and empty it.  If the
-//   write fails, the client has left: o->sock = -1, and the rest of the
-//   page is only counted.
+//   Send the bytes waiting in o->buf (write_all), count them in o->sent,
+//   and empty it.  If the write fails, the client has left: o->sock = -1,
+//   and the rest of the page is only counted.
 //   in:  x0 = o
 //   registers: x19 = o
 //   stack: 32 bytes (fp, lr, x19, padding)
@@ -677,7 +678,13 @@ FUNC out_flush
         cbz     x2, out_flush_empty       // none
         add     x1, x19, #OUT_BUF         // write_all(sock, o->buf, o->len)
         CALL    write_all                 // x0 = 0 or -errno
-        tbz     x0, #63, out_flush_empty  // all sent
+        tbnz    x0, #63, out_flush_gone   // the client left
+        ldr     x9, [x19, #OUT_LEN]       // o->sent += o->len: they went
+        ldr     x10, [x19, #OUT_SENT]
+        add     x10, x10, x9
+        str     x10, [x19, #OUT_SENT]
+        b       out_flush_empty
+out_flush_gone:
         mov     x9, #-1                   // the client left:
         str     x9, [x19, #OUT_SOCK]      // count the rest, send nothing more
 out_flush_empty:
@@ -1331,6 +1338,8 @@ FUNC send_listing
         CALL    emit_listing              // full buffers go out on the way
         mov     x0, x25                   // out_flush(&out):
         CALL    out_flush                 // the last piece
+        ldr     x9, [x25, #OUT_SENT]      // x->body_sent = what went out
+        str     x9, [x19, #X_BODY_SENT]   // (the access log's bytes)
 send_listing_done:
         mov     w0, #STEP_DONE            // the response is out
         b       send_listing_return       // w0 = STEP_DONE

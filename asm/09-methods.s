@@ -626,30 +626,64 @@ FUNC error_page_name
 ENDFUNC error_page_name
 
 // ---------------------------------------------------------------------------
+// uint64_t now_ms(void)
+//   The kernel's clock in milliseconds since 1970: gettimeofday(&tv, 0, 0)
+//   (Darwin has no clock_gettime system call; its third argument, a
+//   mach_absolute_time pointer, must be 0).
+//   out: x0 = milliseconds
+//   registers: x9 = 1000.  stack: 16 bytes (struct timeval)
+//   syscalls: gettimeofday
+// ---------------------------------------------------------------------------
+FUNC now_ms
+        sub     sp, sp, #TIMEVAL_SIZE     // struct timeval tv
+        mov     x0, sp                    // gettimeofday(&tv,
+        mov     x1, #0                    //     no time zone,
+        mov     x2, #0                    //     Darwin: no mach time)
+        SYSCALL gettimeofday              // cannot fail with a valid pointer
+        ldr     x0, [sp, #TV_SEC]         // seconds
+        ldr     w1, [sp, #TV_USEC]        // microseconds: 32 bits on Darwin, < 10^6 on both
+        mov     x9, #MS_PER_SECOND
+        mul     x0, x0, x9                // seconds -> milliseconds
+        mov     x9, #US_PER_MS
+        udiv    x1, x1, x9                // microseconds -> milliseconds
+        add     x0, x0, x1                // the sum
+        add     sp, sp, #TIMEVAL_SIZE     // drop tv
+        ret                               // x0 = milliseconds
+ENDFUNC now_ms
+
+// ---------------------------------------------------------------------------
 // int64_t receive_body(int sock, int fd, const char *have, uint64_t have_len,
-//                      uint64_t length, char *buf, size_t cap)
+//                      uint64_t length, char *buf, size_t cap,
+//                      uint64_t deadline)
 //   The PUT body into fd: first the bytes that came with the head (at
 //   most length of them are this body), then reads of at most cap bytes
 //   into buf, each written out, until length bytes in all.  The buffer
 //   never grows: a 1 GiB body needs the same memory as a 1-byte one.
+//   deadline: the now_ms time by which the whole body must have come, 0
+//   for none (lesson 10 sets one; its SO_RCVTIMEO bounds each read, so
+//   the check before each read is late by at most -t).
 //   in:  w0 = sock, w1 = fd, x2 = have, x3 = have_len, x4 = length,
-//        x5 = buf, x6 = cap
+//        x5 = buf, x6 = cap, x7 = deadline
 //   out: x0 = 0; -400 when the client closes or fails before length
-//        bytes; -upload_errno_status(err) when writing fails
-//   registers: x19 = sock, x20 = fd, x21 = buf, x22 = cap, x23 = bytes left
-//   stack: 48 bytes (fp, lr, x19..x23, padding)
-//   syscalls: read, write (write_all)
+//        bytes; -408 when the deadline passes or a read waits longer than
+//        lesson 10's SO_RCVTIMEO; -upload_errno_status(err) when writing
+//        fails
+//   registers: x19 = sock, x20 = fd, x21 = buf, x22 = cap, x23 = bytes
+//              left, x24 = deadline
+//   stack: 64 bytes (fp, lr, x19..x24)
+//   syscalls: read, write (write_all), gettimeofday (now_ms)
 // ---------------------------------------------------------------------------
 FUNC receive_body
         stp     x29, x30, [sp, #-64]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]            // (sp+56: padding)
+        stp     x23, x24, [sp, #48]
         sxtw    x19, w0                   // x19 = sock
         sxtw    x20, w1                   // x20 = fd
         mov     x21, x5                   // x21 = buf
         mov     x22, x6                   // x22 = cap
+        mov     x24, x7                   // x24 = deadline (0: none)
         cmp     x3, x4                    // have_len > length?
         csel    x3, x3, x4, ls            // what follows is not this body
         sub     x23, x4, x3               // x23 = left = length - have_len
@@ -661,6 +695,11 @@ FUNC receive_body
         tbnz    x0, #63, receive_body_write_failed
 receive_body_read:
         cbz     x23, receive_body_ok      // all of it
+        cbz     x24, receive_body_want    // no deadline: read on
+        CALL    now_ms                    // x0 = now
+        cmp     x0, x24                   // lesson 10: too slow on the whole?
+        b.hs    receive_body_stalled      // yes: 408
+receive_body_want:
         cmp     x23, x22                  // want = min(left, cap)
         csel    x2, x23, x22, lo
         mov     x0, x19                   // read(sock, buf, want)
@@ -669,6 +708,8 @@ receive_body_read:
         b.cc    receive_body_got
         cmp     x0, #EINTR                // a signal:
         b.eq    receive_body_read         // read again
+        cmp     x0, #EAGAIN               // lesson 10's SO_RCVTIMEO ran out:
+        b.eq    receive_body_stalled      // a stalled upload
         b       receive_body_short        // the connection failed
 receive_body_got:
         cbz     x0, receive_body_short    // closed before the promised length
@@ -684,13 +725,16 @@ receive_body_write_failed:
         neg     w0, w0                    // -status ...
         sxtw    x0, w0                    // ... as an int64_t
         b       receive_body_return
+receive_body_stalled:
+        mov     x0, #-408                 // Request Timeout (lesson 10: the deadline, or SO_RCVTIMEO)
+        b       receive_body_return
 receive_body_short:
         mov     x0, #-400                 // not the body it promised
         b       receive_body_return
 receive_body_ok:
         mov     x0, #0                    // the whole body is in fd
 receive_body_return:
-        ldr     x23, [sp, #48]            // restore and return
+        ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #64
@@ -746,6 +790,8 @@ FUNC step_answer_options
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         sub     sp, sp, #HEAD_MAX         // the head
         mov     x19, x0                   // x19 = x
+        mov     x9, #204                  // x->status = 204: what the client gets
+        str     x9, [x19, #X_STATUS]      // (the access log reads it)
         mov     x0, sp                    // head_start(head, 204)
         mov     w1, #204
         CALL    head_start                // x0 = len
@@ -965,7 +1011,8 @@ step_store_upload_body:
         sub     x3, x3, x10
         ldr     x4, [x19, #(X_REQ + REQ_CONTENT_LENGTH)] // the promised length,
         add     x5, sp, #STORE_BUF        //     buf,
-        mov     x6, #UPLOAD_CHUNK         //     UPLOAD_CHUNK)
+        mov     x6, #UPLOAD_CHUNK         //     UPLOAD_CHUNK,
+        ldr     x7, [x19, #X_BODY_DEADLINE] //   x->body_deadline)
         CALL    receive_body              // x0 = 0 or -status
         mov     x9, x0
         cbnz    x9, step_store_upload_failed_x9
@@ -1110,6 +1157,8 @@ FUNC step_delete_file
         mov     x2, #0
         SYSCALL unlinkat                  // carry + errno on failure
         b.cs    step_delete_file_errno
+        mov     x9, #204                  // x->status = 204: what the client gets
+        str     x9, [x19, #X_STATUS]      // (the access log reads it)
         mov     x0, sp                    // head_start(head, 204)
         mov     w1, #204
         CALL    head_start                // x0 = len
@@ -1185,7 +1234,7 @@ ENDFUNC send_page_head
 //   send_error).  send_page_head's head; no body for HEAD.
 //   in:  w0 = fd, w1 = status, w2 = is_head, x3 = extra, x4 = extra_len,
 //        w5 = error_fd
-//   out: x0 = 0 or -errno
+//   out: x0 = the body bytes sent (0 for HEAD), or -errno
 //   registers: x19 = fd, x20 = status, x21 = is_head, x22 = extra,
 //              x23 = extra_len, x24 = error_fd, x25 = the page (its fd
 //              or its text), x26 = its length
@@ -1244,6 +1293,8 @@ FUNC send_error_page
         mov     x2, #0
         mov     x3, x26
         CALL    send_file_body            // x0 = 0 or -errno
+        tbnz    x0, #63, send_error_page_close // -errno as it is
+        mov     x0, x26                   // all of it went: its length
 send_error_page_close:
         mov     x26, x0                   // keep the answer
         mov     x0, x25                   // close(page)
@@ -1273,6 +1324,8 @@ send_error_page_builtin:
         mov     x1, x25
         mov     x2, x26
         CALL    write_all                 // x0 = 0 or -errno
+        tbnz    x0, #63, send_error_page_return // -errno as it is
+        mov     x0, x26                   // all of it went: its length
         b       send_error_page_return
 send_error_page_plain:
         mov     w0, w19                   // send_error(fd, status, is_head,
@@ -1280,7 +1333,7 @@ send_error_page_plain:
         mov     w2, w21
         mov     x3, x22
         mov     x4, x23
-        CALL    send_error                // x0 = 0 or -errno
+        CALL    send_error                // x0 = its body bytes, or -errno
 send_error_page_return:
         add     sp, sp, #PAGE_AREA        // drop the buffers
         ldp     x25, x26, [sp, #64]       // restore and return
@@ -1288,26 +1341,38 @@ send_error_page_return:
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #80
-        ret                               // x0 = 0 or -errno
+        ret                               // x0 = body bytes or -errno
 ENDFUNC send_error_page
 
 // ---------------------------------------------------------------------------
 // void answer_error_page(struct exchange *x, int status)
 //   What the spine does from lesson 09 on when a step stopped with a
 //   status: x->status = status, then send_error_page with x->extra,
-//   x->req.is_head and x->cfg->error_fd.
-//   in:  x0 = x, w1 = status.  Leaf, then a tail call.
+//   x->req.is_head and x->cfg->error_fd; x->body_sent = the body bytes
+//   it sent (0 when it failed).
+//   in:  x0 = x, w1 = status
+//   registers: x19 = x.  stack: 32 bytes (fp, lr, x19, padding)
+//   syscalls: send_error_page's
 // ---------------------------------------------------------------------------
 FUNC answer_error_page
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved register we use
+        mov     x19, x0                   // x19 = x
         sxtw    x9, w1                    // status is an int: sign-extend it ...
-        str     x9, [x0, #X_STATUS]       // ... into x->status (64 bits)
-        mov     x9, x0                    // x9 = x: x0 becomes the socket
-        ldrsw   x0, [x9, #X_SOCK]         // send_error_page(x->sock,
+        str     x9, [x19, #X_STATUS]      // ... into x->status (64 bits)
+        ldrsw   x0, [x19, #X_SOCK]        // send_error_page(x->sock,
                                           //     status (still in w1),
-        ldr     x2, [x9, #(X_REQ + REQ_IS_HEAD)] // x->req.is_head,
-        add     x3, x9, #X_EXTRA          //     x->extra,
-        ldr     x4, [x9, #X_EXTRA_LEN]    //     x->extra_len,
-        ldr     x5, [x9, #X_CFG]          //     x->cfg->error_fd)
+        ldr     x2, [x19, #(X_REQ + REQ_IS_HEAD)] // x->req.is_head,
+        add     x3, x19, #X_EXTRA         //     x->extra,
+        ldr     x4, [x19, #X_EXTRA_LEN]   //     x->extra_len,
+        ldr     x5, [x19, #X_CFG]         //     x->cfg->error_fd)
         ldr     x5, [x5, #CFG_ERROR_FD]
-        JUMP    send_error_page           // tail call: void, its answer is dropped
+        CALL    send_error_page           // x0 = body bytes or -errno
+        cmp     x0, #0                    // failed: nothing counted
+        csel    x0, x0, xzr, ge
+        str     x0, [x19, #X_BODY_SENT]   // for the access log
+        ldr     x19, [sp, #16]            // restore and return
+        ldp     x29, x30, [sp], #32
+        ret                               // void
 ENDFUNC answer_error_page

@@ -31,6 +31,10 @@ struct config {                       /* what parse_args fills in */
     uint64_t write;                   /* lesson 09, -w: 1 = PUT and DELETE allowed */
     const char *error_dir;            /* lesson 09, -e DIR, or NULL */
     int64_t error_fd;                 /* -1; lesson 09's open_error_pages opens it */
+    const char *deadline_arg;         /* lesson 10, -t SECONDS as given, or NULL */
+    const char *child_limit_arg;      /* lesson 10, -c N as given, or NULL */
+    uint64_t deadline;                /* lesson 10: seconds (DEADLINE_DEFAULT without -t) */
+    uint64_t child_limit;             /* lesson 10: children at once (CHILD_LIMIT_DEFAULT without -c) */
 };
 
 #ifdef __cplusplus
@@ -40,6 +44,10 @@ static_assert(offsetof(struct config, docroot_fd) == CFG_DOCROOT_FD, "records.in
 static_assert(offsetof(struct config, write) == CFG_WRITE, "records.inc CFG_WRITE");
 static_assert(offsetof(struct config, error_dir) == CFG_ERROR_DIR, "records.inc CFG_ERROR_DIR");
 static_assert(offsetof(struct config, error_fd) == CFG_ERROR_FD, "records.inc CFG_ERROR_FD");
+static_assert(offsetof(struct config, deadline_arg) == CFG_DEADLINE_ARG, "records.inc CFG_DEADLINE_ARG");
+static_assert(offsetof(struct config, child_limit_arg) == CFG_CHILD_LIMIT_ARG, "records.inc CFG_CHILD_LIMIT_ARG");
+static_assert(offsetof(struct config, deadline) == CFG_DEADLINE, "records.inc CFG_DEADLINE");
+static_assert(offsetof(struct config, child_limit) == CFG_CHILD_LIMIT, "records.inc CFG_CHILD_LIMIT");
 static_assert(sizeof(struct config) == CFG_SIZE, "records.inc CFG_SIZE");
 #endif
 
@@ -181,6 +189,7 @@ const char *mime_type(const char *path, size_t len);
 int errno_to_status(int err);
 int64_t copy_file_body(int sock, int file_fd, uint64_t offset, uint64_t count);
 int64_t send_file_body(int sock, int file_fd, uint64_t first, uint64_t count);
+int64_t send_file_counted(int sock, int file_fd, uint64_t first, uint64_t count, uint64_t *sent);
 int step_copy_path(struct exchange *x);
 int step_add_index(struct exchange *x);
 int step_open_file(struct exchange *x);
@@ -247,7 +256,7 @@ struct listing_out {                  /* the page being written (or counted) */
     int64_t sock;                     /* -1: count only */
     uint64_t len;                     /* bytes waiting in buf */
     uint64_t total;                   /* bytes added so far */
-    uint64_t unused;
+    uint64_t sent;                    /* bytes written to sock so far */
     char buf[LISTING_OUT_MAX];
 };
 
@@ -267,6 +276,7 @@ static_assert(sizeof(struct dir_entry) == ENT_SIZE, "records.inc ENT_SIZE");
 static_assert(offsetof(struct listing_out, sock) == OUT_SOCK, "records.inc OUT_SOCK");
 static_assert(offsetof(struct listing_out, len) == OUT_LEN, "records.inc OUT_LEN");
 static_assert(offsetof(struct listing_out, total) == OUT_TOTAL, "records.inc OUT_TOTAL");
+static_assert(offsetof(struct listing_out, sent) == OUT_SENT, "records.inc OUT_SENT");
 static_assert(offsetof(struct listing_out, buf) == OUT_BUF, "records.inc OUT_BUF");
 static_assert(sizeof(struct listing_out) == OUT_SIZE, "records.inc OUT_SIZE");
 #endif
@@ -325,7 +335,9 @@ int upload_errno_status(int err);
 int expects_continue(const struct request *req);
 const char *error_page(int status);
 size_t error_page_name(char *out, int status);
-int64_t receive_body(int sock, int fd, const char *have, uint64_t have_len, uint64_t length, char *buf, size_t cap);
+uint64_t now_ms(void);
+int64_t receive_body(int sock, int fd, const char *have, uint64_t have_len, uint64_t length, char *buf, size_t cap,
+                     uint64_t deadline);
 int step_allow_method(struct exchange *x);
 int step_answer_options(struct exchange *x);
 int step_check_upload(struct exchange *x);
@@ -336,6 +348,79 @@ int step_delete_file(struct exchange *x);
 int64_t send_page_head(int fd, int status, uint64_t length, const char *extra, size_t extra_len);
 int64_t send_error_page(int fd, int status, int is_head, const char *extra, size_t extra_len, int error_fd);
 void answer_error_page(struct exchange *x, int status);
+
+/* lesson 10 -- asm/10-hardening.s.  parse_count returns the number or -1;
+ * parse_command_line_10 0 or -EINVAL; wait_readable the revents bits, 0
+ * (time ran out) or -errno; head_ready and accept_backoff 1 or 0;
+ * reap_children the children still running; fork_counted the child's pid
+ * or -errno (refuse_client has answered 503 then); child_slot the index
+ * or -1; block_stop_signals 0 or -errno; stop_requested 1 or 0;
+ * shut_down never returns (exit 0). */
+extern const struct flag_spec flags_10[];
+int64_t parse_count(const char *s, uint64_t max);
+int parse_command_line_10(int argc, char **argv, struct config *cfg);
+int64_t set_socket_timeout(int sock, int option, uint64_t ms);
+int64_t wait_readable(int fd, int timeout_ms);
+void pause_ms(int ms);
+int head_ready(const char *buf, size_t len);
+int64_t child_slot(const int32_t *pids, uint64_t slots, int32_t pid);
+void init_children(int32_t *pids, uint64_t slots);
+void track_child(int32_t *pids, uint64_t slots, int32_t pid);
+uint64_t reap_children(uint64_t children, int32_t *pids, uint64_t slots);
+void end_children(int32_t *pids, uint64_t slots);
+int64_t block_stop_signals(void);
+int stop_requested(void);
+void shut_down(int listener, uint64_t children, int32_t *pids, uint64_t slots) __attribute__((noreturn));
+int accept_backoff(int64_t err);
+size_t drain_ready(int conn, char *buf, size_t cap);
+void refuse_client(int conn, const struct config *cfg);
+int64_t fork_counted(int listener, int conn, connection_handler handler, const struct config *cfg);
+int step_arm_deadlines(struct exchange *x);
+int step_await_head(struct exchange *x);
+int step_arm_body_deadline(struct exchange *x);
+void bound_linger(struct exchange *x);
+
+/* lesson 10, the access log -- asm/10-log.s.  civil_time fills *out from
+ * seconds since 1970 (UTC); log_request_line returns the request line's
+ * length (0: none) and points *line at it; log_escape returns the bytes it
+ * wrote; format_log_line the line's length (at most LOG_LINE_MAX);
+ * peer_ipv4 the client's address in host byte order, or LOG_NO_ADDR. */
+struct civil_time {
+    uint64_t year, month, day;        /* 1970.., 1..12, 1..31 */
+    uint64_t hour, minute, second;    /* 0..23, 0..59, 0..59 */
+    uint64_t weekday;                 /* 0 = Sunday */
+};
+struct log_entry {
+    uint64_t addr;                    /* IPv4, host byte order, or LOG_NO_ADDR */
+    uint64_t time;                    /* seconds since 1970 */
+    const char *line;                 /* the request line (no CR LF) ... */
+    uint64_t line_len;                /* ... 0: none, "-" */
+    uint64_t status;
+    uint64_t bytes;                   /* 0: "-" */
+};
+#ifdef __cplusplus
+static_assert(offsetof(struct civil_time, year) == CT_YEAR, "records.inc CT_YEAR");
+static_assert(offsetof(struct civil_time, month) == CT_MONTH, "records.inc CT_MONTH");
+static_assert(offsetof(struct civil_time, day) == CT_DAY, "records.inc CT_DAY");
+static_assert(offsetof(struct civil_time, hour) == CT_HOUR, "records.inc CT_HOUR");
+static_assert(offsetof(struct civil_time, minute) == CT_MINUTE, "records.inc CT_MINUTE");
+static_assert(offsetof(struct civil_time, second) == CT_SECOND, "records.inc CT_SECOND");
+static_assert(offsetof(struct civil_time, weekday) == CT_WEEKDAY, "records.inc CT_WEEKDAY");
+static_assert(sizeof(struct civil_time) == CT_SIZE, "records.inc CT_SIZE");
+static_assert(offsetof(struct log_entry, addr) == LOG_ADDR, "records.inc LOG_ADDR");
+static_assert(offsetof(struct log_entry, time) == LOG_TIME, "records.inc LOG_TIME");
+static_assert(offsetof(struct log_entry, line) == LOG_LINE_PTR, "records.inc LOG_LINE_PTR");
+static_assert(offsetof(struct log_entry, line_len) == LOG_LINE_LEN, "records.inc LOG_LINE_LEN");
+static_assert(offsetof(struct log_entry, status) == LOG_STATUS, "records.inc LOG_STATUS");
+static_assert(offsetof(struct log_entry, bytes) == LOG_BYTES, "records.inc LOG_BYTES");
+static_assert(sizeof(struct log_entry) == LOG_ENTRY_SIZE, "records.inc LOG_ENTRY_SIZE");
+#endif
+void civil_time(uint64_t seconds, struct civil_time *out);
+size_t log_request_line(const char *buf, size_t len, const char **line);
+size_t log_escape(char *out, size_t cap, const char *p, size_t n);
+size_t format_log_line(char *out, const struct log_entry *e);
+uint64_t peer_ipv4(int sock);
+void log_exchange(struct exchange *x);
 
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */
@@ -354,6 +439,8 @@ struct exchange {
     uint64_t body_first;              /* the body: bytes body_first .. */
     uint64_t body_len;                /* ... body_first + body_len - 1 of the file */
     uint64_t extra_len;
+    uint64_t body_deadline;           /* now_ms time a request body must have come by; 0: none */
+    uint64_t body_sent;               /* body bytes the kernel took: the access log's bytes (lesson 10) */
     char extra[EXTRA_MAX];            /* field lines for the response head */
     char path[PATH_BUF_MAX];
     char buf[REQ_HEAD_MAX];           /* the request as read */
@@ -375,6 +462,8 @@ static_assert(offsetof(struct exchange, type) == X_TYPE, "records.inc X_TYPE");
 static_assert(offsetof(struct exchange, body_first) == X_BODY_FIRST, "records.inc X_BODY_FIRST");
 static_assert(offsetof(struct exchange, body_len) == X_BODY_LEN, "records.inc X_BODY_LEN");
 static_assert(offsetof(struct exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA_LEN");
+static_assert(offsetof(struct exchange, body_deadline) == X_BODY_DEADLINE, "records.inc X_BODY_DEADLINE");
+static_assert(offsetof(struct exchange, body_sent) == X_BODY_SENT, "records.inc X_BODY_SENT");
 static_assert(offsetof(struct exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
 static_assert(offsetof(struct exchange, path) == X_PATH, "records.inc X_PATH");
 static_assert(offsetof(struct exchange, buf) == X_BUF, "records.inc X_BUF");

@@ -66,6 +66,10 @@ FUNC handle_connection
         STEP    step_read_once            // 01: one read, whatever the client sent
         STEP    step_hello                // 01: the fixed 200 response
 .endif
+.if LESSON >= 10
+        STEP    step_arm_deadlines        // 10: a read or write that moves no byte for -t seconds fails
+        STEP    step_await_head           // 10: the whole head within -t seconds: else 408 (nothing at all: close)
+.endif
 .if LESSON >= 3
         STEP    step_read_head            // 03: the request head into x.buf
         STEP    step_parse_head           // 03: request line and fields into x.req
@@ -136,6 +140,14 @@ handle_connection_stop:
 .endif
 .if LESSON >= 3
 handle_connection_linger:
+.endif
+.if LESSON >= 10
+        mov     x0, x19                   // 10: log_exchange(&x): the access log's line,
+        CALL    log_exchange              //     before linger_close reuses x.buf
+        mov     x0, x19                   // 10: bound_linger(&x): the drain
+        CALL    bound_linger              // below ends -t seconds from now
+.endif
+.if LESSON >= 3
         mov     x0, x19                   // linger_close(&x): unread request
         CALL    linger_close              // bytes: half-close, drain
 .endif
@@ -195,6 +207,9 @@ FUNC put_list
         LIST_STEP step_decode_path        // 05: x.path = the request's path, percent-decoded once
         LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
         LIST_STEP step_check_upload       // 09: Content-Length needed (411), at most 1 GiB (413)
+.if LESSON >= 10
+        LIST_STEP step_arm_body_deadline  // 10: the body within -t s + its length at UPLOAD_MIN_RATE: else 408
+.endif
         LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
         LIST_STEP step_store_upload       // 09: body -> temporary file, fsync, rename over the target
         LIST_STEP step_answer_upload      // 09: 201 Created (new) or 204 (replaced)
@@ -252,35 +267,103 @@ ENDFUNC step_by_method
 // void serve_forever(int listener, const struct config *cfg)
 //   accept, answer, repeat.  Never returns.
 //   in:  w0 = listener, x1 = cfg
-//   registers: x19 = listener, x20 = cfg, x21 = conn
-//   stack: 48 bytes (fp, lr, x19..x21, padding)
-//   syscalls: accept, close, sigaction, fork (through the stages)
+//   registers: x19 = listener, x20 = cfg, x21 = conn (lesson 10: also
+//              wait_readable's answer), x22 = children running (lesson 10)
+//   stack: 48 bytes (fp, lr, x19..x22); lesson 10: below them the table
+//          of the children's pids, cfg->child_limit slots of
+//          CHILD_SLOT_BYTES (at sp from then on)
+//   syscalls: accept, close, sigaction, fork (through the stages);
+//             lesson 10: wait4, poll / ppoll, sigpending, and
+//             refuse_client's and shut_down's
 // ---------------------------------------------------------------------------
 FUNC serve_forever
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        str     x21, [sp, #32]            // callee-saved: x21 (sp+40: padding)
+        stp     x21, x22, [sp, #32]       // callee-saved: x21, x22 (lesson 10)
         sxtw    x19, w0                   // x19 = listener
         mov     x20, x1                   // x20 = cfg
-.if LESSON >= 2
+.if LESSON >= 2 && LESSON <= 9
 // lesson 02: children that exit are reaped by the kernel -- no zombies
         mov     w0, #SIGCHLD              // ignore_signal(SIGCHLD)
         CALL    ignore_signal             // (a failure only means zombies)
 .endif
+.if LESSON >= 10
+        mov     x22, #0                   // 10: children running; we reap them ourselves
+        ldr     x9, [x20, #CFG_CHILD_LIMIT] // 10: the table of their pids: -c slots
+        mov     x10, #CHILD_SLOT_BYTES
+        mul     x9, x9, x10               //     of CHILD_SLOT_BYTES each,
+        add     x9, x9, #15               //     rounded up to keep sp 16-aligned,
+        and     x9, x9, #~15
+        sub     sp, sp, x9                //     on our stack (no writable globals)
+        mov     x0, sp                    // 10: init_children(pids, slots):
+        ldr     x1, [x20, #CFG_CHILD_LIMIT] //     every slot free
+        CALL    init_children
+.endif
 serve_forever_accept:
+.if LESSON >= 10
+        mov     x0, x22                   // 10: reap_children(children, pids, slots):
+        mov     x1, sp                    //     wait4(WNOHANG): who has ended
+        ldr     x2, [x20, #CFG_CHILD_LIMIT]
+        CALL    reap_children
+        mov     x22, x0
+        mov     w0, w19                   // 10: wait_readable(listener,
+        mov     w1, #REAP_INTERVAL_MS     //     REAP_INTERVAL_MS)
+        CALL    wait_readable             // x0 = 1, 0 or -errno
+        mov     x21, x0                   // (kept: x21 is free until accept)
+        CALL    stop_requested            // 10: SIGTERM or SIGINT pending?
+        cbnz    w0, serve_forever_stop    // then stop
+        cmp     x21, #0                   // nobody yet (or a signal):
+        b.le    serve_forever_accept      // reap again
+.endif
         mov     w0, w19                   // accept_client(listener)
         CALL    accept_client             // wait for the next client
+.if LESSON <= 9
         tbnz    x0, #63, serve_forever_accept // ECONNABORTED, EMFILE ...: try again
+.endif
+.if LESSON >= 10
+        tbz     x0, #63, serve_forever_conn // 10: a client
+        CALL    accept_backoff            // 10: EMFILE, ENFILE: pause instead of spinning
+        b       serve_forever_accept      // then try again
+serve_forever_conn:
+.endif
         mov     x21, x0                   // x21 = conn
-.if LESSON >= 2
+.if LESSON >= 10
+        mov     x0, x22                   // 10: reap_children(children, pids, slots):
+        mov     x1, sp                    //     who ended while we waited
+        ldr     x2, [x20, #CFG_CHILD_LIMIT]
+        CALL    reap_children
+        mov     x22, x0
+        ldr     x9, [x20, #CFG_CHILD_LIMIT] // 10: at the limit?
+        cmp     x22, x9
+        b.lo    serve_forever_fork        // no: a child answers
+        mov     w0, w21                   // refuse_client(conn, cfg):
+        mov     x1, x20                   // 503 from us
+        CALL    refuse_client
+        b       serve_forever_accept      // the next client
+serve_forever_fork:
+        mov     w0, w19                   // 10: fork_counted(listener,
+        mov     w1, w21                   //     conn,
+        LOAD_ADDR x2, handle_connection   //     handle_connection,
+        mov     x3, x20                   //     cfg)
+        CALL    fork_counted              // x0 = pid, or -errno (503 sent)
+        cmp     x0, #0                    // no child?
+        b.le    serve_forever_accept      // then the next client
+        add     x22, x22, #1              // one more running
+        mov     w2, w0                    // track_child(pids, slots, pid):
+        mov     x0, sp                    //     its pid into a free slot
+        ldr     x1, [x20, #CFG_CHILD_LIMIT]
+        CALL    track_child
+.endif
+.if LESSON >= 2 && LESSON <= 9
 // lesson 02: a child process answers; we go straight back to accept
         mov     w0, w19                   // fork_connection(listener,
         mov     w1, w21                   //     conn,
         LOAD_ADDR x2, handle_connection   //     handle_connection,
         mov     x3, x20                   //     cfg)
         CALL    fork_connection           // the parent closes conn in there
-.else
+.endif
+.if LESSON == 1
 // lesson 01: answer it ourselves -- the next client waits meanwhile
         mov     w0, w21                   // handle_connection(conn,
         mov     x1, x20                   // cfg)
@@ -289,6 +372,14 @@ serve_forever_accept:
         SYSCALL close                     // the client sees the end of the response
 .endif
         b       serve_forever_accept      // the next client
+.if LESSON >= 10
+serve_forever_stop:
+        mov     w0, w19                   // 10: shut_down(listener, children,
+        mov     x1, x22                   //     pids, slots): close, let the
+        mov     x2, sp                    //     children finish (a grace period),
+        ldr     x3, [x20, #CFG_CHILD_LIMIT] //   exit 0
+        CALL    shut_down                 // never returns
+.endif
 ENDFUNC serve_forever
 
 // ---------------------------------------------------------------------------
@@ -296,11 +387,13 @@ ENDFUNC serve_forever
 //   in:  w0 = argc, x1 = argv
 //   out: w0 = exit status: 2 bad arguments, 1 cannot listen (lesson 06:
 //        or cannot open the docroot) -- never 0: the server runs until
-//        it is killed
+//        it is killed (lesson 10: until SIGTERM or SIGINT; shut_down
+//        exits with 0)
 //   registers: x19 = listener fd, x20 = port asked for
 //   stack: 32 bytes (fp, lr, x19, x20) + CFG area (struct config at sp)
 //   syscalls: write, sigaction, socket, setsockopt, bind, listen,
-//             getsockname, openat (lesson 06) (through the stages)
+//             getsockname, openat (lesson 06), sigprocmask (lesson 10)
+//             (through the stages)
 // ---------------------------------------------------------------------------
         .equ CFG_AREA, (CFG_SIZE + 15) & ~15
 FUNC httpd_main
@@ -312,7 +405,11 @@ FUNC httpd_main
         mov     x2, sp                    // parse_args(argc, argv, &cfg)
         CALL    parse_args                // argc, argv already in w0, x1
 .endif
-.if LESSON >= 9
+.if LESSON >= 10
+        mov     x2, sp                    // 10: parse_command_line_10(argc, argv, &cfg):
+        CALL    parse_command_line_10     // lesson 09's parser, -t and -c too
+.endif
+.if LESSON == 9
         mov     x2, sp                    // 09: parse_command_line(argc, argv, &cfg,
         LOAD_ADDR x3, flags_09            //     lesson 09's flags): flags first
         CALL    parse_command_line        // argc, argv already in w0, x1
@@ -332,6 +429,9 @@ FUNC httpd_main
         // writes to it then fail with EPIPE instead
         mov     w0, #SIGPIPE              // ignore_signal(SIGPIPE)
         CALL    ignore_signal             // (a failure: we only risk dying on EPIPE)
+.if LESSON >= 10
+        CALL    block_stop_signals        // 10: SIGTERM, SIGINT wait until serve_forever asks
+.endif
         ldr     x20, [sp, #CFG_PORT]      // x20 = the port asked for
         mov     w0, w20                   // open_listener(port)
         CALL    open_listener             // x0 = listening fd, or -errno

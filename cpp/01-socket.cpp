@@ -208,6 +208,8 @@ void start_exchange(Exchange& x, int sock, const Config* cfg) {
     x.cfg = cfg;
     x.status = 200;
     x.head_len = 0;
+    x.read_len = 0;   // nothing in x.buf yet
+    x.linger = 0;
     x.path_len = 0;
     // no file: -1 -- forgotten, never closed.  The spine closes the file
     // after every exchange; in the assembly a fresh record's file_fd is
@@ -219,6 +221,8 @@ void start_exchange(Exchange& x, int sock, const Config* cfg) {
     x.body_first = 0;
     x.body_len = 0;
     x.extra_len = 0;
+    x.body_deadline = 0;   // no deadline for a body (lesson 10 sets one for a PUT)
+    x.body_sent = 0;
 }
 
 int add_extra(Exchange& x, const char* name, const char* value) {

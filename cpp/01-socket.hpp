@@ -44,6 +44,10 @@ struct Config {
     std::uint64_t write = 0;             // -w: 1 = PUT and DELETE allowed
     const char* error_dir = nullptr;     // -e DIR: error pages, or none (the built-in ones)
     std::int64_t error_fd = -1;          // DIR as an open directory: lesson 09's open_error_pages
+    const char* deadline_arg = nullptr;  // -t SECONDS as given (lesson 10), or none
+    const char* child_limit_arg = nullptr;   // -c N as given (lesson 10), or none
+    std::uint64_t deadline = DEADLINE_DEFAULT;   // lesson 10: seconds for a head, and for a read or write without a byte
+    std::uint64_t child_limit = CHILD_LIMIT_DEFAULT;   // lesson 10: children at once
 };
 static_assert(offsetof(Config, port) == CFG_PORT, "records.inc CFG_PORT");
 static_assert(offsetof(Config, docroot) == CFG_DOCROOT, "records.inc CFG_DOCROOT");
@@ -51,6 +55,10 @@ static_assert(offsetof(Config, docroot_fd) == CFG_DOCROOT_FD, "records.inc CFG_D
 static_assert(offsetof(Config, write) == CFG_WRITE, "records.inc CFG_WRITE");
 static_assert(offsetof(Config, error_dir) == CFG_ERROR_DIR, "records.inc CFG_ERROR_DIR");
 static_assert(offsetof(Config, error_fd) == CFG_ERROR_FD, "records.inc CFG_ERROR_FD");
+static_assert(offsetof(Config, deadline_arg) == CFG_DEADLINE_ARG, "records.inc CFG_DEADLINE_ARG");
+static_assert(offsetof(Config, child_limit_arg) == CFG_CHILD_LIMIT_ARG, "records.inc CFG_CHILD_LIMIT_ARG");
+static_assert(offsetof(Config, deadline) == CFG_DEADLINE, "records.inc CFG_DEADLINE");
+static_assert(offsetof(Config, child_limit) == CFG_CHILD_LIMIT, "records.inc CFG_CHILD_LIMIT");
 static_assert(sizeof(Config) == CFG_SIZE, "records.inc CFG_SIZE");
 
 // parse_port -- one or more decimal digits and nothing else, value

@@ -37,23 +37,15 @@ bool is_ows(char c) { return c == ' ' || c == '\t'; }   // RFC 9110 §5.6.3
 
 std::int64_t read_request_head(int fd, char* buf, std::size_t cap, std::uint64_t* got) {
     const std::size_t limit = cap < kHeadLimit ? cap : kHeadLimit;
-    *got = 0;                     // bytes in buf
-    std::size_t scan = 0;         // next byte to look at
+    std::size_t scan = 0;         // next byte to look at (*got bytes are already in buf)
     std::size_t line_start = 0;   // where the current line began
     std::size_t first_line = 0;   // where the request line begins: after the skipped empty lines
     std::size_t skipped = 0;      // empty lines skipped before it
     for (;;) {
-        // buf is full and no empty line yet: too long.  Still inside the
-        // request line -> the request line is the problem (414).
-        if (*got == limit) return line_start == first_line ? -414 : -431;
-        ssize_t n = ::read(fd, buf + *got, limit - *got);
-        if (n < 0 && errno == EINTR) continue;    // a signal interrupted us: read again
-        if (n <= 0) return *got == 0 ? 0 : -400;  // closed (or broken) before/inside the head
-        *got += static_cast<std::size_t>(n);
-        // Look at the new bytes only: a line ends at LF, and a line that
-        // is empty (nothing, or just a CR, before its LF) ends the head --
-        // unless it comes before the request line (RFC 9112 §2.2): up to
-        // kLeadingEmptyMax of those are skipped.
+        // Look at the bytes not scanned yet: a line ends at LF, and a line
+        // that is empty (nothing, or just a CR, before its LF) ends the
+        // head -- unless it comes before the request line (RFC 9112 §2.2):
+        // up to kLeadingEmptyMax of those are skipped.
         for (; scan < *got; ++scan) {
             if (buf[scan] != '\n') continue;
             std::size_t line_len = scan - line_start;
@@ -66,6 +58,13 @@ std::int64_t read_request_head(int fd, char* buf, std::size_t cap, std::uint64_t
             }
             line_start = scan + 1;
         }
+        // buf is full and no empty line yet: too long.  Still inside the
+        // request line -> the request line is the problem (414).
+        if (*got >= limit) return line_start == first_line ? -414 : -431;
+        ssize_t n = ::read(fd, buf + *got, limit - *got);
+        if (n < 0 && errno == EINTR) continue;    // a signal interrupted us: read again
+        if (n <= 0) return *got == 0 ? 0 : -400;  // closed (or broken) before/inside the head
+        *got += static_cast<std::size_t>(n);
     }
 }
 
@@ -413,7 +412,8 @@ std::int64_t send_error(int fd, int status, bool is_head, std::string_view extra
     len = head_end(head, len);
     if (std::int64_t r = write_all(fd, head, len); r < 0) return r;
     if (is_head) return 0;   // HEAD: the same head, never a body (RFC 9110 §9.3.2)
-    return write_all(fd, body, body_len);
+    if (std::int64_t r = write_all(fd, body, body_len); r < 0) return r;
+    return static_cast<std::int64_t>(body_len);   // the body bytes that went
 }
 
 std::int64_t send_echo(int fd, const Request& req) {
@@ -430,9 +430,10 @@ std::int64_t send_echo(int fd, const Request& req) {
 bool begins_with_head(const char* buf) { return std::string_view(buf, 5) == "HEAD "; }
 
 int step_read_head(Exchange& x) {
-    // blank the first 8 bytes: if the client sends fewer than 5 before it
-    // fails, begins_with_head must not read what an earlier call left
-    for (int i = 0; i < 8; ++i) x.buf[i] = 0;
+    // blank the first 8 bytes not read yet: if the client sends fewer than
+    // 5 before it fails, begins_with_head must not read what an earlier
+    // call left (x.read_len is 0 unless an earlier step read part of a head)
+    for (std::uint64_t i = x.read_len; i < 8; ++i) x.buf[i] = 0;
     std::int64_t len = read_request_head(static_cast<int>(x.sock), x.buf, REQ_HEAD_MAX, &x.read_len);
     // 414 / 431: the rest of the head is still coming, unread
     x.linger = len == -414 || len == -431 ? 1 : 0;

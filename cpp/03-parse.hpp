@@ -112,8 +112,10 @@ struct Request {
 // (bytes after it, a body, may be in buf too); 0 if the client closed (or
 // the read failed) before sending a byte; -400 if it closed in the middle
 // of the head; -414 if the limit was reached inside the request line;
-// -431 if it was reached later.  *got = the bytes in buf, whatever the
-// result (the head and any bytes that came after it).
+// -431 if it was reached later.  On entry *got = the bytes already in buf
+// (0 for a fresh buffer; lesson 10 reads part of a head first): they are
+// scanned before anything is read.  On return *got = the bytes in buf,
+// whatever the result (the head and any bytes that came after it).
 std::int64_t read_request_head(int fd, char* buf, std::size_t cap, std::uint64_t* got);
 
 // char_in_class -- an ASCII letter, a digit, or one of `symbols`.
@@ -251,7 +253,8 @@ std::size_t echo_body(const Request& req, char* out, std::size_t cap);
 // send_error -- a complete error response: status line, Server,
 // Connection, Content-Type text/plain, Content-Length, the field lines in
 // extra (ready-made "Name: value\r\n" lines, maybe none), the empty line,
-// and the body "<code> <reason>\n" -- unless is_head.  0 or -errno.
+// and the body "<code> <reason>\n" -- unless is_head.  The body bytes
+// sent (0 for HEAD), or -errno.
 std::int64_t send_error(int fd, int status, bool is_head, std::string_view extra);
 
 // send_echo -- the 200 response with echo_body (no body for HEAD).

@@ -112,6 +112,11 @@ std::int64_t copy_file_body(int sock, int file_fd, std::uint64_t offset, std::ui
 }
 
 std::int64_t send_file_body(int sock, int file_fd, std::uint64_t first, std::uint64_t count) {
+    return send_file_counted(sock, file_fd, first, count, nullptr);
+}
+
+std::int64_t send_file_counted(int sock, int file_fd, std::uint64_t first, std::uint64_t count,
+                               std::uint64_t* sent_total) {
     std::uint64_t offset = first;   // where the next byte comes from
     std::uint64_t left = count;     // how many are still to go
     while (left > 0) {
@@ -134,9 +139,12 @@ std::int64_t send_file_body(int sock, int file_fd, std::uint64_t first, std::uin
 #endif
         offset += sent;
         left -= sent;
+        if (sent_total != nullptr) *sent_total += sent;   // what the kernel took
         if (err == EINTR) continue;                  // a signal: carry on
         if (err == EINVAL || err == ENOSYS) {        // this pair cannot sendfile:
-            return copy_file_body(sock, file_fd, offset, left);   // copy the rest
+            std::int64_t r = copy_file_body(sock, file_fd, offset, left);   // copy the rest
+            if (r == 0 && sent_total != nullptr) *sent_total += left;
+            return r;
         }
         if (err != 0) return -err;
         if (sent == 0) return -EIO;                  // the file got shorter
@@ -210,7 +218,7 @@ int step_send_body(Exchange& x) {
     // will come: closing the connection is all that is left, and the
     // client sees a short body.
     if (!x.req.is_head && x.body_len > 0) {
-        send_file_body(static_cast<int>(x.sock), x.file.get(), x.body_first, x.body_len);
+        send_file_counted(static_cast<int>(x.sock), x.file.get(), x.body_first, x.body_len, &x.body_sent);
     }
     return kDone;
 }

@@ -74,6 +74,13 @@ std::int64_t copy_file_body(int sock, int file_fd, std::uint64_t offset, std::ui
 // copy_file_body.  Returns 0, -errno, or -EIO if the file ended early.
 std::int64_t send_file_body(int sock, int file_fd, std::uint64_t first, std::uint64_t count);
 
+// send_file_counted -- send_file_body that also adds to *sent (when not
+// null) every byte the kernel took, as it goes: after a failure *sent
+// says how much of the body went out (lesson 10's access log).  What
+// copy_file_body sends is added once it has all gone.
+std::int64_t send_file_counted(int sock, int file_fd, std::uint64_t first, std::uint64_t count,
+                               std::uint64_t* sent);
+
 // The steps (see the top of this file).  Each returns kNext, kDone, or
 // the status to answer with.
 //   step_copy_path    x.path = x.req.path (414 if it does not fit)
@@ -88,7 +95,7 @@ std::int64_t send_file_body(int sock, int file_fd, std::uint64_t first, std::uin
 //   step_send_head    head_start_body(x.status, x.type, x.body_len), the
 //                     field lines of x.extra, the empty line; kDone if the
 //                     client is gone
-//   step_send_body    send_file_body, not for HEAD; kDone
+//   step_send_body    send_file_counted (x.body_sent), not for HEAD; kDone
 int step_copy_path(Exchange& x);
 int step_add_index(Exchange& x);
 int step_open_file(Exchange& x);

@@ -263,11 +263,13 @@ void out_start(ListingOut& o, int sock) {
     o.sock = sock;
     o.len = 0;
     o.total = 0;
+    o.sent = 0;
 }
 
 void out_flush(ListingOut& o) {
-    if (o.sock >= 0 && o.len > 0 && write_all(static_cast<int>(o.sock), o.buf, o.len) < 0) {
-        o.sock = -1;   // the client left: count the rest, send nothing more
+    if (o.sock >= 0 && o.len > 0) {
+        if (write_all(static_cast<int>(o.sock), o.buf, o.len) < 0) o.sock = -1;   // the client left: count the rest, send nothing more
+        else o.sent += o.len;
     }
     o.len = 0;
 }
@@ -414,6 +416,7 @@ int send_listing(Exchange& x) {
     out_start(out, static_cast<int>(x.sock));
     emit_listing(out, path, entries.get(), static_cast<std::size_t>(n));
     out_flush(out);
+    x.body_sent = out.sent;                                   // what went out: the access log's bytes
     return kDone;
 }
 

@@ -86,12 +86,13 @@ struct ListingOut {
     std::int64_t sock = -1;        // where full buffers go; -1: count only
     std::uint64_t len = 0;         // bytes waiting in buf
     std::uint64_t total = 0;       // bytes added so far
-    std::uint64_t unused = 0;      // (buf starts 16-aligned)
+    std::uint64_t sent = 0;        // bytes written to sock so far (lesson 10: the access log)
     char buf[kListingOutMax];      // not cleared: only buf[0..len) is ever read
 };
 static_assert(offsetof(ListingOut, sock) == OUT_SOCK, "records.inc OUT_SOCK");
 static_assert(offsetof(ListingOut, len) == OUT_LEN, "records.inc OUT_LEN");
 static_assert(offsetof(ListingOut, total) == OUT_TOTAL, "records.inc OUT_TOTAL");
+static_assert(offsetof(ListingOut, sent) == OUT_SENT, "records.inc OUT_SENT");
 static_assert(offsetof(ListingOut, buf) == OUT_BUF, "records.inc OUT_BUF");
 static_assert(sizeof(ListingOut) == OUT_SIZE, "records.inc OUT_SIZE");
 

@@ -6,6 +6,7 @@
 #include <cstdio>   // renameat
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/time.h>   // gettimeofday
 #include <unistd.h>
 
 #include "00-syscalls.hpp"
@@ -184,15 +185,23 @@ std::size_t error_page_name(char* out, int status) {
     return len + 5;
 }
 
+std::uint64_t now_ms() {
+    timeval tv{};
+    ::gettimeofday(&tv, nullptr);                             // cannot fail with a valid pointer
+    return static_cast<std::uint64_t>(tv.tv_sec) * MS_PER_SECOND + static_cast<std::uint64_t>(tv.tv_usec) / US_PER_MS;
+}
+
 std::int64_t receive_body(int sock, int fd, const char* have, std::uint64_t have_len, std::uint64_t length,
-                          char* buf, std::size_t cap) {
+                          char* buf, std::size_t cap, std::uint64_t deadline) {
     if (have_len > length) have_len = length;                 // what follows is not this body
     if (have_len > 0 && write_all(fd, have, have_len) < 0) return -upload_errno_status(errno);
     std::uint64_t left = length - have_len;
     while (left > 0) {
+        if (deadline != 0 && now_ms() >= deadline) return -408;   // lesson 10: too slow on the whole
         std::size_t want = left < cap ? static_cast<std::size_t>(left) : cap;
         ssize_t n = ::read(sock, buf, want);
         if (n < 0 && errno == EINTR) continue;                // a signal: read again
+        if (n < 0 && errno == EAGAIN) return -408;            // lesson 10's SO_RCVTIMEO ran out: a stalled upload
         if (n <= 0) return -400;                              // closed or failed early: not the promised body
         if (std::int64_t w = write_all(fd, buf, static_cast<std::size_t>(n)); w < 0) {
             return -upload_errno_status(static_cast<int>(-w));
@@ -209,8 +218,9 @@ int step_allow_method(Exchange& x) {
 }
 
 int step_answer_options(Exchange& x) {
+    x.status = 204;                                           // what the client gets (the access log's status)
     char head[HEAD_MAX];
-    std::size_t len = head_start(head, 204);                  // no body, no Content-Length (§8.6)
+    std::size_t len = head_start(head, static_cast<int>(x.status));                  // no body, no Content-Length (§8.6)
     len = head_add(head, len, "Allow", allow_value(x.cfg->write));
     len = head_end(head, len);
     write_all(static_cast<int>(x.sock), head, len);           // a client that left: nothing to do
@@ -259,7 +269,7 @@ int step_store_upload(Exchange& x) {
     if (r == 0) {
         char buf[kUploadChunk];                               // the same memory for 1 byte or 1 GiB
         r = receive_body(static_cast<int>(x.sock), out.get(), x.buf + x.head_len, x.read_len - x.head_len,
-                         x.req.content_length, buf, sizeof buf);
+                         x.req.content_length, buf, sizeof buf, x.body_deadline);
     }
     if (r == 0 && ::fsync(out.get()) != 0) r = -upload_errno_status(errno);   // on the disk before it has the name
     if (r == 0 && ::close(out.release()) != 0) r = -upload_errno_status(errno);
@@ -294,8 +304,9 @@ int step_delete_file(Exchange& x) {
     if (x.file_mode == 0) return 404;                         // nothing to remove
     const char* name = x.path + last_name(std::string_view(x.path, x.path_len));
     if (::unlinkat(x.file.get(), name, 0) != 0) return upload_errno_status(errno);
+    x.status = 204;                                           // RFC 9110 §9.3.5: done, nothing to add
     char head[HEAD_MAX];
-    std::size_t len = head_start(head, 204);                  // RFC 9110 §9.3.5: done, nothing to add
+    std::size_t len = head_start(head, static_cast<int>(x.status));
     len = head_end(head, len);
     write_all(static_cast<int>(x.sock), head, len);
     return kDone;
@@ -319,7 +330,8 @@ std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view 
             auto size = static_cast<std::uint64_t>(st.st_size);
             if (std::int64_t r = send_page_head(fd, status, size, extra); r < 0) return r;
             if (is_head) return 0;                            // HEAD: the same head, no body
-            return send_file_body(fd, page.get(), 0, size);
+            if (std::int64_t r = send_file_body(fd, page.get(), 0, size); r < 0) return r;
+            return static_cast<std::int64_t>(size);           // the body bytes that went
         }
         // missing, a link, not a regular file: the built-in page
     }
@@ -328,13 +340,15 @@ std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view 
     std::size_t page_len = str_len(page);
     if (std::int64_t r = send_page_head(fd, status, page_len, extra); r < 0) return r;
     if (is_head) return 0;
-    return write_all(fd, page, page_len);
+    if (std::int64_t r = write_all(fd, page, page_len); r < 0) return r;
+    return static_cast<std::int64_t>(page_len);               // the body bytes that went
 }
 
 void answer_error_page(Exchange& x, int status) {
     x.status = static_cast<std::uint64_t>(status);
-    send_error_page(static_cast<int>(x.sock), status, x.req.is_head, std::string_view(x.extra, x.extra_len),
-                    static_cast<int>(x.cfg->error_fd));
+    std::int64_t sent = send_error_page(static_cast<int>(x.sock), status, x.req.is_head,
+                                        std::string_view(x.extra, x.extra_len), static_cast<int>(x.cfg->error_fd));
+    x.body_sent = sent < 0 ? 0 : static_cast<std::uint64_t>(sent);   // for the access log
 }
 
 }  // namespace httpd

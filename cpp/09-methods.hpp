@@ -140,13 +140,21 @@ const char* error_page(int status);
 // the name of status's page in -e DIR.  Returns its length.
 std::size_t error_page_name(char* out, int status);
 
+// now_ms -- the kernel's clock (gettimeofday: Darwin has no raw
+// clock_gettime) in milliseconds since 1970.
+std::uint64_t now_ms();
+
 // receive_body -- the PUT body: the `have` bytes that came with the head
 // (at most length of them are body), then reads from sock into buf (cap
 // bytes) until length bytes in all; each piece write_all'ed to fd.
-// 0; -400 when the client closes or fails before length bytes;
-// -upload_errno_status(err) when writing fails.
+// deadline: the now_ms time by which the whole body must have come, 0 for
+// none (lesson 10 sets one; its SO_RCVTIMEO bounds each read, so the check
+// before each read is late by at most -t).  0; -400 when the client closes
+// or fails before length bytes; -408 when the deadline passes or a read
+// waits longer than lesson 10's SO_RCVTIMEO; -upload_errno_status(err)
+// when writing fails.
 std::int64_t receive_body(int sock, int fd, const char* have, std::uint64_t have_len, std::uint64_t length,
-                          char* buf, std::size_t cap);
+                          char* buf, std::size_t cap, std::uint64_t deadline);
 
 // The steps (see the top of this file).
 //   step_allow_method    allowed_method_status(x.req.method_id,
@@ -188,11 +196,12 @@ std::int64_t send_page_head(int fd, int status, std::uint64_t length, std::strin
 // O_NOFOLLOW, sent if it is a regular file), else the built-in page (else
 // lesson 03's send_error).  Content-Type text/html; charset=utf-8, the
 // exact Content-Length, the field lines of extra; no body for HEAD.
-// 0 or -errno.
+// The body bytes sent (0 for HEAD), or -errno.
 std::int64_t send_error_page(int fd, int status, bool is_head, std::string_view extra, int error_fd);
 
 // answer_error_page -- what the spine does from lesson 09 on when a step
-// stopped with a status: x.status = status, then send_error_page.
+// stopped with a status: x.status = status, then send_error_page;
+// x.body_sent = the body bytes it sent.
 void answer_error_page(Exchange& x, int status);
 
 }  // namespace httpd

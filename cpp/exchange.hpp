@@ -58,6 +58,8 @@ struct Exchange {
     std::uint64_t body_first = 0;       // the first byte of the file the body sends
     std::uint64_t body_len = 0;         // how many bytes the body sends: the Content-Length
     std::uint64_t extra_len = 0;        // bytes of field lines in extra[]
+    std::uint64_t body_deadline = 0;    // now_ms time by which a request body must have come; 0: none (lesson 10)
+    std::uint64_t body_sent = 0;        // body bytes the kernel took so far: what the access log says went out (lesson 10)
     char extra[EXTRA_MAX];              // field lines a step adds to the head ("Allow: GET, HEAD\r\n")
     char path[PATH_BUF_MAX];            // the path the file steps use (not NUL-terminated)
     char buf[REQ_HEAD_MAX];             // the request as read
@@ -80,6 +82,8 @@ static_assert(offsetof(Exchange, type) == X_TYPE, "records.inc X_TYPE");
 static_assert(offsetof(Exchange, body_first) == X_BODY_FIRST, "records.inc X_BODY_FIRST");
 static_assert(offsetof(Exchange, body_len) == X_BODY_LEN, "records.inc X_BODY_LEN");
 static_assert(offsetof(Exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA_LEN");
+static_assert(offsetof(Exchange, body_deadline) == X_BODY_DEADLINE, "records.inc X_BODY_DEADLINE");
+static_assert(offsetof(Exchange, body_sent) == X_BODY_SENT, "records.inc X_BODY_SENT");
 static_assert(offsetof(Exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
 static_assert(offsetof(Exchange, path) == X_PATH, "records.inc X_PATH");
 static_assert(offsetof(Exchange, buf) == X_BUF, "records.inc X_BUF");

@@ -14,6 +14,9 @@
 
 #include <csignal>
 #include <unistd.h>
+#if LESSON >= 10
+#include <memory>
+#endif
 
 #include "00-syscalls.hpp"
 #include "01-socket.hpp"
@@ -44,6 +47,10 @@
 
 #include "09-methods.hpp"
 #endif
+#if LESSON >= 10
+#include "10-hardening.hpp"
+#include "10-log.hpp"
+#endif
 
 namespace httpd {
 
@@ -69,6 +76,9 @@ constexpr Step kPutList[] = {
     step_decode_path,        // 05: x.path = the request's path, percent-decoded once
     step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
     step_check_upload,       // 09: Content-Length needed (411), at most 1 GiB (413)
+#if LESSON >= 10
+    step_arm_body_deadline,  // 10: the body within -t s + its length at UPLOAD_MIN_RATE: else 408
+#endif
     step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
     step_store_upload,       // 09: body -> temporary file, fsync, rename over the target
     step_answer_upload,      // 09: 201 Created (new) or 204 (replaced)
@@ -112,6 +122,10 @@ constexpr Step kSteps[] = {
 #if LESSON <= 2
     step_read_once,      // 01: one read, whatever the client sent
     step_hello,          // 01: the fixed 200 response
+#endif
+#if LESSON >= 10
+    step_arm_deadlines,  // 10: a read or write that moves no byte for -t seconds fails
+    step_await_head,     // 10: the whole head within -t seconds: else 408 (nothing at all: close)
 #endif
 #if LESSON >= 3
     step_read_head,      // 03: the request head into x.buf
@@ -189,24 +203,59 @@ void handle_connection(int conn, const Config* cfg) {
 #if LESSON >= 9
     if (result != kDone) answer_error_page(x, result);   // 09: ... with an HTML page
 #endif
+#if LESSON >= 10
+    log_exchange(x);                 // 10: the access log's line, before linger_close reuses x.buf
+    bound_linger(x);                 // 10: the drain below ends -t seconds from now
+#endif
 #if LESSON >= 3
     linger_close(x);                 // unread request bytes: half-close, drain
 #endif
     x.file.reset();                  // close the file, if a step opened one
 }
 
-// serve_forever -- accept, answer, repeat.  Never returns.
+// serve_forever -- accept, answer, repeat.  Never returns (lesson 10: after
+// SIGTERM or SIGINT, shut_down exits with 0).
 [[noreturn]] void serve_forever(int listener, const Config* cfg) {
-#if LESSON >= 2
+#if LESSON >= 2 && LESSON <= 9
     ignore_signal(SIGCHLD);          // lesson 02: the kernel reaps our children -- no zombies
 #endif
+#if LESSON >= 10
+    std::uint64_t children = 0;      // 10: children running; we reap them ourselves
+    std::uint64_t slots = cfg->child_limit;                    // 10: the table of their pids: -c slots
+    auto pids = std::make_unique_for_overwrite<std::int32_t[]>(slots);
+    init_children(pids.get(), slots);                          //     every slot free
+#endif
     for (;;) {
+#if LESSON >= 10
+        children = reap_children(children, pids.get(), slots); // 10: wait4(WNOHANG): who has ended
+        std::int64_t ready = wait_readable(listener, kReapIntervalMs);
+        if (stop_requested()) shut_down(listener, children, pids.get(), slots);   // 10: SIGTERM, SIGINT: never returns
+        if (ready <= 0) continue;                              // 10: nobody yet (or a signal): reap again
+#endif
         std::int64_t conn = accept_client(listener);
+#if LESSON <= 9
         if (conn < 0) continue;      // ECONNABORTED, EMFILE ...: try again
-#if LESSON >= 2
+#endif
+#if LESSON >= 10
+        if (conn < 0) {
+            accept_backoff(conn);    // 10: EMFILE, ENFILE: pause instead of spinning
+            continue;
+        }
+        children = reap_children(children, pids.get(), slots); // 10: who ended while we waited
+        if (children >= cfg->child_limit) {
+            refuse_client(static_cast<int>(conn), cfg);        // 10: at the limit: 503 from us
+            continue;
+        }
+        std::int64_t pid = fork_counted(listener, static_cast<int>(conn), handle_connection, cfg);
+        if (pid <= 0) continue;                                // no child: the next client
+        ++children;                                            // one more running
+        track_child(pids.get(), slots, static_cast<std::int32_t>(pid));   // its pid into a free slot
+#endif
+#if LESSON >= 2 && LESSON <= 9
         // lesson 02: a child answers; we go straight back to accept
         fork_connection(listener, static_cast<int>(conn), handle_connection, cfg);
-#else
+#endif
+#if LESSON == 1
         // lesson 01: answer it ourselves -- the next client waits meanwhile
         Fd owned(static_cast<int>(conn));   // closed at the end of this block
         handle_connection(owned.get(), cfg);
@@ -221,8 +270,11 @@ int main(int argc, char** argv) {
 #if LESSON <= 8
     if (httpd::parse_args(argc, argv, &cfg) < 0) return 2;   // the message is out
 #endif
-#if LESSON >= 9
+#if LESSON == 9
     if (httpd::parse_command_line(argc, argv, &cfg, httpd::kFlags09) < 0) return 2;   // 09: flags first
+#endif
+#if LESSON >= 10
+    if (httpd::parse_command_line_10(argc, argv, &cfg) < 0) return 2;   // 10: ... and -t, -c
 #endif
 #if LESSON >= 6
     if (httpd::open_docroot(&cfg) < 0) return 1;             // 06: the message is out
@@ -233,6 +285,9 @@ int main(int argc, char** argv) {
     // a client that leaves early must not kill us with SIGPIPE: writes
     // to it then fail with EPIPE instead
     httpd::ignore_signal(SIGPIPE);
+#if LESSON >= 10
+    httpd::block_stop_signals();     // 10: SIGTERM, SIGINT wait until serve_forever asks
+#endif
     int port = static_cast<int>(cfg.port);
     std::int64_t listener = httpd::open_listener(port);
     if (listener < 0) {

@@ -2,6 +2,7 @@
 #include "check.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <regex>
 #include <sys/stat.h>
@@ -72,6 +73,82 @@ Assertion check_text(const std::string& what, const BodyExpect& b, const std::st
     return {false, "?"};
 }
 }  // namespace
+
+std::vector<std::string> log_lines(const std::string& out) {
+    std::vector<std::string> lines;
+    std::size_t at = 0;
+    while (at < out.size()) {
+        std::size_t nl = out.find('\n', at);
+        std::size_t end = nl == std::string::npos ? out.size() : nl;
+        lines.push_back(out.substr(at, end - at));
+        at = end + 1;
+    }
+    if (!lines.empty() && lines.front().rfind("listening on ", 0) == 0) lines.erase(lines.begin());
+    return lines;
+}
+
+std::vector<Assertion> check_log(const std::vector<std::string>& expected, const std::string& out, long long now) {
+    static const std::string kDate = "{date}";
+    static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::vector<Assertion> list;
+    std::vector<std::string> got = log_lines(out);
+    for (std::size_t i = 0; i < std::max(expected.size(), got.size()); ++i) {
+        std::string label = "log line " + std::to_string(i + 1) + ": ";
+        if (i >= got.size()) {
+            list.push_back({false, label + "missing (expected \"" + escape(expected[i]) + "\")"});
+            continue;
+        }
+        if (i >= expected.size()) {
+            list.push_back({false, label + "one too many: \"" + escape(got[i]) + "\""});
+            continue;
+        }
+        // the expected line as a regex: its text literal, each {date} a
+        // CLF date whose six numbers are captured
+        std::string re;
+        std::size_t at = 0, dates = 0;
+        for (;;) {
+            std::size_t d = expected[i].find(kDate, at);
+            std::string part = expected[i].substr(at, d == std::string::npos ? std::string::npos : d - at);
+            for (char c : part) {
+                if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) re += '\\';
+                re += c;
+            }
+            if (d == std::string::npos) break;
+            re += "([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4}):([0-9]{2}):([0-9]{2}):([0-9]{2}) \\+0000";
+            ++dates;
+            at = d + kDate.size();
+        }
+        std::smatch m;
+        if (!std::regex_match(got[i], m, std::regex(re))) {
+            list.push_back({false, label + "expected \"" + escape(expected[i]) + "\", got \"" + escape(got[i]) + "\""});
+            continue;
+        }
+        std::string problem;
+        for (std::size_t k = 0; k < dates && problem.empty(); ++k) {
+            auto num = [&](int g) { return std::stoi(m[static_cast<int>(6 * k) + g].str()); };
+            int month = 0;
+            while (month < 12 && m[static_cast<int>(6 * k) + 2].str() != kMonths[month]) ++month;
+            std::tm t{};
+            t.tm_mday = num(1);
+            t.tm_mon = month;
+            t.tm_year = num(3) - 1900;
+            t.tm_hour = num(4);
+            t.tm_min = num(5);
+            t.tm_sec = num(6);
+            std::tm back = t;
+            long long when = static_cast<long long>(::timegm(&back));
+            bool valid = month < 12 && back.tm_mday == t.tm_mday && back.tm_mon == t.tm_mon &&
+                         back.tm_hour == t.tm_hour && back.tm_min == t.tm_min && back.tm_sec == t.tm_sec;
+            if (!valid) problem = "not a real date";
+            else if (when < now - 60 || when > now + 60)
+                problem = std::to_string(when - now) + " s from the harness's clock (at most 60)";
+        }
+        list.push_back({problem.empty(), label + "\"" + escape(got[i]) + "\"" + (problem.empty() ? "" : ": the date is " + problem)});
+    }
+    if (expected.empty() && got.empty()) list.push_back({true, "no log line"});
+    return list;
+}
 
 bool all_ok(const std::vector<Assertion>& list) {
     return std::all_of(list.begin(), list.end(), [](const Assertion& a) { return a.ok; });
@@ -168,8 +245,25 @@ std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Re
     }
     // The body.
     if (e.body) out.push_back(check_text("body", *e.body, r.body, file_before));
+    // expect.cut: the server gave up on a client that did not read, so the
+    // body must end early -- exactly the truncation that is otherwise a failure
+    bool truncated = false;
+    for (const auto& p : r.problems) truncated = truncated || p.rfind("body truncated:", 0) == 0;
+    if (e.cut)
+        out.push_back({truncated, truncated ? "the body was cut: " + std::to_string(r.body.size()) +
+                                                  " bytes of " + (r.header("Content-Length") ? *r.header("Content-Length") : "?") +
+                                                  ", then the close"
+                                            : "the server should have cut the body (it waited for a client that did not read)"});
+    // reset_after_bytes: the client itself went away mid-body
+    if (f.reset_after_bytes > 0)
+        out.push_back({ex.client_reset, ex.client_reset ? "the client reset the connection after " +
+                                                              std::to_string(ex.received.size()) + " bytes"
+                                                        : "the client never read " + std::to_string(f.reset_after_bytes) +
+                                                              " bytes to reset after (got " +
+                                                              std::to_string(ex.received.size()) + ")"});
     // Framing and protocol problems: never silently accepted.
-    for (const auto& p : r.problems) out.push_back({false, p});
+    for (const auto& p : r.problems)
+        if (!((e.cut || ex.client_reset) && p.rfind("body truncated:", 0) == 0)) out.push_back({false, p});
     if (ex.timed_out)
         out.push_back({false, "the server did not close the connection within " + std::to_string(f.timeout_ms) +
                                   " ms (every response ends with a close)"});

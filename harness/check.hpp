@@ -36,6 +36,15 @@ std::string first_difference(const std::string& expected, const std::string& act
 // A header value against one expectation.
 bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual);
 
+// The lines of a server's stdout after its `listening on` line (a last
+// line without its newline counts too).
+std::vector<std::string> log_lines(const std::string& out);
+
+// expect.log against a server's stdout: the same number of lines, each
+// equal to its expected line, where "{date}" stands for a Common Log
+// Format date ("07/Dec/2026:10:00:00 +0000") within 60 s of `now`.
+std::vector<Assertion> check_log(const std::vector<std::string>& expected, const std::string& out, long long now);
+
 // True when every assertion passed.
 bool all_ok(const std::vector<Assertion>& list);
 

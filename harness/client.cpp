@@ -104,6 +104,7 @@ Exchange exchange(int port, const Fixture& f) {
         }
     }
     if (sending && f.half_close) ::shutdown(fd, SHUT_WR);
+    if (f.read_after_ms > 0) sleep_ms(f.read_after_ms);   // not reading meanwhile
 
     // Read until EOF, reset or the deadline.
     char buf[65536];
@@ -120,6 +121,14 @@ Exchange exchange(int port, const Fixture& f) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n > 0) {
             ex.received.append(buf, static_cast<size_t>(n));
+            if (f.reset_after_bytes > 0 && ex.received.size() >= static_cast<size_t>(f.reset_after_bytes)) {
+                // a client that goes away mid-download: SO_LINGER 0 makes
+                // close() send a reset (RST) instead of a FIN
+                linger off{1, 0};
+                ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &off, sizeof off);
+                ex.client_reset = true;
+                break;
+            }
         } else if (n == 0) {
             ex.closed = true;
             break;

@@ -22,6 +22,7 @@ struct Exchange {
     bool closed = false;      // the server closed the connection (read returned 0)
     bool reset = false;       // ... or reset it (ECONNRESET)
     bool timed_out = false;   // neither happened before the deadline
+    bool client_reset = false;   // we reset it ourselves (reset_after_bytes)
     long elapsed_ms = 0;
 };
 

@@ -2,6 +2,7 @@
 #include "fixture.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -190,7 +191,16 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         if (!e.stdout_text && !e.stderr_text && !e.exit_status) c.fail("expect must check stdout, stderr or exit");
         return e;
     }
-    only_keys(c, j, {"status", "headers", "body", "no_response", "docroot_after", "interim"}, "expect");
+    only_keys(c, j, {"status", "headers", "body", "no_response", "cut", "docroot_after", "interim", "log"}, "expect");
+    if (j.contains("log")) {
+        if (!j["log"].is_array()) c.fail("expect.log must be an array of lines (\"{date}\" for the date)");
+        e.log.emplace();
+        for (const auto& v : j["log"]) {
+            std::string line = need_string(c, v, "expect.log[]");
+            if (line.find('\n') != std::string::npos) c.fail("expect.log[]: one line each, no \\n");
+            e.log->push_back(line);
+        }
+    }
     if (j.contains("interim")) {
         if (!j["interim"].is_array()) c.fail("expect.interim must be an array of 1xx statuses ([] for none)");
         e.interim.emplace();
@@ -221,6 +231,11 @@ Expect parse_expect(const Ctx& c, const json& j, bool is_run) {
         if (!e.no_response) c.fail("expect.no_response must be true (leave it out otherwise)");
         if (!e.status.empty() || !e.headers.empty() || e.body)
             c.fail("expect.no_response cannot be combined with status, headers or body");
+    }
+    if (j.contains("cut")) {
+        e.cut = need_bool(c, j["cut"], "expect.cut");
+        if (!e.cut) c.fail("expect.cut must be true (leave it out otherwise)");
+        if (e.body || e.no_response) c.fail("expect.cut cannot be combined with body or no_response");
     }
     if (j.contains("docroot_after")) {
         need_object(c, j["docroot_after"], "expect.docroot_after");
@@ -302,8 +317,9 @@ bool Fixture::needs_case_sensitive_disk() const {
 }
 
 bool Fixture::needs_own_server() const {
-    return !flags.empty() || !docroot.empty() || zombies_after.has_value() ||
-           !background_clients.empty() || !expect.docroot_after.empty() || !then.empty();
+    return !flags.empty() || !docroot.empty() || zombies_after.has_value() || children_after.has_value() ||
+           exit_after.has_value() || signal.has_value() || limit.has_value() || reset_after_bytes > 0 ||
+           !background_clients.empty() || !expect.docroot_after.empty() || !then.empty() || expect.log.has_value();
 }
 
 std::string Fixture::server_key() const {
@@ -320,8 +336,8 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     if (f.name.empty()) c.fail("name is empty");
     c.name = f.name;
     only_keys(c, j, {"name", "since", "until", "why", "spec", "request", "chunks", "split_bytes", "half_close",
-                     "flags", "docroot", "timeout_ms", "background_clients", "repeat", "server_after", "run",
-                     "exercise", "replaces", "needs", "expect", "then"},
+                     "flags", "docroot", "timeout_ms", "read_after_ms", "reset_after_bytes", "background_clients", "repeat",
+                     "server_after", "signal", "limit", "run", "exercise", "replaces", "needs", "expect", "then"},
               "the fixture");
     for (const char* k : {"since", "why", "spec", "expect"})
         if (!j.contains(k)) c.fail(std::string("missing key '") + k + "'");
@@ -348,8 +364,8 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     if (ways > 1) c.fail("give only one of 'request', 'chunks' and 'run'");
 
     if (f.is_run) {
-        for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "background_clients",
-                              "repeat", "server_after", "then"})
+        for (const char* k : {"split_bytes", "half_close", "flags", "docroot", "timeout_ms", "read_after_ms", "reset_after_bytes",
+                              "background_clients", "repeat", "server_after", "signal", "limit", "then"})
             if (j.contains(k)) c.fail(std::string("'") + k + "' makes no sense in a \"run\" fixture");
         const json& r = need_object(c, j["run"], "run");
         only_keys(c, r, {"args"}, "run");
@@ -384,7 +400,43 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     }
     if (j.contains("half_close")) f.half_close = need_bool(c, j["half_close"], "half_close");
     if (j.contains("timeout_ms")) f.timeout_ms = static_cast<int>(need_int(c, j["timeout_ms"], "timeout_ms", 1, 600000));
+    if (j.contains("read_after_ms"))
+        f.read_after_ms = static_cast<int>(need_int(c, j["read_after_ms"], "read_after_ms", 1, 600000));
     if (j.contains("repeat")) f.repeat = static_cast<int>(need_int(c, j["repeat"], "repeat", 1, 10000));
+    if (j.contains("reset_after_bytes")) {
+        f.reset_after_bytes = static_cast<int>(need_int(c, j["reset_after_bytes"], "reset_after_bytes", 1, 1 << 30));
+        if (f.half_close || f.read_after_ms > 0) c.fail("reset_after_bytes cannot be combined with half_close or read_after_ms");
+    }
+    if (j.contains("signal")) {
+        const json& s = need_object(c, j["signal"], "signal");
+        only_keys(c, s, {"name", "after_ms", "to"}, "signal");
+        if (!s.contains("name") || !s.contains("after_ms")) c.fail("signal needs 'name' and 'after_ms'");
+        SignalSpec sig;
+        sig.name = need_string(c, s["name"], "signal.name");
+        if (sig.name == "SIGTERM") sig.signo = SIGTERM;
+        else if (sig.name == "SIGINT") sig.signo = SIGINT;
+        else c.fail("signal.name: '" + sig.name + "' (known: SIGTERM, SIGINT)");
+        sig.after_ms = static_cast<int>(need_int(c, s["after_ms"], "signal.after_ms", 0, 600000));
+        if (s.contains("to")) {
+            std::string to = need_string(c, s["to"], "signal.to");
+            if (to != "server" && to != "group") c.fail("signal.to: '" + to + "' (known: server, group)");
+            sig.group = to == "group";
+        }
+        f.signal = sig;
+    }
+    if (j.contains("limit")) {
+        const json& l = need_object(c, j["limit"], "limit");
+        only_keys(c, l, {"resource", "for_ms", "cpu_below_percent"}, "limit");
+        if (!l.contains("resource") || !l.contains("for_ms")) c.fail("limit needs 'resource' and 'for_ms'");
+        LimitSpec lim;
+        lim.resource = need_string(c, l["resource"], "limit.resource");
+        if (lim.resource != "descriptors" && lim.resource != "processes")
+            c.fail("limit.resource: '" + lim.resource + "' (known: descriptors, processes)");
+        lim.for_ms = static_cast<int>(need_int(c, l["for_ms"], "limit.for_ms", 1, 600000));
+        if (l.contains("cpu_below_percent"))
+            lim.cpu_below_percent = static_cast<int>(need_int(c, l["cpu_below_percent"], "limit.cpu_below_percent", 1, 100));
+        f.limit = lim;
+    }
     if (j.contains("flags")) {
         if (!j["flags"].is_array()) c.fail("flags must be an array of strings");
         for (const auto& a : j["flags"]) f.flags.push_back(need_string(c, a, "flags[]"));
@@ -407,11 +459,24 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
     }
     if (j.contains("server_after")) {
         const json& s = need_object(c, j["server_after"], "server_after");
-        only_keys(c, s, {"zombies"}, "server_after");
-        if (!s.contains("zombies")) c.fail("server_after needs 'zombies'");
-        f.zombies_after = static_cast<int>(need_int(c, s["zombies"], "server_after.zombies", 0, 100000));
+        only_keys(c, s, {"zombies", "children", "exit"}, "server_after");
+        if (s.empty()) c.fail("server_after needs 'zombies', 'children' or 'exit'");
+        if (s.contains("zombies"))
+            f.zombies_after = static_cast<int>(need_int(c, s["zombies"], "server_after.zombies", 0, 100000));
+        if (s.contains("children"))
+            f.children_after = static_cast<int>(need_int(c, s["children"], "server_after.children", 0, 100000));
+        if (s.contains("exit")) {
+            f.exit_after = static_cast<int>(need_int(c, s["exit"], "server_after.exit", 0, 255));
+            if (!f.signal) c.fail("server_after.exit needs a 'signal' (nothing else makes the server exit)");
+        }
+    }
+    if (f.signal) {
+        if (!f.exit_after) c.fail("a fixture with 'signal' needs server_after.exit: the server stops");
+        if (j.contains("then") || f.repeat > 1) c.fail("a fixture with 'signal' cannot have 'then' or 'repeat': the server stops");
     }
     f.expect = parse_expect(c, j["expect"], false);
+    if (f.reset_after_bytes > 0 && (f.expect.cut || f.expect.body || f.expect.no_response))
+        c.fail("reset_after_bytes: the client stops reading, so expect has no 'body', 'cut' or 'no_response'");
     if (j.contains("then")) {
         if (!j["then"].is_array() || j["then"].empty()) c.fail("then must be a non-empty array of {request, expect}");
         for (const auto& t : j["then"]) {
@@ -423,6 +488,7 @@ Fixture parse_fixture(const json& j, const std::string& file, size_t index) {
             if (t.contains("half_close")) up.half_close = need_bool(c, t["half_close"], "then[].half_close");
             up.expect = parse_expect(c, t["expect"], false);
             if (up.expect.no_response) c.fail("then[].expect: a follow-up request expects an answer");
+            if (up.expect.log) c.fail("then[].expect.log: the log is checked once, in the fixture's own expect (its lines include the follow-ups')");
             f.then.push_back(up);
         }
     }

@@ -58,6 +58,31 @@ struct BackgroundClient {
     int hold_ms = 0;
 };
 
+// A signal the harness sends to the server while the request is in flight
+// ("signal": {"name": "SIGTERM", "after_ms": 300, "to": "server"}): to the
+// server's process only, or ("to": "group") to its whole process group,
+// children included, as a terminal's Ctrl-C does.
+struct SignalSpec {
+    std::string name;   // "SIGTERM" or "SIGINT"
+    int signo = 0;
+    int after_ms = 0;   // after the connection is open and the request sent
+    bool group = false;
+};
+
+// A limit the harness lowers on the running server for a while ("limit":
+// {"resource": "descriptors", "for_ms": 1000, "cpu_below_percent": 10}):
+// "descriptors" -- RLIMIT_NOFILE to the number it has open, so the next
+// accept fails with EMFILE; "processes" -- RLIMIT_NPROC to 1, so every
+// fork fails with EAGAIN.  Lowered once the server listens (and the
+// background clients are connected), restored for_ms later, before any
+// follow-up request; cpu_below_percent: the server process's CPU time in
+// that window, as a share of the window, must stay below it (no spinning).
+struct LimitSpec {
+    std::string resource;
+    int for_ms = 0;
+    std::optional<int> cpu_below_percent;
+};
+
 // An expected header value: exact text, a regex (whole value), or absent.
 struct HeaderExpect {
     enum class Kind { Exact, Regex, Absent } kind = Kind::Exact;
@@ -87,6 +112,12 @@ struct Expect {
     std::vector<std::pair<std::string, HeaderExpect>> headers;  // name as written
     std::optional<BodyExpect> body;
     bool no_response = false;
+    bool cut = false;   // the body ends early: fewer bytes than Content-Length, then the close (lesson 10)
+    // the server's stdout after its `listening on` line, once the fixture
+    // (and its "then" requests) are done: exactly these lines, in order;
+    // "{date}" in one stands for a Common Log Format date within a minute
+    // of the harness's clock (lesson 10's access log)
+    std::optional<std::vector<std::string>> log;
     std::vector<DocrootAfter> docroot_after;
     std::optional<std::vector<int>> interim;   // exactly these 1xx responses came first ([] = none)
     // Program runs (lesson 00 style).
@@ -109,6 +140,10 @@ struct Fixture {
     int split_bytes = 0;
     bool half_close = false;
     int timeout_ms = 5000;
+    int read_after_ms = 0;   // a client that does not read: wait this long after sending (small receive buffer)
+    int reset_after_bytes = 0;   // the client resets the connection (RST) once it has read this many bytes
+    std::optional<SignalSpec> signal;
+    std::optional<LimitSpec> limit;
     int repeat = 1;
     std::vector<BackgroundClient> background_clients;
 
@@ -123,6 +158,8 @@ struct Fixture {
     std::vector<std::string> flags;
     std::vector<DocrootChange> docroot;
     std::optional<int> zombies_after;   // server_after.zombies
+    std::optional<int> children_after;  // server_after.children: children still running (any state but zombie)
+    std::optional<int> exit_after;      // server_after.exit: the server must have exited with this status
 
     // A program run instead of a request.
     bool is_run = false;

@@ -66,7 +66,8 @@ const char* kUsage =
     "                 differ only in case are marked \"needs\": [\"case-sensitive-disk\"]\n"
     "\n"
     "A fixture that needs a case-sensitive disk is skipped, with a message, where\n"
-    "the temporary directory's disk folds case (macOS's default).\n";
+    "the temporary directory's disk folds case (macOS's default); one that lowers\n"
+    "a running server's limit (\"limit\") where prlimit is missing (all but Linux).\n";
 
 struct Args {
     int lesson = -1;
@@ -281,6 +282,21 @@ int main(int argc, char** argv) {
             for (const auto& n : skipped)
                 std::cout << "skipped " << n << ": it needs a case-sensitive disk, and the disk under " << ws.path()
                           << " folds case (macOS's default; see the README's per-OS notes)\n";
+            if (!args.compare.empty() && selected.empty()) return 0;
+        }
+        // A "limit" fixture lowers a running server's limit with prlimit,
+        // which only Linux has.
+        if (!can_limit_running_server()) {
+            std::vector<const Fixture*> kept;
+            for (const Fixture* f : selected) {
+                if (!f->limit) {
+                    kept.push_back(f);
+                    continue;
+                }
+                skipped.push_back(f->name);
+                std::cout << "skipped " << f->name << ": it lowers a running server's limit, which needs Linux's prlimit\n";
+            }
+            selected = kept;
             if (!args.compare.empty() && selected.empty()) return 0;
         }
         std::vector<Implementation> impls;

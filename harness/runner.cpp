@@ -1,9 +1,11 @@
 // harness/runner.cpp -- see runner.hpp.
 #include "runner.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <ctime>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -39,8 +41,15 @@ std::string http_cell(const Exchange& ex, const Response& r) {
     return std::to_string(r.status) + " " + std::to_string(r.body.size()) + "B";
 }
 
+// The server's children that are still running (not zombies).
+int running_children(pid_t pid) { return count_children(pid, false) - count_children(pid, true); }
+
 // One HTTP fixture against a running server (all its repeats).
 void run_http(const Fixture& f, Server& srv, Outcome& out) {
+    // server_after.children counts the children the fixture leaves: a
+    // server may have had one before it (a wrapper such as make sanitize's
+    // leaves its `tee` as a child of the program it execs)
+    int children_before = f.children_after ? running_children(srv.pid()) : 0;
     // body.file: read the file before the request ("as it was before").
     std::optional<std::string> file_before;
     if (f.expect.body && f.expect.body->kind == BodyExpect::Kind::File) {
@@ -52,6 +61,47 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
         background.emplace(srv.port(), f.background_clients);
         for (const auto& p : background->problems()) out.notes.push_back(p);
     }
+    // "limit": the server's limit lowered now, restored for_ms later by a
+    // thread of its own (a request may only be answered once it is back);
+    // meanwhile the server's CPU time is measured
+    std::thread limiter;
+    std::vector<Assertion> limit_checks;   // written by the thread, read after join
+    if (f.limit) {
+        struct rlimit old{};
+        std::string err;
+        if (!lower_limit(srv.pid(), f.limit->resource, old, err)) {
+            limit_checks.push_back({false, "could not lower the server's " + f.limit->resource + " limit: " + err});
+        } else {
+            long t0 = now_ms(), c0 = cpu_ticks(srv.pid());
+            limiter = std::thread([&f, &srv, &limit_checks, old, t0, c0] {
+                sleep_ms(f.limit->for_ms);
+                long c1 = cpu_ticks(srv.pid()), t1 = now_ms();
+                restore_limit(srv.pid(), f.limit->resource, old);
+                limit_checks.push_back({true, "the server's " + f.limit->resource + " limit was lowered for " +
+                                                  std::to_string(t1 - t0) + " ms, then restored"});
+                if (!f.limit->cpu_below_percent) return;
+                if (c0 < 0 || c1 < 0) {
+                    limit_checks.push_back({false, "the server's CPU time cannot be read here"});
+                    return;
+                }
+                long used_ms = (c1 - c0) * 1000 / cpu_ticks_per_second();
+                long percent = used_ms * 100 / std::max(1L, t1 - t0);
+                bool ok = percent < *f.limit->cpu_below_percent;
+                limit_checks.push_back({ok, "the server used " + std::to_string(used_ms) + " ms of CPU in those " +
+                                                std::to_string(t1 - t0) + " ms (" + std::to_string(percent) + " %" +
+                                                (ok ? ", below " : ", expected below ") +
+                                                std::to_string(*f.limit->cpu_below_percent) + " %)"});
+            });
+        }
+    }
+    // "signal": sent after_ms after the request starts, while it is in flight
+    std::thread signaller;
+    if (f.signal)
+        signaller = std::thread([&f, &srv] {
+            sleep_ms(f.signal->after_ms);
+            if (f.signal->group) ::killpg(srv.pid(), f.signal->signo);   // Ctrl-C: the server and its children
+            else ::kill(srv.pid(), f.signal->signo);                     // kill PID: the server alone
+        });
     // a response to HEAD has no body (RFC 9110 §9.3.2); empty lines before
     // the request line do not count (RFC 9112 §2.2: servers skip them)
     std::size_t line = f.request.find_first_not_of("\r\n");
@@ -70,6 +120,19 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
             if (f.repeat > 1) out.notes.push_back("response " + std::to_string(i) + " of " + std::to_string(f.repeat) + " failed");
             break;
         }
+    }
+    if (signaller.joinable()) signaller.join();
+    if (limiter.joinable()) limiter.join();
+    for (const auto& a : limit_checks) out.assertions.push_back(a);
+    if (f.exit_after) {
+        std::string how = f.signal->name + (f.signal->group ? " to its process group" : "");
+        bool exited = srv.wait_exit(f.timeout_ms);
+        bool ok = exited && WIFEXITED(srv.wait_status()) && WEXITSTATUS(srv.wait_status()) == *f.exit_after;
+        out.assertions.push_back({ok, !exited ? "the server was still running " + std::to_string(f.timeout_ms) +
+                                                    " ms after " + how + " (expected exit status " +
+                                                    std::to_string(*f.exit_after) + ")"
+                                              : "after " + how + " the server ended: " + srv.exit_description() +
+                                                    (ok ? "" : " (expected exit status " + std::to_string(*f.exit_after) + ")")});
     }
     if (background) {
         background->release();
@@ -91,6 +154,8 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
         up.uses_chunks = false;
         up.split_bytes = 0;
         up.half_close = f.then[k].half_close;
+        up.read_after_ms = 0;        // a follow-up is an ordinary client
+        up.reset_after_bytes = 0;
         up.expect = f.then[k].expect;
         std::size_t at = up.request.find_first_not_of("\r\n");
         bool is_head = at != std::string::npos && up.request.compare(at, 5, "HEAD ") == 0;
@@ -102,6 +167,17 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
             out.assertions.push_back(a);
         }
     }
+    if (f.expect.log) {
+        // a child writes its line after its answer: wait for the lines (up
+        // to ~3 s), then a moment more, so that one too many shows too
+        for (int waited = 0; waited < 3000; waited += 20) {
+            if (log_lines(srv.stdout_text()).size() >= f.expect.log->size()) break;
+            sleep_ms(20);
+        }
+        sleep_ms(150);
+        for (const Assertion& a : check_log(*f.expect.log, srv.stdout_text(), static_cast<long long>(std::time(nullptr))))
+            out.assertions.push_back(a);
+    }
     if (f.zombies_after) {
         // Children exit a moment after the last response: allow up to ~1 s.
         int n = count_zombies(srv.pid());
@@ -112,6 +188,18 @@ void run_http(const Fixture& f, Server& srv, Outcome& out) {
         bool ok = n == *f.zombies_after;
         out.assertions.push_back({ok, "server has " + std::to_string(n) + " zombie children" +
                                           (ok ? "" : " (expected " + std::to_string(*f.zombies_after) + ")")});
+    }
+    if (f.children_after) {
+        // A child ends a moment after its client left: allow up to ~2 s.
+        auto running = [&] { return running_children(srv.pid()) - children_before; };
+        int n = running();
+        for (int waited = 0; n != *f.children_after && waited < 2000; waited += 20) {
+            sleep_ms(20);
+            n = running();
+        }
+        bool ok = n == *f.children_after;
+        out.assertions.push_back({ok, "server has " + std::to_string(n) + " children still running" +
+                                          (ok ? "" : " (expected " + std::to_string(*f.children_after) + ")")});
     }
     out.cell = http_cell(out.exchange, out.response);
 }
@@ -130,7 +218,8 @@ void run_program_fixture(const Fixture& f, const Implementation& impl, Workspace
 
 // A server that died after answering `previous` fails that fixture: a
 // server must survive every request.
-void blame_dead_server(Server& srv, Outcome* previous) {
+void blame_dead_server(Server& srv, Outcome* previous, const Fixture* previous_fixture) {
+    if (previous_fixture && previous_fixture->exit_after) return;   // it was asked to stop
     if (!previous || !previous->pass || srv.alive()) return;
     previous->pass = false;
     previous->assertions.push_back(
@@ -227,6 +316,7 @@ std::vector<FixtureResult> run_fixtures(const std::vector<const Fixture*>& fixtu
             Server srv;
             bool started = false;
             Outcome* previous = nullptr;
+            const Fixture* previous_fixture = nullptr;
             std::string start_error;   // once a start failed, the task does not retry
             for (size_t idx : task.fixtures) {
                 const Fixture& f = *fixtures[idx];
@@ -238,7 +328,7 @@ std::vector<FixtureResult> run_fixtures(const std::vector<const Fixture*>& fixtu
                 } else {
                     // A server that died during the previous fixture is that
                     // fixture's failure; this one gets a fresh server.
-                    if (started) blame_dead_server(srv, previous);
+                    if (started) blame_dead_server(srv, previous, previous_fixture);
                     if ((!started || !srv.alive()) && start_error.empty()) {
                         srv.stop();
                         std::string dir = ws.new_dir(impl.label);
@@ -257,7 +347,7 @@ std::vector<FixtureResult> run_fixtures(const std::vector<const Fixture*>& fixtu
                         out.assertions.push_back({false, "the server did not start: " + start_error});
                     } else {
                         run_http(f, srv, out);
-                        if (!srv.alive()) {
+                        if (!f.exit_after && !srv.alive()) {
                             out.assertions.push_back({false, "the server was still running after this request (it died: " +
                                                                  srv.exit_description() + ")"});
                             out.notes.push_back("server stderr: " + escape(first_words(srv.stderr_tail(), 600)));
@@ -267,11 +357,12 @@ std::vector<FixtureResult> run_fixtures(const std::vector<const Fixture*>& fixtu
                 out.pass = all_ok(out.assertions) && !out.assertions.empty();
                 if (!out.pass) any_failed = true;
                 previous = &out;
+                previous_fixture = &f;
             }
             // A crash right after the last response shows up a moment later.
             if (started && previous && previous->pass) {
                 sleep_ms(100);
-                blame_dead_server(srv, previous);
+                blame_dead_server(srv, previous, previous_fixture);
             }
             srv.stop();
         }

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -20,6 +21,8 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "tree.hpp"
@@ -427,6 +430,155 @@ void Server::stop() {
 }
 
 std::string Server::stderr_tail() const { return tail_of_file(err_path_, 2000); }
+
+bool Server::wait_exit(int timeout_ms) {
+    for (int waited = 0; alive(); waited += 10) {
+        if (waited >= timeout_ms) return false;
+        sleep_ms(10);
+    }
+    return exited_;
+}
+
+// --- limits of a running server ("limit" fixtures) -------------------------
+#ifdef __linux__
+namespace {
+// The lowest descriptor number pid does not use: the next one it gets.
+int lowest_free_fd(pid_t pid) {
+    std::set<int> used;
+    DIR* d = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+    if (!d) return -1;
+    while (dirent* e = ::readdir(d))
+        if (e->d_name[0] >= '0' && e->d_name[0] <= '9') used.insert(std::atoi(e->d_name));
+    ::closedir(d);
+    int fd = 0;
+    while (used.count(fd)) ++fd;
+    return fd;
+}
+int resource_of(const std::string& resource) { return resource == "processes" ? RLIMIT_NPROC : RLIMIT_NOFILE; }
+
+// Reads exactly n bytes from fd (a pipe): false at its end or on an error.
+bool read_exactly(int fd, void* buf, size_t n) {
+    char* p = static_cast<char*>(buf);
+    while (n > 0) {
+        ssize_t r = ::read(fd, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        p += r;
+        n -= static_cast<size_t>(r);
+    }
+    return true;
+}
+
+// Sets pid's soft limit of res to soft (keeping its hard limit) and
+// returns 0 or an errno, the limit before in *old.  prlimit on another
+// user's process needs CAP_SYS_RESOURCE, which root in a container may
+// lack: so the call is made by a short-lived child with the server's own
+// user and group (nobody when dropping privileges).
+int set_soft_limit(pid_t pid, int res, rlim_t soft, struct rlimit* old) {
+    int p[2];
+    if (::pipe(p) != 0) return errno;
+    const Nobody& who = nobody();
+    pid_t c = ::fork();
+    if (c == 0) {   // only system calls from here on (other threads may hold locks)
+        ::close(p[0]);
+        int err = 0;
+        struct rlimit before{}, now{};
+        if (who.drop) {
+            gid_t g = who.gid;
+            if (::setgroups(1, &g) != 0 || ::setgid(who.gid) != 0 || ::setuid(who.uid) != 0) err = errno;
+        }
+        if (err == 0 && ::prlimit(pid, static_cast<__rlimit_resource>(res), nullptr, &before) != 0) err = errno;
+        now.rlim_cur = soft;
+        now.rlim_max = before.rlim_max;
+        if (err == 0 && ::prlimit(pid, static_cast<__rlimit_resource>(res), &now, nullptr) != 0) err = errno;
+        (void)!::write(p[1], &before, sizeof before);
+        (void)!::write(p[1], &err, sizeof err);
+        ::_exit(0);
+    }
+    ::close(p[1]);
+    int err = c < 0 ? errno : EIO;
+    if (c > 0) {
+        struct rlimit before{};
+        if (read_exactly(p[0], &before, sizeof before) && read_exactly(p[0], &err, sizeof err)) *old = before;
+        int st;
+        while (::waitpid(c, &st, 0) < 0 && errno == EINTR) {
+        }
+    }
+    ::close(p[0]);
+    return err;
+}
+}  // namespace
+#endif
+
+bool can_limit_running_server() {
+#ifdef __linux__
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool lower_limit(pid_t pid, const std::string& resource, struct rlimit& old, std::string& error) {
+#ifdef __linux__
+    rlim_t soft = 1;   // processes: it already has one (itself), so every fork fails
+    if (resource == "descriptors") {
+        int fd = lowest_free_fd(pid);   // EMFILE comes when the lowest free number reaches the limit
+        if (fd < 0) {
+            error = "cannot read /proc/" + std::to_string(pid) + "/fd";
+            return false;
+        }
+        soft = static_cast<rlim_t>(fd);
+    }
+    if (int err = set_soft_limit(pid, resource_of(resource), soft, &old); err != 0) {
+        error = std::string("prlimit: ") + std::strerror(err);
+        return false;
+    }
+    return true;
+#else
+    (void)pid, (void)resource, (void)old;
+    error = "lowering a running process's limit needs Linux's prlimit";
+    return false;
+#endif
+}
+
+void restore_limit(pid_t pid, const std::string& resource, const struct rlimit& old) {
+#ifdef __linux__
+    struct rlimit ignored{};
+    set_soft_limit(pid, resource_of(resource), old.rlim_cur, &ignored);
+#else
+    (void)pid, (void)resource, (void)old;
+#endif
+}
+
+long cpu_ticks(pid_t pid) {
+#ifdef __linux__
+    // /proc/PID/stat: "pid (comm) state ppid ...": utime and stime are
+    // fields 14 and 15, the 12th and 13th after the last ')'
+    std::string stat;
+    if (!read_file("/proc/" + std::to_string(pid) + "/stat", stat)) return -1;
+    size_t rp = stat.rfind(')');
+    if (rp == std::string::npos) return -1;
+    std::istringstream in(stat.substr(rp + 1));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 1; i <= 13 && (in >> field); ++i) {
+        if (i == 12) utime = std::atol(field.c_str());
+        if (i == 13) stime = std::atol(field.c_str());
+    }
+    return utime + stime;
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
+long cpu_ticks_per_second() { return ::sysconf(_SC_CLK_TCK); }
+
+std::string Server::stdout_text() const {
+    std::string s;
+    read_file(out_path_, s);
+    return s;
+}
 
 // --- zombies -------------------------------------------------------------
 int count_children(pid_t pid, bool zombies_only) {

@@ -10,6 +10,7 @@
 // nothing.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <string>
@@ -89,6 +90,10 @@ public:
     void stop();
     // True while the server process has not exited (reaps it if it has).
     bool alive();
+    // Waits up to timeout_ms for the server to exit (a "signal" fixture):
+    // true once it has, and exit_description() / wait_status() say how.
+    bool wait_exit(int timeout_ms);
+    int wait_status() const { return wait_status_; }
 
     int port() const { return port_; }
     pid_t pid() const { return pid_; }
@@ -98,6 +103,9 @@ public:
     std::string exit_description() const { return describe_wait_status(wait_status_); }
     // What it wrote to stderr so far (the last few KB).
     std::string stderr_tail() const;
+    // Everything the server wrote to stdout so far (a file: the server
+    // never blocks on it, however much it writes).
+    std::string stdout_text() const;
     // The command line a student can paste to start the same server.
     std::string command_line() const { return command_line_; }
 
@@ -113,6 +121,19 @@ private:
 // never reaped).
 int count_children(pid_t pid, bool zombies_only);
 inline int count_zombies(pid_t pid) { return count_children(pid, true); }
+
+// "limit" fixtures: lower a running server's limit (RLIMIT_NOFILE to the
+// lowest descriptor number it does not use -- its next accept fails with
+// EMFILE; RLIMIT_NPROC to 1 -- its next fork fails with EAGAIN) and put
+// it back.  Linux only (prlimit): can_limit_running_server() says whether
+// this harness can; elsewhere such fixtures are skipped.
+bool can_limit_running_server();
+bool lower_limit(pid_t pid, const std::string& resource, struct rlimit& old, std::string& error);
+void restore_limit(pid_t pid, const std::string& resource, const struct rlimit& old);
+// The CPU time pid (all its threads) has used, in clock ticks (-1 where
+// unknown), and the ticks per second.
+long cpu_ticks(pid_t pid);
+long cpu_ticks_per_second();
 
 // A program run for a "run" fixture (lesson 00): its output and exit.
 struct RunResult {

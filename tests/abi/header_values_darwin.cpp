@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>   // RENAME_EXCL
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -41,6 +42,7 @@ std::map<std::string, long long> header_values() {
     SYS(listen, SYS_listen);
     SYS(setsockopt, SYS_setsockopt);
     SYS(getsockname, SYS_getsockname);
+    SYS(getpeername, SYS_getpeername);
     SYS(shutdown, SYS_shutdown);
     SYS(fstat, SYS_fstat64);
     SYS(fstatat, SYS_fstatat64);
@@ -51,6 +53,7 @@ std::map<std::string, long long> header_values() {
     SYS(getdents, SYS_getdirentries64);
     SYS(sigaction, SYS_sigaction);
     SYS(sigprocmask, SYS_sigprocmask);
+    SYS(sigpending, SYS_sigpending);
     SYS(setitimer, SYS_setitimer);
     SYS(fcntl, SYS_fcntl);
     SYS(renameat, SYS_renameat);
@@ -62,6 +65,7 @@ std::map<std::string, long long> header_values() {
     SYS(gettimeofday, SYS_gettimeofday);
     SYS(fork, SYS_fork);
     SYS(dup2, SYS_dup2);
+    SYS(poll, SYS_poll);
 #undef SYS
 
 #define C(name) v[#name] = static_cast<long long>(name)
@@ -84,6 +88,7 @@ std::map<std::string, long long> header_values() {
     C(SA_RESTART); C(SA_NOCLDSTOP); C(SIG_BLOCK); C(SIG_UNBLOCK); C(SIG_SETMASK);
     v["KERNEL_SIGSET_BYTES"] = sizeof(sigset_t);
     C(WNOHANG); C(ITIMER_REAL);
+    C(ECONNABORTED); C(ENFILE); C(F_SETFL); C(POLLIN);
 #undef C
 
 #define OFF(name, type, field) v[#name] = static_cast<long long>(offsetof(type, field))
@@ -119,6 +124,10 @@ std::map<std::string, long long> header_values() {
     SIZE(IOVEC_SIZE, iovec);
     OFF(IOV_BASE, iovec, iov_base);
     OFF(IOV_LEN, iovec, iov_len);
+    SIZE(POLLFD_SIZE, pollfd);
+    OFF(PFD_FD, pollfd, fd);
+    OFF(PFD_EVENTS, pollfd, events);
+    OFF(PFD_REVENTS, pollfd, revents);
 #undef OFF
 #undef SIZE
     return v;

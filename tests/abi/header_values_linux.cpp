@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -51,6 +52,7 @@ std::map<std::string, long long> header_values() {
     SYS(listen, __NR_listen);
     SYS(setsockopt, __NR_setsockopt);
     SYS(getsockname, __NR_getsockname);
+    SYS(getpeername, __NR_getpeername);
     SYS(shutdown, __NR_shutdown);
     SYS(fstat, __NR_fstat);
     SYS(fstatat, __NR_newfstatat);
@@ -61,6 +63,7 @@ std::map<std::string, long long> header_values() {
     SYS(getdents, __NR_getdents64);
     SYS(sigaction, __NR_rt_sigaction);
     SYS(sigprocmask, __NR_rt_sigprocmask);
+    SYS(sigpending, __NR_rt_sigpending);
     SYS(setitimer, __NR_setitimer);
     SYS(fcntl, __NR_fcntl);
     SYS(renameat, __NR_renameat);
@@ -72,6 +75,7 @@ std::map<std::string, long long> header_values() {
     SYS(gettimeofday, __NR_gettimeofday);
     SYS(clone, __NR_clone);
     SYS(dup3, __NR_dup3);
+    SYS(ppoll, __NR_ppoll);
 #undef SYS
 
 #define C(name) v[#name] = static_cast<long long>(name)
@@ -93,6 +97,7 @@ std::map<std::string, long long> header_values() {
     v["SIG_IGN"] = reinterpret_cast<long long>(SIG_IGN);
     C(SA_RESTART); C(SA_NOCLDSTOP); C(SIG_BLOCK); C(SIG_UNBLOCK); C(SIG_SETMASK);
     C(WNOHANG); C(ITIMER_REAL);
+    C(ECONNABORTED); C(ENFILE); C(F_SETFL); C(POLLIN);
 #undef C
 
 #define OFF(name, type, field) v[#name] = static_cast<long long>(offsetof(type, field))
@@ -119,6 +124,13 @@ std::map<std::string, long long> header_values() {
     SIZE(IOVEC_SIZE, iovec);
     OFF(IOV_BASE, iovec, iov_base);
     OFF(IOV_LEN, iovec, iov_len);
+    SIZE(POLLFD_SIZE, pollfd);
+    OFF(PFD_FD, pollfd, fd);
+    OFF(PFD_EVENTS, pollfd, events);
+    OFF(PFD_REVENTS, pollfd, revents);
+    SIZE(TIMESPEC_SIZE, timespec);
+    OFF(TS_SEC, timespec, tv_sec);
+    OFF(TS_NSEC, timespec, tv_nsec);
 #undef OFF
 #undef SIZE
 

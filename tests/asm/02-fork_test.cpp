@@ -66,7 +66,7 @@ Outcome run(Fork&& fork_it) {
 }  // namespace
 
 TEST(Lesson02Asm, ForkConnectionAgrees) {
-    struct config acfg {8080, "/a/root", -1, 0, nullptr, -1};
+    struct config acfg {8080, "/a/root", -1, 0, nullptr, -1, nullptr, nullptr, DEADLINE_DEFAULT, CHILD_LIMIT_DEFAULT};
     httpd::Config ccfg;
     ccfg.docroot = "/a/root";
     Outcome a = run([&](int listener, int conn) { return fork_connection(listener, conn, answer_docroot_c, &acfg); });
@@ -93,7 +93,7 @@ TEST(Lesson02Asm, IgnoredSigchldLeavesNoZombie) {
     httpd::Fd client(connect_to(port));
     std::int64_t conn = accept_client(listener.get());
     ASSERT_GE(conn, 0);
-    struct config cfg {0, ".", -1, 0, nullptr, -1};
+    struct config cfg {0, ".", -1, 0, nullptr, -1, nullptr, nullptr, DEADLINE_DEFAULT, CHILD_LIMIT_DEFAULT};
     std::int64_t pid = fork_connection(listener.get(), static_cast<int>(conn), answer_docroot_c, &cfg);
     ASSERT_GT(pid, 0);
     EXPECT_EQ(read_all(client.get()), "docroot=.");

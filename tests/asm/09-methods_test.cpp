@@ -332,6 +332,8 @@ TEST(Lesson09Asm, SendErrorPageAgrees) {
                     StepRun a = on_socket("", [&](int s) { return static_cast<int>(send_error_page(s, status, is_head, extra.data(), extra.size(), fd)); });
                     StepRun c = on_socket("", [&](int s) { return static_cast<int>(httpd::send_error_page(s, status, is_head != 0, extra, fd)); });
                     EXPECT_EQ(a.result, c.result) << status;
+                    // the result: the body bytes that went (0 for HEAD)
+                    EXPECT_EQ(a.result, static_cast<int>(a.wrote.size() - (a.wrote.find("\r\n\r\n") + 4))) << status;
                     EXPECT_TRUE(a.wrote == c.wrote) << status << " head " << is_head << " fd " << fd << "\nasm: "
                                                     << escaped(a.wrote.substr(0, 300)) << "\ncpp: " << escaped(c.wrote.substr(0, 300));
                 }
@@ -355,13 +357,33 @@ TEST(Lesson09Asm, ReceiveBodyAgrees) {
         httpd::Fd da(::open(fa.c_str(), O_WRONLY | O_CREAT, 0644)), dc(::open(fc.c_str(), O_WRONLY | O_CREAT, 0644));
         std::vector<char> buf(k.cap);
         StepRun a = on_socket(k.rest, [&](int s) {
-            return static_cast<int>(receive_body(s, da.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size()));
+            return static_cast<int>(receive_body(s, da.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size(), 0));
         });
         StepRun c = on_socket(k.rest, [&](int s) {
-            return static_cast<int>(httpd::receive_body(s, dc.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size()));
+            return static_cast<int>(httpd::receive_body(s, dc.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size(), 0));
         });
         EXPECT_EQ(a.result, c.result) << k.have << "+" << k.rest.size();
         EXPECT_EQ(testsupport::read_file(fa), testsupport::read_file(fc)) << k.have << "+" << k.rest.size();
+        // lesson 10: a deadline already past -> 408 before any read, unless
+        // the bytes that came with the head are the whole body; one far
+        // ahead changes nothing
+        for (std::uint64_t deadline : {std::uint64_t{1}, httpd::now_ms() + 60000}) {
+            ASSERT_EQ(::ftruncate(da.get(), 0), 0);
+            ASSERT_EQ(::ftruncate(dc.get(), 0), 0);
+            StepRun ad = on_socket(k.rest, [&](int s) {
+                return static_cast<int>(receive_body(s, da.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size(), deadline));
+            });
+            StepRun cd = on_socket(k.rest, [&](int s) {
+                return static_cast<int>(httpd::receive_body(s, dc.get(), k.have.data(), k.have.size(), k.length, buf.data(), buf.size(), deadline));
+            });
+            EXPECT_EQ(ad.result, cd.result) << k.have << "+" << k.rest.size() << " deadline " << deadline;
+            if (deadline == 1 && k.length > k.have.size()) {
+                EXPECT_EQ(cd.result, -408) << k.have;
+            }
+            if (deadline != 1) {
+                EXPECT_EQ(cd.result, c.result) << k.have;
+            }
+        }
     }
 }
 

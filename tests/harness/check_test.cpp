@@ -207,3 +207,56 @@ TEST(Check, DocrootNamesAreExact) {
     ::rmdir((dir + "/up").c_str());
     ::rmdir(dir.c_str());
 }
+
+// expect.log (lesson 10's access log): exact lines, {date} a CLF date near now.
+namespace {
+// 2026-12-07 10:00:00 UTC, as seconds since 1970 (20794 days * 86400 + 36000)
+constexpr long long kNow = 1796637600;
+const std::string kListening = "listening on http://127.0.0.1:8080/\n";
+}  // namespace
+
+TEST(CheckLog, DateWithinAMinuteMatches) {
+    std::string out = kListening + "127.0.0.1 - - [07/Dec/2026:10:00:30 +0000] \"GET / HTTP/1.1\" 200 5\n";
+    auto list = check_log({"127.0.0.1 - - [{date}] \"GET / HTTP/1.1\" 200 5"}, out, kNow);
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_TRUE(list[0].ok) << list[0].text;
+}
+
+TEST(CheckLog, DateTooFarFails) {
+    std::string out = kListening + "127.0.0.1 - - [07/Dec/2026:10:01:01 +0000] \"GET / HTTP/1.1\" 200 5\n";
+    auto list = check_log({"127.0.0.1 - - [{date}] \"GET / HTTP/1.1\" 200 5"}, out, kNow);
+    EXPECT_TRUE(has_failure(list, "61 s from the harness's clock"));
+}
+
+TEST(CheckLog, ImpossibleDateFails) {
+    std::string out = kListening + "127.0.0.1 - - [32/Dec/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 5\n";
+    EXPECT_TRUE(has_failure(check_log({"127.0.0.1 - - [{date}] \"GET / HTTP/1.1\" 200 5"}, out, kNow), "not a real date"));
+}
+
+TEST(CheckLog, OtherTextIsExactRegexCharactersToo) {
+    std::string out = kListening + "127.0.0.1 - - [07/Dec/2026:10:00:00 +0000] \"GET /a+b HTTP/1.1\" 200 5\n";
+    EXPECT_TRUE(all_ok(check_log({"127.0.0.1 - - [{date}] \"GET /a+b HTTP/1.1\" 200 5"}, out, kNow)));
+    EXPECT_FALSE(all_ok(check_log({"127.0.0.1 - - [{date}] \"GET /aab HTTP/1.1\" 200 5"}, out, kNow)));
+    EXPECT_FALSE(all_ok(check_log({"127.0.0.1 - - [{date}] \"GET /a+b HTTP/1.1\" 200 -"}, out, kNow)));
+}
+
+TEST(CheckLog, MissingAndExtraLinesFail) {
+    std::string one = kListening + "a\n";
+    EXPECT_TRUE(has_failure(check_log({"a", "b"}, one, kNow), "log line 2: missing"));
+    EXPECT_TRUE(has_failure(check_log({}, one, kNow), "log line 1: one too many"));
+    EXPECT_TRUE(all_ok(check_log({}, kListening, kNow)));
+}
+
+TEST(CheckLog, ALineWithoutItsNewlineStillCounts) {
+    EXPECT_EQ(log_lines(kListening + "a\nb"), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(CheckLog, FixtureKeyParsesAndNeedsItsOwnServer) {
+    Fixture f = fixture(R"({"status": 200, "log": ["x [{date}] y"]})");
+    ASSERT_TRUE(f.expect.log.has_value());
+    EXPECT_EQ(*f.expect.log, std::vector<std::string>{"x [{date}] y"});
+    EXPECT_TRUE(f.needs_own_server());
+    EXPECT_FALSE(fixture(R"({"status": 200})").needs_own_server());
+    EXPECT_THROW(fixture(R"({"status": 200, "log": "x"})"), FixtureError);
+    EXPECT_THROW(fixture(R"({"status": 200, "log": ["a\nb"]})"), FixtureError);
+}

@@ -275,3 +275,35 @@ TEST(Qemu, Aarch64ElfIsEmulatedOnOtherHosts) {
     EXPECT_TRUE(harness::needs_qemu(asm_bin));
 #endif
 }
+
+// Lesson 10's keys against a server that handles none of it: wrong-server
+// dies of SIGTERM (no exit status 0), and it retries a failed accept at
+// once, so under a descriptor limit it burns the CPU the fixture measures.
+TEST(EndToEnd, SignalAndLimitFixturesCatchAServerWithoutThem) {
+    TempRoot root(R"([
+  {"name": "e2e-sigterm", "since": 99, "why": "w", "spec": "s",
+   "signal": {"name": "SIGTERM", "after_ms": 200}, "server_after": {"exit": 0}, "read_after_ms": 600,
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+  {"name": "e2e-emfile", "since": 99, "why": "w", "spec": "s",
+   "limit": {"resource": "descriptors", "for_ms": 800, "cpu_below_percent": 10},
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+  {"name": "e2e-reset", "since": 99, "why": "w", "spec": "s", "reset_after_bytes": 4,
+   "server_after": {"children": 0},
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}},
+  {"name": "e2e-reset-too-far", "since": 99, "why": "w", "spec": "s", "reset_after_bytes": 100000,
+   "request": "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "expect": {"status": 200}}
+])");
+    Result r = run_harness(root, kServer);
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_TRUE(contains(r.out, "after SIGTERM the server ended: killed by signal 15")) << r.out;
+    EXPECT_TRUE(contains(r.out, "(expected exit status 0)")) << r.out;
+    if (harness::can_limit_running_server()) {
+        EXPECT_TRUE(contains(r.out, "the server's descriptors limit was lowered for")) << r.out;
+        EXPECT_TRUE(contains(r.out, "ms of CPU in those")) << r.out;
+    }
+    // the reset itself passes (the table's row), and one that never comes is a failure
+    std::size_t row = r.out.find("e2e-reset\n");
+    ASSERT_NE(row, std::string::npos) << r.out;
+    EXPECT_EQ(r.out.rfind("\xE2\x9C\x93", row), r.out.rfind("\n", row) + 1) << r.out;   // the row starts with ✓
+    EXPECT_TRUE(contains(r.out, "the client never read 100000 bytes to reset after")) << r.out;
+}

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <unistd.h>
+#include <csignal>
 #include <set>
 
 #include "fixture.hpp"
@@ -316,4 +317,52 @@ TEST(Fixture, ThenAndNames) {
     expect_error(with("expect", R"({"status": 200, "docroot_after": {"d": {"names": ["a/b"]}}})"), "is not one name of a directory");
     expect_error(with("expect", R"({"status": 200, "docroot_after": {"d": {"names": ["a", "a"]}}})"), "lists a name twice");
     expect_error(with("expect", R"({"status": 200, "interim": [200]})"), "expect.interim[]");
+}
+
+// Lesson 10: signals, limits, a client that resets, and what the server
+// must look like afterwards.
+TEST(Fixture, SignalLimitResetAndServerAfter) {
+    nlohmann::json j = nlohmann::json::parse(kGood);
+    j["signal"] = {{"name", "SIGINT"}, {"after_ms", 300}, {"to", "group"}};
+    j["server_after"] = {{"exit", 0}};
+    auto v = parse_fixture_file("[" + j.dump() + "]", "f.json");
+    ASSERT_TRUE(v[0].signal.has_value());
+    EXPECT_EQ(v[0].signal->signo, SIGINT);
+    EXPECT_EQ(v[0].signal->after_ms, 300);
+    EXPECT_TRUE(v[0].signal->group);
+    EXPECT_EQ(v[0].exit_after, 0);
+    EXPECT_TRUE(v[0].needs_own_server());
+    j["signal"] = {{"name", "SIGHUP"}, {"after_ms", 1}};
+    expect_error("[" + j.dump() + "]", "signal.name: 'SIGHUP'");
+    j["signal"] = {{"name", "SIGTERM"}, {"after_ms", 1}, {"to", "everyone"}};
+    expect_error("[" + j.dump() + "]", "signal.to: 'everyone'");
+    expect_error(with("signal", R"({"name": "SIGTERM", "after_ms": 1})"), "needs server_after.exit");
+    expect_error(with("server_after", R"({"exit": 0})"), "server_after.exit needs a 'signal'");
+    expect_error(with("server_after", R"({})"), "server_after needs");
+    j["signal"] = {{"name", "SIGTERM"}, {"after_ms", 1}};
+    j["then"] = nlohmann::json::parse(R"([{"request": "x", "expect": {"status": 200}}])");
+    expect_error("[" + j.dump() + "]", "cannot have 'then' or 'repeat'");
+
+    auto l = parse_fixture_file(with("limit", R"({"resource": "descriptors", "for_ms": 1500, "cpu_below_percent": 10})"), "f.json");
+    ASSERT_TRUE(l[0].limit.has_value());
+    EXPECT_EQ(l[0].limit->resource, "descriptors");
+    EXPECT_EQ(l[0].limit->for_ms, 1500);
+    EXPECT_EQ(l[0].limit->cpu_below_percent, 10);
+    EXPECT_TRUE(l[0].needs_own_server());
+    expect_error(with("limit", R"({"resource": "memory", "for_ms": 1})"), "limit.resource: 'memory'");
+    expect_error(with("limit", R"({"resource": "processes"})"), "limit needs 'resource' and 'for_ms'");
+    expect_error(with("limit", R"({"resource": "processes", "for_ms": 1, "cpu_below_percent": 0})"), "cpu_below_percent");
+
+    auto r = parse_fixture_file(with("reset_after_bytes", "65536"), "f.json");
+    EXPECT_EQ(r[0].reset_after_bytes, 65536);
+    EXPECT_TRUE(r[0].needs_own_server());
+    expect_error(with("reset_after_bytes", "0"), "reset_after_bytes");
+    j = nlohmann::json::parse(kGood);
+    j["reset_after_bytes"] = 10;
+    j["expect"] = {{"status", 200}, {"cut", true}};
+    expect_error("[" + j.dump() + "]", "no 'body', 'cut' or 'no_response'");
+
+    auto c = parse_fixture_file(with("server_after", R"({"zombies": 0, "children": 0})"), "f.json");
+    EXPECT_EQ(c[0].zombies_after, 0);
+    EXPECT_EQ(c[0].children_after, 0);
 }

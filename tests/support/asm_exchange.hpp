@@ -98,6 +98,8 @@ public:
     explicit Records(const char* docroot = ".") {
         acfg.port = 8080;
         acfg.docroot = docroot;
+        acfg.deadline = DEADLINE_DEFAULT;       // lesson 10: what parse_command_line_10
+        acfg.child_limit = CHILD_LIMIT_DEFAULT; // leaves without -t and -c (ccfg's defaults)
         // what lesson 06's open_docroot does at start-up (-1 if it is not a
         // directory); the file steps of lessons 04-05 never look at it
         owned_docroot_ = ::open(docroot, O_RDONLY | O_DIRECTORY);
@@ -115,9 +117,8 @@ public:
         httpd::start_exchange(*c, kSock, &ccfg);
         reset_request(&a->req);
         httpd::reset_request(c->req);
-        // start_exchange leaves these to step_read_head, which sets them on
-        // every path: until then both hold the asm's garbage
-        c->read_len = a->read_len;
+        // start_exchange zeroes read_len and linger (lesson 10): both
+        // records agree
         c->linger = a->linger;
     }
     ~Records() {

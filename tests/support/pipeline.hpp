@@ -21,6 +21,7 @@
 #include "07-ranges.hpp"
 #include "08-listing.hpp"
 #include "09-methods.hpp"
+#include "10-hardening.hpp"
 #include "exchange.hpp"
 
 // The list, as code.  (A macro, so that each suite can turn a step's name
@@ -28,6 +29,7 @@
 #define METAL_LESSON_STEPS(n, S)                                   \
     do {                                                           \
         if ((n) <= 2) { S(step_read_once) S(step_hello) }          \
+        if ((n) >= 10) { S(step_arm_deadlines) S(step_await_head) } \
         if ((n) >= 3) {                                            \
             S(step_read_head) S(step_parse_head)                   \
             S(step_check_framing)                                  \
@@ -53,9 +55,14 @@
 // the spines' step_by_method runs; spine_test checks them too.
 #define METAL_OPTIONS_ASTERISK_LIST(S) S(step_answer_options)
 #define METAL_OPTIONS_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_beneath) S(step_answer_options)
+#if LESSON >= 10
+#define METAL_PUT_DEADLINE(S) S(step_arm_body_deadline)   // lesson 10
+#else
+#define METAL_PUT_DEADLINE(S)
+#endif
 #define METAL_PUT_LIST(S)                                                          \
-    S(step_decode_path) S(step_normalize_path) S(step_check_upload) S(step_open_parent) \
-    S(step_store_upload) S(step_answer_upload)
+    S(step_decode_path) S(step_normalize_path) S(step_check_upload) METAL_PUT_DEADLINE(S) \
+    S(step_open_parent) S(step_store_upload) S(step_answer_upload)
 #define METAL_DELETE_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_parent) S(step_delete_file)
 
 // METAL_BY_METHOD(x, S, run) -- the spines' step_by_method, for the tests

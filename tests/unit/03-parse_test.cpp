@@ -267,11 +267,43 @@ std::int64_t read_sent(const std::string& data, std::string* buf_out = nullptr, 
     send_all(p.client(), data);
     ::shutdown(p.client(), SHUT_WR);
     std::string buf(cap, '\0');
-    std::uint64_t got = 12345;   // must be overwritten
+    std::uint64_t got = 0;   // a fresh buffer: nothing in it yet
     std::int64_t n = httpd::read_request_head(p.server(), buf.data(), cap, &got);
     if (buf_out) *buf_out = buf;
     if (got_out) *got_out = got;
     return n;
+}
+
+// lesson 03 rule (read_request_head's contract): the *got bytes already
+// in buf are scanned before anything is read -- lesson 10 reads the start
+// of a head itself and hands the rest of the work to this reader.
+TEST(Lesson03, ReadHeadResumesAfterBytesAlreadyInBuf) {
+    std::string head = head_of({"GET / HTTP/1.1", "Host: x"});
+    for (std::size_t already = 0; already <= head.size(); ++already) {
+        testsupport::SocketPair p;
+        send_all(p.client(), head.substr(already) + "BODY");   // the rest, then a body
+        ::shutdown(p.client(), SHUT_WR);
+        std::string buf(4096, '\0');
+        head.copy(buf.data(), already);                         // what an earlier step read
+        std::uint64_t got = already;
+        EXPECT_EQ(httpd::read_request_head(p.server(), buf.data(), buf.size(), &got),
+                  static_cast<std::int64_t>(head.size())) << already;
+        EXPECT_EQ(buf.substr(0, head.size()), head) << already;
+        if (already == head.size()) EXPECT_EQ(got, head.size());   // whole head there: nothing read
+        else EXPECT_EQ(got, head.size() + 4) << already;           // else the rest and the body
+    }
+}
+
+// A full buffer handed over without its empty line: 414 / 431 at once.
+TEST(Lesson03, ReadHeadFullBufferHandedOver) {
+    std::string line = "GET /" + std::string(REQ_HEAD_MAX, 'a');
+    testsupport::SocketPair p;
+    std::uint64_t got = REQ_HEAD_MAX;
+    EXPECT_EQ(httpd::read_request_head(p.server(), line.data(), REQ_HEAD_MAX, &got), -414);
+    std::string fields = "GET / HTTP/1.1\r\nX: " + std::string(REQ_HEAD_MAX, 'a');
+    got = REQ_HEAD_MAX;
+    EXPECT_EQ(httpd::read_request_head(p.server(), fields.data(), REQ_HEAD_MAX, &got), -431);
+    EXPECT_EQ(got, REQ_HEAD_MAX);
 }
 
 TEST(Lesson03, ReadHeadAllAtOnce) {
@@ -388,7 +420,8 @@ std::string body_of(const std::string& response) {
 }
 
 TEST(Lesson03, SendErrorIsACompleteResponse) {
-    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, ""), 0); });
+    // its result: the body bytes that went (lesson 10's access log logs them)
+    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, ""), 16); });
     EXPECT_EQ(r.substr(0, r.find("\r\n")), "HTTP/1.1 400 Bad Request");
     EXPECT_EQ(header_value(r, "Server"), "metal-httpd");
     EXPECT_EQ(header_value(r, "Connection"), "close");
@@ -399,7 +432,7 @@ TEST(Lesson03, SendErrorIsACompleteResponse) {
 }
 
 TEST(Lesson03, SendErrorCarriesTheExtraFieldLines) {
-    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 0); });
+    std::string r = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 23); });
     EXPECT_EQ(r.substr(0, r.find("\r\n")), "HTTP/1.1 405 Method Not Allowed");
     EXPECT_EQ(header_value(r, "Allow"), "GET, HEAD");
     EXPECT_EQ(body_of(r), "405 Method Not Allowed\n");
@@ -410,7 +443,7 @@ TEST(Lesson03, SendErrorCarriesTheExtraFieldLines) {
 TEST(Lesson03, SendErrorLeavesOutExtraLinesThatDoNotFit) {
     // all or nothing (head_add_lines): a head is never cut in the middle of a line
     std::string huge = "X-Big: " + std::string(HEAD_MAX, 'b') + "\r\n";
-    std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, huge), 0); });
+    std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, 400, false, huge), 16); });
     EXPECT_EQ(header_value(r, "X-Big"), "(absent)");
     EXPECT_EQ(body_of(r), "400 Bad Request\n");
 }
@@ -426,10 +459,11 @@ TEST(Lesson03, SendErrorReasonPhrases) {
         // A copy, not the binding itself: a lambda may capture a structured
         // binding only from C++20 compilers on (Clang 16, Apple clang 15).
         const int code = status;
-        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, code, false, ""), 0); });
+        std::string body = std::to_string(status) + " " + reason + "\n";
+        const auto body_len = static_cast<std::int64_t>(body.size());
+        std::string r = capture([&](int fd) { EXPECT_EQ(httpd::send_error(fd, code, false, ""), body_len); });
         std::string line = "HTTP/1.1 " + std::to_string(status) + " " + reason;
         EXPECT_EQ(r.substr(0, r.find("\r\n")), line);
-        std::string body = std::to_string(status) + " " + reason + "\n";
         EXPECT_EQ(body_of(r), body);
         EXPECT_EQ(header_value(r, "Content-Length"), std::to_string(body.size()));
     }
@@ -437,7 +471,7 @@ TEST(Lesson03, SendErrorReasonPhrases) {
 
 TEST(Lesson03, SendErrorForHeadHasNoBody) {
     // RFC 9110 §9.3.2: the same head as GET, no body -- errors included
-    std::string get = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 0); });
+    std::string get = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, false, "Allow: GET, HEAD\r\n"), 23); });
     std::string head = capture([](int fd) { EXPECT_EQ(httpd::send_error(fd, 405, true, "Allow: GET, HEAD\r\n"), 0); });
     EXPECT_EQ(body_of(head), "");
     EXPECT_EQ(head, get.substr(0, get.find("\r\n\r\n") + 4));

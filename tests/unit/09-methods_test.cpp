@@ -313,7 +313,7 @@ TEST(Lesson09, ReceiveBodyTakesWhatCameFirstThenReads) {
     std::string rest = "-and-the-rest";
     ASSERT_EQ(::write(pair.client(), rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
     char buf[4];                                                    // tiny: many reads
-    EXPECT_EQ(httpd::receive_body(pair.server(), fd.get(), "first", 5, 5 + rest.size(), buf, sizeof buf), 0);
+    EXPECT_EQ(httpd::receive_body(pair.server(), fd.get(), "first", 5, 5 + rest.size(), buf, sizeof buf, 0), 0);
     EXPECT_EQ(testsupport::read_file(file), "first-and-the-rest");
 }
 
@@ -324,7 +324,7 @@ TEST(Lesson09, ReceiveBodyStopsAtTheLength) {
     testsupport::SocketPair pair;
     char buf[16];
     // more came with the head than the body holds: the rest is not this body
-    EXPECT_EQ(httpd::receive_body(pair.server(), fd.get(), "abcGET / HTTP/1.1", 17, 3, buf, sizeof buf), 0);
+    EXPECT_EQ(httpd::receive_body(pair.server(), fd.get(), "abcGET / HTTP/1.1", 17, 3, buf, sizeof buf, 0), 0);
     EXPECT_EQ(testsupport::read_file(file), "abc");
 }
 
@@ -336,14 +336,14 @@ TEST(Lesson09, ReceiveBodyShortIs400) {
     ASSERT_EQ(::write(pair.client(), "xy", 2), 2);
     ::shutdown(pair.client(), SHUT_WR);                             // the client stops early
     char buf[16];
-    EXPECT_EQ(httpd::receive_body(pair.server(), fd.get(), "ab", 2, 10, buf, sizeof buf), -400);
+    EXPECT_EQ(httpd::receive_body(pair.server(), fd.get(), "ab", 2, 10, buf, sizeof buf, 0), -400);
 }
 
 TEST(Lesson09, ReceiveBodyWriteErrorMapsThroughTheTable) {
     testsupport::SocketPair pair;
     httpd::Fd ro(::open("/dev/null", O_RDONLY));                   // writing to it fails: EBADF
     char buf[16];
-    EXPECT_EQ(httpd::receive_body(pair.server(), ro.get(), "ab", 2, 2, buf, sizeof buf), -500);
+    EXPECT_EQ(httpd::receive_body(pair.server(), ro.get(), "ab", 2, 2, buf, sizeof buf, 0), -500);
 }
 
 // ---------------------------------------------------------------------------

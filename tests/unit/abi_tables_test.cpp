@@ -43,8 +43,10 @@ TEST(AbiTables, LinuxIncludeMatchesHeaderTable) { expect_include_matches_table("
 TEST(AbiTables, BothIncludesDefineTheSameNames) {
     const std::set<std::string> darwin_only = {"SIN_LEN", "D_NAMLEN", "SIGACT_TRAMP", "SO_NOSIGPIPE",
                                                "SYS_fork", "SYS_dup2", "SYS_renameatx_np", "RENAME_EXCL",
-                                               "GETDIRENTRIES64_EXTENDED_BUFSIZE", "GETDIRENTRIES64_EOF"};
-    const std::set<std::string> linux_only = {"SYS_clone", "SYS_dup3", "SYS_renameat2", "RENAME_NOREPLACE"};
+                                               "GETDIRENTRIES64_EXTENDED_BUFSIZE", "GETDIRENTRIES64_EOF",
+                                               "SYS_poll"};   // lesson 10: POLL
+    const std::set<std::string> linux_only = {"SYS_clone", "SYS_dup3", "SYS_renameat2", "RENAME_NOREPLACE",
+                                              "SYS_ppoll", "TIMESPEC_SIZE", "TS_SEC", "TS_NSEC"};
     abicheck::Constants darwin = abicheck::read_os_inc(kRoot + "/asm/os/darwin/os.inc");
     abicheck::Constants linux_ = abicheck::read_os_inc(kRoot + "/asm/os/linux/os.inc");
     ASSERT_EQ(darwin.error, "");
