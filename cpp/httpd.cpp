@@ -222,7 +222,7 @@ void handle_connection(int conn, const Config* cfg) {
 #if LESSON >= 10
     std::uint64_t children = 0;      // 10: children running; we reap them ourselves
     std::uint64_t slots = cfg->child_limit;                    // 10: the table of their pids: -c slots
-    auto pids = std::make_unique_for_overwrite<std::int32_t[]>(slots);
+    auto pids = std::make_unique<std::int32_t[]>(slots);       // 10: one pid per slot
     init_children(pids.get(), slots);                          //     every slot free
 #endif
     for (;;) {
