@@ -176,7 +176,7 @@ GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages
 # here; whether a tool is installed is checked when the recipe runs.)
 goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
-              $(if $(filter serve-%,$(1)),cxx $(TARGET_TOOLS) try) \
+              $(if $(filter serve-% browser-check,$(1)),cxx $(TARGET_TOOLS) try) \
               $(if $(filter darwin,$(1)),darwin) \
               $(if $(filter sanitize,$(1)),cxx json) \
               $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin libcxx)) \
@@ -452,6 +452,8 @@ help:
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
 	@echo "  make docs-check           the docs suite alone: excerpts, and that what the pages name exists"
 	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
+	@echo "  make bench BENCH_ONLY=upload   only its 256 MiB PUT against dd conv=fsync (BENCH_ONLY=download: all but that)"
+	@echo "  make browser-check        (Linux, chromium) headless Chromium reads a listing after uploads, both servers"
 	@echo "  make fresh-debian         (root) the quick start in a bare Debian 12 chroot, timed; not part of test"
 	@echo "  make clean                remove build/"
 
@@ -494,9 +496,11 @@ clean:
 
 # ---------------------------------------------------------------------------
 # make bench (not part of make test): the newest lesson's servers against
-# nginx, lighttpd, mini_httpd and python3 -m http.server.  The scripts are
-# tests/bench/*; results land in build/bench/ (results.json, bench.png,
-# table.txt).  docs/performance.md explains the numbers.
+# nginx, lighttpd, mini_httpd and python3 -m http.server, and a 256 MiB
+# PUT to ours against dd on the same disk.  The scripts are tests/bench/*;
+# results land in build/bench/ (results.json, bench.png, table.txt).
+# docs/performance.md explains the numbers.  BENCH_ONLY=upload: only the
+# PUT; BENCH_ONLY=download: everything else.
 # ---------------------------------------------------------------------------
 BENCH_LESSON := $(LAST_LESSON)
 BENCH_DIR    := $(BUILD)/bench
@@ -516,13 +520,29 @@ $(BENCH_DIR)/lesson-$(BENCH_LESSON)/httpd-cpp-aarch64: $(L$(BENCH_LESSON)_CPP_SR
 bench: $(BENCH_CPP) $(BENCH_ASM) $(BENCH_XCPP) $(BENCH_DARWIN) | $(BUILD)/.tools/bench
 	@BUILD=$(BUILD) LESSON=$(BENCH_LESSON) CPP_BIN=$(BENCH_CPP) ASM_BIN=$(BENCH_ASM) \
 	  XCPP_BIN=$(BENCH_XCPP) DARWIN_BIN=$(BENCH_DARWIN) RUN_ASM="$(RUN_ASM)" XPREFIX="$(XPREFIX)" \
-	  CXX="$(CXX)" XCXX="$(XCXX)" QUICK="$(QUICK)" bash tests/bench/bench.sh
+	  CXX="$(CXX)" XCXX="$(XCXX)" QUICK="$(QUICK)" BENCH_ONLY="$(BENCH_ONLY)" bash tests/bench/bench.sh
 
 # The run the README shows: copy the last run's chart and results into
 # docs/ and its targets table into the README (between the bench markers).
 bench-publish:
 	@bash tests/bench/publish.sh $(BENCH_DIR)
 # ------------------------------------------------------------- end of bench
+
+# make browser-check (not part of make test; Linux): headless Chromium
+# opens a directory listing after uploads whose names need escaping, on
+# both servers of the newest lesson (PUT exists from lesson 09 on): the
+# names it shows, and every link fetched back byte for byte.  About 40 s;
+# needs chromium (Debian: apt-get install -y chromium).  Screenshots, for
+# a look: build/browser-check/cpp.png and asm.png.  tests/tools/browser-check.py.
+BROWSER_LESSON := $(LAST_LESSON)
+.PHONY: browser-check
+browser-check: build-$(BROWSER_LESSON) | $(BUILD)/.tools/try
+	@status=0; \
+	  python3 tests/tools/browser-check.py $(BUILD)/browser-check cpp \
+	    $(BUILD)/lesson-$(BROWSER_LESSON)/$(L$(BROWSER_LESSON)_PROG)-cpp || status=1; \
+	  python3 tests/tools/browser-check.py $(BUILD)/browser-check asm $(RUN_ASM) \
+	    $(BUILD)/lesson-$(BROWSER_LESSON)/$(L$(BROWSER_LESSON)_PROG)-asm || status=1; \
+	  exit $$status
 
 # The README's quick start on a bare Debian 12 (debootstrap minbase + git,
 # make, ca-certificates) in a chroot, from a clone of this commit: both

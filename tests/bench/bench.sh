@@ -13,11 +13,14 @@
 #   XPREFIX     aarch64-linux-gnu- on x86-64 (for strip), empty on an arm64 host
 #   CXX XCXX    the compilers (their versions go into the results)
 #   QUICK       1: a short run for trying things out (see "How long" below)
+#   BENCH_ONLY  empty: the whole run; "download": the GETs only (load,
+#               system calls, memory); "upload": the 256 MiB PUT only
 #   BUILD       the build directory; results go to $BUILD/bench/
 #
 # Steps: install the peers -> a temp document root -> binary sizes ->
 # system calls of one GET per server -> load with wrk, repeated ->
-# tables, targets, results.json, bench.png.
+# the 256 MiB upload against dd, repeated -> tables, targets,
+# results.json, bench.png.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=${BUILD:-build}
@@ -25,7 +28,14 @@ OUT=$BUILD/bench
 mkdir -p "$OUT"
 : "${LESSON:?run me through make bench}" "${CPP_BIN:?}" "${ASM_BIN:?}"
 XCPP_BIN=${XCPP_BIN:-} DARWIN_BIN=${DARWIN_BIN:-} RUN_ASM=${RUN_ASM:-} XPREFIX=${XPREFIX:-}
-CXX=${CXX:-g++} XCXX=${XCXX:-} QUICK=${QUICK:-}
+CXX=${CXX:-g++} XCXX=${XCXX:-} QUICK=${QUICK:-} BENCH_ONLY=${BENCH_ONLY:-}
+# The two parts of a run: the GETs (download) and the PUT (upload).
+case "$BENCH_ONLY" in
+    "")       DO_DOWNLOAD=1 DO_UPLOAD=1 ;;
+    download) DO_DOWNLOAD=1 DO_UPLOAD=0 ;;
+    upload)   DO_DOWNLOAD=0 DO_UPLOAD=1 ;;
+    *) echo "bench: BENCH_ONLY=$BENCH_ONLY: say download or upload (or nothing: both)" >&2; exit 2 ;;
+esac
 # Absolute paths: the servers are started from other directories' view.
 abs() { [ -n "$1" ] && echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 CPP_BIN=$(abs "$CPP_BIN"); ASM_BIN=$(abs "$ASM_BIN")
@@ -41,13 +51,17 @@ XCPP_BIN=$(abs "$XCPP_BIN"); DARWIN_BIN=$(abs "$DARWIN_BIN")
 # QUICK=1: one repetition, 2 s / 1 s / 2 s, about a minute and a half --
 # to try things out, not to quote ratios (no spread; short points are
 # noisy).
+# The upload (section 7) adds 5 rounds of one 256 MiB PUT per server and
+# one dd -- about 40 s on a busy 2-core machine, most of it the checks of
+# the stored bytes and the syncs between points; QUICK=1: one round.  BENCH_ONLY=upload runs just
+# that part, BENCH_ONLY=download everything else.
 # ---------------------------------------------------------------------------
 THREADS=2 CONNS=50
 if [ -n "$QUICK" ] && [ "$QUICK" != 0 ]; then
-    QUICK=1 REPS=1
+    QUICK=1 REPS=1 UP_REPS=1
     declare -A DUR=([1k]=2 [1m]=1 [1g]=2)
 else
-    QUICK=0 REPS=3
+    QUICK=0 REPS=3 UP_REPS=5
     declare -A DUR=([1k]=10 [1m]=4 [1g]=3)
 fi
 SIZES=(1k 1m 1g)
@@ -55,7 +69,9 @@ declare -A SIZE_LABEL=([1k]="1 KiB" [1m]="1 MiB" [1g]="1 GiB")
 # The 1 GiB file is measured in MB/s (how fast sendfile moves bytes), the
 # small ones in requests per second (how fast a server turns a connection
 # around).
-declare -A UNIT=([1k]="req/s" [1m]="req/s" [1g]="MB/s")
+declare -A UNIT=([1k]="req/s" [1m]="req/s" [1g]="MB/s" [put]="MB/s")
+# The upload: one PUT of this many bytes, and dd writing as many.
+UP_BYTES=$((256 * 1024 * 1024))
 
 source "$here/servers.sh"
 # The servers, in the order of every table.  The C++ build for aarch64
@@ -220,7 +236,7 @@ get() {
 
 vmhwm() { awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status 2>/dev/null; }
 
-echo "metal-httpd bench: lesson $LESSON's servers and their peers$([ "$QUICK" = 1 ] && echo " (QUICK)")"
+echo "metal-httpd bench: lesson $LESSON's servers and their peers$([ "$QUICK" = 1 ] && echo " (QUICK)")$([ -n "$BENCH_ONLY" ] && echo " ($BENCH_ONLY only)")"
 
 # ---------------------------------------------------------------------------
 # 1. The peers, installed on demand.  One that cannot be installed is
@@ -229,6 +245,7 @@ echo "metal-httpd bench: lesson $LESSON's servers and their peers$([ "$QUICK" = 
 declare -A AVAIL=() WHY=()
 for id in "${SERVERS[@]}"; do AVAIL[$id]=1; done
 for id in nginx lighttpd mini_httpd python; do
+    [ "$DO_DOWNLOAD" = 1 ] || break          # the upload only needs ours
     progress "checking $id (installs it if missing; log: $OUT/install.log)"
     if ! bash tests/tools/ensure-tools.sh "${PEER_GROUP[$id]}" >>"$OUT/install.log" 2>&1 \
        || [ ! -x "${PEER_BIN[$id]}" ]; then
@@ -314,6 +331,7 @@ fi
 # ---------------------------------------------------------------------------
 declare -A SC_PARENT=() SC_CHILD=() SC_PARENT_N=() SC_CHILD_N=()
 for id in "${SERVERS[@]}"; do
+    [ "$DO_DOWNLOAD" = 1 ] || break
     [ "${AVAIL[$id]}" = 1 ] || continue
     progress "system calls: ${LABEL[$id]}"
     if ! start_server "$id" trace; then
@@ -355,6 +373,7 @@ progress_done
 declare -A RUN_PID=() RUN_PORT=()
 ACTIVE=()
 for id in "${SERVERS[@]}"; do
+    [ "$DO_DOWNLOAD" = 1 ] || break
     [ "${AVAIL[$id]}" = 1 ] || continue
     progress "starting ${LABEL[$id]}"
     if start_server "$id" plain; then
@@ -422,6 +441,7 @@ planned=0                           # seconds of load, in all
 for size in "${SIZES[@]}"; do planned=$((planned + REPS * ${#ACTIVE[@]} * ${DUR[$size]})); done
 done_s=0 point=0 points=$((REPS * ${#SIZES[@]} * ${#ACTIVE[@]})) load_start=$SECONDS
 for rep in $(seq "$REPS"); do
+    [ "$DO_DOWNLOAD" = 1 ] || break
     for size in "${SIZES[@]}"; do
         for id in "${ACTIVE[@]}"; do
             point=$((point + 1))
@@ -463,6 +483,95 @@ progress_done
 for id in "${ACTIVE[@]}"; do stop "${RUN_PID[$id]}"; done
 
 # ---------------------------------------------------------------------------
-# 7. Report: the table, the targets, results.json, the chart.
+# 7. The upload: one 256 MiB PUT at a time to each of our servers, beside
+#    dd writing the same bytes to the same file system -- the disk's own
+#    rate, measured in the same run.  Like with like: a server writes the
+#    body into a new temporary file, fsyncs it, closes it and renames it
+#    over the target (lesson 09: the file, not the directory, is
+#    fsync'ed); dd creates a new file, writes it and fsyncs it before it
+#    exits (conv=fsync).  dd is timed from start to end; the PUT by curl
+#    itself (%{time_total}: from the connection to the answer, which
+#    comes after the rename), so curl's own start-up -- loading its
+#    libraries, 35 to 60 ms on a busy 2-core machine, against about 1 ms
+#    for dd -- is not charged to the server.  Both end once the bytes are
+#    on the disk.  Before each
+#    point `sync` writes out what others left dirty, so one point does not
+#    pay for another's; after it the stored file is compared with the
+#    source (a fast 201 with the wrong bytes is no result) and removed.
+#    The servers run with -w on a document root of their own.
+# ---------------------------------------------------------------------------
+UP_IDS=() UP_FS=""
+declare -A UP_WHY=()
+if [ "$DO_UPLOAD" = 1 ]; then
+    UP_ROOT=$WORK/upload
+    UP_SRC=$WORK/upload.bin                  # beside it: the same file system
+    mkdir -p "$UP_ROOT"
+    progress "upload: writing the ${UP_BYTES}-byte source file"
+    head -c "$UP_BYTES" /dev/urandom >"$UP_SRC"
+    sync                                     # its own writing must not count
+    # the file system and the device under it, for the table
+    UP_FS=$(df -PT "$UP_ROOT" 2>/dev/null | awk 'NR == 2 { print $2 " on " $1 }')
+    declare -A UP_PORT=() UP_PID=()
+    saved_root=$DOCROOT
+    DOCROOT=$UP_ROOT OUR_FLAGS=(-w)
+    UP_IDS=(disk)
+    LABEL[disk]="disk (dd conv=fsync)"
+    for id in "${SERVERS[@]}"; do
+        is_ours "$id" || continue
+        progress "upload: starting ${LABEL[$id]} with -w"
+        if start_server "$id" plain; then
+            UP_PID[$id]=$S_PID UP_PORT[$id]=$S_PORT
+            UP_IDS+=("$id")
+        else
+            UP_WHY[$id]="did not start${S_WHY:+: $S_WHY}"
+        fi
+    done
+    DOCROOT=$saved_root OUR_FLAGS=()
+    # up_point ID ROUND: one upload (or dd), timed; a line in $RUNS if it
+    # stored the right bytes.
+    up_point() {
+        local id=$1 rep=$2 target=$UP_ROOT/put.bin t0 t1 status=201 took
+        rm -f "$target"                      # a new file every time: 201
+        sync
+        if [ "$id" = disk ]; then
+            t0=$EPOCHREALTIME
+            dd if="$UP_SRC" of="$target" bs=1M conv=fsync status=none 2>"$WORK/dd.err" || status="dd failed"
+            t1=$EPOCHREALTIME
+            took=$(awk -v t0="$t0" -v t1="$t1" 'BEGIN { print t1 - t0 }')
+        else
+            read -r status took < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 300 \
+                                        -T "$UP_SRC" "http://127.0.0.1:${UP_PORT[$id]}/put.bin")
+        fi
+        if [ "$status" != 201 ]; then
+            UP_WHY[$id]="answered ${status:-nothing} in round $rep"
+        elif ! cmp -s "$UP_SRC" "$target"; then
+            UP_WHY[$id]="stored other bytes in round $rep"
+        else
+            awk -v id="$id" -v rep="$rep" -v b="$UP_BYTES" -v s="$took" \
+                'BEGIN { printf "%s put %d %.2f 0 0\n", id, rep, b / s / 1e6 }' >>"$RUNS"
+        fi
+        rm -f "$target"
+    }
+    # One dd first, not counted: the first write after the load (or after
+    # the source file) was once a sixth of the rest -- the file system
+    # still settling what came before.  Then the rounds, each starting one
+    # further along the list, so no one is always first.
+    progress "upload: one dd to warm up (not counted)"
+    dd if="$UP_SRC" of="$UP_ROOT/warm-up.bin" bs=1M conv=fsync status=none 2>/dev/null
+    rm -f "$UP_ROOT/warm-up.bin"
+    for rep in $(seq "$UP_REPS"); do
+        for i in $(seq 0 $((${#UP_IDS[@]} - 1))); do
+            id=${UP_IDS[$(((i + rep - 1) % ${#UP_IDS[@]}))]}
+            progress "$(printf 'upload: round %d/%d  %-20s' "$rep" "$UP_REPS" "${LABEL[$id]}")"
+            up_point "$id" "$rep"
+        done
+    done
+    for id in "${UP_IDS[@]}"; do [ "$id" = disk ] || stop "${UP_PID[$id]}"; done
+    rm -f "$UP_SRC"
+    progress_done
+fi
+
+# ---------------------------------------------------------------------------
+# 8. Report: the table, the targets, results.json, the chart.
 # ---------------------------------------------------------------------------
 source "$here/report.sh"

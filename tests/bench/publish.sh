@@ -11,6 +11,10 @@ dir=${1:-build/bench}
 for f in bench.png results.json targets.md; do
     [ -f "$dir/$f" ] || { echo "bench-publish: no $dir/$f -- run make bench first" >&2; exit 1; }
 done
+# Only a whole run: one made with BENCH_ONLY= would take the other part's
+# numbers out of the README and docs/.
+grep -q '^  "parts": \["download", "upload"\],$' "$dir/results.json" ||
+    { echo "bench-publish: $dir/results.json is not from a whole run (BENCH_ONLY was set?) -- run make bench" >&2; exit 1; }
 cp "$dir/bench.png" docs/bench.png
 cp "$dir/results.json" docs/bench-results.json
 # Replace what lies between the two markers; everything else stays as it is.

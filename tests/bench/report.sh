@@ -6,32 +6,35 @@ exec {terminal}>&1 > >(tee "$OUT/table.txt")
 tee_pid=$!
 
 # Medians, smallest and largest value of the repetitions (stats.awk).
-declare -A MED=() LO=() HI=() ALL=() ERRS=()
+declare -A MED=() LO=() HI=() N=() ALL=() ERRS=()
 while read -r id size med lo hi n all; do
-    MED[$id,$size]=$med LO[$id,$size]=$lo HI[$id,$size]=$hi ALL[$id,$size]=$all
+    MED[$id,$size]=$med LO[$id,$size]=$lo HI[$id,$size]=$hi N[$id,$size]=$n ALL[$id,$size]=$all
 done < <(awk '{ print $1, $2, $4 }' "$RUNS" | awk -f "$here/stats.awk")
 while read -r id size errs; do ERRS[$id,$size]=$errs; done < <(
     awk '{ e[$1 " " $2] += $5 + $6 } END { for (k in e) print k, e[k] }' "$RUNS")
 
 # cell ID SIZE: "12345 ±3%" -- the median and half the range between the
-# smallest and the largest run, relative to the median.  "!" marks a point
+# smallest and the largest run, relative to the median (no spread from one
+# run).  "!" marks a point
 # where wrk saw errors or non-2xx answers (see build/bench/wrk-*.txt).
 cell() {
     local k=$1,$2
     [ -n "${MED[$k]:-}" ] || { printf '%12s' "n/a"; return; }
     local mark=" "; [ "${ERRS[$k]:-0}" -gt 0 ] && mark="!"
-    if [ "$REPS" -gt 1 ]; then
+    if [ "${N[$k]:-1}" -gt 1 ]; then
         awk -v m="${MED[$k]}" -v lo="${LO[$k]}" -v hi="${HI[$k]}" -v mark="$mark" \
             'BEGIN { printf "%7.0f ±%2.0f%%%s", m, (m > 0 ? (hi - lo) / 2 / m * 100 : 0), mark }'
     else
         awk -v m="${MED[$k]}" -v mark="$mark" 'BEGIN { printf "%7.0f     %s", m, mark }'
     fi
 }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 dash() { echo "${1:--}"; }
 
 echo
 echo "lesson $LESSON, $MACHINE"
+if [ "$DO_DOWNLOAD" = 1 ]; then
 DUR_TEXT="$REPS x ${DUR[1k]} s (1 KiB), ${DUR[1m]} s (1 MiB), ${DUR[1g]} s (1 GiB)"
 echo "wrk: $THREADS threads, $CONNS connections, Connection: close; $DUR_TEXT$([ "$QUICK" = 1 ] && echo "; QUICK run")"
 [ "$REPS" -gt 1 ] && echo "median ±half the spread of the $REPS repetitions"
@@ -78,6 +81,25 @@ for id in "${cols[@]}"; do
     [ "${SC_CHILD_N[$id]:-0}" -gt 0 ] || continue
     printf '  %-20s %2s: %s\n' "${LABEL[$id]}" "${SC_PARENT_N[$id]:-0}" "${SC_PARENT[$id]:-}"
 done
+fi   # DO_DOWNLOAD
+
+# The upload: MB/s of one 256 MiB PUT, and each as a share of the disk's.
+if [ "$DO_UPLOAD" = 1 ]; then
+    echo
+    echo "upload: one $((UP_BYTES / 1024 / 1024)) MiB PUT (curl -T, timed by curl; the server has -w: temporary file,"
+    echo "fsync, rename) against dd bs=1M conv=fsync, both to ${UP_FS:-the same file system}; $UP_REPS round$([ "$UP_REPS" -gt 1 ] && echo s)"
+    [ "$UP_REPS" -gt 1 ] && echo "median ±half the spread of the $UP_REPS rounds"
+    printf '%-20s %7s%6s  %s\n' "" "MB/s" "" "× disk"
+    for id in disk "${SERVERS[@]}"; do
+        [ "$id" = disk ] || is_ours "$id" || continue
+        if [ -z "${MED[$id,put]:-}" ]; then
+            printf '%-20s %s\n' "${LABEL[$id]}" "not measured: ${UP_WHY[$id]:-no result}"
+            continue
+        fi
+        printf '%-20s %s  %s%s\n' "${LABEL[$id]}" "$(cell "$id" put)" "$(ratio "${MED[$id,put]}" "${MED[disk,put]:-0}")" \
+            "${UP_WHY[$id]:+   (rounds lost, the last: ${UP_WHY[$id]})}"
+    done
+fi
 
 echo
 echo "stripped binary sizes ($STRIPPED/)"
@@ -94,7 +116,6 @@ size_line cpp-aarch64 "C++, aarch64 static (libc and libstdc++ inside)"
 # The targets.  A target is reported, never enforced: machines are noisy.
 # ---------------------------------------------------------------------------
 TARGETS=()          # lines "met|name|measured|goal-text", for JSON and README
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
 # target NAME MEASURED GOAL OP: MEASURED OP GOAL is the target (OP: ge, le)
 target() {
     local name=$1 got=$2 goal=$3 op=$4 shown=$5 met
@@ -120,14 +141,19 @@ ratio_target() {
 QEMU_CPP=cpp; [ -n "$RUN_ASM" ] && QEMU_CPP=cpp-qemu
 echo
 echo "targets (ratios of medians from this run)"
-ratio_target "C++ ≥ 1.2× mini_httpd req/s, 1 KiB" cpp mini_httpd 1k 1.2
-ratio_target "asm ≥ 1.0× ${LABEL[$QEMU_CPP]} req/s, 1 KiB" asm "$QEMU_CPP" 1k 1.0
-ratio_target "C++ 1 GiB download ≥ 0.9× nginx" cpp nginx 1g 0.9
-ratio_target "${LABEL[asm]} 1 GiB download ≥ 0.9× nginx" asm nginx 1g 0.9
-for id in cpp asm; do
-    n=${SC_CHILD_N[$id]:-}
-    target "${LABEL[$id]}: system calls per GET ≤ 11 (child)" "$n" 11 le "${n:-n/a}"
-done
+if [ "$DO_DOWNLOAD" = 1 ]; then
+    ratio_target "C++ ≥ 1.2× mini_httpd req/s, 1 KiB" cpp mini_httpd 1k 1.2
+    ratio_target "asm ≥ 1.0× ${LABEL[$QEMU_CPP]} req/s, 1 KiB" asm "$QEMU_CPP" 1k 1.0
+    ratio_target "C++ 1 GiB download ≥ 0.9× nginx" cpp nginx 1g 0.9
+    ratio_target "${LABEL[asm]} 1 GiB download ≥ 0.9× nginx" asm nginx 1g 0.9
+    for id in cpp asm; do
+        n=${SC_CHILD_N[$id]:-}
+        target "${LABEL[$id]}: system calls per GET ≤ 11 (child)" "$n" 11 le "${n:-n/a}"
+    done
+fi
+if [ "$DO_UPLOAD" = 1 ]; then
+    ratio_target "C++ $((UP_BYTES / 1024 / 1024)) MiB upload ≥ 0.8× the disk (dd conv=fsync)" cpp disk put 0.8
+fi
 target "stripped asm server ≤ 32 KiB (Linux ELF)" "${SIZE[asm-linux]:-}" 32768 le \
     "$([ -n "${SIZE[asm-linux]:-}" ] && kib "${SIZE[asm-linux]}")"
 target "stripped asm server ≤ 32 KiB (Darwin Mach-O)" "${SIZE[asm-darwin]:-}" 32768 le \
@@ -143,6 +169,7 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
     echo "{"
     echo "  \"lesson\": $(js "$LESSON"),"
     echo "  \"date\": $(js "$DATE"),"
+    echo "  \"parts\": [$( { [ "$DO_DOWNLOAD" = 1 ] && echo '"download"'; [ "$DO_UPLOAD" = 1 ] && echo '"upload"'; } | paste -sd, - | sed 's/,/, /g')],"
     echo "  \"machine\": {"
     echo "    \"description\": $(js "$MACHINE"),"
     echo "    \"cpu\": $(js "$CPU"), \"cores\": $CORES, \"kernel\": $(js "$KERNEL"),"
@@ -150,6 +177,7 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
     echo "    \"compilers\": {\"cxx\": $(js "$CXX_V"), \"aarch64_cxx\": $(js "$XCXX_V"), \"aarch64_as\": $(js "$AS_V")},"
     echo "    \"wrk\": $(js "$WRK_V")"
     echo "  },"
+    if [ "$DO_DOWNLOAD" = 1 ]; then
     echo "  \"load\": {\"quick\": $([ "$QUICK" = 1 ] && echo true || echo false), \"threads\": $THREADS, \"connections\": $CONNS,"
     echo "           \"header\": \"Connection: close\", \"repetitions\": $REPS,"
     echo "           \"seconds\": {\"1k\": ${DUR[1k]}, \"1m\": ${DUR[1m]}, \"1g\": ${DUR[1g]}},"
@@ -180,6 +208,31 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
     done
     echo
     echo "  ],"
+    else
+    echo "  \"quick\": $([ "$QUICK" = 1 ] && echo true || echo false),"
+    echo "  \"load\": null,"
+    echo "  \"servers\": [],"
+    fi
+    if [ "$DO_UPLOAD" = 1 ]; then
+    echo "  \"upload\": {\"bytes\": $UP_BYTES, \"rounds\": $UP_REPS, \"unit\": \"MB/s\", \"file_system\": $(js "$UP_FS"),"
+    echo "             \"client\": \"curl -T (one PUT at a time, the server started with -w)\", \"disk\": \"dd bs=1M conv=fsync\","
+    printf '             "results": {'
+    sep=""
+    for id in disk "${SERVERS[@]}"; do
+        [ "$id" = disk ] || is_ours "$id" || continue
+        k=$id,put
+        if [ -n "${MED[$k]:-}" ]; then
+            printf '%s\n        %s: {"median": %s, "min": %s, "max": %s, "runs": [%s], "of_disk": %s' "$sep" "$(js "$id")" \
+                "${MED[$k]}" "${LO[$k]}" "${HI[$k]}" "${ALL[$k]}" "$(num_or_null "$(ratio "${MED[$k]}" "${MED[disk,put]:-0}")")"
+        else
+            printf '%s\n        %s: {"median": null' "$sep" "$(js "$id")"
+        fi
+        [ -n "${UP_WHY[$id]:-}" ] && printf ', "lost": %s' "$(js "${UP_WHY[$id]}")"
+        printf '}'
+        sep=","
+    done
+    echo "}},"
+    fi
     echo "  \"stripped_bytes\": {"
     printf '    "asm_linux": %s, "asm_darwin": %s, "cpp": %s, "cpp_aarch64_static": %s' \
         "$(num_or_null "${SIZE[asm-linux]:-}")" "$(num_or_null "${SIZE[asm-darwin]:-}")" \
@@ -213,8 +266,10 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
 
 # ---------------------------------------------------------------------------
 # The chart: one panel per file size, one bar per server (median), the
-# whisker from the smallest to the largest repetition.
+# whisker from the smallest to the largest repetition.  (The downloads
+# only: the upload is the table's.)
 # ---------------------------------------------------------------------------
+if [ "$DO_DOWNLOAD" = 1 ]; then
 {
     echo "# label kind 1k(med lo hi) 1m(med lo hi) 1g(med lo hi)"
     for id in "${ACTIVE[@]}"; do
@@ -236,6 +291,7 @@ if gnuplot -e "datafile='$OUT/chart.dat'; outfile='$OUT/bench.png'" \
 else
     echo "bench: gnuplot failed:" >&2; cat "$WORK/gnuplot.err" >&2
 fi
+fi   # DO_DOWNLOAD
 echo "results: $OUT/results.json   (make bench-publish copies both into docs/)"
 echo "the run took $((SECONDS / 60))m$(printf '%02d' $((SECONDS % 60)))s"
 # back to the terminal, and let tee write its last line before we end

@@ -12,7 +12,9 @@
 #
 # server_cmd ID DIR PORT sets the array CMD to the command line that starts
 # server ID, writing whatever config it needs into DIR.  PORT is the port to
-# listen on ("0" for ours).
+# listen on ("0" for ours).  Ours get the flags in OUR_FLAGS first (the
+# upload sets -w; the GETs none).
+OUR_FLAGS=()
 
 # The programs under test, filled in by bench.sh from the Makefile:
 #   CPP_BIN   the lesson's C++ server for this machine
@@ -68,9 +70,9 @@ under_qemu() {
 server_cmd() {
     local id=$1 dir=$2 port=$3
     case "$id" in
-        cpp)      CMD=("$CPP_BIN" 0 "$DOCROOT") ;;
-        cpp-qemu) CMD=("$RUN_ASM" "$XCPP_BIN" 0 "$DOCROOT") ;;
-        asm)      CMD=(${RUN_ASM:+"$RUN_ASM"} "$ASM_BIN" 0 "$DOCROOT") ;;
+        cpp)      CMD=("$CPP_BIN" "${OUR_FLAGS[@]}" 0 "$DOCROOT") ;;
+        cpp-qemu) CMD=("$RUN_ASM" "$XCPP_BIN" "${OUR_FLAGS[@]}" 0 "$DOCROOT") ;;
+        asm)      CMD=(${RUN_ASM:+"$RUN_ASM"} "$ASM_BIN" "${OUR_FLAGS[@]}" 0 "$DOCROOT") ;;
         nginx)
             # One worker process, like the fork servers' one accept loop.
             # `sendfile on` is what Debian's /etc/nginx/nginx.conf sets, so

@@ -82,7 +82,7 @@ namespace {
 // functions with an underscore in their names.
 const std::set<std::string> kKnownNotOurs = {
     "clock_gettime", "sa_tramp",      "__sigaction", "rt_sigaction",   "exit_group",   "sigaction_t",
-    "getdirentries_common", "in_pcbbind", "posix_spawn", "copy_file_range", "std_string", "O_NOFOLLOW_ANY",
+    "getdirentries_common", "in_pcbbind", "posix_spawn", "copy_file_range", "sync_file_range", "std_string", "O_NOFOLLOW_ANY",
     "set_robust_list", "renameat2",   "open_tree",   "ngx_http_discard_request_body", "do_notify_parent",
     "do_open",         "may_open",    "vn_open_auth", "vn_authorize_open_existing",   "translate_path",
 };
