@@ -121,7 +121,8 @@ if [ "$DO_ROBUST" = 1 ]; then
                        echo "$(rob "$1" above_503_first_s) / $(rob "$1" above_503_median_s) / $(rob "$1" above_503_last_s) s"; }
     rob_first()  { [ -n "$(rob "$1" above_normal_first_status)" ] &&
                        echo "$(rob "$1" above_normal_first_status) after $(rob "$1" above_normal_first_s) s"; }
-    rob_again()  { [ -n "$(rob "$1" above_served_again_s)" ] && echo "after $(rob "$1" above_served_again_s) s"; }
+    rob_again()  { [ -n "$(rob "$1" above_served_again_s)" ] &&
+                       echo "after $(rob "$1" above_served_again_s) s ($(rob "$1" above_served_again_from_first_s) s)"; }
     rob_fds()    { [ -n "$(rob "$1" fds_after)" ] &&
                        echo "$(rob "$1" fds_before) -> $(rob "$1" fds_after) ($(rob "$1" fds_ok) x 200 in $(rob "$1" fds_seconds) s)"; }
     rob_zomb()   { [ -n "$(rob "$1" zombies)" ] &&
@@ -146,7 +147,8 @@ if [ "$DO_ROBUST" = 1 ]; then
     for id in "${ROB_IDS[@]}"; do
         [ -n "${ROB_WHY[$id]:-}" ] && echo "  ${LABEL[$id]}: ${ROB_WHY[$id]}"
     done
-    echo "  (seconds of a 503: from that client's connect to its answer; \"served again\": from the 400th connect)"
+    echo "  (seconds of a 503: from that client's connect to its answer; \"served again\": from the 400th"
+    echo "  connect, and in brackets from the first idle one, whose deadline frees the first child)"
 fi
 
 echo
