@@ -616,6 +616,7 @@ ROB_IDS=()
 declare -A ROB=() ROB_WHY=() ROB_N=()
 ROB_T=15 ROB_LIMIT=256 ROB_BURST=500 ROB_EMFILE_S=4
 if [ "$QUICK" = 1 ]; then ROB_REQ=2000 ROB_REQ_QEMU=300; else ROB_REQ=10000 ROB_REQ_QEMU=1000; fi
+# Debian's python3 (the bench tools install it), else whichever is on PATH
 ROB_PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -n 1)
 if [ "$DO_ROBUST" = 1 ]; then
     OUR_FLAGS=(-t "$ROB_T" -c "$ROB_LIMIT")
