@@ -606,11 +606,12 @@ fi
 #               user), 5 clients queued, then the parent's utime + stime
 #               over ROB_EMFILE_S seconds (target: under 5 % of a core);
 #               then the limit back, and the 5 must be served.
-#    Each server is started afresh for each load.  A full run takes
-#    about two minutes, most of it the assembly's forks under qemu (30 to
-#    60 GETs a second on a busy 2-core machine): so the assembly gets
-#    ROB_REQ_QEMU requests there, not 10,000 -- a descriptor lost per
-#    request would show after a thousand as plainly.
+#    Each server is started afresh for each load.  The part takes about
+#    two minutes on a busy 2-core machine: the deadline twice (once per
+#    server), and the assembly's forks under qemu (30 to 60 GETs a
+#    second) -- so the assembly gets ROB_REQ_QEMU requests there, not
+#    10,000: a descriptor lost per request would show after a thousand
+#    as plainly.
 # ---------------------------------------------------------------------------
 ROB_IDS=()
 declare -A ROB=() ROB_WHY=() ROB_N=()

@@ -313,7 +313,7 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
     sep=""
     for id in "${ROB_IDS[@]}"; do
         printf '%s\n        %s: {"label": %s, "requests": %s' "$sep" "$(js "$id")" "$(js "${LABEL[$id]}")" "$(num_or_null "${ROB_N[$id]:-}")"
-        for k in "${!ROB[@]}"; do
+        for k in $(printf '%s\n' "${!ROB[@]}" | sort); do     # "id,key": no spaces
             [ "${k%%,*}" = "$id" ] || continue
             v=${ROB[$k]}
             if [[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]]; then printf ', "%s": %s' "${k#*,}" "$v"; else printf ', "%s": %s' "${k#*,}" "$(js "$v")"; fi
