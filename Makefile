@@ -454,7 +454,8 @@ help:
 	@echo "  make excerpts             rewrite the code excerpts in the lesson pages from the sources"
 	@echo "  make docs-check           the docs suite alone: excerpts, and that what the pages name exists"
 	@echo "  make bench [QUICK=1]      newest lesson's servers vs nginx, lighttpd, mini_httpd, python3 (build/bench/); bench-publish: into docs/"
-	@echo "  make bench BENCH_ONLY=upload   only its 256 MiB PUT against dd conv=fsync (BENCH_ONLY=download: all but that)"
+	@echo "  make bench BENCH_ONLY=upload   only its 256 MiB PUT against dd conv=fsync (BENCH_ONLY=download: only the GETs)"
+	@echo "  make bench BENCH_ONLY=robust   only the hostile loads: idle clients, descriptors, zombies, EMFILE (lesson 10 on)"
 	@echo "  make browser-check        (Linux, chromium) headless Chromium reads a listing after uploads, both servers"
 	@echo "  make fresh-debian         (root) the quick start in a bare Debian 12 chroot, timed; not part of test"
 	@echo "  make clean                remove build/"
@@ -507,10 +508,12 @@ clean:
 # ---------------------------------------------------------------------------
 # make bench (not part of make test): the newest lesson's servers against
 # nginx, lighttpd, mini_httpd and python3 -m http.server, and a 256 MiB
-# PUT to ours against dd on the same disk.  The scripts are tests/bench/*;
-# results land in build/bench/ (results.json, bench.png, table.txt).
-# docs/performance.md explains the numbers.  BENCH_ONLY=upload: only the
-# PUT; BENCH_ONLY=download: everything else.
+# PUT to ours against dd on the same disk, and (lesson 10 on) ours under
+# hostile loads.  The scripts are tests/bench/*; results land in
+# build/bench/ (results.json, bench.png, table.txt).  docs/performance.md
+# explains the numbers.  BENCH_ONLY=upload: only the PUT;
+# BENCH_ONLY=download: only the GETs; BENCH_ONLY=robust: only the hostile
+# loads.
 # ---------------------------------------------------------------------------
 BENCH_LESSON := $(LAST_LESSON)
 BENCH_DIR    := $(BUILD)/bench

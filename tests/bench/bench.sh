@@ -14,12 +14,14 @@
 #   CXX XCXX    the compilers (their versions go into the results)
 #   QUICK       1: a short run for trying things out (see "How long" below)
 #   BENCH_ONLY  empty: the whole run; "download": the GETs only (load,
-#               system calls, memory); "upload": the 256 MiB PUT only
+#               system calls, memory); "upload": the 256 MiB PUT only;
+#               "robust": the robustness point only (lesson 10 on)
 #   BUILD       the build directory; results go to $BUILD/bench/
 #
 # Steps: install the peers -> a temp document root -> binary sizes ->
 # system calls of one GET per server -> load with wrk, repeated ->
-# the 256 MiB upload against dd, repeated -> tables, targets,
+# the 256 MiB upload against dd, repeated -> the robustness point
+# (idle clients, descriptors, zombies, EMFILE) -> tables, targets,
 # results.json, bench.png.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,13 +31,20 @@ mkdir -p "$OUT"
 : "${LESSON:?run me through make bench}" "${CPP_BIN:?}" "${ASM_BIN:?}"
 XCPP_BIN=${XCPP_BIN:-} DARWIN_BIN=${DARWIN_BIN:-} RUN_ASM=${RUN_ASM:-} XPREFIX=${XPREFIX:-}
 CXX=${CXX:-g++} XCXX=${XCXX:-} QUICK=${QUICK:-} BENCH_ONLY=${BENCH_ONLY:-}
-# The two parts of a run: the GETs (download) and the PUT (upload).
+# The three parts of a run: the GETs (download), the PUT (upload) and
+# the hostile loads (robust; only from lesson 10 on, whose servers take
+# -t and -c).
 case "$BENCH_ONLY" in
-    "")       DO_DOWNLOAD=1 DO_UPLOAD=1 ;;
-    download) DO_DOWNLOAD=1 DO_UPLOAD=0 ;;
-    upload)   DO_DOWNLOAD=0 DO_UPLOAD=1 ;;
-    *) echo "bench: BENCH_ONLY=$BENCH_ONLY: say download or upload (or nothing: both)" >&2; exit 2 ;;
+    "")       DO_DOWNLOAD=1 DO_UPLOAD=1 DO_ROBUST=1 ;;
+    download) DO_DOWNLOAD=1 DO_UPLOAD=0 DO_ROBUST=0 ;;
+    upload)   DO_DOWNLOAD=0 DO_UPLOAD=1 DO_ROBUST=0 ;;
+    robust)   DO_DOWNLOAD=0 DO_UPLOAD=0 DO_ROBUST=1 ;;
+    *) echo "bench: BENCH_ONLY=$BENCH_ONLY: say download, upload or robust (or nothing: all three)" >&2; exit 2 ;;
 esac
+if [ "$((10#$LESSON))" -lt 10 ]; then
+    [ "$BENCH_ONLY" = robust ] && { echo "bench: BENCH_ONLY=robust needs lesson 10's -t and -c (this is lesson $LESSON)" >&2; exit 2; }
+    DO_ROBUST=0
+fi
 # Absolute paths: the servers are started from other directories' view.
 abs() { [ -n "$1" ] && echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 CPP_BIN=$(abs "$CPP_BIN"); ASM_BIN=$(abs "$ASM_BIN")
@@ -54,7 +63,9 @@ XCPP_BIN=$(abs "$XCPP_BIN"); DARWIN_BIN=$(abs "$DARWIN_BIN")
 # The upload (section 7) adds 5 rounds of one 256 MiB PUT per server and
 # one dd -- about 40 s on a busy 2-core machine, most of it the checks of
 # the stored bytes and the syncs between points; QUICK=1: one round.  BENCH_ONLY=upload runs just
-# that part, BENCH_ONLY=download everything else.
+# that part, BENCH_ONLY=download the GETs.
+# The robustness point (section 8) adds about two minutes, most of it
+# the assembly's forks under qemu; BENCH_ONLY=robust runs just that.
 # ---------------------------------------------------------------------------
 THREADS=2 CONNS=50
 if [ -n "$QUICK" ] && [ "$QUICK" != 0 ]; then
@@ -572,6 +583,73 @@ if [ "$DO_UPLOAD" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------
-# 8. Report: the table, the targets, results.json, the chart.
+# 8. Robustness (lesson 10 on): the newest lesson's C++ server and its
+#    assembly server (under qemu where the host is not arm64), each
+#    started with -t ROB_T -c ROB_LIMIT, against four hostile loads.
+#    tests/bench/robust.py is the client; it reads /proc itself.  The
+#    process it watches is the one that accepts -- for the assembly under
+#    qemu-user that is qemu's own process (the server's children are
+#    qemu's children, its descriptors are counted with qemu's few).
+#      idle     200 connections that send nothing, then a GET /1k.bin
+#               (target: under 1 s); then 200 more, 400 in all: the ones
+#               above the limit get the parent's 503 (counted and timed),
+#               and a normal client, asked every 0.25 s, is served again
+#               once the deadline has closed the idle ones (target:
+#               within one deadline of the 400th connection).
+#      fds      the parent's open descriptors before and after ROB_REQ
+#               GETs, 8 at a time (target: the same number).
+#      zombies  a burst of ROB_BURST connections (all opened, then all
+#               asked, then all read); a second later the parent's
+#               children in state Z (target: none).
+#      emfile   the parent's RLIMIT_NOFILE lowered to its lowest free
+#               descriptor (prlimit(2): allowed on a process of our own
+#               user), 5 clients queued, then the parent's utime + stime
+#               over ROB_EMFILE_S seconds (target: under 5 % of a core);
+#               then the limit back, and the 5 must be served.
+#    Each server is started afresh for each load.  The part takes about
+#    two minutes on a busy 2-core machine: the deadline twice (once per
+#    server), and the assembly's forks under qemu (30 to 60 GETs a
+#    second) -- so the assembly gets ROB_REQ_QEMU requests there, not
+#    10,000: a descriptor lost per request would show after a thousand
+#    as plainly.
+# ---------------------------------------------------------------------------
+ROB_IDS=()
+declare -A ROB=() ROB_WHY=() ROB_N=()
+ROB_T=15 ROB_LIMIT=256 ROB_BURST=500 ROB_EMFILE_S=4
+if [ "$QUICK" = 1 ]; then ROB_REQ=2000 ROB_REQ_QEMU=300; else ROB_REQ=10000 ROB_REQ_QEMU=1000; fi
+# Debian's python3 (the bench tools install it), else whichever is on PATH
+ROB_PY=$(command -v /usr/bin/python3 python3 2>/dev/null | head -n 1)
+if [ "$DO_ROBUST" = 1 ]; then
+    OUR_FLAGS=(-t "$ROB_T" -c "$ROB_LIMIT")
+    for id in cpp asm; do
+        ROB_IDS+=("$id")
+        if [ -z "$ROB_PY" ]; then ROB_WHY[$id]="no python3 here"; continue; fi
+        ROB_N[$id]=$ROB_REQ
+        under_qemu "$id" && ROB_N[$id]=$ROB_REQ_QEMU
+        for load in idle fds zombies emfile; do
+            progress "robustness: ${LABEL[$id]}, $load"
+            if ! start_server "$id" plain; then
+                ROB_WHY[$id]="did not start${S_WHY:+: $S_WHY}"; break
+            fi
+            case $load in
+                idle)    args=("$ROB_T" "$ROB_LIMIT") ;;
+                fds)     args=("${ROB_N[$id]}") ;;
+                zombies) args=("$ROB_BURST") ;;
+                emfile)  args=("$ROB_EMFILE_S") ;;
+            esac
+            while read -r key value; do
+                if [ "$key" = why ]; then ROB_WHY[$id]="${ROB_WHY[$id]:+${ROB_WHY[$id]}; }$load: $value"
+                else ROB[$id,$key]=$value; fi
+            done < <(timeout -s KILL 120 "$ROB_PY" "$here/robust.py" "$load" "$S_PORT" "$S_PID" "${args[@]}" 2>"$WORK/robust.err" ||
+                     echo "why robust.py failed: $(tail -n 1 "$WORK/robust.err")")
+            stop "$S_PID"
+        done
+    done
+    OUR_FLAGS=()
+    progress_done
+fi
+
+# ---------------------------------------------------------------------------
+# 9. Report: the table, the targets, results.json, the chart.
 # ---------------------------------------------------------------------------
 source "$here/report.sh"

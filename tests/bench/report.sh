@@ -101,6 +101,56 @@ if [ "$DO_UPLOAD" = 1 ]; then
     done
 fi
 
+# The robustness point: one column per server (tests/bench/robust.py).
+rob() { echo "${ROB[$1,$2]:-}"; }
+if [ "$DO_ROBUST" = 1 ]; then
+    echo
+    echo "robustness: the servers with -t $ROB_T -c $ROB_LIMIT; the process watched is the one that"
+    echo "accepts$([ -n "$RUN_ASM" ] && echo " (for ${LABEL[asm]}: qemu's own process, whose descriptors include qemu's)"); one run"
+    rob_row() {   # rob_row TITLE FUNCTION: one line, a cell per server
+        local title=$1 fn=$2 id
+        printf '  %-34s' "$title"
+        for id in "${ROB_IDS[@]}"; do printf ' %-34s' "$("$fn" "$id")"; done
+        echo
+    }
+    rob_head()   { echo "${LABEL[$1]}"; }
+    rob_below()  { [ -n "$(rob "$1" below_get_s)" ] && echo "$(rob "$1" below_status) in $(rob "$1" below_get_s) s"; }
+    rob_accept() { [ -n "$(rob "$1" below_accepted_s)" ] && echo "$(rob "$1" below_accepted_s) s"; }
+    rob_503()    { [ -n "$(rob "$1" above_503)" ] && echo "$(rob "$1" above_503) of $(rob "$1" above_expected_503)"; }
+    rob_503t()   { [ -n "$(rob "$1" above_503_first_s)" ] &&
+                       echo "$(rob "$1" above_503_first_s) / $(rob "$1" above_503_median_s) / $(rob "$1" above_503_last_s) s"; }
+    rob_first()  { [ -n "$(rob "$1" above_normal_first_status)" ] &&
+                       echo "$(rob "$1" above_normal_first_status) after $(rob "$1" above_normal_first_s) s"; }
+    rob_again()  { [ -n "$(rob "$1" above_served_again_s)" ] &&
+                       echo "after $(rob "$1" above_served_again_s) s ($(rob "$1" above_served_again_from_first_s) s)"; }
+    rob_fds()    { [ -n "$(rob "$1" fds_after)" ] &&
+                       echo "$(rob "$1" fds_before) -> $(rob "$1" fds_after) ($(rob "$1" fds_ok) x 200 in $(rob "$1" fds_seconds) s)"; }
+    rob_zomb()   { [ -n "$(rob "$1" zombies)" ] &&
+                       echo "$(rob "$1" zombies) ($(rob "$1" burst_ok) x 200 in $(rob "$1" burst_seconds) s)"; }
+    rob_cpu()    { [ -n "$(rob "$1" emfile_cpu_percent)" ] &&
+                       echo "$(rob "$1" emfile_cpu_percent) % ($(rob "$1" emfile_cpu_s) s of CPU in $(rob "$1" emfile_seconds) s)"; }
+    rob_during() { [ -n "$(rob "$1" emfile_answered_during)" ] && echo "$(rob "$1" emfile_answered_during) of 5"; }
+    rob_resume() { [ -n "$(rob "$1" emfile_served_after)" ] &&
+                       echo "$(rob "$1" emfile_served_after) of 5 in $(rob "$1" emfile_resume_s) s"; }
+    rob_row "" rob_head
+    rob_row "200 idle: all accepted" rob_accept
+    rob_row "200 idle: a GET /1k.bin" rob_below
+    rob_row "400 idle: 503 to the extra ones" rob_503
+    rob_row "  first / median / last, s" rob_503t
+    rob_row "  a normal client's first answer" rob_first
+    rob_row "  a normal client served again" rob_again
+    rob_row "descriptors over the GETs" rob_fds
+    rob_row "zombies 1 s after $ROB_BURST connections" rob_zomb
+    rob_row "CPU, no descriptor free, 5 queued" rob_cpu
+    rob_row "  answered meanwhile (must be 0)" rob_during
+    rob_row "  limit back: the 5 served" rob_resume
+    for id in "${ROB_IDS[@]}"; do
+        [ -n "${ROB_WHY[$id]:-}" ] && echo "  ${LABEL[$id]}: ${ROB_WHY[$id]}"
+    done
+    echo "  (seconds of a 503: from that client's connect to its answer; \"served again\": from the 400th"
+    echo "  connect, and in brackets from the first idle one, whose deadline frees the first child)"
+fi
+
 echo
 echo "stripped binary sizes ($STRIPPED/)"
 size_line() {
@@ -154,6 +204,29 @@ fi
 if [ "$DO_UPLOAD" = 1 ]; then
     ratio_target "C++ $((UP_BYTES / 1024 / 1024)) MiB upload ≥ 0.8× the disk (dd conv=fsync)" cpp disk put 0.8
 fi
+if [ "$DO_ROBUST" = 1 ]; then
+    for id in "${ROB_IDS[@]}"; do
+        l=${LABEL[$id]}
+        target "$l: GET beside 200 idle < 1 s" "$(rob "$id" below_get_s)" 0.999 le \
+            "$(rob "$id" below_get_s || true)${ROB[$id,below_get_s]:+ s}"
+        target "$l: 400 idle, 503 to all above -c" "$(rob "$id" above_503)" "$((400 - ROB_LIMIT))" ge \
+            "$(rob_503 "$id")"
+        target "$l: served again within -t $ROB_T s" "$(rob "$id" above_served_again_s)" "$ROB_T" le \
+            "$(rob_again "$id")"
+        if [ -n "$(rob "$id" fds_after)" ]; then
+            grew=$(( ${ROB[$id,fds_after]} - ${ROB[$id,fds_before]} ))
+        else grew=""; fi
+        target "$l: descriptors flat, ${ROB_N[$id]:-?} GETs" "$grew" 0 le "$(rob_fds "$id")"
+        target "$l: 0 zombies after $ROB_BURST connections" "$(rob "$id" zombies)" 0 le "$(rob "$id" zombies)"
+        if [ "$(rob "$id" emfile_answered_during)" = 0 ]; then
+            target "$l: CPU with no descriptor free < 5 %" "$(rob "$id" emfile_cpu_percent)" 4.999 le \
+                "$(rob_cpu "$id")"
+        else
+            target "$l: CPU with no descriptor free < 5 %" "" 4.999 le \
+                "n/a: $(rob_during "$id" || echo "no result") answered while no descriptor was free"
+        fi
+    done
+fi
 target "stripped asm server ≤ 32 KiB (Linux ELF)" "${SIZE[asm-linux]:-}" 32768 le \
     "$([ -n "${SIZE[asm-linux]:-}" ] && kib "${SIZE[asm-linux]}")"
 target "stripped asm server ≤ 32 KiB (Darwin Mach-O)" "${SIZE[asm-darwin]:-}" 32768 le \
@@ -169,7 +242,7 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
     echo "{"
     echo "  \"lesson\": $(js "$LESSON"),"
     echo "  \"date\": $(js "$DATE"),"
-    echo "  \"parts\": [$( { [ "$DO_DOWNLOAD" = 1 ] && echo '"download"'; [ "$DO_UPLOAD" = 1 ] && echo '"upload"'; } | paste -sd, - | sed 's/,/, /g')],"
+    echo "  \"parts\": [$( { [ "$DO_DOWNLOAD" = 1 ] && echo '"download"'; [ "$DO_UPLOAD" = 1 ] && echo '"upload"'; [ "$DO_ROBUST" = 1 ] && echo '"robust"'; } | paste -sd, - | sed 's/,/, /g')],"
     echo "  \"machine\": {"
     echo "    \"description\": $(js "$MACHINE"),"
     echo "    \"cpu\": $(js "$CPU"), \"cores\": $CORES, \"kernel\": $(js "$KERNEL"),"
@@ -228,6 +301,24 @@ words_json() { local w first=1; printf '['; for w in $1; do [ $first = 1 ] || pr
             printf '%s\n        %s: {"median": null' "$sep" "$(js "$id")"
         fi
         [ -n "${UP_WHY[$id]:-}" ] && printf ', "lost": %s' "$(js "${UP_WHY[$id]}")"
+        printf '}'
+        sep=","
+    done
+    echo "}},"
+    fi
+    if [ "$DO_ROBUST" = 1 ]; then
+    echo "  \"robust\": {\"flags\": \"-t $ROB_T -c $ROB_LIMIT\", \"deadline_s\": $ROB_T, \"limit\": $ROB_LIMIT, \"burst\": $ROB_BURST, \"emfile_seconds\": $ROB_EMFILE_S,"
+    echo "             \"watched\": $(js "the process that accepts$([ -n "$RUN_ASM" ] && echo "; for the assembly under qemu, qemu's own process")"),"
+    printf '             "results": {'
+    sep=""
+    for id in "${ROB_IDS[@]}"; do
+        printf '%s\n        %s: {"label": %s, "requests": %s' "$sep" "$(js "$id")" "$(js "${LABEL[$id]}")" "$(num_or_null "${ROB_N[$id]:-}")"
+        for k in $(printf '%s\n' "${!ROB[@]}" | sort); do     # "id,key": no spaces
+            [ "${k%%,*}" = "$id" ] || continue
+            v=${ROB[$k]}
+            if [[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]]; then printf ', "%s": %s' "${k#*,}" "$v"; else printf ', "%s": %s' "${k#*,}" "$(js "$v")"; fi
+        done
+        [ -n "${ROB_WHY[$id]:-}" ] && printf ', "why": %s' "$(js "${ROB_WHY[$id]}")"
         printf '}'
         sep=","
     done

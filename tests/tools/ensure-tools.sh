@@ -32,7 +32,8 @@
 #                less, python3, llvm-objdump, aarch64-linux-gnu-objdump)
 #   debootstrap  debootstrap, debian-archive-keyring: `make fresh-debian`
 #                builds a bare Debian 12 with them
-#   bench        wrk, gnuplot-nox, strace, curl: what `make bench` measures with
+#   bench        wrk, gnuplot-nox, strace, curl, python3: what `make bench`
+#                measures with (python3 runs tests/bench/robust.py)
 #   peer-nginx peer-lighttpd peer-mini_httpd peer-python: one group per peer
 #                server `make bench` compares against (one each, so a peer
 #                that cannot be installed does not keep the others out)
@@ -98,9 +99,10 @@ debian_group() {
                need debootstrap have debootstrap
                need debian-archive-keyring file_exists /usr/share/keyrings/debian-archive-keyring.gpg ;;
         # make bench: the load generator, the chart, the system-call counts
-        bench) why="wrk, gnuplot, strace and curl for make bench"
+        bench) why="wrk, gnuplot, strace, curl and python3 for make bench"
                need wrk have wrk; need gnuplot-nox any_of gnuplot gnuplot-nox
-               need strace have strace; need curl have curl ;;
+               need strace have strace; need curl have curl
+               need python3 file_exists /usr/bin/python3 ;;
         # the peers sit in /usr/sbin, which is not on every user's PATH
         peer-nginx)      why="nginx, a peer make bench compares with"
                          need nginx file_exists /usr/sbin/nginx ;;
