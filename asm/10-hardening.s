@@ -887,10 +887,10 @@ ENDFUNC step_await_head
 
 // ---------------------------------------------------------------------------
 // int step_arm_body_deadline(struct exchange *x)
-//   In lesson 09's PUT list, after step_check_upload (content_length is
-//   at most UPLOAD_MAX, so nothing overflows): x.body_deadline = now +
-//   the grace (cfg->deadline seconds) + content_length / UPLOAD_MIN_RATE
-//   seconds.  Lesson 09's receive_body answers 408 once it has passed.
+//   After step_check_framing (content_length is known; no 64-bit length
+//   overflows: 2^64 / UPLOAD_MIN_RATE * 1000 < 2^61): x.body_deadline =
+//   now + the grace (cfg->deadline seconds) + content_length /
+//   UPLOAD_MIN_RATE seconds.  Lesson 09's receive_body answers 408 once it has passed.
 //   in:  x0 = x.  out: w0 = STEP_NEXT
 //   registers: x19 = x
 //   stack: 32 bytes (fp, lr, x19, padding)

@@ -75,6 +75,9 @@ FUNC handle_connection
         STEP    step_parse_head           // 03: request line and fields into x.req
         STEP    step_check_framing        // 03: Content-Length / Transfer-Encoding: 400 / 501
 .endif
+.if LESSON >= 10
+        STEP    step_arm_body_deadline    // 10: a body within -t s + its length at UPLOAD_MIN_RATE (receive_body: else 408)
+.endif
 .if LESSON >= 3 && LESSON <= 8
         STEP    step_check_method         // 03: GET and HEAD go on; 405 / 501
 .endif
@@ -207,9 +210,6 @@ FUNC put_list
         LIST_STEP step_decode_path        // 05: x.path = the request's path, percent-decoded once
         LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
         LIST_STEP step_check_upload       // 09: Content-Length needed (411), at most 1 GiB (413)
-.if LESSON >= 10
-        LIST_STEP step_arm_body_deadline  // 10: the body within -t s + its length at UPLOAD_MIN_RATE: else 408
-.endif
         LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
         LIST_STEP step_store_upload       // 09: body -> temporary file, fsync, rename over the target
         LIST_STEP step_answer_upload      // 09: 201 Created (new) or 204 (replaced)

@@ -181,10 +181,10 @@ std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, con
 int step_arm_deadlines(Exchange& x);
 int step_await_head(Exchange& x);
 
-// step_arm_body_deadline -- in lesson 09's PUT list, after step_check_upload
-// (so content_length is at most UPLOAD_MAX): x.body_deadline = now + the
-// grace (cfg->deadline seconds) + content_length / UPLOAD_MIN_RATE
-// seconds.  lesson 09's receive_body answers 408 once it has passed.
+// step_arm_body_deadline -- after step_check_framing (content_length is
+// known; no 64-bit length overflows: 2^64 / UPLOAD_MIN_RATE * 1000 < 2^61):
+// x.body_deadline = now + the grace (cfg->deadline seconds) +
+// content_length / UPLOAD_MIN_RATE seconds.  lesson 09's receive_body answers 408 once it has passed.
 // Always kNext.
 inline constexpr std::uint64_t kUploadMinRate = UPLOAD_MIN_RATE;   // bytes/s: the slowest upload we wait for
 int step_arm_body_deadline(Exchange& x);

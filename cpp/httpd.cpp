@@ -76,9 +76,6 @@ constexpr Step kPutList[] = {
     step_decode_path,        // 05: x.path = the request's path, percent-decoded once
     step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
     step_check_upload,       // 09: Content-Length needed (411), at most 1 GiB (413)
-#if LESSON >= 10
-    step_arm_body_deadline,  // 10: the body within -t s + its length at UPLOAD_MIN_RATE: else 408
-#endif
     step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
     step_store_upload,       // 09: body -> temporary file, fsync, rename over the target
     step_answer_upload,      // 09: 201 Created (new) or 204 (replaced)
@@ -131,6 +128,9 @@ constexpr Step kSteps[] = {
     step_read_head,      // 03: the request head into x.buf
     step_parse_head,     // 03: request line and fields into x.req
     step_check_framing,  // 03: Content-Length / Transfer-Encoding: 400 / 501
+#endif
+#if LESSON >= 10
+    step_arm_body_deadline,  // 10: a body within -t s + its length at UPLOAD_MIN_RATE (receive_body: else 408)
 #endif
 #if LESSON >= 3 && LESSON <= 8
     step_check_method,   // 03: GET and HEAD go on; 405 / 501

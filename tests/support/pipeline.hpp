@@ -34,6 +34,7 @@
             S(step_read_head) S(step_parse_head)                   \
             S(step_check_framing)                                  \
         }                                                          \
+        if ((n) >= 10) { S(step_arm_body_deadline) }               \
         if ((n) >= 3 && (n) <= 8) { S(step_check_method) }         \
         if ((n) >= 9) { S(step_allow_method) S(step_by_method) }   \
         if ((n) == 3) { S(step_echo) }                             \
@@ -55,14 +56,9 @@
 // the spines' step_by_method runs; spine_test checks them too.
 #define METAL_OPTIONS_ASTERISK_LIST(S) S(step_answer_options)
 #define METAL_OPTIONS_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_beneath) S(step_answer_options)
-#if LESSON >= 10
-#define METAL_PUT_DEADLINE(S) S(step_arm_body_deadline)   // lesson 10
-#else
-#define METAL_PUT_DEADLINE(S)
-#endif
 #define METAL_PUT_LIST(S)                                                          \
-    S(step_decode_path) S(step_normalize_path) S(step_check_upload) METAL_PUT_DEADLINE(S) \
-    S(step_open_parent) S(step_store_upload) S(step_answer_upload)
+    S(step_decode_path) S(step_normalize_path) S(step_check_upload) S(step_open_parent) \
+    S(step_store_upload) S(step_answer_upload)
 #define METAL_DELETE_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_parent) S(step_delete_file)
 
 // METAL_BY_METHOD(x, S, run) -- the spines' step_by_method, for the tests
