@@ -289,6 +289,13 @@ $(BUILD)/harness: | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
 # the world.  The stage files are compiled once per suite (the native one
 # with the sanitizers, the target one for the machine the assembly runs
 # on); they do not depend on LESSON.
+# The test suites' own objects carry line tables only (-g1, after the -g of
+# CXXFLAGS_NATIVE): enough for a sanitizer report or a backtrace with
+# file:line, and half the compile time of full debug information, which
+# the sanitizers' instrumentation makes large (tests/unit/03-parse_test.cpp
+# with ASan and UBSan: 66 s of CPU with -g, 35 s with -g1).  The servers
+# keep -g: those are what a student steps through in gdb.
+TEST_DEBUG := -g1
 TEST_DEFS := -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -I$(GEN)
 -include $(wildcard $(BUILD)/tests/unit-obj/*/*.d $(BUILD)/tests/unit-obj/*/*/*.d $(BUILD)/tests/asm-obj/*/*.d $(BUILD)/tests/asm-obj/*/*/*.d)
 
@@ -298,7 +305,7 @@ UNIT_SRC := $(wildcard tests/unit/*.cpp) tests/abi/os_inc.cpp $(filter-out %-mai
 UNIT_OBJ := $(patsubst %.cpp,$(BUILD)/tests/unit-obj/%.o,$(UNIT_SRC))
 $(BUILD)/tests/unit-obj/%.o: %.cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -MMD -MP $(TEST_DEFS) -c -o $@ $<
+	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(SANITIZE) -MMD -MP $(TEST_DEFS) -c -o $@ $<
 $(BUILD)/tests/unit-tests: $(UNIT_OBJ)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(UNIT_OBJ) $(GTEST_LIBS) -lgtest_main
 
@@ -314,7 +321,7 @@ $(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.
 	$(call ASSEMBLE,$<,$(call lesson_no,$(LAST_LESSON)),$@)
 $(BUILD)/tests/asm-obj/%.o: %.cpp | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
-	$(XCXX) $(XCXXFLAGS) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
+	$(XCXX) $(XCXXFLAGS) $(TEST_DEBUG) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
 $(BUILD)/tests/asm-tests: $(ASMTEST_OBJ) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	$(XCXX) $(XCXXFLAGS) -o $@ $(ASMTEST_OBJ) $(XGTEST)
 

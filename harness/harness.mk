@@ -55,17 +55,18 @@ HARNESS_TEST_DEFS := -DMETAL_SOURCE_DIR='"$(CURDIR)"' -DHARNESS_BIN='"$(abspath 
                      -DWRONG_SERVER_SANITIZED_BIN='"$(abspath $(BUILD)/tests/wrong-server-sanitized)"' \
                      -DDOCS_CHECK_BIN='"$(abspath $(BUILD)/tools/docs-check)"'
 
+# TEST_DEBUG (-g1, line tables only): see the Makefile.
 # GCC 12 with -fsanitize=address reports a false "may be used uninitialized"
 # inside libstdc++'s <regex> (GCC bug 105562); only these objects silence it.
 HARNESS_SAN := $(SANITIZE) $(if $(filter g++%,$(notdir $(CXX))),-Wno-maybe-uninitialized)
 
 $(BUILD)/tests/harness-obj/test-%.o: tests/harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS_NATIVE) $(HARNESS_SAN) -Iharness $(HARNESS_TEST_DEFS) -c -o $@ $<
+	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(HARNESS_SAN) -Iharness $(HARNESS_TEST_DEFS) -c -o $@ $<
 
 $(BUILD)/tests/harness-obj/%.o: harness/%.cpp $(HARNESS_HDR) $(HARNESS_TOOLS)
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS_NATIVE) $(HARNESS_SAN) -c -o $@ $<
+	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(HARNESS_SAN) -c -o $@ $<
 
 $(BUILD)/tests/harness-tests: $(HARNESS_TEST_OBJ) $(BUILD)/harness $(BUILD)/tests/wrong-server $(BUILD)/tests/wrong-server-sanitized \
                               $(BUILD)/tools/docs-check $(DARWIN_PATH_MAX_SO) $(HARNESS_TOOLS)
