@@ -34,19 +34,11 @@
 
         RODATA                            // constant data: the flags table
 // excerpt: flags-10
-// struct flag_spec flags_10[]: lesson 09's flags and lesson 10's
-        .macro FLAG letter, kind, offset, usage
-        .p2align 3                        // 64-bit fields
-        .quad   \letter                   // FLAG_LETTER
-        .quad   \kind                     // FLAG_KIND
-        .quad   \offset                   // FLAG_OFFSET
-1:      .asciz  "\usage"                  // FLAG_USAGE ...
-        .space  FLAG_USAGE_MAX - (. - 1b) // ... padded to FLAG_USAGE_MAX bytes
-        .endm
+// struct flag_spec flags_10[]: lesson 09's rows (records.inc's FLAGS_09),
+// then lesson 10's
         .globl  flags_10
 flags_10:
-        FLAG    'w', FLAG_SWITCH, CFG_WRITE, "[-w]"        // 09: PUT and DELETE allowed
-        FLAG    'e', FLAG_VALUE, CFG_ERROR_DIR, "[-e DIR]" // 09: error pages from DIR
+        FLAGS_09                                           // 09: -w, -e DIR
         FLAG    't', FLAG_VALUE, CFG_DEADLINE_ARG, "[-t SECONDS]" // 10: deadlines
         FLAG    'c', FLAG_VALUE, CFG_CHILD_LIMIT_ARG, "[-c N]" // 10: children at once
         FLAG    0, 0, 0, ""                                // the end

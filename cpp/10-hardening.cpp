@@ -21,13 +21,13 @@
 namespace httpd {
 
 // excerpt: flags-10
-const FlagSpec kFlags10[] = {
-    {'w', FLAG_SWITCH, CFG_WRITE, "[-w]"},                        // 09: PUT and DELETE allowed
-    {'e', FLAG_VALUE, CFG_ERROR_DIR, "[-e DIR]"},                 // 09: error pages from DIR
+// lesson 09's rows, then lesson 10's
+constexpr FlagSpec kFlagRows10[] = {
     {'t', FLAG_VALUE, CFG_DEADLINE_ARG, "[-t SECONDS]"},          // 10: deadlines
     {'c', FLAG_VALUE, CFG_CHILD_LIMIT_ARG, "[-c N]"},             // 10: children at once
-    {0, 0, 0, ""},                                                // the end
 };
+constexpr auto kFlagTable10 = flag_table(kFlagRows09, kFlagRows10);
+const FlagSpec* const kFlags10 = kFlagTable10.data();
 // excerpt end
 
 std::int64_t parse_count(const char* s, std::uint64_t max) {

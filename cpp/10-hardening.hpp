@@ -73,7 +73,7 @@ inline constexpr std::size_t kRefuseSlots = REFUSE_SLOTS;            // refused 
 inline constexpr std::uint64_t kShutdownGraceSeconds = SHUTDOWN_GRACE_SECONDS;   // children's time to finish after a stop
 
 // kFlags10 -- lesson 09's flags and lesson 10's: -t SECONDS, -c N (values).
-extern const FlagSpec kFlags10[];
+extern const FlagSpec* const kFlags10;
 
 // parse_count -- a decimal number 1..max and nothing else (lesson 07's
 // parse_decimal: digits only, saturating).  The number, or -1.

@@ -31,6 +31,7 @@
 
 namespace {
 
+using testsupport::Args;
 using testsupport::Pair;
 using testsupport::in_child;
 using testsupport::escaped;
@@ -38,24 +39,6 @@ using testsupport::output_of;
 using testsupport::read_all;
 
 constexpr std::uint32_t kSeed = 20261210;   // fixed: the same cases every run
-
-struct Args {
-    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
-        for (auto& w : words_) ptrs_.push_back(w.data());
-        ptrs_.push_back(nullptr);
-    }
-    int argc() const { return static_cast<int>(words_.size()); }
-    char** argv() { return ptrs_.data(); }
-    std::string shown() const {
-        std::string s;
-        for (const auto& w : words_) s += "[" + w + "]";
-        return s;
-    }
-
-private:
-    std::vector<std::string> words_;
-    std::vector<char*> ptrs_;
-};
 
 // Random digits-and-junk strings: numbers around the limits, and not numbers.
 std::string random_number_text(std::mt19937& rng) {

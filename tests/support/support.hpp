@@ -1,7 +1,8 @@
 // tests/support/support.hpp -- small helpers shared by the native suite
 // (tests/unit/) and the target suite (tests/asm/): temporary directories,
 // files, and sockets to hand to a function under test, and a check that a
-// child left no zombie, and a function run in a child process.  Header-only, so each suite compiles it for its
+// child left no zombie; argv from words (lessons 09, 10) and a function
+// run in a child process.  Header-only, so each suite compiles it for its
 // own machine.  Lesson-specific helpers: parse_cases.hpp (03),
 // files_fixture.hpp (04), refusals.hpp (10).
 #pragma once
@@ -309,6 +310,26 @@ inline bool reaped_without_zombie(pid_t pid, std::chrono::milliseconds limit) {
     }
     return false;
 }
+
+// argv from words (the strings live as long as the Args), for the command
+// line parsers of lessons 09 and 10.
+struct Args {
+    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
+        for (auto& w : words_) ptrs_.push_back(w.data());
+        ptrs_.push_back(nullptr);
+    }
+    int argc() const { return static_cast<int>(words_.size()); }
+    char** argv() { return ptrs_.data(); }
+    std::string shown() const {   // [httpd][-t][1], for a failure message
+        std::string s;
+        for (const auto& w : words_) s += "[" + w + "]";
+        return s;
+    }
+
+private:
+    std::vector<std::string> words_;
+    std::vector<char*> ptrs_;
+};
 
 // A connected pair of AF_UNIX stream sockets, closed at the end (an fd set
 // to -1 is not closed: the function under test closed it).

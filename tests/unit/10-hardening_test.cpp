@@ -35,26 +35,13 @@
 
 namespace {
 
+using testsupport::Args;
 using testsupport::Pair;
 using testsupport::in_child;
 using testsupport::output_of;
 using testsupport::read_all;
 
 const std::string kUsage10 = "usage: httpd [-w] [-e DIR] [-t SECONDS] [-c N] [PORT [DOCROOT]]\n";
-
-// argv from words (the strings live as long as the Args).
-struct Args {
-    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
-        for (auto& w : words_) ptrs_.push_back(w.data());
-        ptrs_.push_back(nullptr);
-    }
-    int argc() const { return static_cast<int>(words_.size()); }
-    char** argv() { return ptrs_.data(); }
-
-private:
-    std::vector<std::string> words_;
-    std::vector<char*> ptrs_;
-};
 
 // What read_request_head (lesson 03) makes of `bytes` followed by the
 // client's end: the head's length, 0, or -status.
