@@ -233,6 +233,16 @@ if [ "$DO_ROBUST" = 1 ]; then
             "$(rob "$id" below_get_s || true)${ROB[$id,below_get_s]:+ s}"
         target "$l: 400 idle, 503 to all above -c" "$(rob "$id" above_503)" "$((400 - ROB_LIMIT))" ge \
             "$(rob_503 "$id")"
+        # the parent refuses silent clients side by side (lesson 10's table
+        # of refused clients), not one REFUSE_WAIT_MS after another: from
+        # the first 503 to the last, under a second
+        spread=""
+        if [ -n "$(rob "$id" above_503_first_s)" ] && [ -n "$(rob "$id" above_503_last_s)" ]; then
+            spread=$(awk -v a="$(rob "$id" above_503_first_s)" -v b="$(rob "$id" above_503_last_s)" \
+                'BEGIN { printf "%.3f", b - a }')
+        fi
+        target "$l: the 503s, first to last < 1 s" "$spread" 0.999 le \
+            "${spread:+$spread s ($(rob_503t "$id"))}"
         target "$l: served again within -t $ROB_T s" "$(rob "$id" above_served_again_s)" "$ROB_T" le \
             "$(rob_again "$id")"
         if [ -n "$(rob "$id" fds_after)" ]; then
