@@ -38,19 +38,11 @@
 
         RODATA                            // constant data: tables and strings
 // excerpt: flags-09
-// struct flag_spec flags_09[]: lesson 09's flags (records.inc METHODS)
-        .macro FLAG letter, kind, offset, usage
-        .p2align 3                        // 64-bit fields
-        .quad   \letter                   // FLAG_LETTER
-        .quad   \kind                     // FLAG_KIND
-        .quad   \offset                   // FLAG_OFFSET
-1:      .asciz  "\usage"                  // FLAG_USAGE ...
-        .space  FLAG_USAGE_MAX - (. - 1b) // ... padded to FLAG_USAGE_MAX bytes
-        .endm
+// struct flag_spec flags_09[]: lesson 09's flags (records.inc METHODS:
+// the FLAG macro, and FLAGS_09, the rows lesson 10's table starts with too)
         .globl  flags_09
 flags_09:
-        FLAG    'w', FLAG_SWITCH, CFG_WRITE, "[-w]"        // PUT and DELETE allowed
-        FLAG    'e', FLAG_VALUE, CFG_ERROR_DIR, "[-e DIR]" // error pages from DIR
+        FLAGS_09                                           // -w, -e DIR
         FLAG    0, 0, 0, ""                                // the end
 // excerpt end
 

@@ -8,11 +8,13 @@
 //   at start-up   parse_command_line_10 (lesson 09's parser with the
 //                 table flags_10: -w, -e DIR, -t SECONDS, -c N; then -t
 //                 and -c as numbers into struct config)
-//   the parent    reap_children, wait_readable, accept_backoff,
-//                 refuse_client, fork_counted: a counted number of
-//                 children, 503 at the limit or when fork fails, a pause
-//                 after EMFILE / ENFILE; init_children, track_child,
-//                 child_slot: the table of the children's pids
+//   the parent    reap_children, wait_clients, accept_backoff,
+//                 refuse_client, tend_refusals, fork_counted: a counted
+//                 number of children, 503 at the limit or when fork fails
+//                 (the refused clients in a table the parent polls, never
+//                 waiting on one), a pause after EMFILE / ENFILE;
+//                 init_children, track_child, child_slot: the table of
+//                 the children's pids; init_refusals, close_refusals
 //   stopping      block_stop_signals (at start-up: SIGTERM and SIGINT
 //                 wait, pending), stop_requested (sigpending: one of
 //                 them came?), shut_down (close the listener, reap
@@ -32,19 +34,11 @@
 
         RODATA                            // constant data: the flags table
 // excerpt: flags-10
-// struct flag_spec flags_10[]: lesson 09's flags and lesson 10's
-        .macro FLAG letter, kind, offset, usage
-        .p2align 3                        // 64-bit fields
-        .quad   \letter                   // FLAG_LETTER
-        .quad   \kind                     // FLAG_KIND
-        .quad   \offset                   // FLAG_OFFSET
-1:      .asciz  "\usage"                  // FLAG_USAGE ...
-        .space  FLAG_USAGE_MAX - (. - 1b) // ... padded to FLAG_USAGE_MAX bytes
-        .endm
+// struct flag_spec flags_10[]: lesson 09's rows (records.inc's FLAGS_09),
+// then lesson 10's
         .globl  flags_10
 flags_10:
-        FLAG    'w', FLAG_SWITCH, CFG_WRITE, "[-w]"        // 09: PUT and DELETE allowed
-        FLAG    'e', FLAG_VALUE, CFG_ERROR_DIR, "[-e DIR]" // 09: error pages from DIR
+        FLAGS_09                                           // 09: -w, -e DIR
         FLAG    't', FLAG_VALUE, CFG_DEADLINE_ARG, "[-t SECONDS]" // 10: deadlines
         FLAG    'c', FLAG_VALUE, CFG_CHILD_LIMIT_ARG, "[-c N]" // 10: children at once
         FLAG    0, 0, 0, ""                                // the end
@@ -510,28 +504,158 @@ drain_ready_done:
 ENDFUNC drain_ready
 
 // ---------------------------------------------------------------------------
-// void refuse_client(int conn, const struct config *cfg)
-//   The parent's own answer when no child can take conn: conn made
-//   non-blocking (the parent never waits on a client), up to
-//   REFUSE_DRAIN_MAX request bytes read if they are there (if none are,
-//   at most REFUSE_WAIT_MS for the first ones: the bytes that tell a HEAD
-//   usually come a moment after the connection), `503 Service
+// void init_refusals(struct refusal *r)
+//   Every one of the REFUSE_SLOTS slots free: fd = -1.
+//   in:  x0 = r
+//   registers: x9 = i, w10 = -1.  Leaf.
+// ---------------------------------------------------------------------------
+FUNC init_refusals
+        mov     x9, #0                    // i = 0
+        mov     w10, #-1                  // a free slot's fd
+init_refusals_next:
+        cmp     x9, #REFUSE_SLOTS         // every slot freed?
+        b.hs    init_refusals_return
+        str     w10, [x0, #RS_FD]         // r[i].fd = -1
+        add     x0, x0, #RS_SIZE          // the next slot
+        add     x9, x9, #1
+        b       init_refusals_next
+init_refusals_return:
+        ret
+ENDFUNC init_refusals
+
+// ---------------------------------------------------------------------------
+// void close_refusals(struct refusal *r)
+//   Close every refused connection in the table and free its slot: a new
+//   child's copies (only the parent tends them; the parent keeps its own).
+//   in:  x0 = r
+//   registers: x19 = &r[i], x20 = i
+//   stack: 32 bytes (fp, lr, x19, x20)
+//   syscalls: close
+// ---------------------------------------------------------------------------
+FUNC close_refusals
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     x19, x0                   // x19 = &r[0]
+        mov     x20, #0                   // i = 0
+close_refusals_next:
+        cmp     x20, #REFUSE_SLOTS        // every slot looked at?
+        b.hs    close_refusals_return
+        ldrsw   x0, [x19, #RS_FD]         // r[i].fd
+        tbnz    x0, #63, close_refusals_free // -1: a free slot
+        SYSCALL close                     // close(fd): the parent keeps its copy
+        mov     w9, #-1                   // the slot is free
+        str     w9, [x19, #RS_FD]
+close_refusals_free:
+        add     x19, x19, #RS_SIZE        // the next slot
+        add     x20, x20, #1
+        b       close_refusals_next
+close_refusals_return:
+        ldp     x19, x20, [sp, #16]       // restore and return
+        ldp     x29, x30, [sp], #32
+        ret
+ENDFUNC close_refusals
+
+// ---------------------------------------------------------------------------
+// int64_t wait_clients(int listener, struct refusal *r)
+//   poll the listener and every refused connection together: a struct
+//   pollfd each (POLLIN), only the used slots -- poll refuses an array
+//   longer than RLIMIT_NOFILE with EINVAL -- for at most
+//   REAP_INTERVAL_MS, REFUSE_WAIT_MS while a refused client is in the
+//   table, so that its deadline is kept.  Each used slot's revents goes
+//   into r[i].revents (0 for all when poll fails).
+//   in:  w0 = listener, x1 = r
+//   out: x0 = the listener's revents (0: nobody to accept), or -errno
+//   registers: x19 = r, x20 = the entries used; x9..x13 scratch (POLL
+//              clobbers x9..x11)
+//   stack: 32 bytes (fp, lr, x19, x20) + WAIT_AREA: the pollfd array
+//   syscalls: poll (Darwin) / ppoll (Linux)
+// ---------------------------------------------------------------------------
+        .equ POLLFD_SIZE, PFD_REVENTS + 2 // struct pollfd ends with 16-bit revents: 8 bytes on both
+        .equ WAIT_AREA, ((1 + REFUSE_SLOTS) * POLLFD_SIZE + 15) & ~15 // the listener's and one per slot
+// excerpt: wait-clients
+FUNC wait_clients
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        sub     sp, sp, #WAIT_AREA        // struct pollfd p[1 + REFUSE_SLOTS]
+        mov     x19, x1                   // x19 = r
+        mov     w9, #POLLIN               // events: input (or the end)
+        str     w0, [sp, #PFD_FD]         // p[0]: the listener, a client to accept
+        strh    w9, [sp, #PFD_EVENTS]
+        strh    wzr, [sp, #PFD_REVENTS]
+        mov     x2, #REAP_INTERVAL_MS     // the timeout: nobody refused, reap every 200 ms
+        mov     x20, #1                   // entries used: the listener's
+        mov     x10, #0                   // i = 0
+        add     x11, sp, #POLLFD_SIZE     // x11 = the next free entry
+        mov     x12, x19                  // x12 = &r[i]
+wait_clients_fill:
+        cmp     x10, #REFUSE_SLOTS        // every slot looked at?
+        b.hs    wait_clients_poll
+        str     xzr, [x12, #RS_REVENTS]   // nothing said yet
+        ldr     w13, [x12, #RS_FD]        // r[i].fd
+        tbnz    w13, #31, wait_clients_next // -1, free: not polled
+        str     w13, [x11, #PFD_FD]       // the next entry: r[i].fd, POLLIN
+        strh    w9, [x11, #PFD_EVENTS]
+        strh    wzr, [x11, #PFD_REVENTS]
+        add     x11, x11, #POLLFD_SIZE
+        add     x20, x20, #1              // one more entry
+        mov     x2, #REFUSE_WAIT_MS       // a refused client: its deadline is near
+wait_clients_next:
+        add     x10, x10, #1              // the next slot
+        add     x12, x12, #RS_SIZE
+        b       wait_clients_fill
+wait_clients_poll:
+        mov     x0, sp                    // poll(p, entries, timeout)
+        mov     x1, x20
+        POLL                              // x0 = descriptors ready, or carry + errno
+        b.cc    wait_clients_copy
+        neg     x0, x0                    // -errno (EINTR: the caller loops anyway)
+        b       wait_clients_return       //     (every revents stays 0)
+wait_clients_copy:
+        mov     x10, #0                   // i = 0, the same order as above
+        add     x11, sp, #POLLFD_SIZE     // x11 = the entry of the next used slot
+        mov     x12, x19                  // x12 = &r[i]
+wait_clients_copy_next:
+        cmp     x10, #REFUSE_SLOTS        // every slot told?
+        b.hs    wait_clients_result
+        ldr     w13, [x12, #RS_FD]        // a used slot?
+        tbnz    w13, #31, wait_clients_copy_skip
+        ldrh    w13, [x11, #PFD_REVENTS]  // r[i].revents = its entry's revents
+        str     x13, [x12, #RS_REVENTS]   //     (ldrh zero-extends into x13)
+        add     x11, x11, #POLLFD_SIZE
+wait_clients_copy_skip:
+        add     x10, x10, #1              // the next slot
+        add     x12, x12, #RS_SIZE
+        b       wait_clients_copy_next
+wait_clients_result:
+        ldrh    w0, [sp, #PFD_REVENTS]    // the listener's revents (0: nobody)
+wait_clients_return:
+        add     sp, sp, #WAIT_AREA        // drop the array
+        ldp     x19, x20, [sp, #16]       // restore and return
+        ldp     x29, x30, [sp], #32
+        ret                               // x0 = revents or -errno
+ENDFUNC wait_clients
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// void answer_refusal(int conn, const struct config *cfg)
+//   The parent's 503 on the non-blocking conn: up to REFUSE_DRAIN_MAX
+//   request bytes read if they are there (never waiting), `503 Service
 //   Unavailable` with `Retry-After: RETRY_AFTER_SECONDS` and lesson 09's
 //   page (no body if those bytes began "HEAD "), shutdown(SHUT_WR), what
-//   has come meanwhile read again (so the close sends FIN, not a reset,
-//   for a request that was already sent), close.
+//   has come meanwhile read again.
 //   in:  w0 = conn, x1 = cfg
 //   registers: x19 = conn, x20 = cfg, x21 = is_head, x22 = extra_len
 //   stack: 48 bytes (fp, lr, x19..x22) + REFUSE_AREA: the request bytes
 //          at sp, the Retry-After line above them
-//   syscalls: fcntl, read, poll / ppoll, write, sendfile, openat, fstat,
-//             close (through send_error_page), shutdown, close
+//   syscalls: read, write, sendfile, openat, fstat, close (through
+//             send_error_page), shutdown
 // ---------------------------------------------------------------------------
         .equ REFUSE_BUF, 0                // REFUSE_DRAIN_MAX request bytes
         .equ REFUSE_EXTRA, REFUSE_DRAIN_MAX // HEAD_MAX bytes: "Retry-After: 1\r\n"
         .equ REFUSE_AREA, REFUSE_EXTRA + HEAD_MAX // a multiple of 16
-// excerpt: refuse-client
-FUNC refuse_client
+FUNC answer_refusal
         stp     x29, x30, [sp, #-48]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
@@ -540,33 +664,18 @@ FUNC refuse_client
         sub     sp, sp, #(REFUSE_AREA & 0xfff) //   line, in two parts (12-bit immediates)
         sxtw    x19, w0                   // x19 = conn
         mov     x20, x1                   // x20 = cfg
-        mov     x0, x19                   // fcntl(conn, F_SETFL, O_NONBLOCK):
-        mov     x1, #F_SETFL              //     never wait on this client
-        mov     x2, #O_NONBLOCK
-        SYSCALL fcntl                     // a failure: reads may wait (SO_RCVTIMEO is not set)
         str     xzr, [sp, #REFUSE_BUF]    // begins_with_head reads 5 bytes
         mov     w0, w19                   // drain_ready(conn, buf, REFUSE_DRAIN_MAX)
         add     x1, sp, #REFUSE_BUF
         mov     x2, #REFUSE_DRAIN_MAX
-        CALL    drain_ready               // x0 = the request bytes that are here
-        cbnz    x0, refuse_client_method  // some: enough to look at
-        mov     w0, w19                   // none yet: wait_readable(conn,
-        mov     w1, #REFUSE_WAIT_MS       //     REFUSE_WAIT_MS): a short, bounded look
-        CALL    wait_readable             // x0 = revents, 0 or -errno
-        cmp     x0, #0                    // nothing came (or it failed)?
-        b.le    refuse_client_method      // then x0 <= 0 < 5: not a HEAD
-        mov     w0, w19                   // drain_ready(conn, buf, REFUSE_DRAIN_MAX)
-        add     x1, sp, #REFUSE_BUF
-        mov     x2, #REFUSE_DRAIN_MAX
-        CALL    drain_ready               // x0 = the bytes that came
-refuse_client_method:
+        CALL    drain_ready               // x0 = the request, as far as it came
         mov     x21, #0                   // is_head = 0 ...
-        cmp     x0, #5                    // ... unless 5 bytes came (signed: -errno < 5)
-        b.lt    refuse_client_extra
+        cmp     x0, #5                    // ... unless 5 bytes came
+        b.lo    answer_refusal_extra
         add     x0, sp, #REFUSE_BUF       // and they say "HEAD "
         CALL    begins_with_head          // w0 = 1 or 0
         mov     w21, w0
-refuse_client_extra:
+answer_refusal_extra:
         add     x0, sp, #REFUSE_EXTRA     // head_add_u64(extra, 0,
         mov     x1, #0
         LOAD_ADDR x2, field_retry_after   //     "Retry-After",
@@ -587,28 +696,190 @@ refuse_client_extra:
         add     x1, sp, #REFUSE_BUF       // meanwhile, so the close does
         mov     x2, #REFUSE_DRAIN_MAX     // not reset it
         CALL    drain_ready
-        mov     x0, x19                   // close(conn)
-        SYSCALL close
         add     sp, sp, #(REFUSE_AREA & 0xfff) // drop the buffers ...
         add     sp, sp, #(REFUSE_AREA & 0xfff000) // ... both parts
         ldp     x21, x22, [sp, #32]       // restore and return
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #48
         ret
+ENDFUNC answer_refusal
+
+// ---------------------------------------------------------------------------
+// void refuse_client(int conn, const struct config *cfg, struct refusal *r)
+//   The parent's own answer when no child can take conn: conn made
+//   non-blocking (the parent never waits on a client) and put in the
+//   first free slot, waiting for its request until REFUSE_WAIT_MS from
+//   now (tend_refusals answers it).  No free slot: answer_refusal with
+//   what has come so far, and close, at once.
+//   in:  w0 = conn, x1 = cfg, x2 = r
+//   registers: x19 = conn, x20 = cfg, x21 = &r[i], x22 = i
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: fcntl, gettimeofday (now_ms); a full table: answer_refusal's,
+//             close
+// ---------------------------------------------------------------------------
+FUNC refuse_client
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        sxtw    x19, w0                   // x19 = conn
+        mov     x20, x1                   // x20 = cfg
+        mov     x21, x2                   // x21 = &r[0]
+        mov     x0, x19                   // fcntl(conn, F_SETFL, O_NONBLOCK):
+        mov     x1, #F_SETFL              //     never wait on this client
+        mov     x2, #O_NONBLOCK
+        SYSCALL fcntl                     // a failure: reads may wait (SO_RCVTIMEO is not set)
+        mov     x22, #0                   // i = 0
+refuse_client_slot:
+        cmp     x22, #REFUSE_SLOTS        // every slot taken?
+        b.hs    refuse_client_full
+        ldr     w9, [x21, #RS_FD]         // r[i].fd: -1 is free
+        tbnz    w9, #31, refuse_client_park
+        add     x21, x21, #RS_SIZE        // taken: the next slot
+        add     x22, x22, #1
+        b       refuse_client_slot
+refuse_client_park:
+        CALL    now_ms                    // its request has REFUSE_WAIT_MS to come
+        add     x0, x0, #REFUSE_WAIT_MS
+        str     x0, [x21, #RS_DEADLINE]
+        str     w19, [x21, #RS_FD]        // the slot is conn's,
+        str     wzr, [x21, #RS_ANSWERED]  //     not answered yet,
+        str     xzr, [x21, #RS_REVENTS]   //     nothing polled yet
+        b       refuse_client_return      // tend_refusals answers it
+refuse_client_full:
+        mov     w0, w19                   // the table is full: answer now
+        mov     x1, x20                   // answer_refusal(conn, cfg),
+        CALL    answer_refusal            //     with what came so far
+        mov     x0, x19                   // close(conn)
+        SYSCALL close
+refuse_client_return:
+        ldp     x21, x22, [sp, #32]       // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
+        ret
 ENDFUNC refuse_client
+
+// ---------------------------------------------------------------------------
+// void tend_refusal(struct refusal *s, const struct config *cfg, uint64_t now)
+//   One used slot, at now (ms).  Waiting, and its bytes came (revents) or
+//   its time is up: answer_refusal, answered, deadline = now +
+//   REFUSE_LINGER_MS.  Answered, and something came: one read (poll says
+//   if more is there) -- 0 (the client closed) or an error but EAGAIN:
+//   close, slot free.  Answered and its time up: close, slot free.
+//   in:  x0 = s, x1 = cfg, x2 = now
+//   registers: x19 = s, x20 = cfg, x21 = now
+//   stack: 32 bytes (fp, lr, x19, x20) + 16 (x21, padding); for the late
+//          bytes REFUSE_DRAIN_MAX more, while the read runs
+//   syscalls: answer_refusal's; read, close
+// ---------------------------------------------------------------------------
+// excerpt: tend-refusal
+FUNC tend_refusal
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        str     x21, [sp, #32]            // (sp + 40: padding)
+        mov     x19, x0                   // x19 = s
+        mov     x20, x1                   // x20 = cfg
+        mov     x21, x2                   // x21 = now
+        ldr     w9, [x19, #RS_ANSWERED]   // answered already?
+        cbnz    w9, tend_refusal_linger
+        ldr     x9, [x19, #RS_REVENTS]    // waiting: its bytes came?
+        cbnz    x9, tend_refusal_answer
+        ldr     x9, [x19, #RS_DEADLINE]   // no: its time up?
+        cmp     x21, x9
+        b.lo    tend_refusal_return       // no byte yet, and still time
+tend_refusal_answer:
+        ldr     w0, [x19, #RS_FD]         // answer_refusal(fd, cfg): the request
+        mov     x1, x20                   //     (or its time) is here
+        CALL    answer_refusal
+        mov     w9, #1                    // answered
+        str     w9, [x19, #RS_ANSWERED]
+        mov     x9, #REFUSE_LINGER_MS     // now linger, boundedly:
+        add     x9, x21, x9               //     deadline = now + REFUSE_LINGER_MS
+        str     x9, [x19, #RS_DEADLINE]
+        b       tend_refusal_return
+tend_refusal_linger:
+        ldr     x9, [x19, #RS_REVENTS]    // late bytes, or the client's close?
+        cbz     x9, tend_refusal_clock    // nothing: only the clock
+        sub     sp, sp, #REFUSE_DRAIN_MAX // a buffer for them
+        ldrsw   x0, [x19, #RS_FD]         // read(fd, buf, REFUSE_DRAIN_MAX):
+        mov     x1, sp                    //     one read, poll tells us if
+        mov     x2, #REFUSE_DRAIN_MAX     //     more is there
+        SYSCALL read                      // x0 = n, or carry + errno
+        add     sp, sp, #REFUSE_DRAIN_MAX // drop the buffer (add keeps the flags)
+        b.cc    tend_refusal_read
+        cmp     x0, #EAGAIN               // nothing after all?
+        b.ne    tend_refusal_close        // another error: close
+        b       tend_refusal_clock
+tend_refusal_read:
+        cbz     x0, tend_refusal_close    // 0: the client closed
+tend_refusal_clock:
+        ldr     x9, [x19, #RS_DEADLINE]   // its time up?
+        cmp     x21, x9
+        b.lo    tend_refusal_return       // no: keep lingering
+tend_refusal_close:
+        ldrsw   x0, [x19, #RS_FD]         // close(fd): nothing unread, so a
+        SYSCALL close                     //     FIN, no reset
+        mov     w9, #-1                   // the slot is free
+        str     w9, [x19, #RS_FD]
+tend_refusal_return:
+        ldr     x21, [sp, #32]            // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
+        ret
+ENDFUNC tend_refusal
 // excerpt end
 
 // ---------------------------------------------------------------------------
+// void tend_refusals(struct refusal *r, const struct config *cfg)
+//   tend_refusal for every used slot, with one now_ms().
+//   in:  x0 = r, x1 = cfg
+//   registers: x19 = &r[i], x20 = cfg, x21 = i, x22 = now
+//   stack: 48 bytes (fp, lr, x19..x22)
+//   syscalls: gettimeofday; tend_refusal's
+// ---------------------------------------------------------------------------
+FUNC tend_refusals
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        stp     x21, x22, [sp, #32]
+        mov     x19, x0                   // x19 = &r[0]
+        mov     x20, x1                   // x20 = cfg
+        mov     x21, #0                   // i = 0
+        CALL    now_ms                    // one clock for the whole table
+        mov     x22, x0                   // x22 = now
+tend_refusals_next:
+        cmp     x21, #REFUSE_SLOTS        // every slot looked at?
+        b.hs    tend_refusals_return
+        ldr     w9, [x19, #RS_FD]         // a free slot (-1)?
+        tbnz    w9, #31, tend_refusals_skip
+        mov     x0, x19                   // tend_refusal(&r[i], cfg, now)
+        mov     x1, x20
+        mov     x2, x22
+        CALL    tend_refusal
+tend_refusals_skip:
+        add     x19, x19, #RS_SIZE        // the next slot
+        add     x21, x21, #1
+        b       tend_refusals_next
+tend_refusals_return:
+        ldp     x21, x22, [sp, #32]       // restore and return
+        ldp     x19, x20, [sp, #16]
+        ldp     x29, x30, [sp], #48
+        ret
+ENDFUNC tend_refusals
+
+// ---------------------------------------------------------------------------
 // int64_t fork_counted(int listener, int conn, connection_handler handler,
-//                      const struct config *cfg)
+//                      const struct config *cfg, struct refusal *r)
 //   Lesson 02's fork_connection, except that a failed fork (EAGAIN under
 //   a process limit, ENOMEM) is answered with refuse_client (503) instead
-//   of a silent close.
-//   in:  w0 = listener, w1 = conn, x2 = handler, x3 = cfg
+//   of a silent close, and that the child also closes its copies of the
+//   refused connections (close_refusals).
+//   in:  w0 = listener, w1 = conn, x2 = handler, x3 = cfg, x4 = r
 //   out: x0 = the child's pid (parent), or -errno.  The child never returns.
 //   registers: x19 = listener, x20 = conn, x21 = handler, x22 = cfg,
-//              x23 = pid or -errno
-//   stack: 64 bytes (fp, lr, x19..x23, padding)
+//              x23 = pid or -errno, x24 = r
+//   stack: 64 bytes (fp, lr, x19..x24)
 //   syscalls: fork (Darwin) / clone (Linux), close, exit; refuse_client's
 // ---------------------------------------------------------------------------
 FUNC fork_counted
@@ -616,11 +887,12 @@ FUNC fork_counted
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]
-        str     x23, [sp, #48]
+        stp     x23, x24, [sp, #48]
         sxtw    x19, w0                   // x19 = listener
         sxtw    x20, w1                   // x20 = conn
         mov     x21, x2                   // x21 = handler
         mov     x22, x3                   // x22 = cfg
+        mov     x24, x4                   // x24 = r
         FORK                              // two processes return from here
         b.cs    fork_counted_failed       // carry: no child, x0 = errno
         cbz     x0, fork_counted_child    // x0 == 0: we are the child
@@ -632,6 +904,8 @@ FUNC fork_counted
 fork_counted_child:
         mov     x0, x19                   // close(listener): as lesson 02's child
         SYSCALL close
+        mov     x0, x24                   // close_refusals(r): the parent
+        CALL    close_refusals            //     tends those
         mov     w0, w20                   // handler(conn, cfg)
         mov     x1, x22
         blr     x21
@@ -639,12 +913,13 @@ fork_counted_child:
         SYSCALL exit                      // never returns
 fork_counted_failed:
         neg     x23, x0                   // x23 = -errno
-        mov     w0, w20                   // refuse_client(conn, cfg):
+        mov     w0, w20                   // refuse_client(conn, cfg, r):
         mov     x1, x22                   //     no child to answer, so we do
+        mov     x2, x24
         CALL    refuse_client
         mov     x0, x23                   // -errno
 fork_counted_return:
-        ldr     x23, [sp, #48]            // restore and return
+        ldp     x23, x24, [sp, #48]       // restore and return
         ldp     x21, x22, [sp, #32]
         ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #64

@@ -352,8 +352,9 @@ void answer_error_page(struct exchange *x, int status);
 /* lesson 10 -- asm/10-hardening.s.  parse_count returns the number or -1;
  * parse_command_line_10 0 or -EINVAL; wait_readable the revents bits, 0
  * (time ran out) or -errno; head_ready and accept_backoff 1 or 0;
- * reap_children the children still running; fork_counted the child's pid
- * or -errno (refuse_client has answered 503 then); child_slot the index
+ * reap_children the children still running; wait_clients the listener's
+ * revents (0: nobody) or -errno; fork_counted the child's pid or -errno
+ * (refuse_client has taken the client then); child_slot the index
  * or -1; block_stop_signals 0 or -errno; stop_requested 1 or 0;
  * shut_down never returns (exit 0). */
 extern const struct flag_spec flags_10[];
@@ -373,8 +374,26 @@ int stop_requested(void);
 void shut_down(int listener, uint64_t children, int32_t *pids, uint64_t slots) __attribute__((noreturn));
 int accept_backoff(int64_t err);
 size_t drain_ready(int conn, char *buf, size_t cap);
-void refuse_client(int conn, const struct config *cfg);
-int64_t fork_counted(int listener, int conn, connection_handler handler, const struct config *cfg);
+struct refusal {
+    int32_t fd;                       /* the connection, or -1: a free slot */
+    int32_t answered;                 /* 0: waits for the request; 1: has its 503, lingers */
+    uint64_t deadline;                /* now_ms() by which it is answered (0) or closed (1) */
+    uint64_t revents;                 /* what wait_clients' poll said of it */
+};
+static_assert(offsetof(struct refusal, fd) == RS_FD, "records.inc RS_FD");
+static_assert(offsetof(struct refusal, answered) == RS_ANSWERED, "records.inc RS_ANSWERED");
+static_assert(offsetof(struct refusal, deadline) == RS_DEADLINE, "records.inc RS_DEADLINE");
+static_assert(offsetof(struct refusal, revents) == RS_REVENTS, "records.inc RS_REVENTS");
+static_assert(sizeof(struct refusal) == RS_SIZE, "records.inc RS_SIZE");
+void init_refusals(struct refusal *r);
+void close_refusals(struct refusal *r);
+int64_t wait_clients(int listener, struct refusal *r);
+void answer_refusal(int conn, const struct config *cfg);
+void refuse_client(int conn, const struct config *cfg, struct refusal *r);
+void tend_refusal(struct refusal *s, const struct config *cfg, uint64_t now);
+void tend_refusals(struct refusal *r, const struct config *cfg);
+int64_t fork_counted(int listener, int conn, connection_handler handler, const struct config *cfg,
+                     struct refusal *r);
 int step_arm_deadlines(struct exchange *x);
 int step_await_head(struct exchange *x);
 int step_arm_body_deadline(struct exchange *x);

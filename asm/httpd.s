@@ -268,19 +268,22 @@ ENDFUNC step_by_method
 //   accept, answer, repeat.  Never returns.
 //   in:  w0 = listener, x1 = cfg
 //   registers: x19 = listener, x20 = cfg, x21 = conn (lesson 10: also
-//              wait_readable's answer), x22 = children running (lesson 10)
-//   stack: 48 bytes (fp, lr, x19..x22); lesson 10: below them the table
-//          of the children's pids, cfg->child_limit slots of
-//          CHILD_SLOT_BYTES (at sp from then on)
+//              wait_clients' answer), x22 = children running, x23 = the
+//              table of refused clients (lesson 10)
+//   stack: 64 bytes (fp, lr, x19..x23, padding); lesson 10: below them
+//          the table of refused clients (REFUSE_SLOTS of RS_SIZE), and
+//          below it the table of the children's pids, cfg->child_limit
+//          slots of CHILD_SLOT_BYTES (at sp from then on)
 //   syscalls: accept, close, sigaction, fork (through the stages);
 //             lesson 10: wait4, poll / ppoll, sigpending, and
-//             refuse_client's and shut_down's
+//             refuse_client's, tend_refusals' and shut_down's
 // ---------------------------------------------------------------------------
 FUNC serve_forever
-        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        stp     x29, x30, [sp, #-64]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         stp     x21, x22, [sp, #32]       // callee-saved: x21, x22 (lesson 10)
+        str     x23, [sp, #48]            // callee-saved: x23 (lesson 10; sp+56: padding)
         sxtw    x19, w0                   // x19 = listener
         mov     x20, x1                   // x20 = cfg
 .if LESSON >= 2 && LESSON <= 9
@@ -290,6 +293,10 @@ FUNC serve_forever
 .endif
 .if LESSON >= 10
         mov     x22, #0                   // 10: children running; we reap them ourselves
+        sub     sp, sp, #(REFUSE_SLOTS * RS_SIZE) // 10: the refused clients, until their 503 is safe
+        mov     x23, sp                   //     x23 = the table (a multiple of 16)
+        mov     x0, x23                   //     init_refusals(r): every slot free
+        CALL    init_refusals
         ldr     x9, [x20, #CFG_CHILD_LIMIT] // 10: the table of their pids: -c slots
         mov     x10, #CHILD_SLOT_BYTES
         mul     x9, x9, x10               //     of CHILD_SLOT_BYTES each,
@@ -307,13 +314,16 @@ serve_forever_accept:
         ldr     x2, [x20, #CFG_CHILD_LIMIT]
         CALL    reap_children
         mov     x22, x0
-        mov     w0, w19                   // 10: wait_readable(listener,
-        mov     w1, #REAP_INTERVAL_MS     //     REAP_INTERVAL_MS)
-        CALL    wait_readable             // x0 = 1, 0 or -errno
+        mov     w0, w19                   // 10: wait_clients(listener, r): poll the
+        mov     x1, x23                   //     listener and the refused, <= 200 ms
+        CALL    wait_clients              // x0 = the listener's revents, 0 or -errno
         mov     x21, x0                   // (kept: x21 is free until accept)
         CALL    stop_requested            // 10: SIGTERM or SIGINT pending?
         cbnz    w0, serve_forever_stop    // then stop
-        cmp     x21, #0                   // nobody yet (or a signal):
+        mov     x0, x23                   // 10: tend_refusals(r, cfg): a refused
+        mov     x1, x20                   //     client's 503, or its close
+        CALL    tend_refusals
+        cmp     x21, #0                   // nobody to accept (or a signal):
         b.le    serve_forever_accept      // reap again
 .endif
         mov     w0, w19                   // accept_client(listener)
@@ -337,16 +347,18 @@ serve_forever_conn:
         ldr     x9, [x20, #CFG_CHILD_LIMIT] // 10: at the limit?
         cmp     x22, x9
         b.lo    serve_forever_fork        // no: a child answers
-        mov     w0, w21                   // refuse_client(conn, cfg):
+        mov     w0, w21                   // refuse_client(conn, cfg, r):
         mov     x1, x20                   // 503 from us
+        mov     x2, x23
         CALL    refuse_client
         b       serve_forever_accept      // the next client
 serve_forever_fork:
         mov     w0, w19                   // 10: fork_counted(listener,
         mov     w1, w21                   //     conn,
         LOAD_ADDR x2, handle_connection   //     handle_connection,
-        mov     x3, x20                   //     cfg)
-        CALL    fork_counted              // x0 = pid, or -errno (503 sent)
+        mov     x3, x20                   //     cfg,
+        mov     x4, x23                   //     r)
+        CALL    fork_counted              // x0 = pid, or -errno (refused)
         cmp     x0, #0                    // no child?
         b.le    serve_forever_accept      // then the next client
         add     x22, x22, #1              // one more running

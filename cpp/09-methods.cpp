@@ -39,13 +39,6 @@ constexpr const char* kContinue = "HTTP/1.1 100 Continue\r\n\r\n";   // RFC 9110
 
 }  // namespace
 
-// excerpt: flags-09
-const FlagSpec kFlags09[] = {
-    {'w', FLAG_SWITCH, CFG_WRITE, "[-w]"},          // PUT and DELETE allowed
-    {'e', FLAG_VALUE, CFG_ERROR_DIR, "[-e DIR]"},   // error pages from DIR
-    {0, 0, 0, ""},                                  // the end
-};
-// excerpt end
 
 const FlagSpec* find_flag(const FlagSpec* flags, const char* arg) {
     if (arg[0] != '-' || arg[1] == '\0' || arg[2] != '\0') return nullptr;   // exactly '-' and one byte

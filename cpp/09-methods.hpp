@@ -34,6 +34,8 @@
 // Failure is a negative number (-errno or -status), never an exception.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -68,8 +70,29 @@ static_assert(offsetof(FlagSpec, offset) == FLAG_OFFSET, "records.inc FLAG_OFFSE
 static_assert(offsetof(FlagSpec, usage) == FLAG_USAGE, "records.inc FLAG_USAGE");
 static_assert(sizeof(FlagSpec) == FLAG_SPEC_SIZE, "records.inc FLAG_SPEC_SIZE");
 
+// excerpt: flag-table
+// kFlagRows09 -- lesson 09's rows, without the end (records.inc's
+// FLAGS_09): kFlags09 is them and the end; lesson 10's kFlags10 starts
+// with them.
+inline constexpr FlagSpec kFlagRows09[] = {
+    {'w', FLAG_SWITCH, CFG_WRITE, "[-w]"},          // PUT and DELETE allowed
+    {'e', FLAG_VALUE, CFG_ERROR_DIR, "[-e DIR]"},   // error pages from DIR
+};
+
+// flag_table -- the rows of each list, in order, then the end (an entry
+// of zeros): one table, built by the compiler.
+template <std::size_t... N>
+constexpr std::array<FlagSpec, (N + ... + 1)> flag_table(const FlagSpec (&... rows)[N]) {
+    std::array<FlagSpec, (N + ... + 1)> table{};    // every entry zero: the last stays the end
+    std::size_t at = 0;
+    ((std::copy(rows, rows + N, table.begin() + at), at += N), ...);
+    return table;
+}
+// excerpt end
+
 // kFlags09 -- lesson 09's flags: -w (a switch), -e DIR (a value).
-extern const FlagSpec kFlags09[];
+inline constexpr auto kFlagTable09 = flag_table(kFlagRows09);
+inline constexpr const FlagSpec* kFlags09 = kFlagTable09.data();
 
 // find_flag -- the entry of flags for the argument arg ("-w"): exactly
 // '-', a letter of the table, and nothing else.  nullptr if none.

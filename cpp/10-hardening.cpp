@@ -21,13 +21,13 @@
 namespace httpd {
 
 // excerpt: flags-10
-const FlagSpec kFlags10[] = {
-    {'w', FLAG_SWITCH, CFG_WRITE, "[-w]"},                        // 09: PUT and DELETE allowed
-    {'e', FLAG_VALUE, CFG_ERROR_DIR, "[-e DIR]"},                 // 09: error pages from DIR
+// lesson 09's rows, then lesson 10's
+constexpr FlagSpec kFlagRows10[] = {
     {'t', FLAG_VALUE, CFG_DEADLINE_ARG, "[-t SECONDS]"},          // 10: deadlines
     {'c', FLAG_VALUE, CFG_CHILD_LIMIT_ARG, "[-c N]"},             // 10: children at once
-    {0, 0, 0, ""},                                                // the end
 };
+constexpr auto kFlagTable10 = flag_table(kFlagRows09, kFlagRows10);
+const FlagSpec* const kFlags10 = kFlagTable10.data();
 // excerpt end
 
 std::int64_t parse_count(const char* s, std::uint64_t max) {
@@ -191,34 +191,103 @@ static std::size_t drain_ready(int conn, char* buf, std::size_t cap) {
     return got;
 }
 
+void init_refusals(Refusal* r) {
+    for (std::size_t i = 0; i < kRefuseSlots; ++i) r[i].fd = -1;   // free
+}
+
+void close_refusals(Refusal* r) {
+    for (std::size_t i = 0; i < kRefuseSlots; ++i) {
+        if (r[i].fd < 0) continue;                            // a free slot
+        ::close(r[i].fd);                                     // the parent keeps its copy
+        r[i].fd = -1;
+    }
+}
+
+// excerpt: wait-clients
+std::int64_t wait_clients(int listener, Refusal* r) {
+    pollfd p[1 + kRefuseSlots];                               // the listener, then the used slots
+    int timeout = kReapIntervalMs;                            // nobody refused: reap every 200 ms
+    p[0] = pollfd{listener, POLLIN, 0};                       // a client to accept
+    nfds_t n = 1;
+    for (std::size_t i = 0; i < kRefuseSlots; ++i) {
+        r[i].revents = 0;                                     // nothing said yet
+        if (r[i].fd < 0) continue;                            // free: not polled (poll refuses more
+        p[n++] = pollfd{r[i].fd, POLLIN, 0};                  //   entries than RLIMIT_NOFILE)
+        timeout = kRefuseWaitMs;                              // a refused client: its deadline is near
+    }
+    int ready = ::poll(p, n, timeout);
+    if (ready < 0) return -errno;                             // EINTR: the caller loops anyway
+    n = 1;
+    for (std::size_t i = 0; i < kRefuseSlots; ++i) {          // the same order as above
+        if (r[i].fd >= 0) r[i].revents = static_cast<std::uint16_t>(p[n++].revents);
+    }
+    return static_cast<std::uint16_t>(p[0].revents);          // 0: nobody to accept
+}
+// excerpt end
+
 // excerpt: refuse-client
-void refuse_client(int conn, const Config* cfg) {
-    ::fcntl(conn, F_SETFL, O_NONBLOCK);                       // never wait on this client
+void answer_refusal(int conn, const Config* cfg) {
     char buf[kRefuseDrainMax];
     for (int i = 0; i < 8; ++i) buf[i] = 0;                   // begins_with_head reads 5 bytes
-    std::size_t got = drain_ready(conn, buf, sizeof buf);     // the request, if it is here
-    if (got == 0 && wait_readable(conn, kRefuseWaitMs) > 0) { // not yet: a short, bounded look
-        got = drain_ready(conn, buf, sizeof buf);
-    }
+    std::size_t got = drain_ready(conn, buf, sizeof buf);     // the request, as far as it came
     bool is_head = got >= 5 && begins_with_head(buf);
     char extra[HEAD_MAX];
     std::size_t extra_len = head_add_u64(extra, 0, "Retry-After", RETRY_AFTER_SECONDS);
     send_error_page(conn, 503, is_head, std::string_view(extra, extra_len), static_cast<int>(cfg->error_fd));
     ::shutdown(conn, SHUT_WR);                                // our FIN after the 503
     drain_ready(conn, buf, sizeof buf);                       // what came meanwhile: no reset for it
-    ::close(conn);
+}
+
+void refuse_client(int conn, const Config* cfg, Refusal* r) {
+    ::fcntl(conn, F_SETFL, O_NONBLOCK);                       // never wait on this client
+    for (std::size_t i = 0; i < kRefuseSlots; ++i) {
+        if (r[i].fd >= 0) continue;                           // taken
+        r[i] = Refusal{conn, 0, now_ms() + kRefuseWaitMs, 0}; // its request has REFUSE_WAIT_MS to come
+        return;                                               // tend_refusals answers it
+    }
+    answer_refusal(conn, cfg);                                // the table is full: answer now,
+    ::close(conn);                                            // with what came so far
+}
+
+void tend_refusal(Refusal* s, const Config* cfg, std::uint64_t now) {
+    if (s->answered == 0) {
+        if (s->revents == 0 && now < s->deadline) return;     // no byte yet, and still time
+        answer_refusal(s->fd, cfg);                           // the request (or its time) is here
+        s->answered = 1;
+        s->deadline = now + kRefuseLingerMs;                  // now linger, boundedly
+        return;
+    }
+    if (s->revents != 0) {                                    // late bytes, or the client's close
+        char buf[kRefuseDrainMax];
+        ssize_t n = ::read(s->fd, buf, sizeof buf);           // one read: poll tells us if more is there
+        if (n > 0 || (n < 0 && errno == EAGAIN)) {
+            if (now < s->deadline) return;                    // read, dropped: keep lingering
+        }
+    } else if (now < s->deadline) {
+        return;                                               // nothing yet, and still time
+    }
+    ::close(s->fd);                                           // closed, failed, or time is up:
+    s->fd = -1;                                               // nothing unread, so a FIN, no reset
+}
+
+void tend_refusals(Refusal* r, const Config* cfg) {
+    std::uint64_t now = now_ms();
+    for (std::size_t i = 0; i < kRefuseSlots; ++i) {
+        if (r[i].fd >= 0) tend_refusal(&r[i], cfg, now);
+    }
 }
 // excerpt end
 
-std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, const Config* cfg) {
+std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, const Config* cfg, Refusal* r) {
     pid_t pid = ::fork();
     if (pid < 0) {
         std::int64_t err = -errno;                            // EAGAIN, ENOMEM: no child to answer
-        refuse_client(conn, cfg);                             // ... so the parent does: 503
+        refuse_client(conn, cfg, r);                          // ... so the parent does: 503
         return err;
     }
     if (pid == 0) {
         ::close(listener);                                    // child: as lesson 02's
+        close_refusals(r);                                    // the parent tends those
         handler(conn, cfg);
         ::_exit(0);
     }

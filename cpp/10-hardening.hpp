@@ -14,12 +14,15 @@
 //     reap_children          wait4(-1, WNOHANG): the children that ended,
 //                            counted down (lesson 02's ignored SIGCHLD
 //                            could not count them)
-//     wait_readable          poll the listener for at most
-//                            REAP_INTERVAL_MS: the parent reaps even when
-//                            nobody connects
+//     wait_clients           poll the listener and the refused clients
+//                            together, for at most REAP_INTERVAL_MS: the
+//                            parent reaps even when nobody connects
+//     tend_refusals          each refused client whose bytes came or whose
+//                            time is up: its 503, or its close
 //     accept_backoff         accept failed: EMFILE / ENFILE -> pause
 //                            ACCEPT_BACKOFF_MS instead of spinning
-//     refuse_client          at the limit (or when fork fails): 503 with
+//     refuse_client          at the limit (or when fork fails): into the
+//                            table of refused clients -- a 503 with
 //                            Retry-After from the parent itself, never
 //                            waiting on the client
 //     fork_counted           lesson 02's fork_connection, but a failed
@@ -64,11 +67,13 @@ inline constexpr std::uint64_t kChildLimitMax = CHILD_LIMIT_MAX;     // -c: at m
 inline constexpr int kReapIntervalMs = REAP_INTERVAL_MS;             // the parent's longest wait for a client
 inline constexpr int kAcceptBackoffMs = ACCEPT_BACKOFF_MS;           // the pause after EMFILE / ENFILE
 inline constexpr std::size_t kRefuseDrainMax = REFUSE_DRAIN_MAX;     // request bytes read around a 503
-inline constexpr int kRefuseWaitMs = REFUSE_WAIT_MS;                 // the longest wait for them
+inline constexpr int kRefuseWaitMs = REFUSE_WAIT_MS;                 // how long they are awaited (in the table)
+inline constexpr int kRefuseLingerMs = REFUSE_LINGER_MS;             // a refused socket's life after its 503
+inline constexpr std::size_t kRefuseSlots = REFUSE_SLOTS;            // refused clients kept at once
 inline constexpr std::uint64_t kShutdownGraceSeconds = SHUTDOWN_GRACE_SECONDS;   // children's time to finish after a stop
 
 // kFlags10 -- lesson 09's flags and lesson 10's: -t SECONDS, -c N (values).
-extern const FlagSpec kFlags10[];
+extern const FlagSpec* const kFlags10;
 
 // parse_count -- a decimal number 1..max and nothing else (lesson 07's
 // parse_decimal: digits only, saturating).  The number, or -1.
@@ -150,21 +155,68 @@ bool stop_requested();
 // anything else (ECONNABORTED ...) -> 0, try again at once.
 int accept_backoff(std::int64_t err);
 
+// Refusal -- one slot of the parent's table of refused clients (records.inc,
+// struct refusal).  A refused client waits there for its request (at most
+// REFUSE_WAIT_MS: the bytes that tell a HEAD), gets its 503, and lingers
+// (at most REFUSE_LINGER_MS, or until it closes) so that bytes it sends
+// late are read, not answered with a reset that could destroy the 503.
+struct Refusal {
+    std::int32_t fd;          // the connection, or -1: a free slot
+    std::int32_t answered;    // 0: waits for the request; 1: has its 503, lingers
+    std::uint64_t deadline;   // now_ms() by which it is answered (0) or closed (1)
+    std::uint64_t revents;    // what wait_clients' poll said of it (0: nothing)
+};
+static_assert(offsetof(Refusal, fd) == RS_FD, "records.inc RS_FD");
+static_assert(offsetof(Refusal, answered) == RS_ANSWERED, "records.inc RS_ANSWERED");
+static_assert(offsetof(Refusal, deadline) == RS_DEADLINE, "records.inc RS_DEADLINE");
+static_assert(offsetof(Refusal, revents) == RS_REVENTS, "records.inc RS_REVENTS");
+static_assert(sizeof(Refusal) == RS_SIZE, "records.inc RS_SIZE");
+
+// init_refusals -- every one of the REFUSE_SLOTS slots free (fd -1).
+void init_refusals(Refusal* r);
+
+// close_refusals -- close every refused connection in the table and free
+// its slot (a new child's copies: only the parent tends them).
+void close_refusals(Refusal* r);
+
+// wait_clients -- poll the listener and every refused connection together
+// (a pollfd each, POLLIN; only the used slots: poll refuses an array
+// longer than RLIMIT_NOFILE with EINVAL) for at most REAP_INTERVAL_MS --
+// REFUSE_WAIT_MS while a refused client is in the table, so that its
+// deadline is kept.  Each used slot's revents into r[i].revents (0 for
+// all when poll fails); the result: the listener's revents (0: nobody is
+// waiting to be accepted), or -errno.
+std::int64_t wait_clients(int listener, Refusal* r);
+
+// answer_refusal -- the parent's 503 on the non-blocking conn: up to
+// REFUSE_DRAIN_MAX request bytes read if they are there (never waiting),
+// `503 Service Unavailable` with `Retry-After: RETRY_AFTER_SECONDS` and
+// lesson 09's page (no body if those bytes began "HEAD "),
+// shutdown(SHUT_WR), what has come meanwhile read again.
+void answer_refusal(int conn, const Config* cfg);
+
 // refuse_client -- the parent's own answer when no child can take conn:
-// conn made non-blocking (the parent never waits on a client), up to
-// REFUSE_DRAIN_MAX request bytes read if they are there (if none are, at
-// most REFUSE_WAIT_MS for the first ones: the bytes that tell a HEAD
-// usually come a moment after the connection), `503 Service
-// Unavailable` with `Retry-After: RETRY_AFTER_SECONDS` and lesson 09's
-// page (no body if those bytes began "HEAD "), shutdown(SHUT_WR), what
-// has come meanwhile read again (so the close sends FIN, not a reset,
-// for a request that was already sent), close.
-void refuse_client(int conn, const Config* cfg);
+// conn made non-blocking (the parent never waits on a client) and put in
+// the first free slot, waiting for its request until REFUSE_WAIT_MS from
+// now (tend_refusals answers it).  No free slot: answer_refusal with what
+// has come so far, and close, at once.
+void refuse_client(int conn, const Config* cfg, Refusal* r);
+
+// tend_refusal -- one used slot, at now (ms): waiting, and its bytes came
+// (revents) or its time is up -> answer_refusal, answered, deadline = now +
+// REFUSE_LINGER_MS.  Answered, and something came -> one read: 0 (the
+// client closed) or an error other than EAGAIN -> close, slot free.
+// Answered and its time up -> close, slot free.
+void tend_refusal(Refusal* s, const Config* cfg, std::uint64_t now);
+
+// tend_refusals -- tend_refusal for every used slot, with one now_ms().
+void tend_refusals(Refusal* r, const Config* cfg);
 
 // fork_counted -- lesson 02's fork_connection, except that a failed fork
-// (EAGAIN under a process limit, ENOMEM) is answered with
-// refuse_client.  The child's pid (parent), or -errno.
-std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, const Config* cfg);
+// (EAGAIN under a process limit, ENOMEM) is answered with refuse_client,
+// and that the child also closes its copies of the refused connections
+// (close_refusals).  The child's pid (parent), or -errno.
+std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, const Config* cfg, Refusal* r);
 
 // The steps (see the top of this file).
 //   step_arm_deadlines  SO_RCVTIMEO and SO_SNDTIMEO = cfg->deadline

@@ -224,13 +224,16 @@ void handle_connection(int conn, const Config* cfg) {
     std::uint64_t slots = cfg->child_limit;                    // 10: the table of their pids: -c slots
     auto pids = std::make_unique<std::int32_t[]>(slots);       // 10: one pid per slot
     init_children(pids.get(), slots);                          //     every slot free
+    Refusal refusals[kRefuseSlots];                            // 10: the refused clients, until their 503 is safe
+    init_refusals(refusals);                                   //     every slot free
 #endif
     for (;;) {
 #if LESSON >= 10
         children = reap_children(children, pids.get(), slots); // 10: wait4(WNOHANG): who has ended
-        std::int64_t ready = wait_readable(listener, kReapIntervalMs);
+        std::int64_t ready = wait_clients(listener, refusals);  // 10: poll the listener and the refused, <= 200 ms
         if (stop_requested()) shut_down(listener, children, pids.get(), slots);   // 10: SIGTERM, SIGINT: never returns
-        if (ready <= 0) continue;                              // 10: nobody yet (or a signal): reap again
+        tend_refusals(refusals, cfg);                          // 10: a refused client's 503, or its close
+        if (ready <= 0) continue;                              // 10: nobody to accept (or a signal): reap again
 #endif
         std::int64_t conn = accept_client(listener);
 #if LESSON <= 9
@@ -243,10 +246,10 @@ void handle_connection(int conn, const Config* cfg) {
         }
         children = reap_children(children, pids.get(), slots); // 10: who ended while we waited
         if (children >= cfg->child_limit) {
-            refuse_client(static_cast<int>(conn), cfg);        // 10: at the limit: 503 from us
+            refuse_client(static_cast<int>(conn), cfg, refusals);   // 10: at the limit: 503 from us
             continue;
         }
-        std::int64_t pid = fork_counted(listener, static_cast<int>(conn), handle_connection, cfg);
+        std::int64_t pid = fork_counted(listener, static_cast<int>(conn), handle_connection, cfg, refusals);
         if (pid <= 0) continue;                                // no child: the next client
         ++children;                                            // one more running
         track_child(pids.get(), slots, static_cast<std::int32_t>(pid));   // its pid into a free slot

@@ -29,6 +29,7 @@
 
 namespace {
 
+using testsupport::Args;
 using testsupport::escaped;
 using testsupport::on_socket;
 using testsupport::output_of;
@@ -45,24 +46,6 @@ const struct flag_spec* cpp_table() { return reinterpret_cast<const struct flag_
 long entry_of(const void* p, const void* table) {
     return p == nullptr ? -1 : (static_cast<const char*>(p) - static_cast<const char*>(table)) / FLAG_SPEC_SIZE;
 }
-
-struct Args {
-    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
-        for (auto& w : words_) ptrs_.push_back(w.data());
-        ptrs_.push_back(nullptr);
-    }
-    int argc() const { return static_cast<int>(words_.size()); }
-    char** argv() { return ptrs_.data(); }
-    std::string shown() const {
-        std::string s;
-        for (const auto& w : words_) s += "[" + w + "]";
-        return s;
-    }
-
-private:
-    std::vector<std::string> words_;
-    std::vector<char*> ptrs_;
-};
 
 // Random command lines: words a user might type, right and wrong.
 std::vector<std::string> random_words(std::mt19937& rng) {

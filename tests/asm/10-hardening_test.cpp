@@ -6,6 +6,7 @@
 // (a head cut at the deadline) are fixtures, not tests.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <poll.h>
 
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/refusals.hpp"
 #include "../support/support.hpp"
 #include "10-hardening.hpp"
 #include "api.h"
@@ -29,38 +31,14 @@
 
 namespace {
 
+using testsupport::Args;
+using testsupport::Pair;
+using testsupport::in_child;
 using testsupport::escaped;
 using testsupport::output_of;
 using testsupport::read_all;
 
 constexpr std::uint32_t kSeed = 20261210;   // fixed: the same cases every run
-
-struct Args {
-    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
-        for (auto& w : words_) ptrs_.push_back(w.data());
-        ptrs_.push_back(nullptr);
-    }
-    int argc() const { return static_cast<int>(words_.size()); }
-    char** argv() { return ptrs_.data(); }
-    std::string shown() const {
-        std::string s;
-        for (const auto& w : words_) s += "[" + w + "]";
-        return s;
-    }
-
-private:
-    std::vector<std::string> words_;
-    std::vector<char*> ptrs_;
-};
-
-struct Pair {
-    int fd[2] = {-1, -1};
-    Pair() { EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fd), 0); }
-    ~Pair() {
-        for (int f : fd)
-            if (f >= 0) ::close(f);
-    }
-};
 
 // Random digits-and-junk strings: numbers around the limits, and not numbers.
 std::string random_number_text(std::mt19937& rng) {
@@ -229,19 +207,6 @@ TEST(Lesson10Asm, EndChildrenKillsOnlyTheTable) {
     EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 3) << st;   // untouched
 }
 
-// fn in a child process (its own signal mask): the child's wait status.
-template <typename Fn>
-int in_child(Fn fn) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        fn();
-        ::_exit(0);
-    }
-    int st = -1;
-    ::waitpid(pid, &st, 0);
-    return st;
-}
-
 TEST(Lesson10Asm, StopSignalsWaitUntilAsked) {
     int st = in_child([] {
         if (block_stop_signals() != 0) ::_exit(10);              // the assembly's
@@ -280,29 +245,66 @@ TEST(Lesson10Asm, ShutDownWaitsForTheChildrenAndExitsZero) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(SHUTDOWN_GRACE_SECONDS));   // not the whole grace
 }
 
-std::string refused_by(bool asm_side, const std::string& request) {
-    Pair p;
-    if (!request.empty()) httpd::write_all(p.fd[1], request.data(), request.size());
+// A client that sent `request`, refused as serve_forever refuses one
+// (tests/support/refusals.hpp), by the assembly's functions or the C++.
+testsupport::Refused refused_by(bool asm_side, const std::string& request) {
     if (asm_side) {
         struct config cfg {};
         cfg.error_fd = -1;
-        refuse_client(p.fd[0], &cfg);
-    } else {
-        httpd::Config cfg;
-        httpd::refuse_client(p.fd[0], &cfg);
+        struct refusal table[REFUSE_SLOTS];
+        init_refusals(table);
+        return testsupport::refused_client(
+            request, table, REFUSE_SLOTS, [&](int conn) { refuse_client(conn, &cfg, table); },
+            [&] { wait_clients(-1, table); }, [&] { tend_refusals(table, &cfg); });
     }
-    p.fd[0] = -1;                                                // closed by refuse_client
-    return read_all(p.fd[1]);
+    return testsupport::refused_cpp(request);
 }
 
 TEST(Lesson10Asm, RefuseClientAgreesByteForByte) {
     for (const std::string& req : {std::string("GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
                                    std::string("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"), std::string("HEAD"),
                                    std::string(""), std::string(20000, 'x')}) {
-        std::string a = refused_by(true, req), c = refused_by(false, req);
-        EXPECT_EQ(a, c) << escaped(req.substr(0, 40));
-        EXPECT_EQ(a.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u);
+        testsupport::Refused a = refused_by(true, req), c = refused_by(false, req);
+        EXPECT_EQ(a.answer, c.answer) << escaped(req.substr(0, 40));
+        EXPECT_EQ(a.answer.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u);
+        EXPECT_TRUE(a.freed) << escaped(req.substr(0, 40)) << ": the client closed, the slot must be free";
+        EXPECT_TRUE(c.freed) << escaped(req.substr(0, 40));
     }
+}
+
+// The table's plumbing, slot by slot: init, the poll's answers, close.
+TEST(Lesson10Asm, RefusalTableAgrees) {
+    struct refusal a[REFUSE_SLOTS];
+    httpd::Refusal c[httpd::kRefuseSlots];
+    std::memset(a, 0x55, sizeof a);
+    std::memset(static_cast<void*>(c), 0x55, sizeof c);
+    init_refusals(a);
+    httpd::init_refusals(c);
+    for (std::size_t i = 0; i < REFUSE_SLOTS; ++i) {
+        EXPECT_EQ(a[i].fd, -1);
+        EXPECT_EQ(c[i].fd, -1);
+    }
+    Pair p, q;
+    a[3] = refusal{p.fd[0], 1, 0, 0};                            // a lingering slot
+    c[3] = httpd::Refusal{p.fd[0], 1, 0, 0};
+    ASSERT_EQ(::write(p.fd[1], "x", 1), 1);                      // it has a byte to read
+    EXPECT_EQ(wait_clients(q.fd[0], a), 0);                      // the "listener": nothing
+    EXPECT_EQ(httpd::wait_clients(q.fd[0], c), 0);
+    EXPECT_EQ(a[3].revents, static_cast<std::uint64_t>(POLLIN));
+    EXPECT_EQ(c[3].revents, a[3].revents);
+    EXPECT_EQ(a[0].revents, 0u);
+    ASSERT_EQ(::write(q.fd[1], "y", 1), 1);                      // now the "listener" is ready
+    EXPECT_EQ(wait_clients(q.fd[0], a), POLLIN);
+    EXPECT_EQ(httpd::wait_clients(q.fd[0], c), POLLIN);
+    int dup_a = ::dup(p.fd[0]), dup_c = ::dup(p.fd[0]);
+    a[3].fd = dup_a;
+    c[3].fd = dup_c;
+    close_refusals(a);                                           // closes the copies
+    httpd::close_refusals(c);
+    EXPECT_EQ(a[3].fd, -1);
+    EXPECT_EQ(c[3].fd, -1);
+    EXPECT_EQ(::fcntl(dup_a, F_GETFD), -1);                      // closed
+    EXPECT_EQ(::fcntl(dup_c, F_GETFD), -1);
 }
 
 // The lesson-10 steps on both records, as the spine runs them.

@@ -1,9 +1,10 @@
 // tests/support/support.hpp -- small helpers shared by the native suite
 // (tests/unit/) and the target suite (tests/asm/): temporary directories,
 // files, and sockets to hand to a function under test, and a check that a
-// child left no zombie.  Header-only, so each suite compiles it for its own
-// machine.  Lesson-specific helpers: parse_cases.hpp (03), files_fixture.hpp
-// (04).
+// child left no zombie; argv from words (lessons 09, 10) and a function
+// run in a child process.  Header-only, so each suite compiles it for its
+// own machine.  Lesson-specific helpers: parse_cases.hpp (03),
+// files_fixture.hpp (04), refusals.hpp (10).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,6 +21,8 @@
 #include <netinet/in.h>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -306,6 +309,53 @@ inline bool reaped_without_zombie(pid_t pid, std::chrono::milliseconds limit) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
+}
+
+// argv from words (the strings live as long as the Args), for the command
+// line parsers of lessons 09 and 10.
+struct Args {
+    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
+        for (auto& w : words_) ptrs_.push_back(w.data());
+        ptrs_.push_back(nullptr);
+    }
+    int argc() const { return static_cast<int>(words_.size()); }
+    char** argv() { return ptrs_.data(); }
+    std::string shown() const {   // [httpd][-t][1], for a failure message
+        std::string s;
+        for (const auto& w : words_) s += "[" + w + "]";
+        return s;
+    }
+
+private:
+    std::vector<std::string> words_;
+    std::vector<char*> ptrs_;
+};
+
+// A connected pair of AF_UNIX stream sockets, closed at the end (an fd set
+// to -1 is not closed: the function under test closed it).
+struct Pair {
+    int fd[2] = {-1, -1};
+    Pair() { EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fd), 0); }
+    ~Pair() {
+        for (int f : fd)
+            if (f >= 0) ::close(f);
+    }
+    Pair(const Pair&) = delete;
+    Pair& operator=(const Pair&) = delete;
+};
+
+// fn in a child process (its own signal mask, its own children): the
+// child's wait status.
+template <typename Fn>
+int in_child(Fn fn) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        fn();
+        ::_exit(0);
+    }
+    int st = -1;
+    ::waitpid(pid, &st, 0);
+    return st;
 }
 
 }  // namespace testsupport

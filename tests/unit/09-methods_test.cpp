@@ -31,25 +31,12 @@
 
 namespace {
 
+using testsupport::Args;
 using testsupport::capture;
 using testsupport::output_of;
 using testsupport::TempDir;
 
 const std::string kUsage = "usage: httpd [-w] [-e DIR] [PORT [DOCROOT]]\n";
-
-// argv from words (the strings live as long as the Args).
-struct Args {
-    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
-        for (auto& w : words_) ptrs_.push_back(w.data());
-        ptrs_.push_back(nullptr);
-    }
-    int argc() const { return static_cast<int>(words_.size()); }
-    char** argv() { return ptrs_.data(); }
-
-private:
-    std::vector<std::string> words_;
-    std::vector<char*> ptrs_;
-};
 
 // The names in a directory, sorted ("." and ".." left out).
 std::set<std::string> names_in(const std::string& dir) {

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/refusals.hpp"
 #include "../support/support.hpp"
 #include "01-socket.hpp"
 #include "03-parse.hpp"
@@ -34,34 +35,13 @@
 
 namespace {
 
+using testsupport::Args;
+using testsupport::Pair;
+using testsupport::in_child;
 using testsupport::output_of;
 using testsupport::read_all;
 
 const std::string kUsage10 = "usage: httpd [-w] [-e DIR] [-t SECONDS] [-c N] [PORT [DOCROOT]]\n";
-
-// argv from words (the strings live as long as the Args).
-struct Args {
-    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {
-        for (auto& w : words_) ptrs_.push_back(w.data());
-        ptrs_.push_back(nullptr);
-    }
-    int argc() const { return static_cast<int>(words_.size()); }
-    char** argv() { return ptrs_.data(); }
-
-private:
-    std::vector<std::string> words_;
-    std::vector<char*> ptrs_;
-};
-
-// A connected pair of AF_UNIX stream sockets, closed at the end.
-struct Pair {
-    int fd[2] = {-1, -1};
-    Pair() { EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fd), 0); }
-    ~Pair() {
-        for (int f : fd)
-            if (f >= 0) ::close(f);
-    }
-};
 
 // What read_request_head (lesson 03) makes of `bytes` followed by the
 // client's end: the head's length, 0, or -status.
@@ -383,20 +363,6 @@ TEST(Lesson10, ReapChildrenCountsOnlyTheTable) {
     EXPECT_TRUE(reaped);
 }
 
-// Runs fn in a child process with its own signal mask and returns the
-// child's wait status.
-template <typename Fn>
-int in_child(Fn fn) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        fn();
-        ::_exit(0);
-    }
-    int st = -1;
-    ::waitpid(pid, &st, 0);
-    return st;
-}
-
 TEST(Lesson10, StopSignalsWaitUntilAsked) {
     int st = in_child([] {
         if (httpd::block_stop_signals() != 0) ::_exit(10);
@@ -473,37 +439,93 @@ TEST(Lesson10, AcceptBackoffPausesOnlyForDescriptorShortage) {
     EXPECT_EQ(httpd::accept_backoff(-EAGAIN), 0);
 }
 
-// refuse_client on one end of a pair whose other end sent `request`.
-std::string refused(const std::string& request) {
-    Pair p;
-    if (!request.empty()) httpd::write_all(p.fd[1], request.data(), request.size());
-    httpd::Config cfg;
-    httpd::refuse_client(p.fd[0], &cfg);
-    p.fd[0] = -1;                                               // refuse_client closed it
-    return read_all(p.fd[1]);
-}
+// A client that sent `request`, refused as serve_forever refuses one
+// (tests/support/refusals.hpp): what it read, and whether its slot was
+// freed once it closed.
+testsupport::Refused refused(const std::string& request) { return testsupport::refused_cpp(request); }
 
 TEST(Lesson10, RefuseClientAnswers503WithRetryAfter) {
-    std::string got = refused("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    testsupport::Refused r = refused("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    const std::string& got = r.answer;
     EXPECT_EQ(got.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << got;
     EXPECT_NE(got.find("\r\nRetry-After: 1\r\n"), std::string::npos) << got;
     EXPECT_NE(got.find("\r\nContent-Type: text/html; charset=utf-8\r\n"), std::string::npos) << got;
     std::size_t end = got.find("\r\n\r\n");
     ASSERT_NE(end, std::string::npos);
     EXPECT_NE(got.find("503 Service Unavailable", end), std::string::npos);   // the page
+    EXPECT_TRUE(r.freed) << "the client closed: its slot must be free again";
 }
 
 TEST(Lesson10, RefuseClientSendsNoBodyToHead) {
-    std::string got = refused("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
+    std::string got = refused("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n").answer;
     EXPECT_EQ(got.rfind("HTTP/1.1 503 ", 0), 0u) << got;
     EXPECT_EQ(got.find("\r\n\r\n") + 4, got.size()) << got;    // the head, and nothing after it
 }
 
+// A silent client is answered REFUSE_WAIT_MS after it was refused, and
+// the parent never waits for it: refuse_client returns at once, and each
+// wait_clients at most REFUSE_WAIT_MS later.
 TEST(Lesson10, RefuseClientNeverWaitsForTheRequest) {
+    httpd::Config cfg;
+    httpd::Refusal table[httpd::kRefuseSlots];
+    httpd::init_refusals(table);
+    Pair p;
     auto t0 = std::chrono::steady_clock::now();
-    std::string got = refused("");                              // nothing sent, the client still there
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
-    EXPECT_EQ(got.rfind("HTTP/1.1 503 ", 0), 0u) << got;        // a GET's answer: a body
+    httpd::refuse_client(p.fd[0], &cfg, table);                 // nothing sent, the client still there
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(httpd::kRefuseWaitMs));
+    EXPECT_EQ(table[0].fd, p.fd[0]);                            // parked in the first slot
+    EXPECT_EQ(table[0].answered, 0);
+    auto t1 = std::chrono::steady_clock::now();
+    EXPECT_EQ(httpd::wait_clients(-1, table), 0);               // nothing to accept, nothing from the client
+    EXPECT_LT(std::chrono::steady_clock::now() - t1, std::chrono::milliseconds(4 * httpd::kRefuseWaitMs));
+    for (int i = 0; i < 10 && table[0].answered == 0; ++i) {
+        httpd::wait_clients(-1, table);
+        httpd::tend_refusals(table, &cfg);
+    }
+    EXPECT_EQ(table[0].answered, 1);                            // its time was up: answered
+    char buf[16] = {};
+    EXPECT_EQ(::read(p.fd[1], buf, 13), 13);
+    EXPECT_EQ(std::string(buf), "HTTP/1.1 503 ");               // a GET's answer (nothing told HEAD)
+    p.fd[0] = -1;                                               // the table owns it
+    ::close(table[0].fd);
+}
+
+// A client that never closes is let go REFUSE_LINGER_MS after its 503.
+TEST(Lesson10, RefusedClientLingersBoundedly) {
+    httpd::Config cfg;
+    httpd::Refusal table[httpd::kRefuseSlots];
+    httpd::init_refusals(table);
+    Pair p;
+    std::string req = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    ASSERT_EQ(::write(p.fd[1], req.data(), req.size()), static_cast<ssize_t>(req.size()));
+    httpd::refuse_client(p.fd[0], &cfg, table);
+    p.fd[0] = -1;                                               // the table owns it
+    auto t0 = std::chrono::steady_clock::now();
+    while (table[0].fd >= 0 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) {
+        httpd::wait_clients(-1, table);
+        httpd::tend_refusals(table, &cfg);
+        if (table[0].answered != 0) (void)::send(p.fd[1], "x", 1, MSG_NOSIGNAL);   // late bytes: read, dropped
+    }
+    auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(table[0].fd, -1);                                 // closed ...
+    EXPECT_GE(took, std::chrono::milliseconds(httpd::kRefuseLingerMs - 2));   // ... after its linger (now_ms: whole ms)
+    EXPECT_LT(took, std::chrono::milliseconds(httpd::kRefuseLingerMs + 1000));   // and not much more
+    EXPECT_EQ(read_all(p.fd[1]).rfind("HTTP/1.1 503 ", 0), 0u); // the 503 reached it
+}
+
+// A full table: the next refused client is answered and closed at once.
+TEST(Lesson10, RefuseClientWithAFullTableAnswersAtOnce) {
+    httpd::Config cfg;
+    httpd::Refusal table[httpd::kRefuseSlots];
+    for (std::size_t i = 0; i < httpd::kRefuseSlots; ++i) table[i] = httpd::Refusal{1000, 0, 0, 0};   // taken
+    Pair p;
+    std::string req = "HEAD / HTTP/1.1\r\nHost: a\r\n\r\n";
+    ASSERT_EQ(::write(p.fd[1], req.data(), req.size()), static_cast<ssize_t>(req.size()));
+    httpd::refuse_client(p.fd[0], &cfg, table);
+    p.fd[0] = -1;                                               // closed by refuse_client
+    std::string got = read_all(p.fd[1]);
+    EXPECT_EQ(got.rfind("HTTP/1.1 503 ", 0), 0u) << got;
+    EXPECT_EQ(got.find("\r\n\r\n") + 4, got.size()) << got;  // a HEAD: no body
 }
 
 }  // namespace
