@@ -507,8 +507,8 @@ TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness
 # line naming $(MAKE) even under `make -n`, and the platforms suite reads
 # `make -n test`'s plan (it would run the suites inside the suites).
 SUITES_MAKE = $(MAKE)
-test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
-	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(DARWIN_RUN) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
+	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' DARWIN_RUN=$(DARWIN_RUN) \
 	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
 
 # make test runs every fixture against the newest lesson, and each earlier

@@ -44,7 +44,36 @@ import struct
 import sys
 import time
 
-from unicorn import Uc, UcError, UC_ARCH_ARM64, UC_MODE_ARM, UC_HOOK_INTR
+
+
+def import_unicorn_quickly():
+    """Debian's binding (python3-unicorn 2.0.1, unicorn/unicorn.py) imports
+    pkg_resources and distutils.sysconfig at the top and never uses them (it
+    loads libunicorn.so.2 by name): half a second of every start, most of
+    what one fixture costs.  Stand-ins are put in their place for the one
+    import; if the binding turns out to need them, it is imported again
+    with the real modules."""
+    import types
+    names = ("pkg_resources", "distutils", "distutils.sysconfig")
+    added = [n for n in names if n not in sys.modules]
+    for n in added:
+        sys.modules[n] = types.ModuleType(n)
+    try:
+        import unicorn   # noqa: F401
+    except (ImportError, AttributeError):
+        for n in list(sys.modules):
+            if n == "unicorn" or n.startswith("unicorn."):
+                del sys.modules[n]
+        for n in added:
+            del sys.modules[n]
+        added = []
+    finally:
+        for n in added:
+            sys.modules.pop(n, None)
+
+
+import_unicorn_quickly()
+from unicorn import Uc, UcError, UC_ARCH_ARM64, UC_MODE_ARM, UC_HOOK_INTR  # noqa: E402
 from unicorn import UC_PROT_READ, UC_PROT_WRITE, UC_PROT_EXEC
 from unicorn import (UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED, UC_ERR_FETCH_UNMAPPED,
                      UC_ERR_READ_PROT, UC_ERR_WRITE_PROT, UC_ERR_FETCH_PROT,
@@ -646,8 +675,17 @@ def sys_unlinkat(mem, a):
     flag = s32(a[2])
     if flag & ~D("AT_REMOVEDIR"):
         raise NotImplementedCall("unlinkat flags %#x" % flag)
-    fn = os.rmdir if flag & D("AT_REMOVEDIR") else os.unlink
-    hostcall(lambda: fn(path, dir_fd=dirfd_arg(a[0])))
+    if flag & D("AT_REMOVEDIR"):
+        hostcall(lambda: os.rmdir(path, dir_fd=dirfd_arg(a[0])))
+        return 0
+    try:
+        hostcall(lambda: os.unlink(path, dir_fd=dirfd_arg(a[0])))
+    except DarwinError as e:
+        # unlink of a directory: Linux says EISDIR, XNU EPERM
+        # (bsd/vfs/vfs_syscalls.c unlink1: a VDIR is EPERM; macOS unlink(2))
+        if e.value == D("EISDIR"):
+            raise DarwinError("EPERM")
+        raise
     return 0
 
 
