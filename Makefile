@@ -414,6 +414,21 @@ $(SAN_CPP): $(L$(SAN_LESSON)_CPP_SRC) $(CPP_HEADERS) $(GEN_FILES) | $(BUILD)/.to
 sanitize: $(SAN_CPP) $(BUILD)/harness
 	@bash tests/tools/sanitize-run.sh $(BUILD)/harness $(SAN_LESSON) $(SAN_CPP)
 
+# The Darwin runner's own checks (Linux; tests/darwin-run): its tests, each
+# call against XNU's behaviour, and planted Darwin-only bugs in scratch
+# copies of the sources (build/darwin-bugs/), which the runner must tell
+# from the right build while the Linux build of the same copy stays green.
+.PHONY: darwin-run-tests darwin-bugs
+ifeq ($(HOST_OS),Linux)
+darwin-run-tests: | $(BUILD)/.tools/unicorn
+	/usr/bin/python3 tests/darwin-run/test_darwin_run.py
+darwin-bugs: $(BUILD)/harness $(DARWIN_RUN) $(BUILD)/darwin/lesson-08/httpd-asm | $(TARGET_STAMPS) $(BUILD)/.tools/darwin
+	@bash tests/darwin-run/planted-bugs.sh $(BUILD) $(DARWIN_RUN)
+else
+darwin-run-tests darwin-bugs:
+	@echo "make $@: the runner is for Linux; a Mac runs the Mach-O programs itself (make lesson-NN)" >&2; exit 2
+endif
+
 # Quick feedback: one suite, optionally filtered (a GoogleTest pattern; a
 # plain word matches any test whose name contains it).  EXERCISE=1 also
 # runs the exercises' tests, which are DISABLED_ until a student asks.
@@ -454,6 +469,8 @@ help:
 	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
+	@echo "  make lesson-NN OS=darwin  lesson NN's fixtures against the C++ server and the Mach-O (Linux: under tests/darwin-run)"
+	@echo "  make darwin-run-tests     (Linux) the Mach-O runner's own tests; make darwin-bugs: planted Darwin bugs it must catch"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
 	@echo "  make test-matrix [LESSONS=\"03 08\"]   every fixture against every lesson (make test: the newest lesson)"
 	@echo "  make libcxx               (Linux) compile all the C++ with clang 15 and libc++ as well, as a Mac would (part of test)"

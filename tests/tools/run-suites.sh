@@ -129,7 +129,11 @@ fi
 # under tests/darwin-run (DARWIN_RUN): every fixture once, against the
 # Mach-O of the lesson that introduced it (tests/darwin-run/run-fixtures.sh).
 # A Mac's lesson suites already run its Mach-O programs.
+# Before it, the runner's own tests and the planted Darwin bugs it must
+# catch (make darwin-run-tests, make darwin-bugs).
 if [ -z "${MATRIX:-}" ] && [ -n "${DARWIN_RUN:-}" ]; then
+    run_suite "darwin-run"     summary /usr/bin/python3 tests/darwin-run/test_darwin_run.py
+    run_suite "Darwin planted bugs" summary bash tests/darwin-run/planted-bugs.sh "$BUILD" "$DARWIN_RUN"
     run_suite "Mach-O fixtures" summary bash tests/darwin-run/run-fixtures.sh "$BUILD/harness" "$BUILD" "$DARWIN_RUN" ${LESSONS:-}
 fi
 newest=
