@@ -420,12 +420,14 @@ sanitize: $(SAN_CPP) $(BUILD)/harness
 # from the right build while the Linux build of the same copy stays green.
 .PHONY: darwin-run-tests darwin-bugs
 ifeq ($(HOST_OS),Linux)
+.PHONY: darwin-run
+darwin-run: $(DARWIN_RUN)
 darwin-run-tests: | $(BUILD)/.tools/unicorn
 	/usr/bin/python3 tests/darwin-run/test_darwin_run.py
 darwin-bugs: $(BUILD)/harness $(DARWIN_RUN) $(BUILD)/darwin/lesson-08/httpd-asm | $(TARGET_STAMPS) $(BUILD)/.tools/darwin
 	@bash tests/darwin-run/planted-bugs.sh $(BUILD) $(DARWIN_RUN)
 else
-darwin-run-tests darwin-bugs:
+darwin-run darwin-run-tests darwin-bugs:
 	@echo "make $@: the runner is for Linux; a Mac runs the Mach-O programs itself (make lesson-NN)" >&2; exit 2
 endif
 

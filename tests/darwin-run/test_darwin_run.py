@@ -505,6 +505,34 @@ class Processes(unittest.TestCase):
         self.assertEqual(self.m.err("setitimer", D("ITIMER_REAL"), itv, 0), D("EINVAL"))
 
 
+class Lesson00SameBytes(unittest.TestCase):
+    """Lesson 00's program, built for both kernels, says the same bytes and
+    exits with the same status: the Darwin build under the runner, the
+    Linux build as make lesson-00 runs it (under qemu-aarch64 off arm64)."""
+
+    def run_both(self, *args):
+        build = os.environ.get("BUILD", os.path.join(HERE, "..", "..", "build"))
+        darwin = os.path.join(build, "darwin", "lesson-00", "syscalls-asm")
+        linux = os.path.join(build, "lesson-00", "syscalls-asm")
+        if not (os.path.exists(darwin) and os.path.exists(linux)):
+            self.skipTest("build lesson 00 first (make build-00 darwin)")
+        qemu = [] if os.uname().machine == "aarch64" else ["qemu-aarch64"]
+        d = subprocess.run([sys.executable, os.path.join(HERE, "darwin_run.py"), darwin, *args], capture_output=True)
+        l = subprocess.run(qemu + [linux, *args], capture_output=True)
+        return d, l
+
+    def test_failing_open(self):
+        d, l = self.run_both()
+        self.assertEqual(d.stdout, l.stdout)
+        self.assertEqual(d.returncode, l.returncode)
+        self.assertEqual(d.returncode, D("ENOENT"))
+
+    def test_succeeding_open(self):
+        d, l = self.run_both(os.path.abspath(__file__))
+        self.assertEqual(d.stdout, l.stdout)
+        self.assertEqual((d.returncode, l.returncode), (0, 0))
+
+
 class Loader(unittest.TestCase):
     def run_runner(self, path):
         return subprocess.run([sys.executable, os.path.join(HERE, "darwin_run.py"), path],
