@@ -1151,6 +1151,10 @@ def die_by_signal(name, why):
     by the signal (a parent's wait4, or the shell, sees it)."""
     if why:
         say(why)
+    # no core file in the program's directory (a docroot, under the
+    # harness): macOS writes none either unless asked (ulimit -c is 0)
+    import resource
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
     sig = getattr(signal, name)
     signal.signal(sig, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [sig])
