@@ -136,6 +136,20 @@ DARWIN_ASSEMBLE = clang --target=arm64-apple-macos11 -c -Wa,--fatal-warnings -Ia
 DARWIN_LINK     = ld64=$$(bash $(WHICH_TOOL) ld64.lld) && $$ld64 -arch arm64 -platform_version macos 11.0 11.0 -e _main -o $(2) $(1) asm/os/darwin/libSystem.tbd
 endif
 
+# The Darwin build, run: on Linux through tests/darwin-run, a runner of the
+# course's arm64 Mach-O programs with Darwin's system calls, on Unicorn
+# (docs/darwin-runner.md).  The harness copies every file a server command
+# names before it runs the server as nobody, so the runner is packed with
+# the ABI tables it reads into one file: build/tools/darwin-run, a Python
+# zip application.  On a Mac the Mach-O runs natively.
+DARWIN_RUN := $(if $(filter Linux,$(HOST_OS)),$(BUILD)/tools/darwin-run)
+darwin_cmd  = $(if $(DARWIN_RUN),$(DARWIN_RUN) )$(BUILD)/darwin/lesson-$(1)/$(call prog_name,$(1))-asm
+$(BUILD)/tools/darwin-run: tests/darwin-run/darwin_run.py tests/abi/darwin.tsv tests/abi/linux.tsv | $(BUILD)/.tools/unicorn
+	@rm -rf $@.d && mkdir -p $@.d
+	@cp tests/darwin-run/darwin_run.py $@.d/__main__.py && cp tests/abi/darwin.tsv tests/abi/linux.tsv $@.d/
+	/usr/bin/python3 -m zipapp $@.d -o $@ -p /usr/bin/python3
+	@rm -rf $@.d
+
 # ---------------------------------------------------------------------------
 # Generated files (build/gen/): one source of truth, read by both languages.
 # ---------------------------------------------------------------------------
@@ -174,13 +188,14 @@ GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages
 # command line will need: one apt-get run, announced once, instead of one
 # run per group as make comes to them.  (Only the group names are chosen
 # here; whether a tool is installed is checked when the recipe runs.)
-goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
+goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try $(if $(filter darwin,$(OS)),darwin $(if $(DARWIN_RUN),unicorn))) \
               $(if $(filter test-matrix,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-% browser-check,$(1)),cxx $(TARGET_TOOLS) try) \
               $(if $(filter darwin,$(1)),darwin) \
               $(if $(filter sanitize,$(1)),cxx json) \
-              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin libcxx)) \
+              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin libcxx unicorn)) \
+              $(if $(filter darwin-bugs,$(1)),cxx json $(TARGET_TOOLS) darwin $(if $(DARWIN_RUN),unicorn)) \
               $(if $(filter libcxx,$(1)),libcxx)
 GOAL_GROUPS = $(strip $(foreach g,$(MAKECMDGOALS),$(call goal_groups,$(g))))
 .PRECIOUS: $(BUILD)/.tools/%
@@ -221,11 +236,13 @@ $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_DASM_OBJ) asm/os/darwin
 .PHONY: build-$(1) lesson-$(1) compare-$(1) serve-$(1)
 build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
 
-lesson-$(1): build-$(1) $(BUILD)/harness
+# OS=darwin: the same fixtures against the Darwin build (build/darwin/),
+# through tests/darwin-run on Linux, natively on a Mac (DARWIN_RUN, below).
+lesson-$(1): $$(if $$(filter darwin,$$(OS)),$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm $$(DARWIN_RUN),build-$(1)) $(BUILD)/harness
 	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
-	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(if $$(ONLY),--only '$$(ONLY)') \
-	  $$(if $$(EXERCISE),--exercise '$$(EXERCISE)') $$(HARNESS_ARGS)
+	  --server $$(if $$(filter darwin,$$(OS)),asm-darwin='$$(call darwin_cmd,$(1))',asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm) \
+	  $$(if $$(ONLY),--only '$$(ONLY)') $$(if $$(EXERCISE),--exercise '$$(EXERCISE)') $$(HARNESS_ARGS)
 
 compare-$(1): build-$(1) $(BUILD)/harness
 	@test -n "$$(FIXTURE)" || { echo "usage: make compare-$(1) FIXTURE=name"; exit 2; }
@@ -404,6 +421,23 @@ $(SAN_CPP): $(L$(SAN_LESSON)_CPP_SRC) $(CPP_HEADERS) $(GEN_FILES) | $(BUILD)/.to
 sanitize: $(SAN_CPP) $(BUILD)/harness
 	@bash tests/tools/sanitize-run.sh $(BUILD)/harness $(SAN_LESSON) $(SAN_CPP)
 
+# The Darwin runner's own checks (Linux; tests/darwin-run): its tests, each
+# call against XNU's behaviour, and planted Darwin-only bugs in scratch
+# copies of the sources (build/darwin-bugs/), which the runner must tell
+# from the right build while the Linux build of the same copy stays green.
+.PHONY: darwin-run-tests darwin-bugs
+ifeq ($(HOST_OS),Linux)
+.PHONY: darwin-run
+darwin-run: $(DARWIN_RUN)
+darwin-run-tests: | $(BUILD)/.tools/unicorn
+	/usr/bin/python3 tests/darwin-run/test_darwin_run.py
+darwin-bugs: $(BUILD)/harness $(DARWIN_RUN) $(BUILD)/darwin/lesson-08/httpd-asm | $(TARGET_STAMPS) $(BUILD)/.tools/darwin
+	@bash tests/darwin-run/planted-bugs.sh $(BUILD) $(DARWIN_RUN)
+else
+darwin-run darwin-run-tests darwin-bugs:
+	@echo "make $@: the runner is for Linux; a Mac runs the Mach-O programs itself (make lesson-NN)" >&2; exit 2
+endif
+
 # Quick feedback: one suite, optionally filtered (a GoogleTest pattern; a
 # plain word matches any test whose name contains it).  EXERCISE=1 also
 # runs the exercises' tests, which are DISABLED_ until a student asks.
@@ -444,6 +478,8 @@ help:
 	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"
 	@echo "  make darwin               also build every assembly program as an arm64 Mach-O (build/darwin/)"
+	@echo "  make lesson-NN OS=darwin  lesson NN's fixtures against the C++ server and the Mach-O (Linux: under tests/darwin-run)"
+	@echo "  make darwin-run-tests     (Linux) the Mach-O runner's own tests; make darwin-bugs: planted Darwin bugs it must catch"
 	@echo "  make test                 every test suite and every lesson's fixtures; ends with 'N passed, N failed'"
 	@echo "  make test-matrix [LESSONS=\"03 08\"]   every fixture against every lesson (make test: the newest lesson)"
 	@echo "  make libcxx               (Linux) compile all the C++ with clang 15 and libc++ as well, as a Mac would (part of test)"
@@ -472,7 +508,7 @@ all: $(LESSON_BINS)
 darwin: $(DARWIN_BINS)
 
 # ensure-tools.sh is silent when it finds everything; say so.
-TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin libcxx) inspect try
+TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin unicorn libcxx) inspect try
 tools:
 	@log=$$(mktemp); ( bash $(TOOLS) $(TOOL_GROUPS) 2>&1 1>&3 | tee "$$log" >&2; exit $${PIPESTATUS[0]} ) 3>&1; status=$$?; \
 	  if [ $$status -eq 0 ] && [ ! -s "$$log" ]; then \
@@ -497,8 +533,8 @@ TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness
 # line naming $(MAKE) even under `make -n`, and the platforms suite reads
 # `make -n test`'s plan (it would run the suites inside the suites).
 SUITES_MAKE = $(MAKE)
-test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
-	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(DARWIN_RUN) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
+	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' DARWIN_RUN=$(DARWIN_RUN) \
 	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
 
 # make test runs every fixture against the newest lesson, and each earlier

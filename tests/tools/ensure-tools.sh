@@ -20,6 +20,10 @@
 #                compiled for aarch64 by the Makefile
 #   darwin       clang, lld: assemble and link the Mach-O programs
 #                (Debian's lld names the Mach-O linker ld64.lld-14)
+#   unicorn      python3-unicorn: the arm64 CPU (Unicorn, QEMU's as a library)
+#                under tests/darwin-run, which runs the Mach-O programs here
+#                with Darwin's system calls (Linux only: a Mac runs them);
+#                Debian's /usr/bin/python3 is the Python it is installed for
 #   libcxx       clang-15, libc++-15-dev, libc++abi-15-dev: make test compiles
 #                the C++ once more with LLVM 15's clang and libc++, the
 #                toolchain behind Apple clang 14.0.3, the oldest the README
@@ -81,6 +85,8 @@ debian_group() {
                need googletest file_exists /usr/src/googletest/googletest/src/gtest-all.cc ;;
         darwin) why="clang and ld64.lld for the Mach-O (macOS) builds"
                need clang have clang; need lld tool ld64.lld ;;
+        unicorn) why="Unicorn (python3-unicorn) to run the Mach-O programs on Linux"
+               need python3-unicorn /usr/bin/python3 -c 'import unicorn' ;;
         libcxx) why="clang 15 and libc++ to compile the C++ as a Mac does"
                need clang-15 have clang++-15
                need libc++-15-dev file_exists /usr/lib/llvm-15/include/c++/v1/vector
@@ -131,6 +137,7 @@ mac_group() {
         json)  brew_need nlohmann-json include/nlohmann/json.hpp ;;
         qemu|cross-gtest) ;;   # nothing is emulated on a Mac
         libcxx) ;;             # the Mac's own clang and libc++ compile everything
+        unicorn) ;;            # a Mac runs the Mach-O programs itself
         bench|peer-*) echo "make bench runs on Linux (it counts system calls with strace)" >&2; exit 1 ;;
         try) ;;                # curl, nc, ps, python3 come with macOS; the pages say what differs
         debootstrap) echo "ensure-tools: make fresh-debian needs Linux (debootstrap and chroot)" >&2; exit 1 ;;

@@ -4,6 +4,7 @@
 # (make test calls this after building everything.)
 #
 # Environment: BUILD (build dir), RUN_ASM (qemu-aarch64 or empty),
+# DARWIN_RUN (Linux: build/tools/darwin-run, which runs the Mach-O builds),
 # LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`),
 # SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
 # UBSan, for the sanitized run of its fixtures).
@@ -124,6 +125,17 @@ fi
 # it and against the newest lesson it still applies to, and a new lesson
 # adds its own fixtures to make test's time instead of every old fixture
 # once more.  MATRIX=1 runs every fixture against every lesson.
+# The Darwin build (build/darwin/lesson-NN/) through the fixtures, on Linux
+# under tests/darwin-run (DARWIN_RUN): every fixture once, against the
+# Mach-O of the lesson that introduced it (tests/darwin-run/run-fixtures.sh).
+# A Mac's lesson suites already run its Mach-O programs.
+# Before it, the runner's own tests and the planted Darwin bugs it must
+# catch (make darwin-run-tests, make darwin-bugs).
+if [ -z "${MATRIX:-}" ] && [ -n "${DARWIN_RUN:-}" ]; then
+    run_suite "darwin-run"     summary /usr/bin/python3 tests/darwin-run/test_darwin_run.py
+    run_suite "Darwin planted bugs" summary bash tests/darwin-run/planted-bugs.sh "$BUILD" "$DARWIN_RUN"
+    run_suite "Mach-O fixtures" summary bash tests/darwin-run/run-fixtures.sh "$BUILD/harness" "$BUILD" "$DARWIN_RUN" ${LESSONS:-}
+fi
 newest=
 for n in ${LESSONS:-}; do newest=$n; done
 for n in ${LESSONS:-}; do
