@@ -120,6 +120,13 @@ endif
 
 TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
 
+# make cc-NN: the C++ compiled for the machine the assembly runs on, to read
+# beside it (the C++ flags of the build, with CC_OPT for -O1 -g), and the
+# objdump that reads aarch64 objects.
+CC_OPT    ?= -O2
+CC_FLAGS   = -std=c++20 -Wall -Wextra -Werror $(CC_OPT)
+X_OBJDUMP := $(if $(filter Darwin,$(HOST_OS)),objdump,$(XPREFIX)objdump)
+
 # Darwin cross-build from Linux: clang assembles Mach-O, ld64.lld links it
 # against the text stub of libSystem kept in the repo.  Debian's lld names
 # the linker ld64.lld-14, so the link recipe looks it up when it runs (the
@@ -175,6 +182,7 @@ GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages
 # run per group as make comes to them.  (Only the group names are chosen
 # here; whether a tool is installed is checked when the recipe runs.)
 goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
+              $(if $(filter cc-%,$(1)),$(TARGET_TOOLS) try) \
               $(if $(filter test-matrix,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-% browser-check,$(1)),cxx $(TARGET_TOOLS) try) \
@@ -247,6 +255,21 @@ fuzz-$(1): build-$(1) $(BUILD)/fuzz
 	$(BUILD)/fuzz --lesson $(call lesson_no,$(1)) --count $$(or $$(COUNT),2000) --seed $$(or $$(SEED),1) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
 
+# cc-NN FN=name: the compiler's aarch64 code for the C++ function beside
+# the hand-written one (tests/tools/cc-compare.py).  The C++ of the lesson's
+# own stage files is compiled for aarch64 with the build's flags, but -O2
+# (CC_OPT=-O1 shows what the servers are built with) and no -g.
+L$(1)_OWN_ASM  := $(filter asm/$(1)-%,$(filter-out %-main.s,$(ASM_STAGES)))
+L$(1)_OWN_CPP  := $(filter cpp/$(1)-%,$(filter-out %-main.cpp,$(CPP_STAGES)))
+L$(1)_CC_OBJ   := $$(patsubst cpp/%.cpp,$(BUILD)/cc/lesson-$(1)/%.o,$$(L$(1)_OWN_CPP))
+$(BUILD)/cc/lesson-$(1)/%.o: cpp/%.cpp $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_STAMPS)
+	@mkdir -p $$(@D)
+	$(XCXX) $$(CC_FLAGS) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -c -o $$@ $$<
+.PHONY: cc-$(1)
+cc-$(1): $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) $$(L$(1)_CC_OBJ) | $(BUILD)/.tools/try
+	@python3 tests/tools/cc-compare.py $(1) '$$(FN)' $(X_OBJDUMP) '$(notdir $(firstword $(XCXX))) $$(CC_OPT)' \
+	  -- $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) -- $$(L$(1)_CC_OBJ)
+
 # view-NN: lesson NN's server as a student reads it (lesson conditionals
 # resolved); diff-NN: what lesson NN adds over FROM (default: the lesson
 # before it).  See tests/tools/lesson-view.sh and lesson-diff.sh.
@@ -265,7 +288,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz
+LESSON_VERBS := lesson build compare serve view diff fuzz cc
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -433,6 +456,8 @@ help:
 	@echo "  make serve-NN IMPL=cpp|asm [PORT=8080]   run one server on the demo site in the foreground"
 	@echo "  make build-NN             only build lesson NN (build/lesson-NN/)"
 	@echo "  make fuzz-NN [COUNT=2000] [SEED=1]   random requests to both servers, every answer byte compared"
+	@echo "  make cc-NN FN=name        the compiler's aarch64 code for the C++ function beside the hand-written one"
+	@echo "                            (-O2; CC_OPT=-O1 as the servers are built); no FN: lesson NN's functions"
 	@echo "  make view-NN              lesson NN's server as plain files, lesson conditionals resolved (build/view/lesson-NN/)"
 	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"
