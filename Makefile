@@ -182,13 +182,14 @@ GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages
 # run per group as make comes to them.  (Only the group names are chosen
 # here; whether a tool is installed is checked when the recipe runs.)
 goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
-              $(if $(filter cc-%,$(1)),$(TARGET_TOOLS) try) \
+              $(if $(filter cc-%,$(1)),$(TARGET_TOOLS) trace) \
+              $(if $(filter trace-%,$(1)),cxx json $(TARGET_TOOLS) trace) \
               $(if $(filter test-matrix,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-% browser-check,$(1)),cxx $(TARGET_TOOLS) try) \
               $(if $(filter darwin,$(1)),darwin) \
               $(if $(filter sanitize,$(1)),cxx json) \
-              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin libcxx)) \
+              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect trace $(if $(filter Linux,$(HOST_OS)),darwin libcxx)) \
               $(if $(filter libcxx,$(1)),libcxx)
 GOAL_GROUPS = $(strip $(foreach g,$(MAKECMDGOALS),$(call goal_groups,$(g))))
 .PRECIOUS: $(BUILD)/.tools/%
@@ -266,9 +267,21 @@ $(BUILD)/cc/lesson-$(1)/%.o: cpp/%.cpp $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_ST
 	@mkdir -p $$(@D)
 	$(XCXX) $$(CC_FLAGS) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -c -o $$@ $$<
 .PHONY: cc-$(1)
-cc-$(1): $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) $$(L$(1)_CC_OBJ) | $(BUILD)/.tools/try
+cc-$(1): $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) $$(L$(1)_CC_OBJ) | $(BUILD)/.tools/trace
 	@python3 tests/tools/cc-compare.py $(1) '$$(FN)' $(X_OBJDUMP) '$(notdir $(firstword $(XCXX))) $$(CC_OPT)' \
 	  -- $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) -- $$(L$(1)_CC_OBJ)
+
+# trace-NN FIXTURE=name: that fixture against both servers under a
+# system-call tracer -- strace for the C++, qemu-aarch64 -strace for the
+# assembly (strace for both where it runs natively) -- the two traces side
+# by side in one format (tests/tools/trace-compare.py).  FIXTURE is checked
+# before anything is built.
+.PHONY: trace-$(1)
+trace-$(1): | $(BUILD)/.tools/trace
+	@python3 tests/tools/trace-compare.py check $(1) '$$(FIXTURE)'
+	@$(MAKE) --no-print-directory -q build-$(1) $(BUILD)/harness 2>/dev/null || $(MAKE) --no-print-directory build-$(1) $(BUILD)/harness
+	@python3 tests/tools/trace-compare.py run $(1) '$$(FIXTURE)' $(BUILD)/harness \
+	  $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm '$(RUN_ASM)'
 
 # view-NN: lesson NN's server as a student reads it (lesson conditionals
 # resolved); diff-NN: what lesson NN adds over FROM (default: the lesson
@@ -288,7 +301,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz cc
+LESSON_VERBS := lesson build compare serve view diff fuzz cc trace
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -458,6 +471,7 @@ help:
 	@echo "  make fuzz-NN [COUNT=2000] [SEED=1]   random requests to both servers, every answer byte compared"
 	@echo "  make cc-NN FN=name        the compiler's aarch64 code for the C++ function beside the hand-written one"
 	@echo "                            (-O2; CC_OPT=-O1 as the servers are built); no FN: lesson NN's functions"
+	@echo "  make trace-NN FIXTURE=name   one fixture's system calls, C++ (strace) beside asm (qemu -strace), one format"
 	@echo "  make view-NN              lesson NN's server as plain files, lesson conditionals resolved (build/view/lesson-NN/)"
 	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"
@@ -490,7 +504,7 @@ all: $(LESSON_BINS)
 darwin: $(DARWIN_BINS)
 
 # ensure-tools.sh is silent when it finds everything; say so.
-TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin libcxx) inspect try
+TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin libcxx) inspect try trace
 tools:
 	@log=$$(mktemp); ( bash $(TOOLS) $(TOOL_GROUPS) 2>&1 1>&3 | tee "$$log" >&2; exit $${PIPESTATUS[0]} ) 3>&1; status=$$?; \
 	  if [ $$status -eq 0 ] && [ ! -s "$$log" ]; then \
@@ -515,7 +529,7 @@ TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness
 # line naming $(MAKE) even under `make -n`, and the platforms suite reads
 # `make -n test`'s plan (it would run the suites inside the suites).
 SUITES_MAKE = $(MAKE)
-test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect $(BUILD)/.tools/trace
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
 	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
 
