@@ -296,6 +296,7 @@ RENAME = {"0": "0", "1": "RENAME_NOREPLACE", "2": "RENAME_EXCHANGE"}
 ADDRESS = re.compile(r"^(0x[0-9a-f]{5,}|\d{9,})$")
 
 
+ACCESS = ("O_RDONLY", "O_WRONLY", "O_RDWR")
 CTRL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -356,6 +357,12 @@ def normalize(c, tool):
         if ADDRESS.match(a) or re.match(r"^0x[0-9a-f]+ /\* .* \*/$", a):
             a = "…"
         a = c_string(a)
+        # the harness's fresh docroot for each server: one name for both
+        a = re.sub(r'/[^"]*/metal-harness\.[^/"]+/(?:cpp|asm)-\d+/site', "{docroot}", a)
+        if re.fullmatch(r"O_[A-Z]+(\|O_[A-Z]+)+", a):
+            # open flags in one order for both tools: the access mode, then by name
+            fl = a.split("|")
+            a = "|".join([f for f in fl if f in ACCESS] + sorted(f for f in fl if f not in ACCESS))
         if a.startswith("PF_"):
             a = "AF_" + a[3:]              # qemu's socket(PF_INET...); strace says AF_INET
         out.append(a)
@@ -754,8 +761,10 @@ def run(nn, fixture, harness, cpp_cmd, asm_cmd, run_asm):
                                f"asm under {'qemu-aarch64 -strace' if run_asm else 'strace'}", width, "  "):
             out.write(line + "\n")
         if verdict:
-            out.write(fit("  the fixture: " + ", ".join(" ".join(v) for v in verdict[:2]) +
-                          f"  (make compare-{nn} FIXTURE={fixture} shows the responses)", width) + "\n")
+            for line in wrap_words("  the fixture: " + ", ".join(" ".join(v) for v in verdict[:2]) +
+                                   f" (make compare-{nn} FIXTURE={fixture} shows the responses; "
+                                   "{docroot} is the harness's fresh copy of the demo site)", width, "    "):
+                out.write(line + "\n")
         titles = ("C++ (strace)", "asm (qemu -strace)" if run_asm else "asm (strace)")
         render(load(ctrace, "strace"), load(atrace, afmt), titles, out, width,
                NOTES_QEMU if run_asm else [])
