@@ -184,6 +184,7 @@ GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages
 goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try) \
               $(if $(filter cc-%,$(1)),$(TARGET_TOOLS) trace) \
               $(if $(filter trace-%,$(1)),cxx json $(TARGET_TOOLS) trace) \
+              $(if $(filter mix-%,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter test-matrix,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-% browser-check,$(1)),cxx $(TARGET_TOOLS) try) \
@@ -283,6 +284,23 @@ trace-$(1): | $(BUILD)/.tools/trace
 	@python3 tests/tools/trace-compare.py run $(1) '$$(FIXTURE)' $(BUILD)/harness \
 	  $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm '$(RUN_ASM)'
 
+# mix-NN ASM=stage[,stage]: lesson NN's C++ server for the machine the
+# assembly runs on, with the functions the spine calls from the named
+# stages taken from the assembly, run through lesson NN's fixtures
+# (tests/tools/mix.sh, tests/mix/twins.cpp).  The C++ stages are compiled
+# once per lesson (build/mix/lesson-NN/obj/); the spine and the adapters
+# once per choice of stages.  ONLY=regex: only those fixtures.
+L$(1)_MIX_OBJ  := $$(patsubst cpp/%.cpp,$(BUILD)/mix/lesson-$(1)/obj/%.o,$$(filter-out cpp/httpd.cpp %-main.cpp,$$(L$(1)_CPP_SRC)))
+$(BUILD)/mix/lesson-$(1)/obj/%.o: cpp/%.cpp $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_STAMPS)
+	@mkdir -p $$(@D)
+	$(XCXX) $(XCXXFLAGS) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -c -o $$@ $$<
+.PHONY: mix-$(1)
+mix-$(1):
+	@bash tests/tools/mix.sh --check $(1) '$$(ASM)'
+	+@$(MAKE) --no-print-directory $$(L$(1)_MIX_OBJ) $$(filter-out %/httpd.o %-main.o,$$(L$(1)_ASM_OBJ)) $(BUILD)/harness
+	@bash tests/tools/mix.sh $(1) '$$(ASM)' $(BUILD) $(BUILD)/harness '$(XCXX)' '$(XCXXFLAGS)' $(GEN) \
+	  '$$(L$(1)_MIX_OBJ)' '$$(filter-out %/httpd.o %-main.o,$$(L$(1)_ASM_OBJ))' '$$(ONLY)'
+
 # view-NN: lesson NN's server as a student reads it (lesson conditionals
 # resolved); diff-NN: what lesson NN adds over FROM (default: the lesson
 # before it).  See tests/tools/lesson-view.sh and lesson-diff.sh.
@@ -301,7 +319,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz cc trace
+LESSON_VERBS := lesson build compare serve view diff fuzz cc trace mix
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -309,6 +327,16 @@ $(1)-%:
 	@exit 2
 endef
 $(foreach v,$(LESSON_VERBS),$(eval $(call NO_SUCH_LESSON,$(v))))
+
+# make mix-stages: every stage's functions from the assembly in the newest
+# lesson's C++ server, one stage at a time, each through its own lesson's
+# fixtures (tests/tools/mix.sh --each).
+MIX_LESSON := $(LAST_LESSON)
+MIX_ASM_OBJ = $(filter-out %/httpd.o %-main.o,$(L$(MIX_LESSON)_ASM_OBJ))
+.PHONY: mix-stages
+mix-stages: $(L$(MIX_LESSON)_MIX_OBJ) $(MIX_ASM_OBJ) $(BUILD)/harness
+	@bash tests/tools/mix.sh --each $(MIX_LESSON) $(BUILD) $(BUILD)/harness '$(XCXX)' '$(XCXXFLAGS)' $(GEN) \
+	  '$(L$(MIX_LESSON)_MIX_OBJ)' '$(MIX_ASM_OBJ)'
 
 # ---------------------------------------------------------------------------
 # The harness (see harness/harness.mk).
@@ -472,6 +500,8 @@ help:
 	@echo "  make cc-NN FN=name        the compiler's aarch64 code for the C++ function beside the hand-written one"
 	@echo "                            (-O2; CC_OPT=-O1 as the servers are built); no FN: lesson NN's functions"
 	@echo "  make trace-NN FIXTURE=name   one fixture's system calls, C++ (strace) beside asm (qemu -strace), one format"
+	@echo "  make mix-NN ASM=SS[,SS]   lesson NN's C++ server with stage SS's functions from the assembly, through its fixtures"
+	@echo "  make mix-stages           each stage from the assembly in turn, newest lesson, its own fixtures (part of test)"
 	@echo "  make view-NN              lesson NN's server as plain files, lesson conditionals resolved (build/view/lesson-NN/)"
 	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"
@@ -520,10 +550,14 @@ check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) |
 
 # Everything is built first (so a compile error stops here, loudly); then
 # every suite runs and tests/tools/run-suites.sh adds up one summary line.
+# make test's mixed builds (tests/tools/mix.sh --each) link the target
+# suite's objects of the C++ stages: the same sources and flags as
+# build/mix/lesson-NN/obj/ (the suite's -D and -I add nothing a stage reads).
+MIX_TEST_OBJ := $(patsubst cpp/%.cpp,$(BUILD)/tests/asm-obj/cpp/%.o,$(filter-out cpp/httpd.cpp %-main.cpp,$(L$(MIX_LESSON)_CPP_SRC)))
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness $(DARWIN_PATH_MAX_SO) \
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt \
-             $(INTRES_BIN) $(SAN_CPP)
+             $(INTRES_BIN) $(SAN_CPP) $(MIX_TEST_OBJ) $(MIX_ASM_OBJ)
 # The views suite runs `make view-NN`, so the suites get this make's name --
 # through SUITES_MAKE, not a literal $(MAKE) in the recipe: make runs a recipe
 # line naming $(MAKE) even under `make -n`, and the platforms suite reads
@@ -531,7 +565,9 @@ TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness
 SUITES_MAKE = $(MAKE)
 test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(LIBCXX_OK) | $(BUILD)/.tools/inspect $(BUILD)/.tools/trace
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' \
-	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
+	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) \
+	  MIX_LESSON=$(MIX_LESSON) MIX_CPP_OBJ='$(MIX_TEST_OBJ)' MIX_ASM_OBJ='$(MIX_ASM_OBJ)' \
+	  XCXX='$(XCXX)' XCXXFLAGS='$(XCXXFLAGS)' GEN=$(GEN) bash tests/tools/run-suites.sh
 
 # make test runs every fixture against the newest lesson, and each earlier
 # lesson only against the fixtures that start or end there (run-suites.sh

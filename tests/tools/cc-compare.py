@@ -253,6 +253,19 @@ def render_lines(lines):
     return [("  " + t) if kind == "insn" else t for kind, t in lines]
 
 
+def wrap(s, width, indent="      "):
+    """s in lines of at most width characters (nothing is cut off)."""
+    lines = []
+    while len(s) > width:
+        cut = max(s.rfind(" ", 0, width) , s.rfind(",", 0, width) + 1)
+        if cut <= width // 2:
+            cut = width
+        lines.append(s[:cut].rstrip())
+        s = indent + s[cut:].lstrip()
+    lines.append(s)
+    return lines
+
+
 def fit(s, width):
     return s if len(s) <= width else s[:max(0, width - 1)] + "…"
 
@@ -313,31 +326,47 @@ def main():
     left, right = render_lines(c_lines), render_lines(a_lines)
     if width >= 100:
         w = (width - 3) // 2
-        print(bold(fit(c_title, w).ljust(w)) + " │ " + bold(fit(a_title, w)))
-        print(fit(c_stats, w).ljust(w) + " │ " + fit(a_stats, w))
+        def pair(l, r, heading=False):
+            # a cell too long for its column goes on in the lines below it
+            lw, rw = wrap(l, w), wrap(r, w)
+            for k in range(max(len(lw), len(rw))):
+                a = lw[k] if k < len(lw) else ""
+                b = rw[k] if k < len(rw) else ""
+                if heading and tty:
+                    print((bold(a) + " " * (w - len(a)) + " │ " + bold(b)).rstrip())
+                else:
+                    print((a.ljust(w) + " │ " + b).rstrip())
+        pair(c_title, a_title, heading=True)
+        pair(c_stats, a_stats)
         print("─" * w + "─┼─" + "─" * w)
         for i in range(max(len(left), len(right))):
-            l = left[i] if i < len(left) else ""
-            r = right[i] if i < len(right) else ""
-            print((fit(l, w).ljust(w) + " │ " + fit(r, w)).rstrip())
+            pair(left[i] if i < len(left) else "", right[i] if i < len(right) else "")
     else:
         for title, stats, body in ((c_title, c_stats, left), (a_title, a_stats, right)):
-            print(bold(fit(title, width)))
-            if stats:
-                print(fit(stats, width))
+            for line in wrap(title, width):
+                print(bold(line))
+            for line in wrap(stats, width) if stats else []:
+                print(line)
             print("─" * width)
             for l in body:
-                print(fit(l, width))
+                for line in wrap(l, width):
+                    print(line)
             print()
     if others:
         print("\nthe C++ has more functions of this name (overloads), not shown: " + "; ".join(others))
     if c_stats:
-        print(f"\nC++ {c_count} instructions ({c_size} bytes), asm {a_count} ({a_size} bytes)")
+        notes = [f"C++ {c_count} instructions ({c_size} bytes), asm {a_count} ({a_size} bytes)"]
         for who, lines in (("C++", c_lines), ("asm", a_lines)):
             called = calls(lines)
             if called:
-                print(f"{who} calls (not counted above): " + ", ".join(called))
-        print("asm system calls (svc) are counted; the C++ reaches the kernel through libc's wrappers")
+                notes.append(f"{who} calls (not counted above): " + ", ".join(called))
+        if any("svc" in t for _, t in a_lines):
+            notes.append("the asm's system calls (svc) are counted; the C++ reaches the kernel "
+                         "through libc's wrappers, which are not")
+        print()
+        for n in notes:
+            for line in wrap(n, width, "  "):
+                print(line)
 
 
 if __name__ == "__main__":

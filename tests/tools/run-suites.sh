@@ -6,7 +6,8 @@
 # Environment: BUILD (build dir), RUN_ASM (qemu-aarch64 or empty),
 # LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`),
 # SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
-# UBSan, for the sanitized run of its fixtures).
+# UBSan, for the sanitized run of its fixtures); MIX_LESSON, MIX_CPP_OBJ,
+# MIX_ASM_OBJ, XCXX, XCXXFLAGS, GEN (the mixed builds: tests/tools/mix.sh).
 #
 # MATRIX=1 (make test-matrix) runs only the fixture suites, and every one of
 # them in full: every fixture against every lesson of LESSONS.
@@ -116,6 +117,13 @@ run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
 # the sanitizers (the Makefile's SAN_CPP): any report fails the suite.
 if [ -n "${SAN_CPP:-}" ]; then
     run_suite "lesson-$SAN_LESSON sanitized" summary bash tests/tools/sanitize-run.sh "$BUILD/harness" "$SAN_LESSON" "$SAN_CPP"
+fi
+# The newest lesson's C++ server with one stage's functions from the
+# assembly, stage by stage, each through its own fixtures (make
+# mix-stages): an ABI slip between the two shows up as a failing fixture.
+if [ -n "${MIX_CPP_OBJ:-}" ]; then
+    run_suite "mixed builds"   summary bash tests/tools/mix.sh --each "$MIX_LESSON" "$BUILD" "$BUILD/harness" \
+        "$XCXX" "$XCXXFLAGS" "$GEN" "$MIX_CPP_OBJ" "$MIX_ASM_OBJ"
 fi
 fi
 # The lessons' fixtures against both servers.  The newest lesson runs every
