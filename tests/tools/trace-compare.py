@@ -491,7 +491,7 @@ def after_startup(calls):
 
 def processes(calls):
     """[(label, [calls])]: the parent first, then each child in the order
-    they started."""
+    they started (a program that never accepts a connection: "the program")."""
     order, by_pid = [], {}
     for c in calls:
         if c.pid not in by_pid:
@@ -502,7 +502,8 @@ def processes(calls):
     child = 0
     for k, pid in enumerate(order):
         if k == 0:
-            out.append(("parent (the accept loop)", by_pid[pid]))
+            server = any(c.name in ("accept", "accept4") for c in by_pid[pid])
+            out.append(("parent (the accept loop)" if server else "the program", by_pid[pid]))
         else:
             child += 1
             out.append((f"child {child} (one connection)", by_pid[pid]))
@@ -664,9 +665,11 @@ def render(cpp_calls, asm_calls, titles, out, width, notes):
     for (title, calls, reqs, procs) in ((titles[0], cpp_calls, cr, cp), (titles[1], asm_calls, ar, ap)):
         parent = len(procs[0][1]) if procs else 0
         children = sum(len(p[1]) for p in procs[1:])
-        per = (f"{len(calls) / reqs:.3g} per request" if reqs else "no request accepted")
-        out.write(fit(f"{title.split()[0]}: {len(calls)} calls for {reqs} request(s), {per} "
-                      f"(parent {parent}, children {children})", width) + "\n")
+        if reqs:
+            out.write(fit(f"{title.split()[0]}: {len(calls)} calls for {reqs} request(s), "
+                          f"{len(calls) / reqs:.3g} per request (parent {parent}, children {children})", width) + "\n")
+        else:
+            out.write(fit(f"{title.split()[0]}: {len(calls)} calls", width) + "\n")
     ccount, acount = name_counts(cpp_calls), name_counts(asm_calls)
     only = [(titles[0].split()[0], n, ccount[n] - acount.get(n, 0)) for n in sorted(ccount) if ccount[n] > acount.get(n, 0)]
     only += [(titles[1].split()[0], n, acount[n] - ccount.get(n, 0)) for n in sorted(acount) if acount[n] > ccount.get(n, 0)]
@@ -684,25 +687,44 @@ def render(cpp_calls, asm_calls, titles, out, width, notes):
             out.write(line + "\n")
 
 
-def load(path, fmt):
+def load(path, fmt, server=None):
+    """The calls worth showing: a server's after its `listening on` line; a
+    program's (lesson 00's, a fixture that runs the program) after the C
+    library's start-up.  server=None: a server if it ever accepts."""
     text = open(path, encoding="utf-8", errors="replace").read()
     calls = parse_strace(text) if fmt == "strace" else parse_qemu(text)
-    shown, found = after_listening(calls)
-    if not found:
-        shown = after_startup(calls) if fmt == "strace" else calls
-    return shown
+    if server is None:
+        server = any(c.name in ("accept", "accept4") for c in calls)
+    if server:
+        shown, found = after_listening(calls)
+        if found:
+            return shown
+    return after_startup(calls) if fmt == "strace" else calls
 
 
 NOTES_QEMU = [
     "",
-    "qemu's -strace shows buffers as addresses (…), not their bytes; under qemu-user the program's own "
-    "file is descriptor 3, so the assembly's descriptors are one higher than the C++'s.",
+    "qemu's -strace shows buffers as addresses (…), not their bytes.  Its log file takes descriptor 3 "
+    "in the traced process, so the assembly's descriptors are one higher than the C++'s here (and a "
+    "fixture that prints a descriptor's number fails under the tracer only).",
 ]
 
 
 # ---------------------------------------------------------------------------
 # Fixtures.
 # ---------------------------------------------------------------------------
+def fixture_runs_program(name):
+    """Does the fixture run the program (lesson 00's, a command-line check)
+    instead of sending requests to a server?"""
+    for d in sorted(os.listdir("lessons")):
+        p = os.path.join("lessons", d, "fixtures.json")
+        if re.match(r"^\d\d-", d) and os.path.exists(p):
+            for f in json.load(open(p, encoding="utf-8")):
+                if f["name"] == name:
+                    return "run" in f
+    return False
+
+
 def fixture_names(lesson):
     names = []
     for d in sorted(os.listdir("lessons")):
@@ -754,19 +776,23 @@ def run(nn, fixture, harness, cpp_cmd, asm_cmd, run_asm):
             sys.stderr.write(r.stdout + r.stderr)
             sys.stderr.write(f"make trace-{nn}: the traced run did not finish (harness exit {r.returncode})\n")
             sys.exit(1)
+        server = not fixture_runs_program(fixture)
         verdict = re.findall(r"\b(cpp|asm) ([✓✗]) ([^│\n]*?)\s*(?:│|$)", r.stdout, re.M)
         out = sys.stdout
         width = columns()
-        for line in wrap_words(f"{fixture}: the system calls after `listening on`, C++ under strace, "
+        what = ("the system calls after `listening on`" if server
+                else "the program's system calls after the C library's start-up")
+        for line in wrap_words(f"{fixture}: {what}, C++ under strace, "
                                f"asm under {'qemu-aarch64 -strace' if run_asm else 'strace'}", width, "  "):
             out.write(line + "\n")
         if verdict:
             for line in wrap_words("  the fixture: " + ", ".join(" ".join(v) for v in verdict[:2]) +
-                                   f" (make compare-{nn} FIXTURE={fixture} shows the responses; "
-                                   "{docroot} is the harness's fresh copy of the demo site)", width, "    "):
+                                   f" (make compare-{nn} FIXTURE={fixture} shows "
+                                   + ("the responses; {docroot} is the harness's fresh copy of the demo site)"
+                                      if server else "the output)"), width, "    "):
                 out.write(line + "\n")
         titles = ("C++ (strace)", "asm (qemu -strace)" if run_asm else "asm (strace)")
-        render(load(ctrace, "strace"), load(atrace, afmt), titles, out, width,
+        render(load(ctrace, "strace", server), load(atrace, afmt, server), titles, out, width,
                NOTES_QEMU if run_asm else [])
     finally:
         keep = os.environ.get("TRACE_KEEP")       # the raw traces, for a look (or a test's sample)

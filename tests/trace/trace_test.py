@@ -14,6 +14,8 @@
 #                                (run with -w): a PUT, then a GET of the new file;
 #                                the parent polls between accepts, and a child's
 #                                " = 0" lands on the parent's waiting ppoll
+#   00-existing-directory.strace / .qemu   lesson 00's program (no server),
+#                                fixture syscalls-existing-directory-opens
 #
 # The expectations come from what the servers do (the lesson pages' traces:
 # lessons/08-listing/README.md) and from the tools' documented formats
@@ -177,6 +179,18 @@ check("strace: a poll a signal interrupted says so", len(intr) == 2, [c.text() f
 prow = [(l, r) for l, r in tc.aligned_rows(pc[0][1], pa[0][1]) if l is not None and r is not None and l.name == "poll"]
 check("side by side: x86-64's poll sits beside aarch64's ppoll", len(prow) == 3 and all(r.name == "ppoll" for _, r in prow),
       [(l.name, r.name) for l, r in prow])
+
+# --- lesson 00: a program, not a server ----------------------------------------
+p0c = tc.load(sample("00-existing-directory.strace"), "strace", server=False)
+p0a = tc.load(sample("00-existing-directory.qemu"), "qemu", server=False)
+check("program (C++): the start-up is left out, the greeting is the first call",
+      p0c[0].name == "write" and "hello from metal-httpd" in p0c[0].args[1], p0c[0].text())
+check("program: nine calls each, the same names in the same order",
+      [c.name for c in p0c] == [c.name for c in p0a] and len(p0c) == 9, (texts(p0c), texts(p0a)))
+check("program: labelled as the program, not as an accept loop",
+      [p[0] for p in tc.processes(p0c)] == ["the program"], [p[0] for p in tc.processes(p0c)])
+check("program: load() on its own sees no server (no accept)",
+      texts(tc.load(sample("00-existing-directory.strace"), "strace")) == texts(p0c))
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
