@@ -12,9 +12,13 @@
 // one against asm/records.inc) up to the request, which the C++ keeps as
 // string_views and the assembly as pointer + length pairs.
 //
-// Any ABI slip -- an `int` result read as 64 bits, a callee-saved register
-// the assembly clobbers, a field at the wrong offset -- shows up as a
-// failing fixture of the mixed server, not as silence.
+// An ABI slip at the border -- a callee-saved register the assembly
+// clobbers, a 64-bit result it leaves in 32 bits, a field at the wrong
+// offset -- shows up as failing fixtures of the mixed server, not as
+// silence (an assembly step_decode_path that overwrote x20 failed all 50
+// decode-* fixtures of make mix-10 ASM=05).  The other direction, an
+// assembly caller that reads an `int` result as 64 bits, is make
+// asm-int-results' job: here the assembly only calls the assembly.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
