@@ -280,7 +280,7 @@ cc-$(1): $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) $$(
 .PHONY: trace-$(1)
 trace-$(1): | $(BUILD)/.tools/trace
 	@python3 tests/tools/trace-compare.py check $(1) '$$(FIXTURE)'
-	@$(MAKE) --no-print-directory -q build-$(1) $(BUILD)/harness 2>/dev/null || $(MAKE) --no-print-directory build-$(1) $(BUILD)/harness
+	+@$(MAKE) --no-print-directory -q build-$(1) $(BUILD)/harness 2>/dev/null || $(MAKE) --no-print-directory build-$(1) $(BUILD)/harness
 	@python3 tests/tools/trace-compare.py run $(1) '$$(FIXTURE)' $(BUILD)/harness \
 	  $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm '$(RUN_ASM)'
 
