@@ -167,7 +167,8 @@ def parse_call_text(pid, rest):
 # qemu-aarch64 -strace (-d strace -D FILE): "PID name(args) = result", but
 # the result comes later when the call blocks, and another process's line
 # may start right after the call's ")" -- "2098 accept(5,NULL,NULL)2105
-# close(5) = 0".  A result on a line of its own (" = 0") belongs to the
+# close(5) = 0" -- or even right after the pid: "24818 24827 write(4,...)
+# = 120", and later "close(4) = 0" is 24818's.  A result on a line of its own (" = 0") belongs to the
 # call still waiting for one; after clone it is the child's own return.
 # ---------------------------------------------------------------------------
 QEMU_START = re.compile(r"(\d+) ([a-z_0-9]+)\(")
@@ -187,7 +188,15 @@ def parse_qemu(text):
             return
         call.result = result
 
+    lone_pids = []          # "24818 " printed, then another process's line, then "close(4) = 0"
     for line in text.splitlines():
+        m = re.match(r"^(\d+) (?=\d+ [a-z_0-9]+\()", line)
+        while m:
+            lone_pids.append(m.group(1))
+            line = line[m.end():]
+            m = re.match(r"^(\d+) (?=\d+ [a-z_0-9]+\()", line)
+        if lone_pids and re.match(r"^[a-z_0-9]+\(", line):
+            line = lone_pids.pop(0) + " " + line
         if re.match(r"^\s*= ", line):
             result = line.strip()[1:].strip()
             if result == "0" and clones:
@@ -766,6 +775,9 @@ def run(nn, fixture, harness, cpp_cmd, asm_cmd, run_asm):
         strace = "strace -f -qq -s 200 -o "
         cpp = strace + ctrace + " " + cpp_cmd
         if run_asm:
+            # -D: a file of its own, line by line.  (On its standard error
+            # qemu writes the pid, the call and the result separately, and
+            # two processes' pieces mix: tests/trace/02-hello-lone-pid.qemu.)
             asm, afmt = f"{run_asm} -d strace -D {atrace} {asm_cmd}", "qemu"
         else:
             asm, afmt = strace + atrace + " " + asm_cmd, "strace"

@@ -14,6 +14,11 @@
 #                                (run with -w): a PUT, then a GET of the new file;
 #                                the parent polls between accepts, and a child's
 #                                " = 0" lands on the parent's waiting ppoll
+#   02-hello-lone-pid.qemu       lesson 02's assembly, fixture socket-hello-fixed-response,
+#                                logged on qemu's standard error (-strace 2> FILE, as
+#                                the lesson pages once did): the parent's
+#                                pid, then the child's whole line, then the
+#                                rest of the parent's ("24818 24827 write(...")
 #   00-existing-directory.strace / .qemu   lesson 00's program (no server),
 #                                fixture syscalls-existing-directory-opens
 #
@@ -179,6 +184,15 @@ check("strace: a poll a signal interrupted says so", len(intr) == 2, [c.text() f
 prow = [(l, r) for l, r in tc.aligned_rows(pc[0][1], pa[0][1]) if l is not None and r is not None and l.name == "poll"]
 check("side by side: x86-64's poll sits beside aarch64's ppoll", len(prow) == 3 and all(r.name == "ppoll" for _, r in prow),
       [(l.name, r.name) for l, r in prow])
+
+# --- a pid printed alone, another process's line after it --------------------------
+lp = tc.processes(tc.load(sample("02-hello-lone-pid.qemu"), "qemu"))
+check("qemu: a lone pid's call, printed after another process's line, is still its own",
+      texts(lp[0][1]) == ["rt_sigaction(SIGCHLD, …, NULL) = 0", "accept(3, NULL, NULL) = 4", "clone(SIGCHLD) = child 1",
+                          "close(4) = 0", "accept(3, NULL, NULL) = (still waiting)"], texts(lp[0][1]))
+check("qemu: ... and the line it interrupted is the child's",
+      texts(lp[1][1]) == ["close(3) = 0", "read(4, …, 1024) = 27", "write(4, …, 120) = 120", "write(4, …, 23) = 23",
+                          "exit_group(0)"], texts(lp[1][1]))
 
 # --- lesson 00: a program, not a server ----------------------------------------
 p0c = tc.load(sample("00-existing-directory.strace"), "strace", server=False)
