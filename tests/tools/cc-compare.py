@@ -279,6 +279,14 @@ def main():
     asm_objs = rest[sep[0] + 1:sep[1]]
     cpp_objs = rest[sep[1] + 1:]
 
+    # GNU objdump's --disassemble=SYMBOL and its symbol table (value, size)
+    # are what this reads; a Mac's objdump is LLVM's, and its Mach-O symbol
+    # table has no sizes: say so instead of failing halfway.
+    version = subprocess.run([objdump, "--version"], capture_output=True, text=True).stdout
+    if "GNU objdump" not in version:
+        print(f"make cc-{lesson} reads the objects with GNU objdump (binutils), which {objdump} is not; "
+              "it runs on Linux (a Mac's objdump is LLVM's)", file=sys.stderr)
+        sys.exit(2)
     functions = asm_function_names(objdump, asm_objs)
     twins = cpp_twins(objdump, cpp_objs)
     if not fn:
