@@ -772,7 +772,10 @@ def run(nn, fixture, harness, cpp_cmd, asm_cmd, run_asm):
         # tracers write their files here
         os.chmod(d, 0o777)
         ctrace, atrace = os.path.join(d, "cpp.trace"), os.path.join(d, "asm.trace")
-        strace = "strace -f -qq -s 200 -o "
+        # -D: strace runs as a detached grandchild, so the pid the harness
+        # started is the server itself -- its signals (SIGTERM) and its
+        # limits (prlimit) reach the server, not the tracer
+        strace = "strace -D -f -qq -s 200 -o "
         cpp = strace + ctrace + " " + cpp_cmd
         if run_asm:
             # -D: a file of its own, line by line.  (On its standard error
