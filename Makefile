@@ -121,10 +121,14 @@ endif
 TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
 
 # make cc-NN: the C++ compiled for the machine the assembly runs on, to read
-# beside it (the C++ flags of the build, with CC_OPT for -O1 -g), and the
+# beside it: the target build's C++ flags, but CC_OPT (default -O2) in place
+# of its -O1 -g (no debug information to wade through); the objects of each
+# CC_OPT in a directory of their own (build/cc/lesson-NN-O2/).  And the
 # objdump that reads aarch64 objects.
 CC_OPT    ?= -O2
-CC_FLAGS   = -std=c++20 -Wall -Wextra -Werror $(CC_OPT)
+CC_FLAGS   = $(filter-out -O% -g -static,$(XCXXFLAGS)) $(CC_OPT)
+cc_empty  :=
+CC_TAG    := $(subst $(cc_empty) $(cc_empty),,$(subst =,,$(CC_OPT)))
 X_OBJDUMP := $(if $(filter Darwin,$(HOST_OS)),objdump,$(XPREFIX)objdump)
 
 # Darwin cross-build from Linux: clang assembles Mach-O, ld64.lld links it
@@ -263,8 +267,8 @@ fuzz-$(1): build-$(1) $(BUILD)/fuzz
 # (CC_OPT=-O1 shows what the servers are built with) and no -g.
 L$(1)_OWN_ASM  := $(filter asm/$(1)-%,$(filter-out %-main.s,$(ASM_STAGES)))
 L$(1)_OWN_CPP  := $(filter cpp/$(1)-%,$(filter-out %-main.cpp,$(CPP_STAGES)))
-L$(1)_CC_OBJ   := $$(patsubst cpp/%.cpp,$(BUILD)/cc/lesson-$(1)/%.o,$$(L$(1)_OWN_CPP))
-$(BUILD)/cc/lesson-$(1)/%.o: cpp/%.cpp $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_STAMPS)
+L$(1)_CC_OBJ   := $$(patsubst cpp/%.cpp,$(BUILD)/cc/lesson-$(1)$(CC_TAG)/%.o,$$(L$(1)_OWN_CPP))
+$(BUILD)/cc/lesson-$(1)$(CC_TAG)/%.o: cpp/%.cpp $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $$(@D)
 	$(XCXX) $$(CC_FLAGS) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -c -o $$@ $$<
 .PHONY: cc-$(1)
@@ -548,12 +552,12 @@ tools:
 check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) | $(BUILD)/.tools/inspect
 	@bash tests/tools/check-binaries.sh $(BUILD) $(LESSON_NUMS)
 
-# Everything is built first (so a compile error stops here, loudly); then
-# every suite runs and tests/tools/run-suites.sh adds up one summary line.
 # make test's mixed builds (tests/tools/mix.sh --each) link the target
 # suite's objects of the C++ stages: the same sources and flags as
 # build/mix/lesson-NN/obj/ (the suite's -D and -I add nothing a stage reads).
 MIX_TEST_OBJ := $(patsubst cpp/%.cpp,$(BUILD)/tests/asm-obj/cpp/%.o,$(filter-out cpp/httpd.cpp %-main.cpp,$(L$(MIX_LESSON)_CPP_SRC)))
+# Everything is built first (so a compile error stops here, loudly); then
+# every suite runs and tests/tools/run-suites.sh adds up one summary line.
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness $(DARWIN_PATH_MAX_SO) \
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt \
