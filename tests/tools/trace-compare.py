@@ -3,13 +3,16 @@
 # against both servers under a system-call tracer, the two traces side by
 # side in one format, aligned call by call.
 #
-#   trace-compare.py run NN FIXTURE HARNESS CPP-COMMAND ASM-COMMAND [RUN_ASM]
+#   trace-compare.py check NN FIXTURE
+#       FIXTURE applies to lesson NN, or the list of those that do (exit 2);
+#       make runs this before it builds anything
+#   trace-compare.py run NN FIXTURE HARNESS CPP-PROGRAM ASM-PROGRAM [RUN_ASM]
 #       run the fixture (build/harness --compare) with the C++ server under
-#       strace -f and the assembly under `qemu-aarch64 -strace` (RUN_ASM
-#       empty, as on arm64 Linux: strace for both), then print
-#   trace-compare.py show CPP-TRACE FORMAT ASM-TRACE FORMAT
-#       print two recorded traces (FORMAT: strace or qemu); the tests use it
+#       strace -D -f and the assembly under `qemu-aarch64 -strace` (RUN_ASM
+#       empty, as on arm64 Linux: strace for both), then print the two
 #       (TRACE_KEEP=DIR: copy the two raw traces into DIR as well)
+#   trace-compare.py show CPP-TRACE FORMAT ASM-TRACE FORMAT
+#       print two recorded traces (FORMAT: strace or qemu)
 #   trace-compare.py list NN
 #       the names of the fixtures that apply to lesson NN
 #
@@ -19,7 +22,8 @@
 # machine's table), strings where the tool printed them, errors as
 # -1 ENOENT.  Nothing before the server's `listening on` line (the first
 # write to descriptor 1) is shown: that is the C library's start-up and the
-# server's own, which every request shares.  Each process is a block of its
+# server's own, which every request shares (a fixture that runs the program,
+# as lesson 00's do, starts after the C library's start-up instead).  Each process is a block of its
 # own -- the parent (the accept loop), then each child (one connection) --
 # and within a block the two servers' calls are aligned by name (Python's
 # difflib: the longest run of matching names first).
