@@ -120,6 +120,17 @@ endif
 
 TARGET_STAMPS := $(addprefix $(BUILD)/.tools/,$(TARGET_TOOLS))
 
+# make cc-NN: the C++ compiled for the machine the assembly runs on, to read
+# beside it: the target build's C++ flags, but CC_OPT (default -O2) in place
+# of its -O1 -g (no debug information to wade through); the objects of each
+# CC_OPT in a directory of their own (build/cc/lesson-NN-O2/).  And the
+# objdump that reads aarch64 objects.
+CC_OPT    ?= -O2
+CC_FLAGS   = $(filter-out -O% -g -static,$(XCXXFLAGS)) $(CC_OPT)
+cc_empty  :=
+CC_TAG    := $(subst $(cc_empty) $(cc_empty),,$(subst =,,$(CC_OPT)))
+X_OBJDUMP := $(if $(filter Darwin,$(HOST_OS)),objdump,$(XPREFIX)objdump)
+
 # Darwin cross-build from Linux: clang assembles Mach-O, ld64.lld links it
 # against the text stub of libSystem kept in the repo.  Debian's lld names
 # the linker ld64.lld-14, so the link recipe looks it up when it runs (the
@@ -189,12 +200,15 @@ GEN_FILES := $(GEN)/records.h $(foreach t,reasons methods mime-types error-pages
 # run per group as make comes to them.  (Only the group names are chosen
 # here; whether a tool is installed is checked when the recipe runs.)
 goal_groups = $(if $(filter lesson-% compare-%,$(1)),cxx json gtest $(TARGET_TOOLS) try $(if $(filter darwin,$(OS)),darwin $(if $(DARWIN_RUN),unicorn))) \
+              $(if $(filter cc-%,$(1)),$(TARGET_TOOLS) trace) \
+              $(if $(filter trace-%,$(1)),cxx json $(TARGET_TOOLS) trace) \
+              $(if $(filter mix-%,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter test-matrix,$(1)),cxx json $(TARGET_TOOLS)) \
               $(if $(filter build-% all,$(1)),cxx $(TARGET_TOOLS)) \
               $(if $(filter serve-% browser-check,$(1)),cxx $(TARGET_TOOLS) try) \
               $(if $(filter darwin,$(1)),darwin) \
               $(if $(filter sanitize,$(1)),cxx json) \
-              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect $(if $(filter Linux,$(HOST_OS)),darwin libcxx unicorn)) \
+              $(if $(filter test check-binaries,$(1)),cxx json gtest $(TARGET_TOOLS) inspect trace $(if $(filter Linux,$(HOST_OS)),darwin libcxx unicorn)) \
               $(if $(filter darwin-bugs,$(1)),cxx json $(TARGET_TOOLS) darwin $(if $(DARWIN_RUN),unicorn)) \
               $(if $(filter libcxx,$(1)),libcxx)
 GOAL_GROUPS = $(strip $(foreach g,$(MAKECMDGOALS),$(call goal_groups,$(g))))
@@ -264,6 +278,50 @@ fuzz-$(1): build-$(1) $(BUILD)/fuzz
 	$(BUILD)/fuzz --lesson $(call lesson_no,$(1)) --count $$(or $$(COUNT),2000) --seed $$(or $$(SEED),1) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
 
+# cc-NN FN=name: the compiler's aarch64 code for the C++ function beside
+# the hand-written one (tests/tools/cc-compare.py).  The C++ of the lesson's
+# own stage files is compiled for aarch64 with the build's flags, but -O2
+# (CC_OPT=-O1 shows what the servers are built with) and no -g.
+L$(1)_OWN_ASM  := $(filter asm/$(1)-%,$(filter-out %-main.s,$(ASM_STAGES)))
+L$(1)_OWN_CPP  := $(filter cpp/$(1)-%,$(filter-out %-main.cpp,$(CPP_STAGES)))
+L$(1)_CC_OBJ   := $$(patsubst cpp/%.cpp,$(BUILD)/cc/lesson-$(1)$(CC_TAG)/%.o,$$(L$(1)_OWN_CPP))
+$(BUILD)/cc/lesson-$(1)$(CC_TAG)/%.o: cpp/%.cpp $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_STAMPS)
+	@mkdir -p $$(@D)
+	$(XCXX) $$(CC_FLAGS) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -c -o $$@ $$<
+.PHONY: cc-$(1)
+cc-$(1): $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) $$(L$(1)_CC_OBJ) | $(BUILD)/.tools/trace
+	@python3 tests/tools/cc-compare.py $(1) '$$(FN)' $(X_OBJDUMP) '$(notdir $(firstword $(XCXX))) $$(CC_OPT)' \
+	  -- $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_OWN_ASM)) -- $$(L$(1)_CC_OBJ)
+
+# trace-NN FIXTURE=name: that fixture against both servers under a
+# system-call tracer -- strace for the C++, qemu-aarch64 -strace for the
+# assembly (strace for both where it runs natively) -- the two traces side
+# by side in one format (tests/tools/trace-compare.py).  FIXTURE is checked
+# before anything is built.
+.PHONY: trace-$(1)
+trace-$(1): | $(BUILD)/.tools/trace
+	@python3 tests/tools/trace-compare.py check $(1) '$$(FIXTURE)'
+	+@$(MAKE) --no-print-directory -q build-$(1) $(BUILD)/harness 2>/dev/null || $(MAKE) --no-print-directory build-$(1) $(BUILD)/harness
+	@python3 tests/tools/trace-compare.py run $(1) '$$(FIXTURE)' $(BUILD)/harness \
+	  $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm '$(RUN_ASM)'
+
+# mix-NN ASM=stage[,stage]: lesson NN's C++ server for the machine the
+# assembly runs on, with the functions the spine calls from the named
+# stages taken from the assembly, run through lesson NN's fixtures
+# (tests/tools/mix.sh, tests/mix/twins.cpp).  The C++ stages are compiled
+# once per lesson (build/mix/lesson-NN/obj/); the spine and the adapters
+# once per choice of stages.  ONLY=regex: only those fixtures.
+L$(1)_MIX_OBJ  := $$(patsubst cpp/%.cpp,$(BUILD)/mix/lesson-$(1)/obj/%.o,$$(filter-out cpp/httpd.cpp %-main.cpp,$$(L$(1)_CPP_SRC)))
+$(BUILD)/mix/lesson-$(1)/obj/%.o: cpp/%.cpp $(CPP_HEADERS) $(GEN_FILES) | $(TARGET_STAMPS)
+	@mkdir -p $$(@D)
+	$(XCXX) $(XCXXFLAGS) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -c -o $$@ $$<
+.PHONY: mix-$(1)
+mix-$(1):
+	@bash tests/tools/mix.sh --check $(1) '$$(ASM)'
+	+@$(MAKE) --no-print-directory $$(L$(1)_MIX_OBJ) $$(filter-out %/httpd.o %-main.o,$$(L$(1)_ASM_OBJ)) $(BUILD)/harness
+	@bash tests/tools/mix.sh $(1) '$$(ASM)' $(BUILD) $(BUILD)/harness '$(XCXX)' '$(XCXXFLAGS)' $(GEN) \
+	  '$$(L$(1)_MIX_OBJ)' '$$(filter-out %/httpd.o %-main.o,$$(L$(1)_ASM_OBJ))' '$$(ONLY)'
+
 # view-NN: lesson NN's server as a student reads it (lesson conditionals
 # resolved); diff-NN: what lesson NN adds over FROM (default: the lesson
 # before it).  See tests/tools/lesson-view.sh and lesson-diff.sh.
@@ -282,7 +340,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz
+LESSON_VERBS := lesson build compare serve view diff fuzz cc trace mix
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -290,6 +348,16 @@ $(1)-%:
 	@exit 2
 endef
 $(foreach v,$(LESSON_VERBS),$(eval $(call NO_SUCH_LESSON,$(v))))
+
+# make mix-stages: every stage's functions from the assembly in the newest
+# lesson's C++ server, one stage at a time, each through its own lesson's
+# fixtures (tests/tools/mix.sh --each).
+MIX_LESSON := $(LAST_LESSON)
+MIX_ASM_OBJ = $(filter-out %/httpd.o %-main.o,$(L$(MIX_LESSON)_ASM_OBJ))
+.PHONY: mix-stages
+mix-stages: $(L$(MIX_LESSON)_MIX_OBJ) $(MIX_ASM_OBJ) $(BUILD)/harness
+	@bash tests/tools/mix.sh --each $(MIX_LESSON) $(BUILD) $(BUILD)/harness '$(XCXX)' '$(XCXXFLAGS)' $(GEN) \
+	  '$(L$(MIX_LESSON)_MIX_OBJ)' '$(MIX_ASM_OBJ)'
 
 # ---------------------------------------------------------------------------
 # The harness (see harness/harness.mk).
@@ -474,6 +542,11 @@ help:
 	@echo "  make serve-NN IMPL=cpp|asm [PORT=8080]   run one server on the demo site in the foreground"
 	@echo "  make build-NN             only build lesson NN (build/lesson-NN/)"
 	@echo "  make fuzz-NN [COUNT=2000] [SEED=1]   random requests to both servers, every answer byte compared"
+	@echo "  make cc-NN FN=name        the compiler's aarch64 code for the C++ function beside the hand-written one"
+	@echo "                            (-O2; CC_OPT=-O1 as the servers are built); no FN: lesson NN's functions"
+	@echo "  make trace-NN FIXTURE=name   one fixture's system calls, C++ (strace) beside asm (qemu -strace), one format"
+	@echo "  make mix-NN ASM=SS[,SS]   lesson NN's C++ server with stage SS's functions from the assembly, through its fixtures"
+	@echo "  make mix-stages           each stage from the assembly in turn, newest lesson, its own fixtures (part of test)"
 	@echo "  make view-NN              lesson NN's server as plain files, lesson conditionals resolved (build/view/lesson-NN/)"
 	@echo "  make diff-NN [FROM=MM]    what lesson NN adds over lesson MM (default: the lesson before), both languages"
 	@echo "  make all                  build every lesson for this machine"
@@ -508,7 +581,7 @@ all: $(LESSON_BINS)
 darwin: $(DARWIN_BINS)
 
 # ensure-tools.sh is silent when it finds everything; say so.
-TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin unicorn libcxx) inspect try
+TOOL_GROUPS := cxx gtest json $(TARGET_TOOLS) $(if $(filter Linux,$(HOST_OS)),darwin unicorn libcxx) inspect try trace
 tools:
 	@log=$$(mktemp); ( bash $(TOOLS) $(TOOL_GROUPS) 2>&1 1>&3 | tee "$$log" >&2; exit $${PIPESTATUS[0]} ) 3>&1; status=$$?; \
 	  if [ $$status -eq 0 ] && [ ! -s "$$log" ]; then \
@@ -522,20 +595,26 @@ tools:
 check-binaries: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) | $(BUILD)/.tools/inspect
 	@bash tests/tools/check-binaries.sh $(BUILD) $(LESSON_NUMS)
 
+# make test's mixed builds (tests/tools/mix.sh --each) link the target
+# suite's objects of the C++ stages: the same sources and flags as
+# build/mix/lesson-NN/obj/ (the suite's -D and -I add nothing a stage reads).
+MIX_TEST_OBJ := $(patsubst cpp/%.cpp,$(BUILD)/tests/asm-obj/cpp/%.o,$(filter-out cpp/httpd.cpp %-main.cpp,$(L$(MIX_LESSON)_CPP_SRC)))
 # Everything is built first (so a compile error stops here, loudly); then
 # every suite runs and tests/tools/run-suites.sh adds up one summary line.
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness $(DARWIN_PATH_MAX_SO) \
              $(BUILD)/tests/harness-tests $(BUILD)/tests/wrong-server \
              $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt \
-             $(INTRES_BIN) $(SAN_CPP)
+             $(INTRES_BIN) $(SAN_CPP) $(MIX_TEST_OBJ) $(MIX_ASM_OBJ)
 # The views suite runs `make view-NN`, so the suites get this make's name --
 # through SUITES_MAKE, not a literal $(MAKE) in the recipe: make runs a recipe
 # line naming $(MAKE) even under `make -n`, and the platforms suite reads
 # `make -n test`'s plan (it would run the suites inside the suites).
 SUITES_MAKE = $(MAKE)
-test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(DARWIN_RUN) $(LIBCXX_OK) | $(BUILD)/.tools/inspect
+test: $(LESSON_BINS) $(if $(filter Linux,$(HOST_OS)),$(DARWIN_BINS)) $(TEST_BINS) $(DARWIN_RUN) $(LIBCXX_OK) | $(BUILD)/.tools/inspect $(BUILD)/.tools/trace
 	@BUILD=$(BUILD) RUN_ASM="$(RUN_ASM)" LESSONS="$(LESSON_NUMS)" INTRES_FILTER='$(INTRES_FILTER)' DARWIN_RUN=$(DARWIN_RUN) \
-	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) bash tests/tools/run-suites.sh
+	  MAKE="$(SUITES_MAKE)" SAN_LESSON=$(SAN_LESSON) SAN_CPP=$(SAN_CPP) \
+	  MIX_LESSON=$(MIX_LESSON) MIX_CPP_OBJ='$(MIX_TEST_OBJ)' MIX_ASM_OBJ='$(MIX_ASM_OBJ)' \
+	  XCXX='$(XCXX)' XCXXFLAGS='$(XCXXFLAGS)' GEN=$(GEN) bash tests/tools/run-suites.sh
 
 # make test runs every fixture against the newest lesson, and each earlier
 # lesson only against the fixtures that start or end there (run-suites.sh

@@ -34,6 +34,9 @@
 #                llvm, binutils-aarch64-linux-gnu: the commands the lessons'
 #                "try it" sections show (curl, nc -q1, ps, strace, gdb,
 #                less, python3, llvm-objdump, aarch64-linux-gnu-objdump)
+#   trace        strace, python3: `make trace-NN` traces the C++ server with
+#                strace, and python3 runs tests/tools/trace-compare.py and
+#                cc-compare.py (`make cc-NN`), and make test's trace-parser suite
 #   debootstrap  debootstrap, debian-archive-keyring: `make fresh-debian`
 #                builds a bare Debian 12 with them
 #   bench        wrk, gnuplot-nox, strace, curl, python3: what `make bench`
@@ -101,6 +104,8 @@ debian_group() {
                need strace have strace; need gdb have gdb; need less have less
                need python3 have python3; need llvm have llvm-objdump; need binutils have objdump
                [ "$arch" = aarch64 ] || need binutils-aarch64-linux-gnu have aarch64-linux-gnu-objdump ;;
+        trace) why="strace and python3 for make trace-NN and make cc-NN"
+               need strace have strace; need python3 have python3 ;;
         debootstrap) why="debootstrap to build a bare Debian 12"
                need debootstrap have debootstrap
                need debian-archive-keyring file_exists /usr/share/keyrings/debian-archive-keyring.gpg ;;
@@ -140,6 +145,7 @@ mac_group() {
         unicorn) ;;            # a Mac runs the Mach-O programs itself
         bench|peer-*) echo "make bench runs on Linux (it counts system calls with strace)" >&2; exit 1 ;;
         try) ;;                # curl, nc, ps, python3 come with macOS; the pages say what differs
+        trace) ;;              # python3 comes with the command line tools; make trace-NN says what a Mac has
         debootstrap) echo "ensure-tools: make fresh-debian needs Linux (debootstrap and chroot)" >&2; exit 1 ;;
         *) echo "ensure-tools: unknown group '$1'" >&2; exit 2 ;;
     esac

@@ -7,7 +7,8 @@
 # DARWIN_RUN (Linux: build/tools/darwin-run, which runs the Mach-O builds),
 # LESSONS (two-digit lesson numbers), MAKE (the make that runs `view-NN`),
 # SAN_LESSON and SAN_CPP (the lesson and its C++ server built with ASan and
-# UBSan, for the sanitized run of its fixtures).
+# UBSan, for the sanitized run of its fixtures); MIX_LESSON, MIX_CPP_OBJ,
+# MIX_ASM_OBJ, XCXX, XCXXFLAGS, GEN (the mixed builds: tests/tools/mix.sh).
 #
 # MATRIX=1 (make test-matrix) runs only the fixture suites, and every one of
 # them in full: every fixture against every lesson of LESSONS.
@@ -110,12 +111,20 @@ run_suite "bash 3.2"       summary bash tests/tools/bash32-lint.sh
 # Every named label in asm/*.s is an entry point or something branches to
 # it (docs/architecture.md, "Labels"), in every lesson, on both systems.
 run_suite "labels"         summary bash tests/tools/check-labels.sh ${LESSONS:-}
+run_suite "trace parser"   summary python3 tests/trace/trace_test.py
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
 run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
 # The newest lesson's fixtures once more, against its C++ server built with
 # the sanitizers (the Makefile's SAN_CPP): any report fails the suite.
 if [ -n "${SAN_CPP:-}" ]; then
     run_suite "lesson-$SAN_LESSON sanitized" summary bash tests/tools/sanitize-run.sh "$BUILD/harness" "$SAN_LESSON" "$SAN_CPP"
+fi
+# The newest lesson's C++ server with one stage's functions from the
+# assembly, stage by stage, each through its own fixtures (make
+# mix-stages): an ABI slip between the two shows up as a failing fixture.
+if [ -n "${MIX_CPP_OBJ:-}" ]; then
+    run_suite "mixed builds"   summary bash tests/tools/mix.sh --each "$MIX_LESSON" "$BUILD" "$BUILD/harness" \
+        "$XCXX" "$XCXXFLAGS" "$GEN" "$MIX_CPP_OBJ" "$MIX_ASM_OBJ"
 fi
 fi
 # The lessons' fixtures against both servers.  The newest lesson runs every
