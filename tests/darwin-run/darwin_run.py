@@ -830,18 +830,21 @@ def sys_socket(mem, a):
 
 @call("bind")
 def sys_bind(mem, a):
-    """XNU bsd/kern/uipc_syscalls.c bind -> getsockaddr_s: the length must
-    be at least 2 and at most sizeof(struct sockaddr_storage); sa_len is SET
-    to the length passed (whatever the program wrote there), and on an
-    AF_INET socket a family of AF_UNSPEC with a 16-byte length becomes
-    AF_INET (translate_unspec).  Then bsd/netinet/tcp_usrreq.c tcp_usr_bind
-    refuses another family (EAFNOSUPPORT) and bsd/netinet/in_pcb.c
-    in_pcbbind a length other than sizeof(struct sockaddr_in) (EINVAL)."""
+    """XNU bsd/kern/uipc_syscalls.c bind -> getsockaddr_s / getsockaddr
+    (translate_unspec = TRUE): no address is EDESTADDRREQ; the length must
+    be at least 2 and at most SOCK_MAXADDRLEN; sa_len is SET to the length
+    passed (whatever the program wrote there), and on an AF_INET socket a
+    family of AF_UNSPEC with a 16-byte length becomes AF_INET.  Then
+    bsd/netinet/tcp_usrreq.c tcp_usr_bind refuses another family
+    (EAFNOSUPPORT) and bsd/netinet/in_pcb.c in_pcbbind a length other than
+    sizeof(struct sockaddr_in) (EINVAL)."""
     fd, addr, length = fd_arg(a[0]), a[1], a[2] & 0xffffffff
-    if addr == 0 or length < 2:
-        raise DarwinError("EINVAL")
-    if length > D("SOCKADDR_STORAGE_SIZE"):
+    if addr == 0:
+        raise DarwinError("EDESTADDRREQ")
+    if length > D("SOCK_MAXADDRLEN"):
         raise DarwinError("ENAMETOOLONG")
+    if length < 2:
+        raise DarwinError("EINVAL")
     raw = bytearray(mem.read(addr, length))
     family = raw[D("SIN_FAMILY")]
     if family == D("AF_UNSPEC") and length == D("SOCKADDR_IN_SIZE"):
