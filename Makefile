@@ -251,7 +251,7 @@ $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_DASM_OBJ) asm/os/darwin
 build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
 
 # OS=darwin: the same fixtures against the Darwin build (build/darwin/),
-# through tests/darwin-run on Linux, natively on a Mac (DARWIN_RUN, below).
+# through tests/darwin-run on Linux, natively on a Mac (DARWIN_RUN, above).
 lesson-$(1): $$(if $$(filter darwin,$$(OS)),$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm $$(DARWIN_RUN),build-$(1)) $(BUILD)/harness
 	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
@@ -497,8 +497,8 @@ sanitize: $(SAN_CPP) $(BUILD)/harness
 ifeq ($(HOST_OS),Linux)
 .PHONY: darwin-run
 darwin-run: $(DARWIN_RUN)
-darwin-run-tests: | $(BUILD)/.tools/unicorn
-	/usr/bin/python3 tests/darwin-run/test_darwin_run.py
+darwin-run-tests: $(BUILD)/darwin/lesson-00/syscalls-asm $(BUILD)/lesson-00/syscalls-asm | $(BUILD)/.tools/unicorn
+	BUILD=$(BUILD) /usr/bin/python3 tests/darwin-run/test_darwin_run.py
 darwin-bugs: $(BUILD)/harness $(DARWIN_RUN) $(BUILD)/darwin/lesson-08/httpd-asm | $(TARGET_STAMPS) $(BUILD)/.tools/darwin
 	@bash tests/darwin-run/planted-bugs.sh $(BUILD) $(DARWIN_RUN)
 else

@@ -830,18 +830,21 @@ def sys_socket(mem, a):
 
 @call("bind")
 def sys_bind(mem, a):
-    """XNU bsd/kern/uipc_syscalls.c bind -> getsockaddr_s: the length must
-    be at least 2 and at most sizeof(struct sockaddr_storage); sa_len is SET
-    to the length passed (whatever the program wrote there), and on an
-    AF_INET socket a family of AF_UNSPEC with a 16-byte length becomes
-    AF_INET (translate_unspec).  Then bsd/netinet/tcp_usrreq.c tcp_usr_bind
-    refuses another family (EAFNOSUPPORT) and bsd/netinet/in_pcb.c
-    in_pcbbind a length other than sizeof(struct sockaddr_in) (EINVAL)."""
+    """XNU bsd/kern/uipc_syscalls.c bind -> getsockaddr_s / getsockaddr
+    (translate_unspec = TRUE): no address is EDESTADDRREQ; the length must
+    be at least 2 and at most SOCK_MAXADDRLEN; sa_len is SET to the length
+    passed (whatever the program wrote there), and on an AF_INET socket a
+    family of AF_UNSPEC with a 16-byte length becomes AF_INET.  Then
+    bsd/netinet/tcp_usrreq.c tcp_usr_bind refuses another family
+    (EAFNOSUPPORT) and bsd/netinet/in_pcb.c in_pcbbind a length other than
+    sizeof(struct sockaddr_in) (EINVAL)."""
     fd, addr, length = fd_arg(a[0]), a[1], a[2] & 0xffffffff
-    if addr == 0 or length < 2:
-        raise DarwinError("EINVAL")
-    if length > D("SOCKADDR_STORAGE_SIZE"):
+    if addr == 0:
+        raise DarwinError("EDESTADDRREQ")
+    if length > D("SOCK_MAXADDRLEN"):
         raise DarwinError("ENAMETOOLONG")
+    if length < 2:
+        raise DarwinError("EINVAL")
     raw = bytearray(mem.read(addr, length))
     family = raw[D("SIN_FAMILY")]
     if family == D("AF_UNSPEC") and length == D("SOCKADDR_IN_SIZE"):
@@ -985,29 +988,34 @@ def sys_sendfile(mem, a):
 
 @call("poll")
 def sys_poll(mem, a):
+    """poll(fds, nfds, timeout): struct pollfd (XNU bsd/sys/poll.h; offsets
+    from tests/abi/darwin.tsv), the event bits translated by name."""
+    import select
     fds, n, timeout = a[0], a[1] & 0xffffffff, s32(a[2])
     if n > 0x7fffffff:
         raise DarwinError("EINVAL")
-    names = [k for k in DARWIN_ROWS if k.startswith("POLL") and hasattr(__import__("select"), k)]
-    import select
-    arr = (ctypes.c_byte * (8 * n))()
-    raw = mem.read(fds, 8 * n)
+    names = [k for k in DARWIN_ROWS if k.startswith("POLL") and hasattr(select, k)]
+    size = D("POLLFD_SIZE")
+    raw = mem.read(fds, size * n)
+    host_fds = bytearray(8 * n)   # Linux struct pollfd: int fd, short events, short revents
     for i in range(n):
-        fd, ev = struct.unpack_from("<ih", raw, 8 * i)
+        fd = struct.unpack_from("<i", raw, size * i + D("PFD_FD"))[0]
+        ev = struct.unpack_from("<H", raw, size * i + D("PFD_EVENTS"))[0]
         hev = 0
         for k in names:
             if ev & D(k):
                 hev |= getattr(select, k)
-        struct.pack_into("<ihh", arr, 8 * i, fd, hev, 0)
+        struct.pack_into("<ihh", host_fds, 8 * i, fd, hev, 0)
+    arr = (ctypes.c_char * len(host_fds)).from_buffer(host_fds) if n else None
     r = host(libc.poll(arr, n, timeout))
     out = bytearray(raw)
     for i in range(n):
-        rev = struct.unpack_from("<h", bytes(arr), 8 * i + 6)[0]
+        rev = struct.unpack_from("<H", host_fds, 8 * i + 6)[0]
         drev = 0
         for k in names:
             if rev & getattr(select, k):
                 drev |= D(k)
-        struct.pack_into("<h", out, 8 * i + D("PFD_REVENTS"), drev)
+        struct.pack_into("<H", out, size * i + D("PFD_REVENTS"), drev)
     mem.write(fds, bytes(out))
     return r
 

@@ -355,6 +355,8 @@ class Sockets(unittest.TestCase):
         # bsd/netinet/in_pcb.c in_pcbbind: sa_len != sizeof(sockaddr_in)
         s, sa = self.listener((D("AF_INET") << 8) | D("SOCKADDR_IN_SIZE"))
         self.assertEqual(self.m.err("bind", s, sa, 8), D("EINVAL"))
+        # no address: EDESTADDRREQ (bsd/kern/uipc_syscalls.c bind)
+        self.assertEqual(self.m.err("bind", s, 0, 16), D("EDESTADDRREQ"))
         os.close(s)
 
     def test_setsockopt_sol_socket_and_timeval(self):
