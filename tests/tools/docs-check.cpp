@@ -85,6 +85,7 @@ const std::set<std::string> kKnownNotOurs = {
     "getdirentries_common", "in_pcbbind", "posix_spawn", "copy_file_range", "sync_file_range", "std_string", "O_NOFOLLOW_ANY",
     "set_robust_list", "renameat2",   "open_tree",   "ngx_http_discard_request_body", "do_notify_parent",
     "do_open",         "may_open",    "vn_open_auth", "vn_authorize_open_existing",   "translate_path",
+    "unlinkat_internal", "vn_authorize_unlink", "may_delete",
 };
 
 std::string read_all(const fs::path& p) {
