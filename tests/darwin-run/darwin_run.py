@@ -682,7 +682,8 @@ def sys_unlinkat(mem, a):
         hostcall(lambda: os.unlink(path, dir_fd=dirfd_arg(a[0])))
     except DarwinError as e:
         # unlink of a directory: Linux says EISDIR, XNU EPERM
-        # (bsd/vfs/vfs_syscalls.c unlink1: a VDIR is EPERM; macOS unlink(2))
+        # (unlinkat_internal in bsd/vfs/vfs_syscalls.c asks vn_authorize_unlink,
+        # bsd/vfs/vfs_subr.c, which refuses a VDIR with EPERM; macOS unlink(2))
         if e.value == D("EISDIR"):
             raise DarwinError("EPERM")
         raise

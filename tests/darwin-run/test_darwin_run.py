@@ -202,8 +202,8 @@ class Files(unittest.TestCase):
     def test_mkdirat_unlinkat(self):
         self.m.ok("mkdirat", AT_FDCWD, self.path("d"), 0o755)
         self.assertEqual(self.m.err("mkdirat", AT_FDCWD, self.path("d"), 0o755), D("EEXIST"))
-        # unlink of a directory: EPERM on Darwin (bsd/vfs/vfs_syscalls.c
-        # unlink1: a VDIR is EPERM; macOS unlink(2)), EISDIR on Linux
+        # unlink of a directory: EPERM on Darwin (vn_authorize_unlink in
+        # bsd/vfs/vfs_subr.c refuses a VDIR; macOS unlink(2)), EISDIR on Linux
         self.assertEqual(self.m.err("unlinkat", AT_FDCWD, self.path("d"), 0), D("EPERM"))
         self.m.ok("unlinkat", AT_FDCWD, self.path("d"), D("AT_REMOVEDIR"))
 
