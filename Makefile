@@ -51,6 +51,23 @@ ASM_STAGES  := $(sort $(wildcard asm/[0-9][0-9]-*.s))
 CPP_STAGES  := $(sort $(wildcard cpp/[0-9][0-9]-*.cpp))
 CPP_HEADERS := $(wildcard cpp/*.hpp) asm/api.h
 
+# Write it yourself (make exercise-NN FN=name, tests/tools/exercise.sh):
+# a student's version of one function is student/NN-slug/FN.s (ignored by
+# git, so the tracked sources stay as they are).  While one exists, every
+# object of asm/NN-slug.s -- each lesson's server, the test suites, the
+# Darwin build -- is assembled from build/student/asm/NN-slug.s instead: a
+# copy of the stage whose FN is an .include of the student's file.  Each
+# stage's list of student functions is kept in build/student/NN-slug.set,
+# rewritten here when it changes, so that starting or resetting an
+# exercise rebuilds exactly the objects of that stage.
+STUDENT_DIR    := student
+STUDENT_FILES  := $(sort $(wildcard $(STUDENT_DIR)/*/*.s))
+STUDENT_STAGES := $(sort $(foreach f,$(STUDENT_FILES),$(notdir $(patsubst %/,%,$(dir $(f))))))
+STUDENT_LS      = $$(cd $(STUDENT_DIR)/$(1) 2>/dev/null && ls *.s 2>/dev/null | tr '\n' ' ')
+asm_source      = $(if $(filter $(basename $(notdir $(1))),$(STUDENT_STAGES)),$(BUILD)/student/asm/$(notdir $(1)),$(1))
+STUDENT_SYNC   := $(shell for f in $(wildcard $(BUILD)/student/*.set); do s=$$(basename "$$f" .set); \
+                    want="$(call STUDENT_LS,$$s)"; [ "$$(cat "$$f")" = "$$want" ] || printf '%s' "$$want" > "$$f"; done)
+
 # Lesson 00 is a small program; from lesson 01 on it is the server.
 prog_name = $(if $(filter 00,$(1)),syscalls,httpd)
 asm_main  = $(if $(filter 00,$(1)),asm/00-syscalls-main.s,asm/httpd.s)
@@ -200,9 +217,9 @@ L$(1)_CPP_SRC  := $(call cpp_main,$(1)) $(call stages_upto,$(1),$(CPP_STAGES))
 L$(1)_ASM_OBJ  := $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_ASM_SRC))
 L$(1)_DASM_OBJ := $$(patsubst asm/%.s,$(BUILD)/darwin/lesson-$(1)/obj/%.o,$$(L$(1)_ASM_SRC))
 
-$(BUILD)/lesson-$(1)/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
+$(BUILD)/lesson-$(1)/asm/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $$(@D)
-	$$(call ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
+	$$(call ASSEMBLE,$$(call asm_source,$$<),$(call lesson_no,$(1)),$$@)
 
 $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_ASM_OBJ)
 	$$(call LINK_ASM,$$^,$$@)
@@ -211,9 +228,9 @@ $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp: $$(L$(1)_CPP_SRC) $(CPP_HEADERS) $(GEN_
 	@mkdir -p $$(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -o $$@ $$(L$(1)_CPP_SRC)
 
-$(BUILD)/darwin/lesson-$(1)/obj/%.o: asm/%.s $(wildcard asm/os/darwin/*.inc asm/*.inc) $(GEN_FILES) | $(BUILD)/.tools/darwin
+$(BUILD)/darwin/lesson-$(1)/obj/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os/darwin/*.inc asm/*.inc) $(GEN_FILES) | $(BUILD)/.tools/darwin
 	@mkdir -p $$(@D)
-	$$(call DARWIN_ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
+	$$(call DARWIN_ASSEMBLE,$$(call asm_source,$$<),$(call lesson_no,$(1)),$$@)
 
 $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_DASM_OBJ) asm/os/darwin/libSystem.tbd
 	$$(call DARWIN_LINK,$$(L$(1)_DASM_OBJ),$$@)
@@ -258,6 +275,68 @@ diff-$(1): | $(BUILD)/.tools/cxx
 	@MAKE="$(MAKE)" bash tests/tools/lesson-diff.sh $(1) "$$(FROM)" "$(LESSON_NUMS)" $(BUILD)/view
 endef
 $(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
+
+# ---------------------------------------------------------------------------
+# Write it yourself: make exercise-NN [FN=name], make grade-NN FN=name,
+# make exercise-reset [FN=name] [LESSON=NN] (see STUDENT_DIR above and
+# tests/tools/exercise.sh; the grade is tests/tools/grade.cpp).
+# ---------------------------------------------------------------------------
+.PRECIOUS: $(BUILD)/student/%.set $(BUILD)/student/asm/%.s
+$(BUILD)/student/%.set:
+	@mkdir -p $(@D)
+	@printf '%s' "$(call STUDENT_LS,$*)" > $@
+$(BUILD)/student/asm/%.s: asm/%.s $(BUILD)/student/%.set tests/tools/exercise.sh
+	@bash tests/tools/exercise.sh patch $* $@
+# The objects of a stage with student functions: the copy, and the
+# student's files themselves (the copy only .includes them).
+define STUDENT_OBJ_RULES
+$(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/asm/$(1).o $(BUILD)/darwin/lesson-$(n)/obj/$(1).o) $(BUILD)/tests/asm-obj/asm/$(1).o: \
+  $(BUILD)/student/asm/$(1).s $(wildcard $(STUDENT_DIR)/$(1)/*.s)
+endef
+$(foreach s,$(STUDENT_STAGES),$(eval $(call STUDENT_OBJ_RULES,$(s))))
+
+# A line for the targets that build servers or suites: which functions
+# are the student's (nothing when none is).
+student_note = $(if $(STUDENT_FILES),@echo "note: built with your $(STUDENT_FILES) (make exercise-reset to go back)")
+
+GRADE_JSON = $(BUILD)/grade-$(1)-$(FN).json
+# make grade-NN FN=name: the function is looked up while make reads this
+# file, so that a typo is named (with the nearest names) before anything
+# is built.
+GRADE_GOAL := $(patsubst grade-%,%,$(firstword $(filter grade-%,$(MAKECMDGOALS))))
+ifneq ($(GRADE_GOAL),)
+  ifeq ($(FN),)
+    $(info $(shell bash tests/tools/exercise.sh list $(GRADE_GOAL) >&2))
+    $(error usage: make grade-$(GRADE_GOAL) FN=name (the names are above))
+  endif
+  GRADE_STAGE := $(shell bash tests/tools/exercise.sh stage $(GRADE_GOAL) '$(FN)')
+  ifeq ($(GRADE_STAGE),)
+    $(error grade-$(GRADE_GOAL): no function '$(FN)' to grade (see above))
+  endif
+endif
+define EXERCISE_RULES
+.PHONY: exercise-$(1) grade-$(1)
+exercise-$(1):
+	@bash tests/tools/exercise.sh start $(1) '$$(FN)'
+
+grade-$(1): $(BUILD)/tools/grade $(BUILD)/tests/asm-tests $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $(BUILD)/harness
+	$$(student_note)
+	@$(BUILD)/tools/grade --lesson $(1) --function '$$(FN)' --stage "$$(GRADE_STAGE)" \
+	  --source "$$(if $$(wildcard $(STUDENT_DIR)/$$(GRADE_STAGE)/$$(FN).s),$(STUDENT_DIR)/$$(GRADE_STAGE)/$$(FN).s,asm/$$(GRADE_STAGE).s)" \
+	  --functions "$$$$(bash tests/tools/exercise.sh names $(1) | tr '\n' ' ')" \
+	  --tests "$(RUN_ASM) $(BUILD)/tests/asm-tests" --server $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm \
+	  --harness $(BUILD)/harness --fixtures $$(or $$(FIXTURES),new) --json $$(call GRADE_JSON,$(1))
+endef
+$(foreach n,$(LESSON_NUMS),$(eval $(call EXERCISE_RULES,$(n))))
+
+.PHONY: exercise-reset
+exercise-reset:
+	@bash tests/tools/exercise.sh reset '$(LESSON)' '$(FN)'
+
+$(BUILD)/tools/grade: tests/tools/grade.cpp | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -o $@ $<
+
 # The lesson pages' "try it" commands (curl, nc, ps, strace, ...) must work
 # right after `make lesson-NN` or `make serve-NN` on a new machine.
 $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try))
@@ -265,7 +344,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz
+LESSON_VERBS := lesson build compare serve view diff fuzz exercise grade
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -300,7 +379,7 @@ $(BUILD)/tests/unit-obj/%.o: %.cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -MMD -MP $(TEST_DEFS) -c -o $@ $<
 $(BUILD)/tests/unit-tests: $(UNIT_OBJ)
-	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(UNIT_OBJ) $(GTEST_LIBS) -lgtest_main
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(UNIT_OBJ) $(GTEST_LIBS)
 
 # Target suite: built for the machine the assembly runs on (aarch64 Linux,
 # or the Mac itself).  C++ tests call the assembly through the C ABI and
@@ -309,9 +388,9 @@ ASMTEST_SRC := $(wildcard tests/asm/*.cpp) tests/abi/os_inc.cpp $(filter-out %-m
                $(if $(filter Darwin,$(HOST_OS)),tests/abi/header_values_darwin.cpp,tests/abi/header_values_linux.cpp tests/abi/header_values_linux_kernel.cpp)
 ASMTEST_OBJ := $(patsubst %.cpp,$(BUILD)/tests/asm-obj/%.o,$(ASMTEST_SRC)) \
                $(patsubst asm/%.s,$(BUILD)/tests/asm-obj/asm/%.o,$(filter-out %-main.s,$(ASM_STAGES)))
-$(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
+$(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $(@D)
-	$(call ASSEMBLE,$<,$(call lesson_no,$(LAST_LESSON)),$@)
+	$(call ASSEMBLE,$(call asm_source,$<),$(call lesson_no,$(LAST_LESSON)),$@)
 $(BUILD)/tests/asm-obj/%.o: %.cpp | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
 	$(XCXX) $(XCXXFLAGS) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
@@ -355,7 +434,7 @@ endif
 # with its own clang anyway, so only Linux runs this.
 LIBCXX_CXX   := clang++-15
 LIBCXX_FLAGS := -std=c++20 -stdlib=libc++ -Wall -Wextra -Werror -fsyntax-only
-LIBCXX_SRC   := $(filter-out tests/abi/header_values_%,$(CPP_STAGES) cpp/httpd.cpp $(wildcard harness/*.cpp tests/unit/*.cpp tests/harness/*.cpp tests/asm/*.cpp tests/abi/*.cpp) tests/tools/docs-check.cpp)
+LIBCXX_SRC   := $(filter-out tests/abi/header_values_%,$(CPP_STAGES) cpp/httpd.cpp $(wildcard harness/*.cpp tests/unit/*.cpp tests/harness/*.cpp tests/asm/*.cpp tests/abi/*.cpp) tests/tools/docs-check.cpp tests/tools/grade.cpp)
 LIBCXX_OK    := $(if $(filter Linux,$(HOST_OS)),$(patsubst %.cpp,$(BUILD)/libcxx/%.ok,$(LIBCXX_SRC)))
 -include $(wildcard $(BUILD)/libcxx/*/*.d $(BUILD)/libcxx/*/*/*.d)
 $(BUILD)/libcxx/%.ok: %.cpp | $(GEN_FILES) $(BUILD)/.tools/libcxx
