@@ -336,8 +336,8 @@ int run_isolated(const std::string& report) {
             std::snprintf(off, sizeof off, "+0x%" PRIxPTR, w.offset);
             what = signal_name(sig) + (w.function.empty() ? std::string(at) : " in " + w.function + off + at);
         } else {
-            what = "the process exited with status " + std::to_string(WEXITSTATUS(st)) +
-                   (WEXITSTATUS(st) == 70 ? " (an exercise stub: its message is above)" : "") + " in the middle of the test";
+            what = WEXITSTATUS(st) == 70 ? "exit status 70 in the middle of the test: an exercise stub (NOT_WRITTEN) ran"
+                                         : "the process exited with status " + std::to_string(WEXITSTATUS(st)) + " in the middle of the test";
         }
         if (!in_test) {
             std::printf("[  CRASHED ] outside any test: %s -- the run ends here\n", what.c_str());

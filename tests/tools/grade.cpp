@@ -8,7 +8,8 @@
 //     CamelCase (percent_decode: PercentDecodeTableAgrees, ...), less
 //     those of a longer function name (parse_range is not
 //     ParseRangeSpec...); a function no test is named after gets the
-//     tests whose body calls it (tests/asm/NN-*_test.cpp).  Each test
+//     tests whose body calls it (tests/asm/NN-*_test.cpp), else those
+//     that call one of its callers, else all of lesson NN's.  Each test
 //     runs in its own process when an earlier one crashed
 //     (tests/asm/main.cpp), which also tells where a crash struck.
 //  2. Lesson NN's fixtures against the assembly server built with it.
@@ -26,6 +27,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -119,6 +122,64 @@ std::vector<std::string> list_tests(const std::string& tests_cmd) {
     return names;
 }
 
+// The tests of tests/asm/NN-*_test.cpp whose body calls one of the
+// functions the regex alternation names.
+std::vector<std::string> tests_calling(const std::string& lesson, const std::string& names, const std::vector<std::string>& all) {
+    std::vector<std::string> out;
+    std::regex call("(^|[^:.>A-Za-z0-9_])" + names + "\\s*\\(");
+    std::regex head("^TEST(_F|_P)?\\(\\s*([A-Za-z0-9_]+)\\s*,\\s*([A-Za-z0-9_]+)\\s*\\)");
+    for (const auto& e : fs::directory_iterator("tests/asm")) {
+        std::string file = e.path().filename().string();
+        if (!starts_with(file, lesson + "-")) continue;
+        std::ifstream in(e.path());
+        std::string current, line;
+        bool calls = false;
+        auto flush = [&] {
+            if (!current.empty() && calls && std::find(all.begin(), all.end(), current) != all.end()) out.push_back(current);
+        };
+        while (std::getline(in, line)) {
+            std::smatch m;
+            if (std::regex_search(line, m, head)) {
+                flush();
+                current = m[2].str() + "." + m[3].str();
+                calls = false;
+                continue;
+            }
+            if (!current.empty() && std::regex_search(line, call)) calls = true;
+        }
+        flush();
+    }
+    return out;
+}
+
+// Every function of asm/*.s that calls fn, directly or through others.
+std::vector<std::string> callers_of(const std::string& fn) {
+    std::map<std::string, std::set<std::string>> called_by;   // callee -> callers
+    std::regex func("^FUNC\\s+([A-Za-z0-9_]+)"), call("^\\s*(CALL|JUMP|LIST_STEP|bl|b)\\s+([A-Za-z_][A-Za-z0-9_]*)");
+    for (const auto& e : fs::directory_iterator("asm")) {
+        if (e.path().extension() != ".s") continue;
+        std::ifstream in(e.path());
+        std::string current, line;
+        while (std::getline(in, line)) {
+            std::smatch m;
+            if (std::regex_search(line, m, func)) current = m[1];
+            else if (!current.empty() && std::regex_search(line, m, call) && m[2] != current) called_by[m[2]].insert(current);
+        }
+    }
+    std::vector<std::string> out, todo{fn};
+    std::set<std::string> seen{fn};
+    while (!todo.empty()) {
+        std::string f = todo.back();
+        todo.pop_back();
+        for (const auto& c : called_by[f])
+            if (seen.insert(c).second) {
+                out.push_back(c);
+                todo.push_back(c);
+            }
+    }
+    return out;
+}
+
 // The tests graded for the function (see the top of the file); `how`
 // says which rule found them.
 std::vector<std::string> tests_for(const Args& a, const std::vector<std::string>& all, std::string& how) {
@@ -140,31 +201,25 @@ std::vector<std::string> tests_for(const Args& a, const std::vector<std::string>
         return out;
     }
     // No test is named after it: the tests whose body calls it (the
-    // assembly's, not httpd::name).
-    std::regex call("(^|[^:.>A-Za-z0-9_])" + a.function + "\\s*\\(");
-    std::regex head("^TEST(_F|_P)?\\(\\s*([A-Za-z0-9_]+)\\s*,\\s*([A-Za-z0-9_]+)\\s*\\)");
-    for (const auto& e : fs::directory_iterator("tests/asm")) {
-        std::string file = e.path().filename().string();
-        if (!starts_with(file, a.lesson + "-")) continue;
-        std::ifstream in(e.path());
-        std::string current, line;
-        bool calls = false;
-        auto flush = [&] {
-            if (!current.empty() && calls && std::find(all.begin(), all.end(), current) != all.end()) out.push_back(current);
-        };
-        while (std::getline(in, line)) {
-            std::smatch m;
-            if (std::regex_search(line, m, head)) {
-                flush();
-                current = m[2].str() + "." + m[3].str();
-                calls = false;
-                continue;
-            }
-            if (!current.empty() && std::regex_search(line, call)) calls = true;
-        }
-        flush();
+    // assembly's, not httpd::name) -- or, failing that, calls a function
+    // that calls it (asm/*.s: CALL, JUMP, the spine's LIST_STEP) -- or,
+    // failing that, every test of the lesson.
+    std::vector<std::string> callers = callers_of(a.function);
+    for (size_t round = 0; round < 2 && out.empty(); ++round) {
+        std::vector<std::string> names = round == 0 ? std::vector<std::string>{a.function} : callers;
+        if (names.empty()) continue;
+        std::string alt;
+        for (const auto& n : names) alt += (alt.empty() ? "" : "|") + n;
+        out = tests_calling(a.lesson, "(" + alt + ")", all);
+        how = round == 0 ? "no test is named " + mine + "...: the lesson " + a.lesson + " tests that call " + a.function
+                         : "no test is named after " + a.function + " or calls it: the lesson " + a.lesson +
+                               " tests that call a function that calls it";
     }
-    how = "no test is named " + mine + "...: the lesson " + a.lesson + " tests that call " + a.function;
+    if (out.empty()) {
+        for (const auto& t : all)
+            if (starts_with(t, "Lesson" + a.lesson)) out.push_back(t);
+        how = "no test names or calls " + a.function + " or its callers: every lesson " + a.lesson + " test";
+    }
     return out;
 }
 
