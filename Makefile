@@ -239,6 +239,7 @@ $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_DASM_OBJ) asm/os/darwin
 build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
 
 lesson-$(1): build-$(1) $(BUILD)/harness
+	$$(student_note)
 	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
 	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(if $$(ONLY),--only '$$(ONLY)') \
