@@ -535,6 +535,16 @@ help:
 	@echo "  make asm-tests [FILTER=word]   only the asm-vs-C++ suite"
 	@echo "  make asm-int-results [FILTER=word]   (Linux) that suite again, every int result with garbage in bits 32-63"
 	@echo "  make unit asm-tests FILTER=word EXERCISE=1   also the exercises' tests (DISABLED_ until then)"
+	@echo "  (a FILTER or ONLY that selects nothing fails and names the nearest tests or fixtures)"
+	@echo
+	@echo "Write it yourself (docs/write-it-yourself.md):"
+	@echo "  make exercise-NN          lesson NN's assembly functions, easiest first, one line each"
+	@echo "  make exercise-NN FN=name  write that one: student/NN-slug/name.s, its header kept, a stub body;"
+	@echo "                            every build of the stage then uses yours"
+	@echo "  make grade-NN FN=name [FIXTURES=all]   its asm-vs-C++ tests, then lesson NN's fixtures, with yours:"
+	@echo "                            score, first failure, next step; build/grade-NN-name.json"
+	@echo "  make exercise-reset [FN=name] [LESSON=NN]   back to the course's version (yours kept as .old)"
+	@echo "  make check-exercises      every function of every lesson, as a stub, assembles (about 40 s of CPU)"
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make sanitize             the newest lesson's fixtures against its C++ server built with ASan + UBSan"

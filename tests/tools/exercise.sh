@@ -180,7 +180,7 @@ cmd_start() {
         echo "// is built with this function in place of the course's (the rest of"
         echo "// asm/$stage.s is unchanged: its data, labels and other functions are"
         echo "// there for you to use).  Keep the header's contract; name your labels"
-        echo "// ${fn}_something, one statement per line, // comments."
+        echo "// after the function (${fn}_...), one statement per line, // comments."
         echo "//   make grade-$1 FN=$fn       check it: its tests, then lesson $1's fixtures"
         echo "//   make exercise-reset FN=$fn back to the course's version (this file"
         echo "//                              is kept as $fn.s.old)"
