@@ -259,10 +259,12 @@ int run_isolated(const std::string& report) {
     std::vector<std::string> crashed;
     int status_of_last = 0;
     const std::vector<std::string> selected = testmain::selected_tests();
+    size_t children = 0;
     for (;;) {
         size_t left = 0;   // (after a crash: is any test left to run?)
         for (const auto& t : selected) left += std::find(done.begin(), done.end(), t) == done.end();
         if (left == 0) break;
+        ++children;
         int fds[2];
         if (::pipe(fds) != 0) return std::perror("pipe"), 2;
         std::fflush(nullptr);
@@ -358,6 +360,17 @@ int run_isolated(const std::string& report) {
         std::printf("\n%zu test%s CRASHED (each ended its process; the other tests ran):\n", crashed.size(),
                     crashed.size() == 1 ? "" : "s");
         for (const auto& c : crashed) std::printf("  %s\n", c.c_str());
+        // The whole run in GoogleTest's closing lines (each child printed
+        // its own part): what make test's summary reads.
+        std::vector<std::string> bad;
+        size_t good = 0;
+        for (const auto& r : results)
+            if (r.result == "passed" || r.result == "skipped") ++good;
+            else bad.push_back(r.name + (r.result == "crashed" ? " (crashed)" : ""));
+        std::printf("\n[==========] %zu tests ran, in %zu processes.\n", results.size(), children);
+        std::printf("[  PASSED  ] %zu tests.\n", good);
+        std::printf("[  FAILED  ] %zu tests, listed below:\n", bad.size());
+        for (const auto& b : bad) std::printf("[  FAILED  ] %s\n", b.c_str());
     }
     if (!report.empty()) write_report(report, results);
     return crashed.empty() ? status_of_last : 1;
