@@ -541,7 +541,7 @@ help:
 	@echo "  make exercise-NN          lesson NN's assembly functions, easiest first, one line each"
 	@echo "  make exercise-NN FN=name  write that one: student/NN-slug/name.s, its header kept, a stub body;"
 	@echo "                            every build of the stage then uses yours"
-	@echo "  make grade-NN FN=name [FIXTURES=all]   its asm-vs-C++ tests, then lesson NN's fixtures, with yours:"
+	@echo "  make grade-NN FN=name [FIXTURES=all|none]   its asm-vs-C++ tests, then lesson NN's fixtures, with yours:"
 	@echo "                            score, first failure, next step; build/grade-NN-name.json"
 	@echo "  make exercise-reset [FN=name] [LESSON=NN]   back to the course's version (yours kept as .old)"
 	@echo "  make check-exercises      every function of every lesson, as a stub, assembles (about 40 s of CPU)"

@@ -12,7 +12,9 @@
 //     that call one of its callers, else all of lesson NN's.  Each test
 //     runs in its own process when an earlier one crashed
 //     (tests/asm/main.cpp), which also tells where a crash struck.
-//  2. Lesson NN's fixtures against the assembly server built with it.
+//  2. The fixtures lesson NN introduces (--fixtures all: every fixture of
+//     lesson NN; none: no fixtures) against the assembly server built
+//     with it.
 //
 // Prints the score, the first failing input with what was expected and
 // what came, and the next step; writes the results as JSON (--json) for
@@ -47,7 +49,7 @@ struct Args {
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "grade: " << why << "\n"
               << "usage: grade --lesson NN --function NAME --stage NN-slug --source FILE --functions 'a b c'\n"
-                 "             --tests 'CMD' --server FILE --harness FILE --json FILE [--fixtures new|all]\n";
+                 "             --tests 'CMD' --server FILE --harness FILE --json FILE [--fixtures new|all|none]\n";
     std::exit(2);
 }
 
@@ -71,7 +73,7 @@ Args parse(int argc, char** argv) {
             for (std::string f; in >> f;) a.functions.push_back(f);
         } else usage("unknown argument " + k);
     }
-    if (a.fixtures != "new" && a.fixtures != "all") usage("--fixtures is new or all, not " + a.fixtures);
+    if (a.fixtures != "new" && a.fixtures != "all" && a.fixtures != "none") usage("--fixtures is new, all or none, not " + a.fixtures);
     if (a.lesson.empty() || a.function.empty() || a.tests.empty() || a.server.empty() || a.harness.empty() || a.json_file.empty())
         usage("missing arguments");
     return a;
@@ -315,13 +317,15 @@ int main(int argc, char** argv) {
 
     // 2. the lesson's fixtures against the server built with it
     std::remove(fixtures_json.c_str());
-    std::string lesson_no = a.lesson[0] == '0' ? a.lesson.substr(1) : a.lesson;
+    json fx;
     const auto fixtures_start = std::chrono::steady_clock::now();
-    auto [hout, hrc] = run(a.harness + " --lesson " + lesson_no + (a.fixtures == "new" ? " --new-only" : "") +
-                           " --server asm=" + shell_quote(a.server) + " --json " +
-                           shell_quote(fixtures_json) + " 2>&1");
-    std::ofstream(log, std::ios::app) << hout;
-    json fx = read_json(fixtures_json);
+    if (a.fixtures != "none") {
+        std::string lesson_no = a.lesson[0] == '0' ? a.lesson.substr(1) : a.lesson;
+        auto [hout, hrc] = run(a.harness + " --lesson " + lesson_no + (a.fixtures == "new" ? " --new-only" : "") +
+                               " --server asm=" + shell_quote(a.server) + " --json " + shell_quote(fixtures_json) + " 2>&1");
+        std::ofstream(log, std::ios::app) << hout;
+        fx = read_json(fixtures_json);
+    }
     int f_pass = 0, f_fail = 0;
     json first_fixture_failure;
     json fixtures = json::array();
@@ -343,11 +347,16 @@ int main(int argc, char** argv) {
             fixtures.push_back(one);
         }
     }
-    std::cout << "\n  2. " << (a.fixtures == "new" ? "the fixtures lesson " + a.lesson + " introduces" : "every fixture of lesson " + a.lesson)
-              << ", against " << a.server << ": " << f_pass << "/" << (f_pass + f_fail) << " passed";
-    std::printf(" (%.1f s)\n", seconds_since(fixtures_start));
-    if (a.fixtures == "new") std::cout << "     (FIXTURES=all: also the earlier lessons' fixtures, as make lesson-" << a.lesson << " runs them)\n";
-    if (!fx.is_object()) std::cout << "     the harness did not run (its output is in " << log << ")\n";
+    if (a.fixtures == "none") {
+        std::cout << "\n  2. no fixtures (FIXTURES=none): the score is the tests' alone\n";
+    } else {
+        std::cout << "\n  2. " << (a.fixtures == "new" ? "the fixtures lesson " + a.lesson + " introduces" : "every fixture of lesson " + a.lesson)
+                  << ", against " << a.server << ": " << f_pass << "/" << (f_pass + f_fail) << " passed";
+        std::printf(" (%.1f s)\n", seconds_since(fixtures_start));
+        if (a.fixtures == "new")
+            std::cout << "     (FIXTURES=all: also the earlier lessons' fixtures, as make lesson-" << a.lesson << " runs them)\n";
+        if (!fx.is_object()) std::cout << "     the harness did not run (its output is in " << log << ")\n";
+    }
     if (!first_fixture_failure.is_null()) {
         std::cout << "     first failure, " << first_fixture_failure["name"].get<std::string>() << " ("
                   << first_fixture_failure["why"].get<std::string>() << "):\n";
@@ -358,7 +367,7 @@ int main(int argc, char** argv) {
 
     // 3. the score and the next step
     const int passed = t_pass + f_pass, total = t_total + f_pass + f_fail;
-    const bool all = fx.is_object() && passed == total && !tests.empty() == !chosen.empty();
+    const bool all = (fx.is_object() || a.fixtures == "none") && passed == total && !tests.empty() == !chosen.empty();
     std::string next;
     if (stub) next = a.function + " is still the stub: write its body in " + a.source + ", then make grade-" + a.lesson + " FN=" + a.function;
     else if (t_crash)
