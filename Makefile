@@ -239,7 +239,7 @@ $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_DASM_OBJ) asm/os/darwin
 build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm
 
 lesson-$(1): build-$(1) $(BUILD)/harness
-	$$(student_note)
+	$$(call student_note,$(1))
 	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
 	  --server asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $$(if $$(ONLY),--only '$$(ONLY)') \
@@ -296,9 +296,10 @@ $(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/asm/$(1).o $(BUILD)/darwin/lesso
 endef
 $(foreach s,$(STUDENT_STAGES),$(eval $(call STUDENT_OBJ_RULES,$(s))))
 
-# A line for the targets that build servers or suites: which functions
-# are the student's (nothing when none is).
-student_note = $(if $(STUDENT_FILES),@echo "note: built with your $(STUDENT_FILES) (make exercise-reset to go back)")
+# A line for lesson-NN and grade-NN: which of the student's functions
+# lesson $(1)'s programs use (nothing when none is).
+student_files_upto = $(foreach f,$(STUDENT_FILES),$(if $(call le,$(word 1,$(subst -, ,$(notdir $(patsubst %/,%,$(dir $(f)))))),$(1)),$(f)))
+student_note = $(if $(call student_files_upto,$(1)),@echo "note: built with your $(call student_files_upto,$(1)) (make exercise-reset to go back)")
 
 GRADE_JSON = $(BUILD)/grade-$(1)-$(FN).json
 # make grade-NN FN=name: the function is looked up while make reads this
@@ -321,7 +322,7 @@ exercise-$(1):
 	@bash tests/tools/exercise.sh start $(1) '$$(FN)'
 
 grade-$(1): $(BUILD)/tools/grade $(BUILD)/tests/asm-tests $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $(BUILD)/harness
-	$$(student_note)
+	$$(call student_note,$(1))
 	@$(BUILD)/tools/grade --lesson $(1) --function '$$(FN)' --stage "$$(GRADE_STAGE)" \
 	  --source "$$(if $$(wildcard $(STUDENT_DIR)/$$(GRADE_STAGE)/$$(FN).s),$(STUDENT_DIR)/$$(GRADE_STAGE)/$$(FN).s,asm/$$(GRADE_STAGE).s)" \
 	  --functions "$$$$(bash tests/tools/exercise.sh names $(1) | tr '\n' ' ')" \
