@@ -61,9 +61,10 @@ CPP_HEADERS := $(wildcard cpp/*.hpp) asm/api.h
 # rewritten here when it changes, so that starting or resetting an
 # exercise rebuilds exactly the objects of that stage.
 STUDENT_DIR    := student
+EXERCISE_SH     = METAL_STUDENT_DIR='$(STUDENT_DIR)' bash tests/tools/exercise.sh
 STUDENT_FILES  := $(sort $(wildcard $(STUDENT_DIR)/*/*.s))
 STUDENT_STAGES := $(sort $(foreach f,$(STUDENT_FILES),$(notdir $(patsubst %/,%,$(dir $(f))))))
-STUDENT_LS      = $$(cd $(STUDENT_DIR)/$(1) 2>/dev/null && ls *.s 2>/dev/null | tr '\n' ' ')
+STUDENT_LS      = $(STUDENT_DIR)/$(1): $$(cd $(STUDENT_DIR)/$(1) 2>/dev/null && ls *.s 2>/dev/null | tr '\n' ' ')
 asm_source      = $(if $(filter $(basename $(notdir $(1))),$(STUDENT_STAGES)),$(BUILD)/student/asm/$(notdir $(1)),$(1))
 STUDENT_SYNC   := $(shell for f in $(wildcard $(BUILD)/student/*.set); do s=$$(basename "$$f" .set); \
                     want="$(call STUDENT_LS,$$s)"; [ "$$(cat "$$f")" = "$$want" ] || printf '%s' "$$want" > "$$f"; done)
@@ -287,7 +288,7 @@ $(BUILD)/student/%.set:
 	@mkdir -p $(@D)
 	@printf '%s' "$(call STUDENT_LS,$*)" > $@
 $(BUILD)/student/asm/%.s: asm/%.s $(BUILD)/student/%.set tests/tools/exercise.sh
-	@bash tests/tools/exercise.sh patch $* $@
+	@$(EXERCISE_SH) patch $* $@
 # The objects of a stage with student functions: the copy, and the
 # student's files themselves (the copy only .includes them).
 define STUDENT_OBJ_RULES
@@ -319,7 +320,7 @@ endif
 define EXERCISE_RULES
 .PHONY: exercise-$(1) grade-$(1)
 exercise-$(1):
-	@bash tests/tools/exercise.sh start $(1) '$$(FN)'
+	@$(EXERCISE_SH) start $(1) '$$(FN)'
 
 grade-$(1): $(BUILD)/tools/grade $(BUILD)/tests/asm-tests $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $(BUILD)/harness
 	$$(call student_note,$(1))
@@ -333,7 +334,7 @@ $(foreach n,$(LESSON_NUMS),$(eval $(call EXERCISE_RULES,$(n))))
 
 .PHONY: exercise-reset
 exercise-reset:
-	@bash tests/tools/exercise.sh reset '$(LESSON)' '$(FN)'
+	@$(EXERCISE_SH) reset '$(LESSON)' '$(FN)'
 
 # The exercises' own check (not part of make test: about 40 s of CPU):
 # every function of every lesson can be a stub, and the tools refuse a
