@@ -302,7 +302,8 @@ $(foreach s,$(STUDENT_STAGES),$(eval $(call STUDENT_OBJ_RULES,$(s))))
 student_files_upto = $(foreach f,$(STUDENT_FILES),$(if $(call le,$(word 1,$(subst -, ,$(notdir $(patsubst %/,%,$(dir $(f)))))),$(1)),$(f)))
 student_note = $(if $(call student_files_upto,$(1)),@echo "note: built with your $(call student_files_upto,$(1)) (make exercise-reset to go back)")
 
-GRADE_JSON = $(BUILD)/grade-$(1)-$(FN).json
+GRADE_DIR  ?= $(BUILD)
+GRADE_JSON = $(GRADE_DIR)/grade-$(1)-$(FN).json
 # make grade-NN FN=name: the function is looked up while make reads this
 # file, so that a typo is named (with the nearest names) before anything
 # is built.
@@ -343,6 +344,20 @@ exercise-reset:
 check-exercises: $(GEN_FILES) | $(TARGET_STAMPS)
 	@XPREFIX=$(XPREFIX) GEN=$(GEN) bash tests/tools/check-exercises.sh
 
+# The bug zoo (tests/bugzoo/*.patch, not part of make test): each planted
+# bug must turn its function's grade red; make bugzoo names what caught
+# each.  make bug-NN NAME=... builds lesson NN's server with one, for a
+# student to find (build/bugzoo/NAME/httpd-asm).  tests/tools/bugzoo.sh.
+.PHONY: bugzoo
+bugzoo: $(BUILD)/tools/grade $(BUILD)/harness
+	@BUILD=$(BUILD) MAKE="$(MAKE)" bash tests/tools/bugzoo.sh run $(NAME)
+define BUG_RULES
+.PHONY: bug-$(1)
+bug-$(1): $(BUILD)/harness
+	@BUILD=$(BUILD) MAKE="$$(MAKE)" RUN_ASM="$(RUN_ASM)" WANT_LESSON=$(1) bash tests/tools/bugzoo.sh build '$$(NAME)'
+endef
+$(foreach n,$(LESSON_NUMS),$(eval $(call BUG_RULES,$(n))))
+
 $(BUILD)/tools/grade: tests/tools/grade.cpp | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) -o $@ $<
@@ -354,7 +369,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz exercise grade
+LESSON_VERBS := lesson build compare serve view diff fuzz exercise grade bug
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -547,6 +562,8 @@ help:
 	@echo "                            score, first failure, next step; build/grade-NN-name.json"
 	@echo "  make exercise-reset [FN=name] [LESSON=NN]   back to the course's version (yours kept as .old)"
 	@echo "  make check-exercises      every function of every lesson, as a stub, assembles (about 40 s of CPU)"
+	@echo "  make bugzoo [NAME=...]    each bug of tests/bugzoo/ planted and graded: it must be caught (about 1 min of CPU)"
+	@echo "  make bug-NN NAME=...      lesson NN's assembly server with that bug: build/bugzoo/NAME/httpd-asm"
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make sanitize             the newest lesson's fixtures against its C++ server built with ASan + UBSan"

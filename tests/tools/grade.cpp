@@ -266,7 +266,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const std::string base = a.json_file.substr(0, a.json_file.size() - (a.json_file.size() > 5 ? 5 : 0));
     const std::string tests_json = base + ".tests.json", fixtures_json = base + ".fixtures.json", log = base + ".log";
-    const bool yours = a.source.rfind("student/", 0) == 0;
+    const bool yours = a.source.rfind("asm/", 0) != 0;   // asm/NN-slug.s: the course's own
     std::cout << "grade-" << a.lesson << " " << a.function << ": " << (yours ? "your " : "the course's ") << a.source << "\n";
 
     // 1. the differential tests
