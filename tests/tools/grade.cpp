@@ -282,7 +282,7 @@ int main(int argc, char** argv) {
         std::string filter;
         for (const auto& t : chosen) filter += (filter.empty() ? "" : ":") + t;
         std::remove(tests_json.c_str());
-        auto [out, rc] = run(a.tests + " --gtest_filter=" + shell_quote(filter) + " --report=" + shell_quote(tests_json) + " 2>&1");
+        auto [out, rc] = run("METAL_TEST_TIMEOUT=60 " + a.tests + " --gtest_filter=" + shell_quote(filter) + " --report=" + shell_quote(tests_json) + " 2>&1");
         std::ofstream(log, std::ios::app) << out;
         stub = out.find(a.function + ": not written yet") != std::string::npos;
         json r = read_json(tests_json);
@@ -370,6 +370,10 @@ int main(int argc, char** argv) {
     const bool all = (fx.is_object() || a.fixtures == "none") && passed == total && !tests.empty() == !chosen.empty();
     std::string next;
     if (stub) next = a.function + " is still the stub: write its body in " + a.source + ", then make grade-" + a.lesson + " FN=" + a.function;
+    else if (t_crash && first_test_failure["crash"].value("function", std::string()).empty())
+        next = first_test_failure.value("name", "") + " never finished or ended its process (" +
+               first_test_failure["crash"].value("what", std::string()) + "): make asm-tests FILTER=" +
+               first_test_failure.value("name", "") + " runs it alone";
     else if (t_crash)
         next = "a crash in " + first_test_failure["crash"].value("function", std::string("?")) + ": disassemble it with  " +
                "aarch64-linux-gnu-objdump -d --disassemble=" + first_test_failure["crash"].value("function", a.function) +
