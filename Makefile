@@ -51,6 +51,24 @@ ASM_STAGES  := $(sort $(wildcard asm/[0-9][0-9]-*.s))
 CPP_STAGES  := $(sort $(wildcard cpp/[0-9][0-9]-*.cpp))
 CPP_HEADERS := $(wildcard cpp/*.hpp) asm/api.h
 
+# Write it yourself (make exercise-NN FN=name, tests/tools/exercise.sh):
+# a student's version of one function is student/NN-slug/FN.s (ignored by
+# git, so the tracked sources stay as they are).  While one exists, every
+# object of asm/NN-slug.s -- each lesson's server, the test suites, the
+# Darwin build -- is assembled from build/student/asm/NN-slug.s instead: a
+# copy of the stage whose FN is an .include of the student's file.  Each
+# stage's list of student functions is kept in build/student/NN-slug.set,
+# rewritten here when it changes, so that starting or resetting an
+# exercise rebuilds exactly the objects of that stage.
+STUDENT_DIR    := student
+EXERCISE_SH     = METAL_STUDENT_DIR='$(STUDENT_DIR)' bash tests/tools/exercise.sh
+STUDENT_FILES  := $(sort $(wildcard $(STUDENT_DIR)/*/*.s))
+STUDENT_STAGES := $(sort $(foreach f,$(STUDENT_FILES),$(notdir $(patsubst %/,%,$(dir $(f))))))
+STUDENT_LS      = $(STUDENT_DIR)/$(1): $$(cd $(STUDENT_DIR)/$(1) 2>/dev/null && ls *.s 2>/dev/null | tr '\n' ' ')
+asm_source      = $(if $(filter $(basename $(notdir $(1))),$(STUDENT_STAGES)),$(BUILD)/student/asm/$(notdir $(1)),$(1))
+STUDENT_SYNC   := $(shell for f in $(wildcard $(BUILD)/student/*.set); do s=$$(basename "$$f" .set); \
+                    want="$(call STUDENT_LS,$$s)"; [ "$$(cat "$$f")" = "$$want" ] || printf '%s' "$$want" > "$$f"; done)
+
 # Lesson 00 is a small program; from lesson 01 on it is the server.
 prog_name = $(if $(filter 00,$(1)),syscalls,httpd)
 asm_main  = $(if $(filter 00,$(1)),asm/00-syscalls-main.s,asm/httpd.s)
@@ -229,9 +247,9 @@ L$(1)_CPP_SRC  := $(call cpp_main,$(1)) $(call stages_upto,$(1),$(CPP_STAGES))
 L$(1)_ASM_OBJ  := $$(patsubst asm/%.s,$(BUILD)/lesson-$(1)/asm/%.o,$$(L$(1)_ASM_SRC))
 L$(1)_DASM_OBJ := $$(patsubst asm/%.s,$(BUILD)/darwin/lesson-$(1)/obj/%.o,$$(L$(1)_ASM_SRC))
 
-$(BUILD)/lesson-$(1)/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
+$(BUILD)/lesson-$(1)/asm/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $$(@D)
-	$$(call ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
+	$$(call ASSEMBLE,$$(call asm_source,$$<),$(call lesson_no,$(1)),$$@)
 
 $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_ASM_OBJ)
 	$$(call LINK_ASM,$$^,$$@)
@@ -240,9 +258,9 @@ $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp: $$(L$(1)_CPP_SRC) $(CPP_HEADERS) $(GEN_
 	@mkdir -p $$(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) -DLESSON=$(call lesson_no,$(1)) -Icpp -Iasm -I$(GEN) -o $$@ $$(L$(1)_CPP_SRC)
 
-$(BUILD)/darwin/lesson-$(1)/obj/%.o: asm/%.s $(wildcard asm/os/darwin/*.inc asm/*.inc) $(GEN_FILES) | $(BUILD)/.tools/darwin
+$(BUILD)/darwin/lesson-$(1)/obj/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os/darwin/*.inc asm/*.inc) $(GEN_FILES) | $(BUILD)/.tools/darwin
 	@mkdir -p $$(@D)
-	$$(call DARWIN_ASSEMBLE,$$<,$(call lesson_no,$(1)),$$@)
+	$$(call DARWIN_ASSEMBLE,$$(call asm_source,$$<),$(call lesson_no,$(1)),$$@)
 
 $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm: $$(L$(1)_DASM_OBJ) asm/os/darwin/libSystem.tbd
 	$$(call DARWIN_LINK,$$(L$(1)_DASM_OBJ),$$@)
@@ -253,6 +271,7 @@ build-$(1): $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/lesson-$(1)/$$(L$(1
 # OS=darwin: the same fixtures against the Darwin build (build/darwin/),
 # through tests/darwin-run on Linux, natively on a Mac (DARWIN_RUN, above).
 lesson-$(1): $$(if $$(filter darwin,$$(OS)),$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp $(BUILD)/darwin/lesson-$(1)/$$(L$(1)_PROG)-asm $$(DARWIN_RUN),build-$(1)) $(BUILD)/harness
+	$$(call student_note,$(1))
 	$(BUILD)/harness --lesson $(call lesson_no,$(1)) \
 	  --server cpp=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-cpp \
 	  --server $$(if $$(filter darwin,$$(OS)),asm-darwin='$$(call darwin_cmd,$(1))',asm=$(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm) \
@@ -333,6 +352,91 @@ diff-$(1): | $(BUILD)/.tools/cxx
 	@MAKE="$(MAKE)" bash tests/tools/lesson-diff.sh $(1) "$$(FROM)" "$(LESSON_NUMS)" $(BUILD)/view
 endef
 $(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
+
+# ---------------------------------------------------------------------------
+# Write it yourself: make exercise-NN [FN=name], make grade-NN FN=name,
+# make exercise-reset [FN=name] [LESSON=NN] (see STUDENT_DIR above and
+# tests/tools/exercise.sh; the grade is tests/tools/grade.cpp).
+# ---------------------------------------------------------------------------
+.PRECIOUS: $(BUILD)/student/%.set $(BUILD)/student/asm/%.s
+$(BUILD)/student/%.set:
+	@mkdir -p $(@D)
+	@printf '%s' "$(call STUDENT_LS,$*)" > $@
+$(BUILD)/student/asm/%.s: asm/%.s $(BUILD)/student/%.set tests/tools/exercise.sh
+	@$(EXERCISE_SH) patch $* $@
+# The objects of a stage with student functions: the copy, and the
+# student's files themselves (the copy only .includes them).
+define STUDENT_OBJ_RULES
+$(foreach n,$(LESSON_NUMS),$(BUILD)/lesson-$(n)/asm/$(1).o $(BUILD)/darwin/lesson-$(n)/obj/$(1).o) $(BUILD)/tests/asm-obj/asm/$(1).o: \
+  $(BUILD)/student/asm/$(1).s $(wildcard $(STUDENT_DIR)/$(1)/*.s)
+endef
+$(foreach s,$(STUDENT_STAGES),$(eval $(call STUDENT_OBJ_RULES,$(s))))
+
+# A line for lesson-NN and grade-NN: which of the student's functions
+# lesson $(1)'s programs use (nothing when none is).
+student_files_upto = $(foreach f,$(STUDENT_FILES),$(if $(call le,$(word 1,$(subst -, ,$(notdir $(patsubst %/,%,$(dir $(f)))))),$(1)),$(f)))
+student_note = $(if $(call student_files_upto,$(1)),@echo "note: built with your $(call student_files_upto,$(1)) (make exercise-reset to go back)")
+
+GRADE_DIR  ?= $(BUILD)
+GRADE_JSON = $(GRADE_DIR)/grade-$(1)-$(FN).json
+# make grade-NN FN=name: the function is looked up while make reads this
+# file, so that a typo is named (with the nearest names) before anything
+# is built.
+GRADE_GOAL := $(patsubst grade-%,%,$(firstword $(filter grade-%,$(MAKECMDGOALS))))
+ifneq ($(GRADE_GOAL),)
+  ifeq ($(FN),)
+    $(info $(shell bash tests/tools/exercise.sh list $(GRADE_GOAL) >&2))
+    $(error usage: make grade-$(GRADE_GOAL) FN=name (the names are above))
+  endif
+  GRADE_STAGE := $(shell bash tests/tools/exercise.sh stage $(GRADE_GOAL) '$(FN)')
+  ifeq ($(GRADE_STAGE),)
+    $(error grade-$(GRADE_GOAL): no function '$(FN)' to grade (see above))
+  endif
+endif
+define EXERCISE_RULES
+.PHONY: exercise-$(1) grade-$(1)
+exercise-$(1):
+	@$(EXERCISE_SH) start $(1) '$$(FN)'
+
+grade-$(1): $(BUILD)/tools/grade $(BUILD)/tests/asm-tests $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm $(BUILD)/harness
+	$$(call student_note,$(1))
+	@$(BUILD)/tools/grade --lesson $(1) --function '$$(FN)' --stage "$$(GRADE_STAGE)" \
+	  --source "$$(if $$(wildcard $(STUDENT_DIR)/$$(GRADE_STAGE)/$$(FN).s),$(STUDENT_DIR)/$$(GRADE_STAGE)/$$(FN).s,asm/$$(GRADE_STAGE).s)" \
+	  --functions "$$$$(bash tests/tools/exercise.sh names $(1) | tr '\n' ' ')" \
+	  --tests "$(RUN_ASM) $(BUILD)/tests/asm-tests" --server $(BUILD)/lesson-$(1)/$$(L$(1)_PROG)-asm \
+	  --harness $(BUILD)/harness --fixtures $$(or $$(FIXTURES),new) --json $$(call GRADE_JSON,$(1))
+endef
+$(foreach n,$(LESSON_NUMS),$(eval $(call EXERCISE_RULES,$(n))))
+
+.PHONY: exercise-reset
+exercise-reset:
+	@$(EXERCISE_SH) reset '$(LESSON)' '$(FN)'
+
+# The exercises' own check (not part of make test: about 40 s of CPU):
+# every function of every lesson can be a stub, and the tools refuse a
+# typo and keep the student's work (tests/tools/check-exercises.sh).
+.PHONY: check-exercises
+check-exercises: $(GEN_FILES) | $(TARGET_STAMPS)
+	@XPREFIX=$(XPREFIX) GEN=$(GEN) bash tests/tools/check-exercises.sh
+
+# The bug zoo (tests/bugzoo/*.patch, not part of make test): each planted
+# bug must turn its function's grade red; make bugzoo names what caught
+# each.  make bug-NN NAME=... builds lesson NN's server with one, for a
+# student to find (build/bugzoo/NAME/httpd-asm).  tests/tools/bugzoo.sh.
+.PHONY: bugzoo
+bugzoo: $(BUILD)/tools/grade $(BUILD)/harness
+	@BUILD=$(BUILD) MAKE="$(MAKE)" bash tests/tools/bugzoo.sh run $(NAME)
+define BUG_RULES
+.PHONY: bug-$(1)
+bug-$(1): $(BUILD)/harness
+	@BUILD=$(BUILD) MAKE="$$(MAKE)" RUN_ASM="$(RUN_ASM)" WANT_LESSON=$(1) bash tests/tools/bugzoo.sh build '$$(NAME)'
+endef
+$(foreach n,$(LESSON_NUMS),$(eval $(call BUG_RULES,$(n))))
+
+$(BUILD)/tools/grade: tests/tools/grade.cpp | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) -o $@ $<
+
 # The lesson pages' "try it" commands (curl, nc, ps, strace, ...) must work
 # right after `make lesson-NN` or `make serve-NN` on a new machine.
 $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try))
@@ -340,7 +444,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz cc trace mix
+LESSON_VERBS := lesson build compare serve view diff fuzz cc trace mix exercise grade bug
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -392,7 +496,7 @@ $(BUILD)/tests/unit-obj/%.o: %.cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(SANITIZE) -MMD -MP $(TEST_DEFS) -c -o $@ $<
 $(BUILD)/tests/unit-tests: $(UNIT_OBJ)
-	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(UNIT_OBJ) $(GTEST_LIBS) -lgtest_main
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(UNIT_OBJ) $(GTEST_LIBS)
 
 # Target suite: built for the machine the assembly runs on (aarch64 Linux,
 # or the Mac itself).  C++ tests call the assembly through the C ABI and
@@ -401,9 +505,9 @@ ASMTEST_SRC := $(wildcard tests/asm/*.cpp) tests/abi/os_inc.cpp $(filter-out %-m
                $(if $(filter Darwin,$(HOST_OS)),tests/abi/header_values_darwin.cpp,tests/abi/header_values_linux.cpp tests/abi/header_values_linux_kernel.cpp)
 ASMTEST_OBJ := $(patsubst %.cpp,$(BUILD)/tests/asm-obj/%.o,$(ASMTEST_SRC)) \
                $(patsubst asm/%.s,$(BUILD)/tests/asm-obj/asm/%.o,$(filter-out %-main.s,$(ASM_STAGES)))
-$(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
+$(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $(@D)
-	$(call ASSEMBLE,$<,$(call lesson_no,$(LAST_LESSON)),$@)
+	$(call ASSEMBLE,$(call asm_source,$<),$(call lesson_no,$(LAST_LESSON)),$@)
 $(BUILD)/tests/asm-obj/%.o: %.cpp | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
 	$(XCXX) $(XCXXFLAGS) $(TEST_DEBUG) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
@@ -447,7 +551,7 @@ endif
 # with its own clang anyway, so only Linux runs this.
 LIBCXX_CXX   := clang++-15
 LIBCXX_FLAGS := -std=c++20 -stdlib=libc++ -Wall -Wextra -Werror -fsyntax-only
-LIBCXX_SRC   := $(filter-out tests/abi/header_values_%,$(CPP_STAGES) cpp/httpd.cpp $(wildcard harness/*.cpp tests/unit/*.cpp tests/harness/*.cpp tests/asm/*.cpp tests/abi/*.cpp) tests/tools/docs-check.cpp)
+LIBCXX_SRC   := $(filter-out tests/abi/header_values_%,$(CPP_STAGES) cpp/httpd.cpp $(wildcard harness/*.cpp tests/unit/*.cpp tests/harness/*.cpp tests/asm/*.cpp tests/abi/*.cpp) tests/tools/docs-check.cpp tests/tools/grade.cpp)
 LIBCXX_OK    := $(if $(filter Linux,$(HOST_OS)),$(patsubst %.cpp,$(BUILD)/libcxx/%.ok,$(LIBCXX_SRC)))
 -include $(wildcard $(BUILD)/libcxx/*/*.d $(BUILD)/libcxx/*/*/*.d)
 $(BUILD)/libcxx/%.ok: %.cpp | $(GEN_FILES) $(BUILD)/.tools/libcxx
@@ -564,6 +668,18 @@ help:
 	@echo "  make asm-tests [FILTER=word]   only the asm-vs-C++ suite"
 	@echo "  make asm-int-results [FILTER=word]   (Linux) that suite again, every int result with garbage in bits 32-63"
 	@echo "  make unit asm-tests FILTER=word EXERCISE=1   also the exercises' tests (DISABLED_ until then)"
+	@echo "  (a FILTER or ONLY that selects nothing fails and names the nearest tests or fixtures)"
+	@echo
+	@echo "Write it yourself (docs/write-it-yourself.md):"
+	@echo "  make exercise-NN          lesson NN's assembly functions, easiest first, one line each"
+	@echo "  make exercise-NN FN=name  write that one: student/NN-slug/name.s, its header kept, a stub body;"
+	@echo "                            every build of the stage then uses yours"
+	@echo "  make grade-NN FN=name [FIXTURES=all|none]   its asm-vs-C++ tests, then lesson NN's fixtures, with yours:"
+	@echo "                            score, first failure, next step; build/grade-NN-name.json"
+	@echo "  make exercise-reset [FN=name] [LESSON=NN]   back to the course's version (yours kept as .old)"
+	@echo "  make check-exercises      every function of every lesson, as a stub, assembles (about 40 s of CPU)"
+	@echo "  make bugzoo [NAME=...]    each bug of tests/bugzoo/ planted and graded: it must be caught (about 1 min of CPU)"
+	@echo "  make bug-NN NAME=...      lesson NN's assembly server with that bug: build/bugzoo/NAME/httpd-asm"
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make sanitize             the newest lesson's fixtures against its C++ server built with ASan + UBSan"

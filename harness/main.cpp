@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -46,7 +47,8 @@ const char* kUsage =
     "Runs every fixture of lessons/*/fixtures.json that applies to lesson N\n"
     "(since <= N <= until) against each server.  COMMAND is a command prefix;\n"
     "the harness appends [flags] 0 DOCROOT (port 0 = any free port).\n"
-    "  --only REGEX   only fixtures whose name contains a match of REGEX\n"
+    "  --only REGEX   only fixtures whose name contains a match of REGEX (one\n"
+    "                 at least: a REGEX that matches none is an error)\n"
     "  --new-only     only fixtures introduced by lesson N (since == N)\n"
     "  --starts-or-ends  only fixtures that start or end at lesson N (since == N\n"
     "                 or until == N): make test runs the lessons before the newest\n"
@@ -263,6 +265,24 @@ int main(int argc, char** argv) {
         std::vector<std::string> names;
         for (const auto& f : all) names.push_back(f.name);
         std::cerr << "harness: no fixture is named '" << args.compare << "'\n" << did_you_mean(args.compare, names);
+        return 2;
+    }
+    // --only that selects nothing is a typo, not a green "0 passed": say
+    // so, with the names of this lesson's fixtures nearest to it.
+    if (args.compare.empty() && only && selected.empty()) {
+        std::vector<std::string> names;
+        for (const auto& f : all)
+            if (selected_for(f, args.lesson, args.exercise, replaced)) names.push_back(f.name);
+        std::cerr << "harness: --only '" << args.only << "' matches none of the " << names.size() << " fixtures of lesson "
+                  << args.lesson << (args.new_only ? " (--new-only)" : args.starts_or_ends ? " (--starts-or-ends)" : "") << "\n"
+                  << did_you_mean(args.only, names);
+        if (did_you_mean(args.only, names).empty()) {   // nothing close: how this lesson's names begin
+            std::map<std::string, int> groups;
+            for (const auto& n : names) ++groups[n.substr(0, n.find('-') + 1) + "..."];
+            std::cerr << "  this lesson's fixture names begin:";
+            for (const auto& [g, count] : groups) std::cerr << " " << g << " (" << count << ")";
+            std::cerr << "\n";
+        }
         return 2;
     }
     if (!args.compare.empty() && !selected[0]->applies_to(args.lesson))

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -99,6 +100,24 @@ TEST(DocsCheck, ExcerptsAreRewrittenFromTheSourceAndThenAgree) {
     EXPECT_TRUE(contains(repo.read("lessons/01-x/README.md"), "```cpp\n    return 42;\n```")) << repo.read("lessons/01-x/README.md");
     Result after = check(repo);
     EXPECT_EQ(after.status, 0) << after.out;
+}
+
+// A student changing a quoted function (an exercise) keeps the suite
+// green: the page matches the committed source.  A page that matches
+// neither the working copy nor the commit fails as before.
+TEST(DocsCheck, AnExcerptOfTheCommittedSourcePassesWhileTheCopyChanges) {
+    Repo repo;
+    repo.write("lessons/01-x/README.md", kPageTop + "<!-- excerpt: cpp/01-x.cpp body -->\n```cpp\n    return 42;\n```\n");
+    std::string git = "git -C " + repo.dir.string() + " -c user.name=t -c user.email=t@t ";
+    ASSERT_EQ(std::system((git + "init -q && " + git + "add -A && " + git + "commit -qm c").c_str()), 0);
+    repo.write("cpp/01-x.cpp", "int answer() {\n    // excerpt: body\n    return 43;\n    // excerpt end\n}\n");
+    Result r = check(repo);
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "cpp/01-x.cpp body: quotes the committed source, not your changed copy")) << r.out;
+    repo.write("lessons/01-x/README.md", kPageTop + "<!-- excerpt: cpp/01-x.cpp body -->\n```cpp\n    return 41;\n```\n");
+    Result wrong = check(repo);
+    EXPECT_EQ(wrong.status, 1) << wrong.out;
+    EXPECT_TRUE(contains(wrong.out, "cpp/01-x.cpp body differs from the source")) << wrong.out;
 }
 
 TEST(DocsCheck, CodeInASourceLanguageMustBeAnExcerpt) {

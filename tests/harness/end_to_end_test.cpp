@@ -83,6 +83,20 @@ TEST(EndToEnd, CorrectAnswerPassesAndExitsZero) {
     EXPECT_TRUE(r.out.size() >= 19 && r.out.substr(r.out.size() - 19) == "2 passed, 0 failed\n") << r.out;
 }
 
+// A typo in --only (make lesson-NN ONLY=...) is an error that names the
+// nearest fixtures, never a green "0 passed, 0 failed".
+TEST(EndToEnd, OnlyThatSelectsNothingFailsWithTheNearestNames) {
+    TempRoot root(kFixtures);
+    Result r = run_harness(root, kServer + " --only e2e-corect");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(contains(r.out, "--only 'e2e-corect' matches none of the")) << r.out;
+    EXPECT_TRUE(contains(r.out, "did you mean: e2e-correct")) << r.out;
+    EXPECT_FALSE(contains(r.out, "0 passed")) << r.out;
+    Result far = run_harness(root, kServer + " --only zzz");
+    EXPECT_EQ(far.status, 2) << far.out;
+    EXPECT_TRUE(contains(far.out, "fixture names begin: e2e-...")) << far.out;
+}
+
 TEST(EndToEnd, WrongServerIsReportedWithDiagnostics) {
     TempRoot root(kFixtures);
     Result r = run_harness(root, kServer);

@@ -88,6 +88,8 @@ run_suite() {
 if [ -z "${MATRIX:-}" ]; then
 run_suite "unit (C++)"     gtest   "$BUILD/tests/unit-tests"
 run_suite "asm vs C++"     gtest   ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests"
+# Its main(): an empty filter fails, a crash is reported and the rest run.
+run_suite "test main"      summary bash tests/tools/check-test-main.sh "$BUILD" "${RUN_ASM:-}"
 # Linux only (ELF): the same suite, every int result dirty in bits 32-63.
 if [ -x "$BUILD/tests/asm-tests-int-results" ]; then
     run_suite "asm, dirty int results" gtest ${RUN_ASM:+$RUN_ASM} "$BUILD/tests/asm-tests-int-results" \
