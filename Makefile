@@ -27,6 +27,11 @@ SHELL   := /bin/bash
 # tests/tools/check-platforms.sh runs both ways (MAKE_VERSION=3.81 on the
 # command line takes the 3.81 way with any make).
 JOBS_NAMED := $(filter -j% --jobs%,$(MAKEFLAGS))
+# A sub-make (make diff-NN, trace-NN, grade-NN run one) shares its parent's
+# job slots: neither 3.81 nor 4.3 shows them in MAKEFLAGS while reading this
+# file, but the environment has them, and adding -jN on top would make it
+# leave the jobserver ("-j2 forced in makefile: resetting jobserver mode").
+JOBS_NAMED += $(filter -j% --jobserver%,$(shell printenv MAKEFLAGS 2>/dev/null))
 ifeq ($(MAKE_VERSION),3.81)
   JOBS_NAMED += $(shell ps -o args= -p $$PPID 2>/dev/null | grep -Eq -- '(^|[[:space:]])(-[A-Za-z]*j|--jobs)' && echo -j)
 endif
@@ -349,7 +354,7 @@ view-$(1): $(GEN_FILES) | $(BUILD)/.tools/cxx
 	@CXX=$(CXX) GEN=$(GEN) bash tests/tools/lesson-view.sh $(1) $(BUILD)/view/lesson-$(1) $$(L$(1)_ASM_SRC) $$(L$(1)_CPP_SRC)
 
 diff-$(1): | $(BUILD)/.tools/cxx
-	@MAKE="$(MAKE)" bash tests/tools/lesson-diff.sh $(1) "$$(FROM)" "$(LESSON_NUMS)" $(BUILD)/view
+	+@MAKE="$(MAKE)" bash tests/tools/lesson-diff.sh $(1) "$$(FROM)" "$(LESSON_NUMS)" $(BUILD)/view
 endef
 $(foreach n,$(LESSON_NUMS),$(eval $(call LESSON_RULES,$(n))))
 
