@@ -76,6 +76,11 @@ static_assert(sizeof(struct exchange) == X_SIZE, "records.inc X_SIZE");
 // records.inc, section CONFIG), and so are FlagSpec and struct flag_spec.
 [[maybe_unused]] const struct config* as_asm(const Config* cfg) { return reinterpret_cast<const struct config*>(cfg); }
 [[maybe_unused]] struct config* as_asm(Config* cfg) { return reinterpret_cast<struct config*>(cfg); }
+#if MIX_10
+// The refused clients' table: the same layout in both (RS_* of records.inc,
+// checked by static_asserts in cpp/10-hardening.hpp and asm/api.h).
+struct refusal* as_asm(Refusal* r) { return reinterpret_cast<struct refusal*>(r); }
+#endif
 
 #if LESSON >= 3
 // A view into one record's buffer, moved to the same offset in the other's
@@ -299,15 +304,17 @@ void init_children(std::int32_t* pids, std::uint64_t slots) { asm_init_children(
 std::uint64_t reap_children(std::uint64_t children, std::int32_t* pids, std::uint64_t slots) {
     return asm_reap_children(children, pids, slots);
 }
-std::int64_t wait_readable(int fd, int timeout_ms) { return asm_wait_readable(fd, timeout_ms); }
+void init_refusals(Refusal* r) { asm_init_refusals(as_asm(r)); }
+std::int64_t wait_clients(int listener, Refusal* r) { return asm_wait_clients(listener, as_asm(r)); }
 bool stop_requested() { return asm_stop_requested() != 0; }   // an int in w0: bits 32-63 are not ours
 void shut_down(int listener, std::uint64_t children, std::int32_t* pids, std::uint64_t slots) {
     asm_shut_down(listener, children, pids, slots);
 }
 int accept_backoff(std::int64_t err) { return asm_accept_backoff(err); }
-void refuse_client(int conn, const Config* cfg) { asm_refuse_client(conn, as_asm(cfg)); }
-std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, const Config* cfg) {
-    return asm_fork_counted(listener, conn, reinterpret_cast<connection_handler>(handler), as_asm(cfg));
+void tend_refusals(Refusal* r, const Config* cfg) { asm_tend_refusals(as_asm(r), as_asm(cfg)); }
+void refuse_client(int conn, const Config* cfg, Refusal* r) { asm_refuse_client(conn, as_asm(cfg), as_asm(r)); }
+std::int64_t fork_counted(int listener, int conn, ConnectionHandler handler, const Config* cfg, Refusal* r) {
+    return asm_fork_counted(listener, conn, reinterpret_cast<connection_handler>(handler), as_asm(cfg), as_asm(r));
 }
 void track_child(std::int32_t* pids, std::uint64_t slots, std::int32_t pid) { asm_track_child(pids, slots, pid); }
 ASM_STEP(step_arm_deadlines)
