@@ -55,7 +55,7 @@ HARNESS_TEST_DEFS := -DMETAL_SOURCE_DIR='"$(CURDIR)"' -DHARNESS_BIN='"$(abspath 
                      -DWRONG_SERVER_SANITIZED_BIN='"$(abspath $(BUILD)/tests/wrong-server-sanitized)"' \
                      -DDOCS_CHECK_BIN='"$(abspath $(BUILD)/tools/docs-check)"'
 
-# TEST_DEBUG (-g1, line tables only): see the Makefile.
+# TEST_DEBUG (line tables only; the tests themselves at -O0): see the Makefile.
 # GCC 12 with -fsanitize=address reports a false "may be used uninitialized"
 # inside libstdc++'s <regex> (GCC bug 105562); only these objects silence it.
 HARNESS_SAN := $(SANITIZE) $(if $(filter g++%,$(notdir $(CXX))),-Wno-maybe-uninitialized)
