@@ -81,7 +81,7 @@ check "Intel Mac: make stops and says the assembly needs Apple silicon" \
 # the Makefile; there the Makefile asks ps for make's command line.
 # MAKE_VERSION=3.81 on the command line takes that way with this make.
 jobs_named() {   # jobs_named ARGS... -> the Makefile's JOBS_NAMED
-    "$MAKE" --no-print-directory -pRrq -f Makefile MAKE_VERSION=3.81 "$@" : 2>/dev/null |
+    MAKEFLAGS= "$MAKE" --no-print-directory -pRrq -f Makefile MAKE_VERSION=3.81 "$@" : 2>/dev/null |
         sed -n 's/^JOBS_NAMED := *//p'
 }
 check "make 3.81: -j1 on the command line is seen (no -j per core added)" \
@@ -89,11 +89,19 @@ check "make 3.81: -j1 on the command line is seen (no -j per core added)" \
 check "make 3.81: --jobs=3 and -kj3 are seen too" \
     bash -c "$(declare -f jobs_named); MAKE='$MAKE'; [ -n \"\$(jobs_named --jobs=3)\" ] && [ -n \"\$(jobs_named -kj3)\" ]"
 per_core_when_none() {
-    local db; db=$("$MAKE" --no-print-directory -pRrq -f Makefile MAKE_VERSION=3.81 : 2>/dev/null)
+    local db; db=$(MAKEFLAGS= "$MAKE" --no-print-directory -pRrq -f Makefile MAKE_VERSION=3.81 : 2>/dev/null)
     [ -z "$(sed -n 's/^JOBS_NAMED := *//p' <<<"$db")" ] &&
         grep -qE "^MAKEFLAGS = .*-j$(getconf _NPROCESSORS_ONLN)( |\$)" <<<"$db"
 }
 check "make 3.81: without -j, one job per core" per_core_when_none
+# A sub-make (diff-NN, trace-NN, grade-NN start one) finds its parent's job
+# slots in the environment and adds no -j of its own, which would make it
+# leave the jobserver with a warning.
+sub_make_keeps_slots() {
+    local db; db=$(MAKEFLAGS=" -j2 --jobserver-auth=3,4" "$MAKE" --no-print-directory -pRrq -f Makefile : 2>/dev/null)
+    [ -n "$(sed -n 's/^JOBS_NAMED := *//p' <<<"$db")" ]
+}
+check "a sub-make keeps its parent's job slots (no -j per core added)" sub_make_keeps_slots
 
 here=$(uname -s)
 # --- item 4: make test checks the Mach-O programs on a Mac ----------------
