@@ -164,7 +164,8 @@ cmd_build() {
     echo "$dir/$prog-asm: lesson $lesson's assembly server with a planted bug (somewhere in asm/$stage.s)."
     echo "Find it:"
     echo "  build/harness --lesson $((10#$lesson)) --server asm=$dir/$prog-asm     # which fixtures fail?"
-    echo "  ${RUN_ASM:+$RUN_ASM }$dir/$prog-asm 8080 harness/site                      # try it by hand"
+    [ "$lesson" = 00 ] ||   # lesson 00's program is no server
+        echo "  ${RUN_ASM:+$RUN_ASM }$dir/$prog-asm 8080 harness/site                      # try it by hand"
 }
 
 case "${1:-}" in
