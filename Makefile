@@ -71,8 +71,10 @@ STUDENT_FILES  := $(sort $(wildcard $(STUDENT_DIR)/*/*.s))
 STUDENT_STAGES := $(sort $(foreach f,$(STUDENT_FILES),$(notdir $(patsubst %/,%,$(dir $(f))))))
 STUDENT_LS      = $(STUDENT_DIR)/$(1): $$(cd $(STUDENT_DIR)/$(1) 2>/dev/null && ls *.s 2>/dev/null | tr '\n' ' ')
 asm_source      = $(if $(filter $(basename $(notdir $(1))),$(STUDENT_STAGES)),$(BUILD)/student/asm/$(notdir $(1)),$(1))
-STUDENT_SYNC   := $(shell for f in $(wildcard $(BUILD)/student/*.set); do s=$$(basename "$$f" .set); \
-                    want="$(call STUDENT_LS,$$s)"; [ "$$(cat "$$f")" = "$$want" ] || printf '%s' "$$want" > "$$f"; done)
+# (Not while the bug zoo builds a C++ bug, ZOO_DIR below: that build
+# touches no assembly, and may run beside a grade with another STUDENT_DIR.)
+STUDENT_SYNC   := $(if $(ZOO_DIR),,$(shell for f in $(wildcard $(BUILD)/student/*.set); do s=$$(basename "$$f" .set); \
+                    want="$(call STUDENT_LS,$$s)"; [ "$$(cat "$$f")" = "$$want" ] || printf '%s' "$$want" > "$$f"; done))
 
 # Lesson 00 is a small program; from lesson 01 on it is the server.
 prog_name = $(if $(filter 00,$(1)),syscalls,httpd)
@@ -425,9 +427,11 @@ check-exercises: $(GEN_FILES) | $(TARGET_STAMPS)
 	@XPREFIX=$(XPREFIX) GEN=$(GEN) bash tests/tools/check-exercises.sh
 
 # The bug zoo (tests/bugzoo/*.patch, not part of make test): each planted
-# bug must turn its function's grade red; make bugzoo names what caught
-# each.  make bug-NN NAME=... builds lesson NN's server with one, for a
-# student to find (build/bugzoo/NAME/httpd-asm).  tests/tools/bugzoo.sh.
+# bug must be caught -- an assembly bug must turn its function's grade red,
+# a C++ bug the unit suite or the lesson's fixtures against the C++ server
+# -- and make bugzoo names what caught each.  make bug-NN NAME=... builds
+# lesson NN's server with one, for a student to find
+# (build/bugzoo/NAME/httpd-asm or httpd-cpp).  tests/tools/bugzoo.sh.
 .PHONY: bugzoo
 bugzoo: $(BUILD)/tools/grade $(BUILD)/harness
 	@BUILD=$(BUILD) MAKE="$(MAKE)" bash tests/tools/bugzoo.sh run $(NAME)
@@ -437,6 +441,23 @@ bug-$(1): $(BUILD)/harness
 	@BUILD=$(BUILD) MAKE="$$(MAKE)" RUN_ASM="$(RUN_ASM)" WANT_LESSON=$(1) bash tests/tools/bugzoo.sh build '$$(NAME)'
 endef
 $(foreach n,$(LESSON_NUMS),$(eval $(call BUG_RULES,$(n))))
+
+# Mutation testing of the assembly (not part of make test; docs/mutants.md):
+# make mutants-NN [COUNT=20] [SEED=1] plants COUNT mutants of lesson NN's
+# stage files, one at a time, through exercise mode (the mutated function
+# in build/mutants/NN/student/, make STUDENT_DIR=...), and runs lesson NN's
+# asm-vs-C++ tests and the fixtures it introduces against each
+# (tests/tools/mutants.py).
+# (The recipe names make through MUTANTS_MAKE: a recipe line that says
+# $$(MAKE) runs even under make -n.)
+MUTANTS_MAKE := $(MAKE)
+define MUTANT_RULES
+.PHONY: mutants-$(1)
+mutants-$(1): $(BUILD)/harness
+	@BUILD=$(BUILD) MAKE="$$(MUTANTS_MAKE)" RUN_ASM="$(RUN_ASM)" PROG=$$(L$(1)_PROG) \
+	  /usr/bin/env python3 tests/tools/mutants.py $(1) $$(or $$(COUNT),20) $$(or $$(SEED),1)
+endef
+$(foreach n,$(LESSON_NUMS),$(eval $(call MUTANT_RULES,$(n))))
 
 $(BUILD)/tools/grade: tests/tools/grade.cpp | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
 	@mkdir -p $(@D)
@@ -449,7 +470,7 @@ $(foreach n,$(LESSON_NUMS),$(eval lesson-$(n) serve-$(n): | $(BUILD)/.tools/try)
 # A lesson target for a lesson that is not here (`make lesson-09`, or
 # `make lesson-4` without its zero) says which lessons there are instead
 # of make's bare "No rule to make target".
-LESSON_VERBS := lesson build compare serve view diff fuzz cc trace mix exercise grade bug
+LESSON_VERBS := lesson build compare serve view diff fuzz cc trace mix exercise grade bug mutants
 define NO_SUCH_LESSON
 $(1)-%:
 	@echo "make: there is no lesson '$$*' here; the lessons are: $(LESSON_NUMS)" >&2
@@ -509,6 +530,22 @@ $(BUILD)/tests/unit-obj/%.o: %.cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.
 	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(SANITIZE) -MMD -MP $(TEST_DEFS) -c -o $@ $<
 $(BUILD)/tests/unit-tests: $(UNIT_OBJ)
 	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $(UNIT_OBJ) $(GTEST_LIBS)
+
+# The bug zoo's C++ bugs (tests/tools/bugzoo.sh): ZOO_DIR/cpp is a copy of
+# cpp/ with the stage ZOO_STAGE patched.  Lesson ZOO_LESSON's C++ server is
+# built from the copy, as ZOO_DIR/httpd-cpp (syscalls-cpp for lesson 00),
+# and the unit suite as ZOO_DIR/unit-tests: every object of the suite is
+# build/tests/unit-obj's but the patched stage's.
+ifneq ($(ZOO_DIR),)
+ZOO_CPP_SRC := $(patsubst cpp/%,$(ZOO_DIR)/cpp/%,$(L$(ZOO_LESSON)_CPP_SRC))
+$(ZOO_DIR)/$(call prog_name,$(ZOO_LESSON))-cpp: $(ZOO_CPP_SRC) $(GEN_FILES) | $(BUILD)/.tools/cxx
+	$(CXX) $(CXXFLAGS_NATIVE) -DLESSON=$(call lesson_no,$(ZOO_LESSON)) -I$(ZOO_DIR)/cpp -Iasm -I$(GEN) -o $@ $(ZOO_CPP_SRC)
+$(ZOO_DIR)/unit-obj/$(ZOO_STAGE).o: $(ZOO_DIR)/cpp/$(ZOO_STAGE).cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(SANITIZE) -I$(ZOO_DIR)/cpp $(TEST_DEFS) -c -o $@ $<
+$(ZOO_DIR)/unit-tests: $(filter-out %/cpp/$(ZOO_STAGE).o,$(UNIT_OBJ)) $(ZOO_DIR)/unit-obj/$(ZOO_STAGE).o
+	$(CXX) $(CXXFLAGS_NATIVE) $(SANITIZE) -o $@ $^ $(GTEST_LIBS)
+endif
 
 # Target suite: built for the machine the assembly runs on (aarch64 Linux,
 # or the Mac itself).  C++ tests call the assembly through the C ABI and
@@ -690,8 +727,10 @@ help:
 	@echo "                            score, first failure, next step; build/grade-NN-name.json"
 	@echo "  make exercise-reset [FN=name] [LESSON=NN]   back to the course's version (yours kept as .old)"
 	@echo "  make check-exercises      every function of every lesson, as a stub, assembles (about 40 s of CPU)"
-	@echo "  make bugzoo [NAME=...]    each bug of tests/bugzoo/ planted and graded: it must be caught (about 1 min of CPU)"
-	@echo "  make bug-NN NAME=...      lesson NN's assembly server with that bug: build/bugzoo/NAME/httpd-asm"
+	@echo "  make bugzoo [NAME=...]    each bug of tests/bugzoo/ (assembly and C++) planted in a scratch copy: it must be caught"
+	@echo "  make bug-NN NAME=...      lesson NN's server with that bug: build/bugzoo/NAME/httpd-asm (or httpd-cpp)"
+	@echo "  make mutants-NN [COUNT=20] [SEED=1]   mutation testing: COUNT mutants of lesson NN's assembly, each"
+	@echo "                            against its tests and fixtures: killed / survived / did not build (docs/mutants.md)"
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make sanitize             the newest lesson's fixtures against its C++ server built with ASan + UBSan"

@@ -369,12 +369,16 @@ int main(int argc, char** argv) {
     const int passed = t_pass + f_pass, total = t_total + f_pass + f_fail;
     const bool all = (fx.is_object() || a.fixtures == "none") && passed == total && !tests.empty() == !chosen.empty();
     std::string next;
+    // the crash branches only when the first failure is the crash (a test
+    // that failed may come before one that crashed: no "crash" to read)
+    const bool first_crashed = first_test_failure.is_object() && first_test_failure.contains("crash") &&
+                               first_test_failure["crash"].is_object();
     if (stub) next = a.function + " is still the stub: write its body in " + a.source + ", then make grade-" + a.lesson + " FN=" + a.function;
-    else if (t_crash && first_test_failure["crash"].value("function", std::string()).empty())
+    else if (first_crashed && first_test_failure["crash"].value("function", std::string()).empty())
         next = first_test_failure.value("name", "") + " never finished or ended its process (" +
                first_test_failure["crash"].value("what", std::string()) + "): make asm-tests FILTER=" +
                first_test_failure.value("name", "") + " runs it alone";
-    else if (t_crash)
+    else if (first_crashed)
         next = "a crash in " + first_test_failure["crash"].value("function", std::string("?")) + ": disassemble it with  " +
                "aarch64-linux-gnu-objdump -d --disassemble=" + first_test_failure["crash"].value("function", a.function) +
                " build/tests/asm-tests  and find the offset; METAL_TEST_NO_FORK=1 make asm-tests FILTER=" +
