@@ -424,6 +424,19 @@ exercise-reset:
 check-exercises: $(GEN_FILES) | $(TARGET_STAMPS)
 	@XPREFIX=$(XPREFIX) GEN=$(GEN) bash tests/tools/check-exercises.sh
 
+# The lesson pages' exercises against their reference solutions
+# (tests/exercises/ID.patch, not part of make test): each red first where
+# the page says so, green after, and everything else it turns red named
+# on the page (tests/tools/check-solutions.sh).  LESSON=NN or ID=NN-title
+# picks some; check-solutions-list: every exercise and its solution.
+# The build is done first, so each scratch copy starts warm.
+.PHONY: check-solutions check-solutions-list
+check-solutions: $(LESSON_BINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
+                 $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
+	@BUILD=$(BUILD) bash tests/tools/check-solutions.sh $(or $(ID),$(LESSON))
+check-solutions-list:
+	@bash tests/tools/check-solutions.sh list $(LESSON)
+
 # The bug zoo (tests/bugzoo/*.patch, not part of make test): each planted
 # bug must turn its function's grade red; make bugzoo names what caught
 # each.  make bug-NN NAME=... builds lesson NN's server with one, for a
@@ -690,6 +703,8 @@ help:
 	@echo "                            score, first failure, next step; build/grade-NN-name.json"
 	@echo "  make exercise-reset [FN=name] [LESSON=NN]   back to the course's version (yours kept as .old)"
 	@echo "  make check-exercises      every function of every lesson, as a stub, assembles (about 40 s of CPU)"
+	@echo "  make check-solutions [LESSON=NN] [ID=NN-title]   each page exercise's solution (tests/exercises/):"
+	@echo "                            red first, green after, all it turns red named on the page; check-solutions-list"
 	@echo "  make bugzoo [NAME=...]    each bug of tests/bugzoo/ planted and graded: it must be caught (about 1 min of CPU)"
 	@echo "  make bug-NN NAME=...      lesson NN's assembly server with that bug: build/bugzoo/NAME/httpd-asm"
 	@echo
