@@ -241,7 +241,7 @@ if [ "${1:-}" = list ]; then
     exit 0
 fi
 
-pass=0; fail=0; missing=0
+pass=0; fail=0; missing=0; started=$SECONDS
 want=("$@")
 mkdir -p "$BUILD/solutions"
 # a patch whose exercise is on no page (a renamed title) is an error
@@ -263,5 +263,5 @@ while IFS=$'\t' read -r id page num; do
     mapfile -t checks_arr < <(field check "$SOL/$id.patch")
     check_one "$id" "$page" "$num"
 done < <(exercises)
-echo "$pass passed, $fail failed ($missing exercises without a solution yet: make check-solutions-list)"
+echo "$pass passed, $fail failed in $((SECONDS - started)) s ($missing exercises without a solution yet: make check-solutions-list)"
 [ "$fail" -eq 0 ] && [ $((pass + fail)) -gt 0 ]
