@@ -426,6 +426,19 @@ exercise-reset:
 check-exercises: $(GEN_FILES) | $(TARGET_STAMPS)
 	@XPREFIX=$(XPREFIX) GEN=$(GEN) bash tests/tools/check-exercises.sh
 
+# The lesson pages' exercises against their reference solutions
+# (tests/exercises/ID.patch, not part of make test): each red first where
+# the page says so, green after, and everything else it turns red named
+# on the page (tests/tools/check-solutions.sh).  LESSON=NN or ID=NN-title
+# picks some; check-solutions-list: every exercise and its solution.
+# The build is done first, so each scratch copy starts warm.
+.PHONY: check-solutions check-solutions-list
+check-solutions: $(LESSON_BINS) $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests $(BUILD)/harness \
+                 $(BUILD)/tools/docs-check $(BUILD)/tools/make-targets.txt
+	@BUILD=$(BUILD) bash tests/tools/check-solutions.sh $(or $(ID),$(LESSON))
+check-solutions-list:
+	@bash tests/tools/check-solutions.sh list $(LESSON)
+
 # The bug zoo (tests/bugzoo/*.patch, not part of make test): each planted
 # bug must be caught -- an assembly bug must turn its function's grade red,
 # a C++ bug the unit suite or the lesson's fixtures against the C++ server
@@ -731,6 +744,8 @@ help:
 	@echo "  make bug-NN NAME=...      lesson NN's server with that bug: build/bugzoo/NAME/httpd-asm (or httpd-cpp)"
 	@echo "  make mutants-NN [COUNT=20] [SEED=1]   mutation testing: COUNT mutants of lesson NN's assembly, each"
 	@echo "                            against its tests and fixtures: killed / survived / did not build (docs/mutants.md)"
+	@echo "  make check-solutions [LESSON=NN] [ID=NN-title]   each page exercise's solution (tests/exercises/):"
+	@echo "                            red first, green after, all it turns red named on the page; check-solutions-list"
 	@echo
 	@echo "  make tools                install (or name) every tool the build needs"
 	@echo "  make sanitize             the newest lesson's fixtures against its C++ server built with ASan + UBSan"

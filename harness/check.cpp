@@ -19,6 +19,21 @@ std::string shown(std::string_view s, size_t max = 120) {
     return "\"" + e + (s.size() > max ? "...\"" : "\"");
 }
 
+// Where a contains_in_order search stopped: the bytes just before `from`
+// (the end of the last item found) and the bytes after it, where the
+// missing item was looked for, with a "|" between them, so a reader sees
+// what the body holds there instead of the whole body.
+std::string where_match_stopped(std::string_view actual, size_t from, size_t found) {
+    constexpr size_t before = 40, after = 120;
+    size_t start = from > before ? from - before : 0;
+    std::string out = "\n        the match stopped at byte " + std::to_string(from) + " of " +
+                      std::to_string(actual.size()) +
+                      (found ? " (the end of item " + std::to_string(found) + ")" : " (the start)") + ": ";
+    out += (start ? "...\"" : "\"") + escape(actual.substr(start, from - start)) + "\" | ";
+    out += from == actual.size() ? "(the end of the body)" : shown(actual.substr(from), after);
+    return out;
+}
+
 std::string status_list(const std::vector<int>& st) {
     std::string out;
     for (size_t i = 0; i < st.size(); ++i) out += (i ? (i + 1 == st.size() ? " or " : ", ") : "") + std::to_string(st[i]);
@@ -54,12 +69,15 @@ Assertion check_text(const std::string& what, const BodyExpect& b, const std::st
                     from = at + b.items[i].size();
                     continue;
                 }
-                bool anywhere = actual.find(b.items[i]) != std::string::npos;
+                size_t first = actual.find(b.items[i]);
+                bool anywhere = first != std::string::npos;
                 return {false, what + ": item " + std::to_string(i + 1) + " of " + std::to_string(b.items.size()) +
                                    ", " + shown(b.items[i]) +
                                    (i == 0 ? " is missing"
-                                           : anywhere ? " comes before " + shown(b.items[i - 1]) + ", not after it"
-                                                      : " is missing (after " + shown(b.items[i - 1]) + ")")};
+                                           : anywhere ? " comes before " + shown(b.items[i - 1]) + ", not after it" +
+                                                            " (it is at byte " + std::to_string(first) + ")"
+                                                      : " is missing (after " + shown(b.items[i - 1]) + ")") +
+                                   where_match_stopped(actual, from, i)};
             }
             return {true, what + " contains the " + std::to_string(b.items.size()) + " items in order"};
         }

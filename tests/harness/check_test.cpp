@@ -116,6 +116,47 @@ TEST(Check, BodyContainsInOrder) {
                            closed_with(kOk))));
 }
 
+// A failing contains_in_order shows where the match stopped: a little of
+// the body before the end of the last item found, a "|", and what follows
+// it (where the missing item was looked for) -- not the whole body.
+TEST(Check, BodyContainsInOrderShowsWhereTheMatchStopped) {
+    const std::string body = std::string(200, 'x') + "\n<li>a.txt</li>\n<li>b.txt</li>\n<li>d.txt</li>\n" +
+                             std::string(300, 'y');
+    const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                                 "\r\nConnection: close\r\n\r\n" + body;
+    const size_t stop = body.find("b.txt") + 5;   // the end of item 2
+    auto a = run(fixture(R"({"status": 200, "body": {"contains_in_order": ["a.txt", "b.txt", "c.txt"]}})"),
+                 closed_with(response));
+    ASSERT_FALSE(all_ok(a));
+    EXPECT_TRUE(has_failure(a, "item 3 of 3, \"c.txt\" is missing (after \"b.txt\")")) << a.back().text;
+    EXPECT_TRUE(has_failure(a, "the match stopped at byte " + std::to_string(stop) + " of " +
+                                   std::to_string(body.size()) + " (the end of item 2)"))
+        << a.back().text;
+    // before the stop: the last bytes of item 2; after it: what came instead of c.txt
+    EXPECT_TRUE(has_failure(a, "a.txt</li>\\n<li>b.txt\" | \"</li>\\n<li>d.txt</li>\\nyyy")) << a.back().text;
+    // context, not the whole body: neither the start nor the end of it
+    for (const auto& x : a)
+        if (!x.ok) {
+            EXPECT_EQ(x.text.find(std::string(60, 'x')), std::string::npos) << x.text;
+            EXPECT_EQ(x.text.find(std::string(200, 'y')), std::string::npos) << x.text;
+        }
+
+    // out of order: where the item is, and the bytes after the stop
+    auto b = run(fixture(R"({"status": 200, "body": {"contains_in_order": ["d.txt", "a.txt"]}})"), closed_with(response));
+    EXPECT_TRUE(has_failure(b, "\"a.txt\" comes before \"d.txt\", not after it (it is at byte " +
+                                   std::to_string(body.find("a.txt")) + ")"))
+        << b.back().text;
+    EXPECT_TRUE(has_failure(b, "(the end of item 1): ...\"")) << b.back().text;   // context before it, cut
+
+    // the first item missing: the search started at byte 0
+    auto c = run(fixture(R"({"status": 200, "body": {"contains_in_order": ["zz"]}})"), closed_with(kOk));
+    EXPECT_TRUE(has_failure(c, "the match stopped at byte 0 of 6 (the start): \"\" | \"hello\\n\"")) << c.back().text;
+    // the last item found at the very end: nothing after the stop
+    auto d = run(fixture(R"({"status": 200, "body": {"contains_in_order": ["hello\n", "x"]}})"), closed_with(kOk));
+    EXPECT_TRUE(has_failure(d, "byte 6 of 6 (the end of item 1): \"hello\\n\" | (the end of the body)"))
+        << d.back().text;
+}
+
 TEST(Check, NoResponse) {
     Fixture f = fixture(R"({"no_response": true})");
     EXPECT_TRUE(all_ok(run(f, closed_with(""))));
