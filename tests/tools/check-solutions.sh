@@ -260,7 +260,8 @@ while IFS=$'\t' read -r id page num; do
         text "$page" "$num" | grep -qiE 'Nothing to change|Files: none' || missing=$((missing + 1))
         continue
     fi
-    mapfile -t checks_arr < <(field check "$SOL/$id.patch")
+    checks_arr=()                 # one check command per line (bash 3.2: no mapfile)
+    while IFS= read -r line; do checks_arr+=("$line"); done < <(field check "$SOL/$id.patch")
     check_one "$id" "$page" "$num"
 done < <(exercises)
 echo "$pass passed, $fail failed in $((SECONDS - started)) s ($missing exercises without a solution yet: make check-solutions-list)"
