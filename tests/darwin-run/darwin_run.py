@@ -638,6 +638,14 @@ def stat64_bytes(st):
     return bytes(buf)
 
 
+def at_flags(call_name, arg, known):
+    """An *at call's flags argument: only the flag named known is translated."""
+    flag = s32(arg)
+    if flag & ~D(known):
+        raise NotImplementedCall("%s flags %#x" % (call_name, flag))
+    return flag
+
+
 @call("fstat")
 def sys_fstat(mem, a):
     st = hostcall(os.fstat, fd_arg(a[0]))
@@ -648,9 +656,7 @@ def sys_fstat(mem, a):
 @call("fstatat")
 def sys_fstatat(mem, a):
     path = mem.path(a[1])
-    flag = s32(a[3])
-    if flag & ~D("AT_SYMLINK_NOFOLLOW"):
-        raise NotImplementedCall("fstatat64 flags %#x" % flag)
+    flag = at_flags("fstatat64", a[3], "AT_SYMLINK_NOFOLLOW")
     follow = not flag & D("AT_SYMLINK_NOFOLLOW")
     st = hostcall(lambda: os.stat(path, dir_fd=dirfd_arg(a[0]), follow_symlinks=follow))
     mem.write(a[2], stat64_bytes(st))
@@ -672,9 +678,7 @@ def sys_ftruncate(mem, a):
 @call("unlinkat")
 def sys_unlinkat(mem, a):
     path = mem.path(a[1])
-    flag = s32(a[2])
-    if flag & ~D("AT_REMOVEDIR"):
-        raise NotImplementedCall("unlinkat flags %#x" % flag)
+    flag = at_flags("unlinkat", a[2], "AT_REMOVEDIR")
     if flag & D("AT_REMOVEDIR"):
         hostcall(lambda: os.rmdir(path, dir_fd=dirfd_arg(a[0])))
         return 0

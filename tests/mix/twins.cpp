@@ -34,37 +34,7 @@
 
 #include "rename.hpp"
 
-#include "00-syscalls.hpp"
-#include "01-socket.hpp"
-#include "exchange.hpp"
-#if LESSON >= 2
-#include "02-fork.hpp"
-#endif
-#if LESSON >= 3
-#include "03-parse.hpp"
-#endif
-#if LESSON >= 4
-#include "04-files.hpp"
-#endif
-#if LESSON >= 5
-#include "05-decode.hpp"
-#endif
-#if LESSON >= 6
-#include "06-traversal.hpp"
-#endif
-#if LESSON >= 7
-#include "07-ranges.hpp"
-#endif
-#if LESSON >= 8
-#include "08-listing.hpp"
-#endif
-#if LESSON >= 9
-#include "09-methods.hpp"
-#endif
-#if LESSON >= 10
-#include "10-hardening.hpp"
-#include "10-log.hpp"
-#endif
+#include "stages.hpp"   // every stage's header, 00 .. LESSON (as the spine)
 
 namespace httpd {
 namespace {

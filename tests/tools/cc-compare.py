@@ -26,9 +26,11 @@
 import os
 import signal
 import re
-import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # termcols.py, beside this file
+from termcols import columns, print_columns  # noqa: E402
 
 
 def usage_list(lesson, functions, twins, why):
@@ -38,20 +40,9 @@ def usage_list(lesson, functions, twins, why):
     print(f"usage: make cc-{lesson} FN=name   (lesson {lesson}'s assembly functions; "
           "* = no C++ function of that name)", file=out)
     names = [f if f in twins else f + "*" for f in functions]
-    width = max((len(n) for n in names), default=0) + 2
-    cols = max(1, (columns() - 2) // max(width, 1))
-    for i in range(0, len(names), cols):
-        print("  " + "".join(n.ljust(width) for n in names[i:i + cols]).rstrip(), file=out)
+    print_columns(names, out)
     sys.exit(2)
 
-
-def columns():
-    c = os.environ.get("COLUMNS", "")
-    if c.isdigit() and int(c) > 0:
-        return int(c)
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size((80, 24)).columns
-    return 80
 
 
 def run(cmd):

@@ -39,6 +39,9 @@ import shutil
 import signal
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # termcols.py, beside this file
+from termcols import columns, print_columns  # noqa: E402
 import tempfile
 
 # ---------------------------------------------------------------------------
@@ -585,14 +588,6 @@ def wrap_words(s, width, indent="      "):
     return lines
 
 
-def columns():
-    c = os.environ.get("COLUMNS", "")
-    if c.isdigit() and int(c) > 0:
-        return int(c)
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size((80, 24)).columns
-    return 80
-
 
 def fit(s, width):
     return s if len(s) <= width else s[: max(0, width - 1)] + "…"
@@ -755,10 +750,7 @@ def list_fixtures(nn, why):
     if why:
         print(why, file=sys.stderr)
     print(f"usage: make trace-{nn} FIXTURE=name   (the {len(names)} fixtures of lesson {nn}:)", file=sys.stderr)
-    width = max((len(n) for n in names), default=0) + 2
-    cols = max(1, (columns() - 2) // width)
-    for i in range(0, len(names), cols):
-        print("  " + "".join(n.ljust(width) for n in names[i:i + cols]).rstrip(), file=sys.stderr)
+    print_columns(names, sys.stderr)
     sys.exit(2)
 
 
