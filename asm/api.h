@@ -460,6 +460,8 @@ struct exchange {
     uint64_t extra_len;
     uint64_t body_deadline;           /* now_ms time a request body must have come by; 0: none */
     uint64_t body_sent;               /* body bytes the kernel took: the access log's bytes (lesson 10) */
+    int64_t date;                     /* the seconds the Date field shows (lesson 11) */
+    int64_t last_modified;            /* the seconds Last-Modified shows, after step_last_modified (lesson 11) */
     char extra[EXTRA_MAX];            /* field lines for the response head */
     char path[PATH_BUF_MAX];
     char buf[REQ_HEAD_MAX];           /* the request as read */
@@ -483,6 +485,8 @@ static_assert(offsetof(struct exchange, body_len) == X_BODY_LEN, "records.inc X_
 static_assert(offsetof(struct exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA_LEN");
 static_assert(offsetof(struct exchange, body_deadline) == X_BODY_DEADLINE, "records.inc X_BODY_DEADLINE");
 static_assert(offsetof(struct exchange, body_sent) == X_BODY_SENT, "records.inc X_BODY_SENT");
+static_assert(offsetof(struct exchange, date) == X_DATE, "records.inc X_DATE");
+static_assert(offsetof(struct exchange, last_modified) == X_LAST_MODIFIED, "records.inc X_LAST_MODIFIED");
 static_assert(offsetof(struct exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
 static_assert(offsetof(struct exchange, path) == X_PATH, "records.inc X_PATH");
 static_assert(offsetof(struct exchange, buf) == X_BUF, "records.inc X_BUF");
