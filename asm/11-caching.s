@@ -44,18 +44,7 @@
 
         .include "os.inc"
         .include "records.inc"
-// PROVISIONAL until records.inc section CACHING lands (l11 shared)
-.ifndef HTTP_DATE_LEN
-        .equ HTTP_DATE_LEN, 29
-        .equ HTTP_TIME_MIN, -62167219200
-        .equ HTTP_TIME_MAX, 253402300799
-        .equ YEARS_PER_ERA, 400
-        .equ SECONDS_PER_ERA, 12622780800
-        .equ HTTP_ERA_SHIFT, 5
-        .equ ASCTIME_LEN, 24
-        .equ RFC850_TAIL_LEN, 24
-        .equ RFC850_FUTURE_YEARS, 50
-.endif
+        .include "methods.inc"            // METHOD_GET, METHOD_HEAD (lessons/03-parse/methods.tsv)
 
 // MOVW32 xd, value -- a constant of up to 32 bits (86400, 146097 ...):
 // one mov holds 16 bits, so two halves (as in asm/10-log.s).
@@ -94,6 +83,31 @@ days_per_month:
 gmt_suffix:
         .ascii  " GMT"                    // IMF-fixdate and RFC 850 end so (UTC)
         .equ    GMT_SUFFIX_LEN, 4
+// the fields this lesson writes (add_extra wants C strings) ...
+field_date:
+        .asciz  "Date"                    // RFC 9110 §6.6.1
+field_last_modified:
+        .asciz  "Last-Modified"           // §8.8.2
+field_accept_ranges:
+        .asciz  "Accept-Ranges"           // §14.3, as lesson 07
+value_bytes:
+        .asciz  "bytes"                   // the one range unit
+// ... and the ones it reads (any case: find_header compares so)
+name_if_none_match:
+        .ascii  "If-None-Match"           // §13.1.2
+        .equ    NAME_IF_NONE_MATCH_LEN, . - name_if_none_match
+name_if_modified_since:
+        .ascii  "If-Modified-Since"       // §13.1.3
+        .equ    NAME_IF_MODIFIED_SINCE_LEN, . - name_if_modified_since
+name_if_unmodified_since:
+        .ascii  "If-Unmodified-Since"     // §13.1.4
+        .equ    NAME_IF_UNMODIFIED_SINCE_LEN, . - name_if_unmodified_since
+name_if_range:
+        .ascii  "If-Range"                // §13.1.5
+        .equ    NAME_IF_RANGE_LEN, . - name_if_range
+name_range:
+        .ascii  "Range"                   // §14.2
+        .equ    NAME_RANGE_LEN, . - name_range
 
 // ---------------------------------------------------------------------------
 // int64_t seconds_from_civil(int64_t year, uint64_t month, uint64_t day,
@@ -532,7 +546,7 @@ ENDFUNC http_time
 //   more than 50 years in the future" is in the past century) -> the
 //   full year: the one with those digits in the century of now's year,
 //   or a century earlier when that is more than RFC850_FUTURE_YEARS
-//   after now's year.
+//   after now's year.  A clock before 1970 counts as 1970.
 //   in:  x0 = two_digits (0 .. 99), x1 = now
 //   out: x0 = the year
 //   registers: x19 = two_digits
@@ -544,7 +558,8 @@ FUNC rfc850_year
         str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
         sub     sp, sp, #CT_AREA          // struct civil_time t
         mov     x19, x0                   // x19 = two_digits
-        mov     x0, x1                    // civil_time(now, &t): this year
+        cmp     x1, #0                    // civil_time(now, &t): this year --
+        csel    x0, x1, xzr, gt           //     1970 at the earliest (now < 0: 0)
         mov     x1, sp                    // &t
         CALL    civil_time
         ldr     x10, [sp, #CT_YEAR]       // x10 = now's year
@@ -562,6 +577,53 @@ rfc850_year_return:
         ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
         ret                               // x0 = the year
 ENDFUNC rfc850_year
+
+// ---------------------------------------------------------------------------
+// int parse_time_of_day(const char *p, uint64_t *hour, uint64_t *minute,
+//                       uint64_t *second)
+//   "HH:MM:SS" at p (8 bytes): the colons checked, the ranges left to
+//   http_time.
+//   in:  x0 = p, x1 = hour, x2 = minute, x3 = second
+//   out: w0 = 0 (the three written), or -1 (some may be written)
+//   registers: x19 = p, x20 = minute, x21 = second
+//   stack: 48 bytes (fp, lr, x19..x21, padding)
+// ---------------------------------------------------------------------------
+FUNC parse_time_of_day
+        stp     x29, x30, [sp, #-48]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        str     x21, [sp, #32]            // callee-saved: x21 (sp+40: padding)
+        mov     x19, x0                   // x19 = p
+        mov     x20, x2                   // x20 = minute
+        mov     x21, x3                   // x21 = second
+        ldrb    w9, [x19, #2]             // "HH:" ...
+        cmp     w9, #':'
+        b.ne    parse_time_of_day_bad
+        ldrb    w9, [x19, #5]             // ... "MM:"
+        cmp     w9, #':'
+        b.ne    parse_time_of_day_bad
+        mov     x2, x1                    // parse_digits(p, 2, hour)
+        mov     x1, #2                    // (x0 = p still)
+        CALL    parse_digits              // w0 = 0 or -1
+        tbnz    w0, #31, parse_time_of_day_return // -1: not a time
+        add     x0, x19, #3               // parse_digits(p + 3, 2, minute)
+        mov     x1, #2
+        mov     x2, x20
+        CALL    parse_digits
+        tbnz    w0, #31, parse_time_of_day_return
+        add     x0, x19, #6               // parse_digits(p + 6, 2, second)
+        mov     x1, #2
+        mov     x2, x21
+        CALL    parse_digits              // w0 = 0 or -1: the answer
+        b       parse_time_of_day_return
+parse_time_of_day_bad:
+        mov     w0, #-1                   // no colons where they belong
+parse_time_of_day_return:
+        ldr     x21, [sp, #32]            // restore x21,
+        ldp     x19, x20, [sp, #16]       // x19, x20
+        ldp     x29, x30, [sp], #48       // fp, lr, and drop the frame
+        ret                               // w0 = 0 or -1
+ENDFUNC parse_time_of_day
 
 // ---------------------------------------------------------------------------
 // The three forms of RFC 9110 §5.6.7, each exactly: case-sensitive,
@@ -588,11 +650,12 @@ ENDFUNC rfc850_year
         .endm
 // CLOCK off -- time-of-day "HH:MM:SS" at x19 + off into t.hour .. t.second
         .macro CLOCK off
-        NUMBER  \off, 2, CT_HOUR          // HH
-        EXPECT  (\off + 2), ':'           // :
-        NUMBER  (\off + 3), 2, CT_MINUTE  // MM
-        EXPECT  (\off + 5), ':'           // :
-        NUMBER  (\off + 6), 2, CT_SECOND  // SS
+        add     x0, x19, #\off            // parse_time_of_day(x19 + off,
+        add     x1, sp, #CT_HOUR          //     &t.hour,
+        add     x2, sp, #CT_MINUTE        //     &t.minute,
+        add     x3, sp, #CT_SECOND        //     &t.second)
+        CALL    parse_time_of_day         // w0 = 0 or -1
+        tbnz    w0, #31, 9f               // not a time: not this form
         .endm
 // MONTH off -- a month's three letters at x19 + off into t.month
         .macro MONTH off
@@ -896,8 +959,7 @@ ENDFUNC if_unmodified_since_holds
 //   §13.1.5: 1 when the value is an HTTP-date equal to last_modified AND
 //   last_modified is at least one second before date (only then is it a
 //   strong validator, §8.8.2.2); 0 otherwise.  An entity-tag ('"' or
-//   "W/" first) never matches: no ETag is sent -- and it is no
-//   HTTP-date either, so parse_http_date says so.
+//   "W/" first) never matches: no ETag is sent.
 //   in:  x0 = p, x1 = len, x2 = last_modified, x3 = date, x4 = now
 //   out: w0 = 1 or 0
 //   registers: x19 = last_modified, x20 = date
@@ -910,10 +972,24 @@ FUNC if_range_holds
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
         mov     x19, x2                   // x19 = last_modified
         mov     x20, x3                   // x20 = date
+// an entity-tag ("xyz" or W/"xyz"): we send no ETag, so none matches
+        cbz     x1, if_range_holds_date   // empty: no tag (nor a date)
+        ldrb    w9, [x0]                  // the first byte
+        cmp     w9, #CHAR_QUOTE           // '"': a strong tag
+        b.eq    if_range_holds_no
+        cmp     x1, #2                    // "W/" needs two bytes
+        b.lo    if_range_holds_date
+        cmp     w9, #'W'                  // "W" ...
+        b.ne    if_range_holds_date
+        ldrb    w9, [x0, #1]              // ... "/": a weak tag
+        cmp     w9, #'/'
+        b.eq    if_range_holds_no
+// otherwise an HTTP-date, or nothing we know
+if_range_holds_date:
         mov     x2, x4                    // parse_http_date(p, len, now,
         add     x3, sp, #32               //     &value: at sp + 32)
         CALL    parse_http_date           // w0 = 0 or -1
-        tbnz    w0, #31, if_range_holds_no // an entity-tag, or nothing: no match
+        tbnz    w0, #31, if_range_holds_no // not a date either: no match
         ldr     x9, [sp, #32]             // the value's seconds
         cmp     x9, x19                   // exactly Last-Modified?
         b.ne    if_range_holds_no         // no: another version
@@ -928,4 +1004,358 @@ if_range_holds_return:
         ldp     x29, x30, [sp], #48       // fp, lr, and drop the frame
         ret                               // w0 = 1 or 0
 ENDFUNC if_range_holds
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// The steps.
+// ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// int http_date_field(struct exchange *x, const char *name,
+//                     int64_t seconds)  (this file only)
+//   "name: <IMF-fixdate of seconds>" into x->extra (add_extra).
+//   in:  x0 = x, x1 = name, x2 = seconds
+//   out: w0 = add_extra's 0 or -1
+//   registers: x19 = x, x20 = name
+//   stack: 32 bytes (fp, lr, x19, x20) + DATE_AREA: the value and its
+//          NUL at sp (add_extra wants a C string)
+// ---------------------------------------------------------------------------
+        .equ    DATE_AREA, (HTTP_DATE_LEN + 1 + 15) & ~15 // 29 bytes and a NUL, 16-aligned
+http_date_field:
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        sub     sp, sp, #DATE_AREA        // char value[HTTP_DATE_LEN + 1]
+        mov     x19, x0                   // x19 = x
+        mov     x20, x1                   // x20 = name
+        mov     x0, sp                    // format_http_date(value,
+        mov     x1, x2                    //     seconds)
+        CALL    format_http_date          // x0 = HTTP_DATE_LEN
+        strb    wzr, [sp, #HTTP_DATE_LEN] // the NUL after it
+        mov     x0, x19                   // add_extra(x,
+        mov     x1, x20                   //     name,
+        mov     x2, sp                    //     value)
+        CALL    add_extra                 // w0 = 0, or -1 (no room: left out)
+        add     sp, sp, #DATE_AREA        // drop the value
+        ldp     x19, x20, [sp, #16]       // restore x19, x20
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // w0 = 0 or -1
+
+// ---------------------------------------------------------------------------
+// int step_stamp_date(struct exchange *x)
+//   The FIRST step: x->date = the clock in seconds (now_ms, the clock
+//   lesson 10's deadlines and access log read: gettimeofday), and
+//   "Date: <IMF-fixdate>" into x->extra -- every answer built from the
+//   exchange from here on carries it, errors too (RFC 9110 §6.6.1).
+//   in:  x0 = x.  out: w0 = STEP_NEXT
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding)
+//   syscalls: gettimeofday (now_ms)
+// ---------------------------------------------------------------------------
+// excerpt: step-stamp-date
+FUNC step_stamp_date
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        mov     x19, x0                   // x19 = x
+        CALL    now_ms                    // x0 = ms since 1970
+        mov     x9, #MS_PER_SECOND        // in whole seconds:
+        udiv    x2, x0, x9                // what the Date field can show
+        str     x2, [x19, #X_DATE]        // x->date
+        mov     x0, x19                   // http_date_field(x, "Date",
+        LOAD_ADDR x1, field_date          //     x->date: still in x2)
+        bl      http_date_field           // (the first line of x->extra: it fits)
+        mov     w0, #STEP_NEXT            // go on
+        ldr     x19, [sp, #16]            // restore x19
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT
+ENDFUNC step_stamp_date
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// int step_last_modified(struct exchange *x)
+//   After step_choose_type: a regular file is open (a listing never gets
+//   here).  fstat it again for its mtime -- one more system call per
+//   file GET; step_stat_file's struct stat is gone -- and
+//   x->last_modified = last_modified_time(mtime, x->date): never later
+//   than Date (§8.8.2.1).  "Last-Modified: <IMF-fixdate>" into x->extra.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, or errno_to_status's status (fstat failed)
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding) + STAT_AREA: struct stat at sp
+//   syscalls: fstat
+// ---------------------------------------------------------------------------
+// excerpt: step-last-modified
+FUNC step_last_modified
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        sub     sp, sp, #STAT_AREA        // struct stat st
+        mov     x19, x0                   // x19 = x
+        ldrsw   x0, [x19, #X_FILE_FD]     // fstat(x->file_fd (an int),
+        mov     x1, sp                    //     &st)
+        SYSCALL fstat                     // x0 = 0, or carry + errno
+        b.cs    step_last_modified_failed // carry set: x0 = errno
+        ldr     x0, [sp, #ST_MTIME]       // last_modified_time(st's mtime
+        ldr     x1, [x19, #X_DATE]        //     (Darwin st_mtimespec, Linux st_mtim: os.inc), x->date)
+        CALL    last_modified_time        // x0 = the seconds
+        str     x0, [x19, #X_LAST_MODIFIED] // x->last_modified
+        mov     x2, x0                    // http_date_field(x, "Last-Modified",
+        mov     x0, x19                   //     x->last_modified)
+        LOAD_ADDR x1, field_last_modified
+        bl      http_date_field           // (two dates and Accept-Ranges: it fits)
+        mov     w0, #STEP_NEXT            // go on
+        b       step_last_modified_return // w0 = STEP_NEXT
+step_last_modified_failed:
+        CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
+step_last_modified_return:
+        add     sp, sp, #STAT_AREA        // drop st
+        ldr     x19, [sp, #16]            // restore x19
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or a status
+ENDFUNC step_last_modified
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// int answer_not_modified(struct exchange *x)
+//   step_check_conditions' 304: x->status = 304 (for the access log),
+//   the head -- status line, Server, Connection, x->extra (Date,
+//   Last-Modified) -- and nothing else: no body, no Content-Length, no
+//   Content-Type (§15.4.5).
+//   in:  x0 = x.  out: w0 = STEP_DONE
+//   registers: x19 = x
+//   stack: 32 bytes (fp, lr, x19, padding) + HEAD_MAX: the head at sp
+//   syscalls: write (write_all)
+// ---------------------------------------------------------------------------
+FUNC answer_not_modified
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        sub     sp, sp, #HEAD_MAX         // char head[HEAD_MAX]
+        mov     x19, x0                   // x19 = x
+        mov     x9, #304                  // x->status = 304: what the client gets
+        str     x9, [x19, #X_STATUS]      // (the access log reads it)
+        mov     x0, sp                    // head_start(head, 304)
+        mov     w1, #304
+        CALL    head_start                // x0 = len
+        mov     x1, x0                    // head_add_lines(head, len,
+        mov     x0, sp                    //     x->extra, x->extra_len):
+        add     x2, x19, #X_EXTRA         //     Date, Last-Modified
+        ldr     x3, [x19, #X_EXTRA_LEN]
+        CALL    head_add_lines            // x0 = len
+        mov     x1, x0                    // head_end(head, len)
+        mov     x0, sp
+        CALL    head_end                  // x0 = len
+        mov     x2, x0                    // write_all(x->sock, head, len)
+        ldrsw   x0, [x19, #X_SOCK]        // (the socket: an int)
+        mov     x1, sp
+        CALL    write_all                 // a client that left: nothing to do
+        mov     w0, #STEP_DONE            // answered
+        add     sp, sp, #HEAD_MAX         // drop the head
+        ldr     x19, [sp, #16]            // restore x19
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_DONE
+ENDFUNC answer_not_modified
+
+// ---------------------------------------------------------------------------
+// int step_check_conditions(struct exchange *x)
+//   After step_last_modified, GET and HEAD only (§13.1.3), in §13.2.2's
+//   order: with If-None-Match, If-Modified-Since is ignored -- "*" (one
+//   field line) matches any current representation: 304; any other list
+//   names entity-tags, and we send none: go on.  Else one
+//   If-Modified-Since field line (two would make a list: ignored) whose
+//   condition is false (the file not modified since) -> 304.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, or STEP_DONE (answer_not_modified answered)
+//   registers: x19 = x, x9 = the method
+//   stack: 32 bytes (fp, lr, x19, padding)
+// ---------------------------------------------------------------------------
+// excerpt: step-check-conditions
+FUNC step_check_conditions
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        str     x19, [sp, #16]            // callee-saved: x19 (sp+24: padding)
+        mov     x19, x0                   // x19 = x
+        ldr     x9, [x19, #(X_REQ + REQ_METHOD_ID)] // x->req.method_id
+        cmp     x9, #METHOD_GET           // GET?
+        b.eq    step_check_conditions_none_match
+        cmp     x9, #METHOD_HEAD          // HEAD?
+        b.ne    step_check_conditions_next // no: no 304 for others (§13.1.3)
+// If-None-Match decides when it is there (§13.2.2)
+step_check_conditions_none_match:
+        mov     x9, #X_REQ                // find_header(&x->req (past add's
+        add     x0, x19, x9               //     12-bit immediate: via x9),
+        LOAD_ADDR x1, name_if_none_match  //     "If-None-Match",
+        mov     x2, #NAME_IF_NONE_MATCH_LEN //     13)
+        CALL    find_header               // x0 = the field, or 0
+        cbz     x0, step_check_conditions_since // none: If-Modified-Since may count
+        mov     x9, #X_REQ                // single_header(&x->req,
+        add     x0, x19, x9               //     "If-None-Match", 13): only one
+        LOAD_ADDR x1, name_if_none_match  //     line can be exactly "*"
+        mov     x2, #NAME_IF_NONE_MATCH_LEN
+        CALL    single_header             // x0 = the field, or 0
+        cbz     x0, step_check_conditions_next // two lines: a list of tags, none ours
+        ldr     x9, [x0, #HDR_VALUE_LEN]  // its value "*"?
+        cmp     x9, #1                    // one byte ...
+        b.ne    step_check_conditions_next // a list of tags: none is ours
+        ldr     x9, [x0, #HDR_VALUE_PTR]
+        ldrb    w9, [x9]                  // ... a star
+        cmp     w9, #'*'
+        b.ne    step_check_conditions_next // one tag: not ours
+        b       step_check_conditions_304 // "*": the file exists
+// If-Modified-Since: one line, a date the file is not newer than
+step_check_conditions_since:
+        mov     x9, #X_REQ                // single_header(&x->req,
+        add     x0, x19, x9               //     "If-Modified-Since", 17)
+        LOAD_ADDR x1, name_if_modified_since
+        mov     x2, #NAME_IF_MODIFIED_SINCE_LEN
+        CALL    single_header             // x0 = the field, or 0
+        cbz     x0, step_check_conditions_next // none, or two lines: ignored
+        ldp     x0, x1, [x0, #HDR_VALUE_PTR] // if_modified_since_holds(value, len,
+        ldr     x2, [x19, #X_LAST_MODIFIED] //   x->last_modified,
+        ldr     x3, [x19, #X_DATE]        //     now = x->date)
+        CALL    if_modified_since_holds   // w0 = 1 (modified, or no date) or 0
+        cbnz    w0, step_check_conditions_next // modified since: the file, 200
+step_check_conditions_304:
+        mov     x0, x19                   // answer_not_modified(x)
+        CALL    answer_not_modified       // w0 = STEP_DONE
+        b       step_check_conditions_return
+step_check_conditions_next:
+        mov     w0, #STEP_NEXT            // go on
+step_check_conditions_return:
+        ldr     x19, [sp, #16]            // restore x19
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or STEP_DONE
+ENDFUNC step_check_conditions
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// int step_parse_range_11(struct exchange *x)
+//   Lesson 07's step_parse_range's successor: "Accept-Ranges: bytes"
+//   into x->extra (§14.3); a GET's one Range field goes to answer_range
+//   (lesson 07) when there is no If-Range, or one If-Range field line
+//   that holds (if_range_holds, §13.1.5); an If-Range that does not --
+//   two lines of it, an entity-tag, another date, a weak validator --
+//   means the whole file: 200.
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, or 416 (answer_range)
+//   registers: x19 = x, x20 = the Range field
+//   stack: 32 bytes (fp, lr, x19, x20)
+// ---------------------------------------------------------------------------
+// excerpt: step-parse-range-11
+FUNC step_parse_range_11
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        mov     x19, x0                   // x19 = x
+        mov     x0, x19                   // add_extra(x, "Accept-Ranges",
+        LOAD_ADDR x1, field_accept_ranges //     "bytes"): every file
+        LOAD_ADDR x2, value_bytes         //     response, as lesson 07
+        CALL    add_extra
+        ldr     x9, [x19, #(X_REQ + REQ_METHOD_ID)] // x->req.method_id
+        cmp     x9, #METHOD_GET           // GET?
+        b.ne    step_parse_range_11_next  // HEAD: Range MUST be ignored (§14.2)
+        mov     x9, #X_REQ                // single_header(&x->req, "Range", 5)
+        add     x0, x19, x9               // (past add's 12-bit immediate: via x9)
+        LOAD_ADDR x1, name_range
+        mov     x2, #NAME_RANGE_LEN
+        CALL    single_header             // x0 = the field, or 0
+        cbz     x0, step_parse_range_11_next // none, or two: the whole file
+        mov     x20, x0                   // x20 = the Range field
+// If-Range: absent, or one line that holds
+        mov     x9, #X_REQ                // find_header(&x->req, "If-Range", 8)
+        add     x0, x19, x9
+        LOAD_ADDR x1, name_if_range
+        mov     x2, #NAME_IF_RANGE_LEN
+        CALL    find_header               // x0 = the field, or 0
+        cbz     x0, step_parse_range_11_range // none: the Range as lesson 07
+        mov     x9, #X_REQ                // single_header(&x->req, "If-Range", 8)
+        add     x0, x19, x9
+        LOAD_ADDR x1, name_if_range
+        mov     x2, #NAME_IF_RANGE_LEN
+        CALL    single_header             // x0 = the field, or 0
+        cbz     x0, step_parse_range_11_next // two: no validator, the whole file
+        ldp     x0, x1, [x0, #HDR_VALUE_PTR] // if_range_holds(value, len,
+        ldr     x2, [x19, #X_LAST_MODIFIED] //   x->last_modified,
+        ldr     x3, [x19, #X_DATE]        //     x->date,
+        mov     x4, x3                    //     now = x->date)
+        CALL    if_range_holds            // w0 = 1 or 0
+        cbz     w0, step_parse_range_11_next // another version: 200 (§13.1.5)
+step_parse_range_11_range:
+        mov     x0, x19                   // answer_range(x,
+        ldp     x1, x2, [x20, #HDR_VALUE_PTR] //   the Range's value, its length)
+        CALL    answer_range              // w0 = STEP_NEXT or 416
+        b       step_parse_range_11_return
+step_parse_range_11_next:
+        mov     w0, #STEP_NEXT            // the whole file, 200
+step_parse_range_11_return:
+        ldp     x19, x20, [sp, #16]       // restore x19, x20
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or 416
+ENDFUNC step_parse_range_11
+// excerpt end
+
+// ---------------------------------------------------------------------------
+// int step_check_unmodified(struct exchange *x)
+//   In the PUT and DELETE lists, after step_open_parent (x->file_fd: the
+//   target's directory; x->file_mode: the target's, 0 when there is
+//   none).  One If-Unmodified-Since field line and a target that exists:
+//   fstatat the target (never through a symlink) for its mtime, as
+//   Last-Modified would show it (last_modified_time); modified after the
+//   date -> 412, nothing written or removed.  No target: there is no
+//   modification date to compare, and §13.1.4 has the field ignored then
+//   (a PUT creates the file, a DELETE gets its 404).
+//   in:  x0 = x
+//   out: w0 = STEP_NEXT, 412, or errno_to_status's status
+//   registers: x19 = x, x20 = the field
+//   stack: 32 bytes (fp, lr, x19, x20) + STAT_AREA: struct stat at sp
+//   syscalls: fstatat
+// ---------------------------------------------------------------------------
+// excerpt: step-check-unmodified
+FUNC step_check_unmodified
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        sub     sp, sp, #STAT_AREA        // struct stat st
+        mov     x19, x0                   // x19 = x
+        mov     x9, #X_REQ                // single_header(&x->req,
+        add     x0, x19, x9               //     "If-Unmodified-Since", 19)
+        LOAD_ADDR x1, name_if_unmodified_since
+        mov     x2, #NAME_IF_UNMODIFIED_SINCE_LEN
+        CALL    single_header             // x0 = the field, or 0
+        cbz     x0, step_check_unmodified_next // none, or two lines: ignored
+        mov     x20, x0                   // x20 = the field
+        ldr     x9, [x19, #X_FILE_MODE]   // a target there?
+        cbz     x9, step_check_unmodified_next // no: no date to compare
+        add     x0, x19, #X_PATH          // last_name(x->path, x->path_len)
+        ldr     x1, [x19, #X_PATH_LEN]
+        CALL    last_name                 // x0 = where the name starts
+        add     x1, x19, #X_PATH          // fstatat(x->file_fd (the directory),
+        add     x1, x1, x0                //     the name (NUL-terminated by
+        ldrsw   x0, [x19, #X_FILE_FD]     //     step_open_parent),
+        mov     x2, sp                    //     &st,
+        mov     x3, #AT_SYMLINK_NOFOLLOW  //     the name itself)
+        SYSCALL fstatat                   // x0 = 0, or carry + errno
+        b.cs    step_check_unmodified_failed // carry set: x0 = errno
+        ldr     x0, [sp, #ST_MTIME]       // last_modified_time(mtime,
+        ldr     x1, [x19, #X_DATE]        //     x->date): as Last-Modified shows it
+        CALL    last_modified_time        // x0 = the seconds
+        mov     x2, x0                    // if_unmodified_since_holds(value,
+        ldp     x0, x1, [x20, #HDR_VALUE_PTR] //   len, modified,
+        ldr     x3, [x19, #X_DATE]        //     now = x->date)
+        CALL    if_unmodified_since_holds // w0 = 1 or 0
+        cbnz    w0, step_check_unmodified_next // not modified since: go on
+        mov     w0, #412                  // Precondition Failed: nothing touched
+        b       step_check_unmodified_return
+step_check_unmodified_failed:
+        CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
+        b       step_check_unmodified_return
+step_check_unmodified_next:
+        mov     w0, #STEP_NEXT            // go on: store, or delete
+step_check_unmodified_return:
+        add     sp, sp, #STAT_AREA        // drop st
+        ldp     x19, x20, [sp, #16]       // restore x19, x20
+        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or a status
+ENDFUNC step_check_unmodified
 // excerpt end
