@@ -91,6 +91,10 @@ int http_time(std::int64_t year, std::uint64_t month, std::uint64_t day, std::ui
               std::uint64_t second, std::int64_t* out);
 std::int64_t rfc850_year(std::uint64_t two_digits, std::int64_t now);
 
+// parse_time_of_day -- "HH:MM:SS" at p (8 bytes; the colons checked, the
+// ranges left to http_time): 0 and the three numbers, or -1.
+int parse_time_of_day(const char* p, std::uint64_t* hour, std::uint64_t* minute, std::uint64_t* second);
+
 // The three forms of RFC 9110 §5.6.7, each exactly (case-sensitive,
 // nothing before or after): 0 and *out, or -1.
 //   parse_imf_fixdate   "Sun, 06 Nov 1994 08:49:37 GMT"
@@ -154,6 +158,9 @@ int if_range_holds(std::string_view value, std::int64_t last_modified, std::int6
 //                          mtime (no symlink followed), the condition
 //                          false -> 412; else kNext
 int step_stamp_date(Exchange& x);
+// answer_not_modified -- step_check_conditions' 304: x.status = 304, the
+// head (status line, Server, Connection, x.extra) and nothing else; kDone.
+int answer_not_modified(Exchange& x);
 int step_last_modified(Exchange& x);
 int step_check_conditions(Exchange& x);
 int step_parse_range_11(Exchange& x);
