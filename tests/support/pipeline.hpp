@@ -57,7 +57,15 @@
 
 // Lesson 09's lists of the methods that do not GET (cpp/httpd.cpp
 // kOptionsAsteriskList ..., asm/httpd.s options_asterisk_list ...), which
-// the spines' step_by_method runs; spine_test checks them too.
+// the spines' step_by_method runs; spine_test checks them too.  Like the
+// spines' lists, they are decided when the suite is built (LESSON, the
+// last lesson): from lesson 11 on, PUT and DELETE check
+// If-Unmodified-Since after step_open_parent.
+#if LESSON >= 11
+#define METAL_CHECK_UNMODIFIED(S) S(step_check_unmodified)
+#else
+#define METAL_CHECK_UNMODIFIED(S)
+#endif
 #define METAL_OPTIONS_ASTERISK_LIST(S) S(step_answer_options)
 #define METAL_OPTIONS_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_beneath) S(step_answer_options)
 // (Lesson 11 adds step_check_unmodified after step_open_parent; the
