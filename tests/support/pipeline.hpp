@@ -68,13 +68,6 @@
 #endif
 #define METAL_OPTIONS_ASTERISK_LIST(S) S(step_answer_options)
 #define METAL_OPTIONS_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_beneath) S(step_answer_options)
-// (Lesson 11 adds step_check_unmodified after step_open_parent; the
-// suites are built with the last lesson, so LESSON decides here.)
-#if LESSON >= 11
-#define METAL_CHECK_UNMODIFIED(S) S(step_check_unmodified)
-#else
-#define METAL_CHECK_UNMODIFIED(S)
-#endif
 #define METAL_PUT_LIST(S)                                                          \
     S(step_decode_path) S(step_normalize_path) S(step_check_upload) S(step_open_parent) \
     METAL_CHECK_UNMODIFIED(S) S(step_store_upload) S(step_answer_upload)
