@@ -225,9 +225,9 @@ date_two_digits:
         add     x10, x10, x11             // the name's first letter
         ldrb    w9, [x10]                 // three bytes:
         strb    w9, [x20], #1             // the first,
-        ldrb    w9, [x10, #1]
+        ldrb    w9, [x10, #1]             // the second letter
         strb    w9, [x20], #1             // the second,
-        ldrb    w9, [x10, #2]
+        ldrb    w9, [x10, #2]             // the third letter
         strb    w9, [x20], #1             // the third
         .endm
 // PUT_TWO value -- a register's value 0 .. 99 as two digits at p
@@ -355,8 +355,8 @@ name_index:
         cmp     x1, #3                    // three letters?
         b.ne    name_index_none           // no name is longer or shorter
         ldrb    w5, [x0]                  // p's three bytes
-        ldrb    w6, [x0, #1]
-        ldrb    w7, [x0, #2]
+        ldrb    w6, [x0, #1]              // (the second
+        ldrb    w7, [x0, #2]              // and the third)
         mov     x4, #0                    // the first name
 name_index_next:
         cmp     x4, x3                    // every name tried?
@@ -365,11 +365,11 @@ name_index_next:
         cmp     w8, w5                    // the same?
         b.ne    name_index_skip           // no: the next name
         ldrb    w8, [x2, #1]              // the second
-        cmp     w8, w6
-        b.ne    name_index_skip
+        cmp     w8, w6                    // the same?
+        b.ne    name_index_skip           // no: the next name
         ldrb    w8, [x2, #2]              // the third
-        cmp     w8, w7
-        b.ne    name_index_skip
+        cmp     w8, w7                    // the same?
+        b.ne    name_index_skip           // no: the next name
         mov     w0, w4                    // all three: this one
         ret                               // w0 = the index
 name_index_skip:
@@ -511,16 +511,16 @@ FUNC http_time
         cmp     x9, #11                   // a month?
         b.hi    http_time_bad             // no
         cmp     x3, #23                   // hour 00 .. 23
-        b.hi    http_time_bad
+        b.hi    http_time_bad             // no
         cmp     x4, #59                   // minute 00 .. 59
-        b.hi    http_time_bad
+        b.hi    http_time_bad             // no
         cmp     x5, #60                   // second 00 .. 60
-        b.hi    http_time_bad
+        b.hi    http_time_bad             // no
         cbz     x2, http_time_bad         // day 00 is no day
 // the day: at most the month's last
         stp     x0, x1, [sp]              // keep the fields: days_in_month
         stp     x2, x3, [sp, #16]         //     may use x0 .. x5
-        stp     x4, x5, [sp, #32]
+        stp     x4, x5, [sp, #32]         // (minute, second)
         CALL    days_in_month             // (year, month in x0, x1) x0 = 28 .. 31
         ldp     x2, x3, [sp, #16]         // the day (and the hour) again
         cmp     x2, x0                    // past the month's last?
@@ -598,25 +598,25 @@ FUNC parse_time_of_day
         mov     x20, x2                   // x20 = minute
         mov     x21, x3                   // x21 = second
         ldrb    w9, [x19, #2]             // "HH:" ...
-        cmp     w9, #':'
-        b.ne    parse_time_of_day_bad
+        cmp     w9, #':'                  // a colon?
+        b.ne    parse_time_of_day_bad     // no: not a time
         ldrb    w9, [x19, #5]             // ... "MM:"
-        cmp     w9, #':'
-        b.ne    parse_time_of_day_bad
+        cmp     w9, #':'                  // a colon?
+        b.ne    parse_time_of_day_bad     // no: not a time
         mov     x2, x1                    // parse_digits(p, 2, hour)
         mov     x1, #2                    // (x0 = p still)
         CALL    parse_digits              // w0 = 0 or -1
         tbnz    w0, #31, parse_time_of_day_return // -1: not a time
         add     x0, x19, #3               // parse_digits(p + 3, 2, minute)
-        mov     x1, #2
-        mov     x2, x20
+        mov     x1, #2                    // (two digits,
+        mov     x2, x20                   // into *minute)
         CALL    parse_digits
-        tbnz    w0, #31, parse_time_of_day_return
+        tbnz    w0, #31, parse_time_of_day_return  // -1: not a time
         add     x0, x19, #6               // parse_digits(p + 6, 2, second)
-        mov     x1, #2
-        mov     x2, x21
+        mov     x1, #2                    // (two digits,
+        mov     x2, x21                   // into *second)
         CALL    parse_digits              // w0 = 0 or -1: the answer
-        b       parse_time_of_day_return
+        b       parse_time_of_day_return  // w0 = 0 or -1
 parse_time_of_day_bad:
         mov     w0, #-1                   // no colons where they belong
 parse_time_of_day_return:
@@ -853,12 +853,12 @@ FUNC parse_http_date
         mov     x0, x19                   // parse_rfc850_date(p, len,
         mov     x1, x20                   //     now,
         mov     x2, x21                   //     out)
-        mov     x3, x22
+        mov     x3, x22                   // (out last)
         CALL    parse_rfc850_date         // the obsolete one
         cbz     w0, parse_http_date_return // 0: a date
         mov     x0, x19                   // parse_asctime_date(p, len, out):
         mov     x1, x20                   //     C's asctime()
-        mov     x2, x22
+        mov     x2, x22                   // (out)
         CALL    parse_asctime_date        // w0 = 0 or -1: the answer
 parse_http_date_return:
         ldp     x21, x22, [sp, #32]       // restore x21, x22,
@@ -912,7 +912,7 @@ FUNC if_modified_since_holds
         add     x3, sp, #24               //     &date: at sp + 24)
         CALL    parse_http_date           // w0 = 0 or -1
         mov     w9, #1                    // not a date: ignored, it "holds"
-        tbnz    w0, #31, if_modified_since_holds_return
+        tbnz    w0, #31, if_modified_since_holds_return  // -1: w9 = 1
         ldr     x10, [sp, #24]            // the date
         cmp     x19, x10                  // modified later than it?
         cset    w9, gt                    // 1: yes (200); 0: not modified (304)
@@ -943,7 +943,7 @@ FUNC if_unmodified_since_holds
         add     x3, sp, #24               //     &date: at sp + 24)
         CALL    parse_http_date           // w0 = 0 or -1
         mov     w9, #1                    // not a date: ignored, it "holds"
-        tbnz    w0, #31, if_unmodified_since_holds_return
+        tbnz    w0, #31, if_unmodified_since_holds_return  // -1: w9 = 1
         ldr     x10, [sp, #24]            // the date
         cmp     x19, x10                  // modified later than it?
         cset    w9, le                    // 1: no (go on); 0: yes (412)
@@ -977,14 +977,14 @@ FUNC if_range_holds
         cbz     x1, if_range_holds_date   // empty: no tag (nor a date)
         ldrb    w9, [x0]                  // the first byte
         cmp     w9, #CHAR_QUOTE           // '"': a strong tag
-        b.eq    if_range_holds_no
+        b.eq    if_range_holds_no         // a strong tag: no match
         cmp     x1, #2                    // "W/" needs two bytes
-        b.lo    if_range_holds_date
+        b.lo    if_range_holds_date       // one byte: no "W/"
         cmp     w9, #'W'                  // "W" ...
-        b.ne    if_range_holds_date
+        b.ne    if_range_holds_date       // not W: maybe a date
         ldrb    w9, [x0, #1]              // ... "/": a weak tag
-        cmp     w9, #'/'
-        b.eq    if_range_holds_no
+        cmp     w9, #'/'                  // a slash?
+        b.eq    if_range_holds_no         // a weak tag: no match
 // otherwise an HTTP-date, or nothing we know
 if_range_holds_date:
         mov     x2, x4                    // parse_http_date(p, len, now,
@@ -997,7 +997,7 @@ if_range_holds_date:
         cmp     x19, x20                  // a second or more before Date?
         b.ge    if_range_holds_no         // no: a weak validator (§8.8.2.2)
         mov     w0, #1                    // the same version: the range
-        b       if_range_holds_return
+        b       if_range_holds_return     // w0 = 1
 if_range_holds_no:
         mov     w0, #0                    // the whole file
 if_range_holds_return:
@@ -1137,19 +1137,19 @@ FUNC answer_not_modified
         mov     x9, #304                  // x->status = 304: what the client gets
         str     x9, [x19, #X_STATUS]      // (the access log reads it)
         mov     x0, sp                    // head_start(head, 304)
-        mov     w1, #304
+        mov     w1, #304                  // (the status)
         CALL    head_start                // x0 = len
         mov     x1, x0                    // head_add_lines(head, len,
         mov     x0, sp                    //     x->extra, x->extra_len):
         add     x2, x19, #X_EXTRA         //     Date, Last-Modified
-        ldr     x3, [x19, #X_EXTRA_LEN]
+        ldr     x3, [x19, #X_EXTRA_LEN]   // (its length)
         CALL    head_add_lines            // x0 = len
         mov     x1, x0                    // head_end(head, len)
-        mov     x0, sp
+        mov     x0, sp                    // (the head again)
         CALL    head_end                  // x0 = len
         mov     x2, x0                    // write_all(x->sock, head, len)
         ldrsw   x0, [x19, #X_SOCK]        // (the socket: an int)
-        mov     x1, sp
+        mov     x1, sp                    // (the head)
         CALL    write_all                 // a client that left: nothing to do
         mov     w0, #STEP_DONE            // answered
         add     sp, sp, #HEAD_MAX         // drop the head
@@ -1179,7 +1179,7 @@ FUNC step_check_conditions
         mov     x19, x0                   // x19 = x
         ldr     x9, [x19, #(X_REQ + REQ_METHOD_ID)] // x->req.method_id
         cmp     x9, #METHOD_GET           // GET?
-        b.eq    step_check_conditions_none_match
+        b.eq    step_check_conditions_none_match  // GET: on to the conditions
         cmp     x9, #METHOD_HEAD          // HEAD?
         b.ne    step_check_conditions_next // no: no 304 for others (§13.1.3)
 // If-None-Match decides when it is there (§13.2.2)
@@ -1193,15 +1193,15 @@ step_check_conditions_none_match:
         mov     x9, #X_REQ                // single_header(&x->req,
         add     x0, x19, x9               //     "If-None-Match", 13): only one
         LOAD_ADDR x1, name_if_none_match  //     line can be exactly "*"
-        mov     x2, #NAME_IF_NONE_MATCH_LEN
+        mov     x2, #NAME_IF_NONE_MATCH_LEN  // (13)
         CALL    single_header             // x0 = the field, or 0
         cbz     x0, step_check_conditions_next // two lines: a list of tags, none ours
         ldr     x9, [x0, #HDR_VALUE_LEN]  // its value "*"?
         cmp     x9, #1                    // one byte ...
         b.ne    step_check_conditions_next // a list of tags: none is ours
-        ldr     x9, [x0, #HDR_VALUE_PTR]
+        ldr     x9, [x0, #HDR_VALUE_PTR]  // the value's first byte ...
         ldrb    w9, [x9]                  // ... a star
-        cmp     w9, #'*'
+        cmp     w9, #'*'                  // '*'?
         b.ne    step_check_conditions_next // one tag: not ours
         b       step_check_conditions_304 // "*": the file exists
 // If-Modified-Since: one line, a date the file is not newer than
@@ -1209,7 +1209,7 @@ step_check_conditions_since:
         mov     x9, #X_REQ                // single_header(&x->req,
         add     x0, x19, x9               //     "If-Modified-Since", 17)
         LOAD_ADDR x1, name_if_modified_since
-        mov     x2, #NAME_IF_MODIFIED_SINCE_LEN
+        mov     x2, #NAME_IF_MODIFIED_SINCE_LEN  // (17)
         CALL    single_header             // x0 = the field, or 0
         cbz     x0, step_check_conditions_next // none, or two lines: ignored
         ldp     x0, x1, [x0, #HDR_VALUE_PTR] // if_modified_since_holds(value, len,
@@ -1220,7 +1220,7 @@ step_check_conditions_since:
 step_check_conditions_304:
         mov     x0, x19                   // answer_not_modified(x)
         CALL    answer_not_modified       // w0 = STEP_DONE
-        b       step_check_conditions_return
+        b       step_check_conditions_return  // w0 = STEP_DONE
 step_check_conditions_next:
         mov     w0, #STEP_NEXT            // go on
 step_check_conditions_return:
@@ -1259,21 +1259,21 @@ FUNC step_parse_range_11
         mov     x9, #X_REQ                // single_header(&x->req, "Range", 5)
         add     x0, x19, x9               // (past add's 12-bit immediate: via x9)
         LOAD_ADDR x1, name_range
-        mov     x2, #NAME_RANGE_LEN
+        mov     x2, #NAME_RANGE_LEN       // (5)
         CALL    single_header             // x0 = the field, or 0
         cbz     x0, step_parse_range_11_next // none, or two: the whole file
         mov     x20, x0                   // x20 = the Range field
 // If-Range: absent, or one line that holds
         mov     x9, #X_REQ                // find_header(&x->req, "If-Range", 8)
-        add     x0, x19, x9
+        add     x0, x19, x9               // (via x9: past add's immediate)
         LOAD_ADDR x1, name_if_range
-        mov     x2, #NAME_IF_RANGE_LEN
+        mov     x2, #NAME_IF_RANGE_LEN    // (8)
         CALL    find_header               // x0 = the field, or 0
         cbz     x0, step_parse_range_11_range // none: the Range as lesson 07
         mov     x9, #X_REQ                // single_header(&x->req, "If-Range", 8)
-        add     x0, x19, x9
+        add     x0, x19, x9               // (via x9)
         LOAD_ADDR x1, name_if_range
-        mov     x2, #NAME_IF_RANGE_LEN
+        mov     x2, #NAME_IF_RANGE_LEN    // (8)
         CALL    single_header             // x0 = the field, or 0
         cbz     x0, step_parse_range_11_next // two: no validator, the whole file
         ldp     x0, x1, [x0, #HDR_VALUE_PTR] // if_range_holds(value, len,
@@ -1286,7 +1286,7 @@ step_parse_range_11_range:
         mov     x0, x19                   // answer_range(x,
         ldp     x1, x2, [x20, #HDR_VALUE_PTR] //   the Range's value, its length)
         CALL    answer_range              // w0 = STEP_NEXT or 416
-        b       step_parse_range_11_return
+        b       step_parse_range_11_return  // w0 = answer_range's
 step_parse_range_11_next:
         mov     w0, #STEP_NEXT            // the whole file, 200
 step_parse_range_11_return:
@@ -1322,14 +1322,14 @@ FUNC step_check_unmodified
         mov     x9, #X_REQ                // single_header(&x->req,
         add     x0, x19, x9               //     "If-Unmodified-Since", 19)
         LOAD_ADDR x1, name_if_unmodified_since
-        mov     x2, #NAME_IF_UNMODIFIED_SINCE_LEN
+        mov     x2, #NAME_IF_UNMODIFIED_SINCE_LEN  // (19)
         CALL    single_header             // x0 = the field, or 0
         cbz     x0, step_check_unmodified_next // none, or two lines: ignored
         mov     x20, x0                   // x20 = the field
         ldr     x9, [x19, #X_FILE_MODE]   // a target there?
         cbz     x9, step_check_unmodified_next // no: no date to compare
         add     x0, x19, #X_PATH          // last_name(x->path, x->path_len)
-        ldr     x1, [x19, #X_PATH_LEN]
+        ldr     x1, [x19, #X_PATH_LEN]    // (its length)
         CALL    last_name                 // x0 = where the name starts
         add     x1, x19, #X_PATH          // fstatat(x->file_fd (the directory),
         add     x1, x1, x0                //     the name (NUL-terminated by
@@ -1347,10 +1347,10 @@ FUNC step_check_unmodified
         CALL    if_unmodified_since_holds // w0 = 1 or 0
         cbnz    w0, step_check_unmodified_next // not modified since: go on
         mov     w0, #412                  // Precondition Failed: nothing touched
-        b       step_check_unmodified_return
+        b       step_check_unmodified_return  // w0 = 412
 step_check_unmodified_failed:
         CALL    errno_to_status           // w0 = 403 / 404 / 414 / 500
-        b       step_check_unmodified_return
+        b       step_check_unmodified_return  // w0 = the status
 step_check_unmodified_next:
         mov     w0, #STEP_NEXT            // go on: store, or delete
 step_check_unmodified_return:
