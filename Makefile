@@ -633,6 +633,15 @@ unit: $(BUILD)/tests/unit-tests
 asm-tests: $(BUILD)/tests/asm-tests
 	$(RUN_ASM) $(BUILD)/tests/asm-tests $(gtest_filter)
 
+# Lesson 11's date tests with many more random instants and strings than
+# make test's 20,000 (METAL_DATE_COUNT, tests/support/support.hpp's
+# date_count): the C++ formatter and parser against the C library.  Not
+# part of make test.
+DATE_FUZZ_COUNT ?= 1000000
+.PHONY: date-fuzz
+date-fuzz: $(BUILD)/tests/unit-tests
+	METAL_DATE_COUNT=$(DATE_FUZZ_COUNT) $(BUILD)/tests/unit-tests --gtest_filter='Lesson11.RandomDates*'
+
 # GoogleTest for aarch64, built from Debian's sources (libgtest-dev ships
 # /usr/src/googletest) with the cross compiler.
 GTEST_SRC   := /usr/src/googletest/googletest
@@ -678,6 +687,7 @@ help:
 	@echo "  make lesson-NN EXERCISE=NN-slug   also the fixtures of that exercise (off by default)"
 	@echo "  make unit [FILTER=word]   only the C++ unit suite (FILTER: part of a test name, or a GoogleTest pattern)"
 	@echo "  make asm-tests [FILTER=word]   only the asm-vs-C++ suite"
+	@echo "  make date-fuzz [DATE_FUZZ_COUNT=1000000]   lesson 11's date formatter and parser on a million random instants and strings"
 	@echo "  make asm-int-results [FILTER=word]   (Linux) that suite again, every int result with garbage in bits 32-63"
 	@echo "  make unit asm-tests FILTER=word EXERCISE=1   also the exercises' tests (DISABLED_ until then)"
 	@echo "  (a FILTER or ONLY that selects nothing fails and names the nearest tests or fixtures)"

@@ -38,6 +38,15 @@ inline bool big_file_tests_on() {
     return v != nullptr && std::string(v) != "0";
 }
 
+// How many random instants and strings lesson 11's date tests try (unit
+// and asm vs C++): METAL_DATE_COUNT when set, else 20,000 -- make test's
+// count.  `make date-fuzz` sets 1,000,000.
+inline int date_count() {
+    const char* v = std::getenv("METAL_DATE_COUNT");
+    int n = v != nullptr ? std::atoi(v) : 0;
+    return n > 0 ? n : 20000;
+}
+
 // A fresh directory under /tmp, removed with everything in it afterwards.
 class TempDir {
 public:
