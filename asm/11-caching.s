@@ -430,8 +430,9 @@ weekday_long_name:
 weekday_long_byte:
         cmp     x4, x1                    // every byte of p compared?
         b.hs    weekday_long_end          // yes: the name must end here too
-        ldrb    w5, [x0, x4]              // p[i]
         ldrb    w6, [x3, x4]              // name[i] (a NUL past its end)
+        cbz     w6, weekday_long_skip     // the name is shorter than p (a NUL in p is no end)
+        ldrb    w5, [x0, x4]              // p[i]
         cmp     w5, w6                    // the same?
         b.ne    weekday_long_skip         // no: the next name
         add     x4, x4, #1                // the next byte
