@@ -10,7 +10,7 @@
 // second before Date), §13.1.3-§13.1.5 (the conditions) and §15.4.5 (the
 // 304), and from the C library's timegm / gmtime_r as an independent
 // second opinion on seeded random instants: testsupport::date_count() of
-// them per test (20,000; `make date-fuzz`: 1,000,000).
+// them per test (20,000; METAL_DATE_RANDOM, `make date-fuzz`: 1,000,000).
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
