@@ -65,7 +65,9 @@ using Step = int (*)(Exchange& x);
 // excerpt: method-lists
 // Lesson 09: the lists of the methods that do not GET.  step_by_method
 // (in the main list below) runs one of them to its end; GET and HEAD go
-// on with the main list.  Each list is flat, like the main one.
+// on with the main list.  Each list is flat, like the main one (lesson
+// 11's step in the PUT and DELETE lists is a block of its own between two
+// of lesson 09's: no lesson conditional inside another).
 constexpr Step kOptionsAsteriskList[] = {
     step_answer_options,     // 09: 204 with Allow: what the server can do
 };
@@ -80,9 +82,11 @@ constexpr Step kPutList[] = {
     step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
     step_check_upload,       // 09: Content-Length needed (411), at most 1 GiB (413)
     step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
+#endif
 #if LESSON >= 11
     step_check_unmodified,   // 11: If-Unmodified-Since older than the target's mtime: 412
 #endif
+#if LESSON >= 9
     step_store_upload,       // 09: body -> temporary file, fsync, rename over the target
     step_answer_upload,      // 09: 201 Created (new) or 204 (replaced)
 };
@@ -90,9 +94,11 @@ constexpr Step kDeleteList[] = {
     step_decode_path,        // 05: x.path = the request's path, percent-decoded once
     step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
     step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
+#endif
 #if LESSON >= 11
     step_check_unmodified,   // 11: If-Unmodified-Since older than the target's mtime: 412
 #endif
+#if LESSON >= 9
     step_delete_file,        // 09: unlinkat: 204, or 404 when there is nothing
 };
 // excerpt end
