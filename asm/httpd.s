@@ -221,9 +221,11 @@ FUNC put_list
         LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
         LIST_STEP step_check_upload       // 09: Content-Length needed (411), at most 1 GiB (413)
         LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
+.endif
 .if LESSON >= 11
         LIST_STEP step_check_unmodified   // 11: If-Unmodified-Since older than the target's mtime: 412
 .endif
+.if LESSON >= 9
         LIST_STEP step_store_upload       // 09: body -> temporary file, fsync, rename over the target
         LIST_STEP step_answer_upload      // 09: 201 Created (new) or 204 (replaced)
         LIST_END
@@ -233,9 +235,11 @@ FUNC delete_list
         LIST_STEP step_decode_path        // 05: x.path = the request's path, percent-decoded once
         LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
         LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
+.endif
 .if LESSON >= 11
         LIST_STEP step_check_unmodified   // 11: If-Unmodified-Since older than the target's mtime: 412
 .endif
+.if LESSON >= 9
         LIST_STEP step_delete_file        // 09: unlinkat: 204, or 404 when there is nothing
         LIST_END
 ENDFUNC delete_list
