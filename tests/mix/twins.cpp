@@ -65,6 +65,9 @@
 #include "10-hardening.hpp"
 #include "10-log.hpp"
 #endif
+#if LESSON >= 11
+#include "11-caching.hpp"
+#endif
 
 namespace httpd {
 namespace {
@@ -330,6 +333,14 @@ void log_exchange(Exchange& x) {
 void bound_linger(Exchange& x) {
     on_asm_record(x, [](struct exchange* a) { asm_bound_linger(a); });
 }
+#endif
+
+#if MIX_11
+ASM_STEP(step_stamp_date)
+ASM_STEP(step_last_modified)
+ASM_STEP(step_check_conditions)
+ASM_STEP(step_parse_range_11)
+ASM_STEP(step_check_unmodified)
 #endif
 
 }  // namespace httpd
