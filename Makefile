@@ -683,6 +683,18 @@ unit: $(BUILD)/tests/unit-tests
 asm-tests: $(BUILD)/tests/asm-tests
 	$(RUN_ASM) $(BUILD)/tests/asm-tests $(gtest_filter)
 
+# make date-fuzz [COUNT=1000000] [SEED=20261111]: lesson 11's random date
+# tests over COUNT random instants and COUNT random strings each -- make
+# test runs the same tests with 20,000.  The C++ against the C library
+# (tests/unit/11-caching_test.cpp) and the assembly against the C++
+# (tests/asm/11-caching_test.cpp); both read METAL_DATE_RANDOM (the count)
+# and the asm suite METAL_DATE_SEED.  Not part of make test.
+.PHONY: date-fuzz
+date-fuzz: $(BUILD)/tests/unit-tests $(BUILD)/tests/asm-tests
+	METAL_DATE_RANDOM=$(or $(COUNT),1000000) $(BUILD)/tests/unit-tests --gtest_filter='Lesson11.RandomDates*'
+	METAL_DATE_RANDOM=$(or $(COUNT),1000000) METAL_DATE_SEED=$(or $(SEED),20261111) \
+	  $(RUN_ASM) $(BUILD)/tests/asm-tests --gtest_filter='Lesson11CachingAsm.*Random*'
+
 # GoogleTest for aarch64, built from Debian's sources (libgtest-dev ships
 # /usr/src/googletest) with the cross compiler.
 GTEST_SRC   := /usr/src/googletest/googletest
@@ -728,6 +740,7 @@ help:
 	@echo "  make lesson-NN EXERCISE=NN-slug   also the fixtures of that exercise (off by default)"
 	@echo "  make unit [FILTER=word]   only the C++ unit suite (FILTER: part of a test name, or a GoogleTest pattern)"
 	@echo "  make asm-tests [FILTER=word]   only the asm-vs-C++ suite"
+	@echo "  make date-fuzz [COUNT=1000000] [SEED=N]   lesson 11: the HTTP-date functions over COUNT random instants and strings (C++ vs the C library, asm vs C++)"
 	@echo "  make asm-int-results [FILTER=word]   (Linux) that suite again, every int result with garbage in bits 32-63"
 	@echo "  make unit asm-tests FILTER=word EXERCISE=1   also the exercises' tests (DISABLED_ until then)"
 	@echo "  (a FILTER or ONLY that selects nothing fails and names the nearest tests or fixtures)"

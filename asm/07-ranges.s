@@ -13,7 +13,9 @@
 //                       for a GET with one usable Range field, narrow
 //                       x->body_first / x->body_len, x->status = 206 and
 //                       a Content-Range line -- or a Content-Range of
-//                       "bytes */length" and 416
+//                       "bytes */length" and 416 (that part is
+//                       answer_range, which lesson 11's successor
+//                       step reuses)
 // Lesson 04's step_send_head already sends x->status, x->body_len (as
 // Content-Length) and x->extra; step_send_body sends x->body_len bytes
 // from x->body_first.  This stage only changes those fields.
@@ -401,28 +403,17 @@ ENDFUNC single_header
 //   Range field line (two would combine into one list, §5.3, which is no
 //   ranges-specifier: ignored), and there is no If-Range (§13.1.5: this
 //   server has no validators yet, so the condition is false and Range
-//   MUST be ignored).  parse_range on its value and x->file_size:
-//     RANGE_OK             x->status = 206, x->body_first, x->body_len;
-//                          "Content-Range: bytes first-last/size"
-//     RANGE_UNSATISFIABLE  "Content-Range: bytes */size"; 416
-//     RANGE_IGNORE         nothing more: the whole file, 200
+//   MUST be ignored).  answer_range does the rest.
 //   in:  x0 = x
 //   out: w0 = STEP_NEXT, or 416 (answer_error sends it with x->extra)
-//   registers: x19 = x, x20 = the Range field, then parse_range's answer
-//   stack: 32 bytes (fp, lr, x19, x20) + RANGE_AREA: first at sp+0,
-//          count at sp+8, the Content-Range value at sp+16
-//          (CONTENT_RANGE_MAX bytes)
+//   registers: x19 = x, x20 = the Range field
+//   stack: 32 bytes (fp, lr, x19, x20)
 //   syscalls: none
 // ---------------------------------------------------------------------------
-        .equ    RANGE_FIRST, 0            // parse_range's *first
-        .equ    RANGE_COUNT, 8            // parse_range's *count (0: "bytes */size")
-        .equ    RANGE_VALUE, 16           // the Content-Range value
-        .equ    RANGE_AREA, (RANGE_VALUE + CONTENT_RANGE_MAX + 15) & ~15 // 96: sp stays 16-aligned
 FUNC step_parse_range
         stp     x29, x30, [sp, #-32]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         stp     x19, x20, [sp, #16]       // callee-saved registers we use
-        sub     sp, sp, #RANGE_AREA       // first, count, the value
         mov     x19, x0                   // x19 = x
 
 // every file response says ranges are welcome (§14.3), HEAD's too
@@ -448,26 +439,67 @@ FUNC step_parse_range
         mov     x2, #NAME_IF_RANGE_LEN    //     8)
         CALL    find_header               // x0 = the field, or 0
         cbnz    x0, step_parse_range_next // no validator can match (§13.1.5)
+        mov     x0, x19                   // answer_range(x,
+        ldp     x1, x2, [x20, #HDR_VALUE_PTR] //     the field's value, its length)
+        CALL    answer_range              // w0 = STEP_NEXT or 416
+        b       step_parse_range_return   // its answer is ours
+step_parse_range_next:
+        mov     w0, #STEP_NEXT            // go on: the whole file, 200
+step_parse_range_return:
+        ldp     x19, x20, [sp, #16]       // restore x19, x20 ...
+        ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
+        ret                               // w0 = STEP_NEXT or 416
+ENDFUNC step_parse_range
+
+// ---------------------------------------------------------------------------
+// int answer_range(struct exchange *x, const char *value, size_t len)
+//   The part of step_parse_range after its tests: the Range field's value
+//   (a GET's one Range field, no If-Range in the way) against the file.
+//   Lesson 11's step_parse_range_11 calls it too, when its If-Range
+//   holds.  parse_range on the value and x->file_size:
+//     RANGE_OK             x->status = 206, x->body_first, x->body_len;
+//                          "Content-Range: bytes first-last/size"
+//     RANGE_UNSATISFIABLE  "Content-Range: bytes */size"; 416
+//     RANGE_IGNORE         nothing more: the whole file, 200
+//   in:  x0 = x, x1 = value, x2 = len
+//   out: w0 = STEP_NEXT, or 416 (answer_error sends it with x->extra)
+//   registers: x19 = x, x20 = parse_range's answer
+//   stack: 32 bytes (fp, lr, x19, x20) + RANGE_AREA: first at sp+0,
+//          count at sp+8, the Content-Range value at sp+16
+//          (CONTENT_RANGE_MAX bytes)
+//   syscalls: none
+// ---------------------------------------------------------------------------
+        .equ    RANGE_FIRST, 0            // parse_range's *first
+        .equ    RANGE_COUNT, 8            // parse_range's *count (0: "bytes */size")
+        .equ    RANGE_VALUE, 16           // the Content-Range value
+        .equ    RANGE_AREA, (RANGE_VALUE + CONTENT_RANGE_MAX + 15) & ~15 // 96: sp stays 16-aligned
+FUNC answer_range
+        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
+        mov     x29, sp                   // fp = this frame
+        stp     x19, x20, [sp, #16]       // callee-saved registers we use
+        sub     sp, sp, #RANGE_AREA       // first, count, the value
+        mov     x19, x0                   // x19 = x
 
 // what the value asks of this file
-        ldp     x0, x1, [x20, #HDR_VALUE_PTR] // parse_range(value, value_len,
+        mov     x0, x1                    // parse_range(value,
+        mov     x1, x2                    //     len,
         ldr     x2, [x19, #X_FILE_SIZE]   //     x->file_size,
         stp     xzr, xzr, [sp, #RANGE_FIRST] // (first = count = 0: a 416's "*")
         add     x3, sp, #RANGE_FIRST      //     &first,
         add     x4, sp, #RANGE_COUNT      //     &count)
         CALL    parse_range               // w0 = RANGE_*
         cmp     w0, #RANGE_IGNORE         // no usable range?
-        b.eq    step_parse_range_next     // the whole file, 200
-        mov     w20, w0                   // x20 = the answer (the field is done with)
+        b.eq    answer_range_next         // the whole file, 200
+        mov     w20, w0                   // x20 = the answer
         cmp     w20, #RANGE_OK            // a satisfiable range?
-        b.ne    step_parse_range_header   // no: only the Content-Range of a 416
+        b.ne    answer_range_header       // no: only the Content-Range of a 416
         mov     x9, #206                  // Partial Content
         str     x9, [x19, #X_STATUS]      // x->status = 206
         ldp     x9, x10, [sp, #RANGE_FIRST] // the range:
         stp     x9, x10, [x19, #X_BODY_FIRST] // x->body_first = first, x->body_len = count
 
 // Content-Range: "bytes first-last/size", or "bytes */size" (count 0)
-step_parse_range_header:
+answer_range_header:
         add     x0, sp, #RANGE_VALUE      // format_content_range(value,
         ldp     x1, x2, [sp, #RANGE_FIRST] //     first, count,
         ldr     x3, [x19, #X_FILE_SIZE]   //     x->file_size)
@@ -479,12 +511,12 @@ step_parse_range_header:
         cmp     w20, #RANGE_OK            // 206 goes on to the head;
         mov     w9, #416                  // anything else is Range Not Satisfiable
         csel    w0, wzr, w9, eq           // RANGE_OK: STEP_NEXT (0), else 416
-        b       step_parse_range_return   // w0 = STEP_NEXT or 416
-step_parse_range_next:
-        mov     w0, #STEP_NEXT            // go on: 200 (or 206 set above)
-step_parse_range_return:
+        b       answer_range_return       // w0 = STEP_NEXT or 416
+answer_range_next:
+        mov     w0, #STEP_NEXT            // go on: 200
+answer_range_return:
         add     sp, sp, #RANGE_AREA       // drop first, count, the value
         ldp     x19, x20, [sp, #16]       // restore x19, x20 ...
         ldp     x29, x30, [sp], #32       // ... fp, lr, and drop the frame
         ret                               // w0 = STEP_NEXT or 416
-ENDFUNC step_parse_range
+ENDFUNC answer_range

@@ -770,7 +770,8 @@ ENDFUNC step_allow_method
 // ---------------------------------------------------------------------------
 // int step_answer_options(struct exchange *x)
 //   204 No Content with Allow (RFC 9110 §9.3.7): no body, and so no
-//   Content-Length (§8.6).
+//   Content-Length (§8.6).  Then x->extra's lines, as every head built
+//   from an exchange (empty here in lesson 09; lesson 11's Date).
 //   in:  x0 = x.  out: w0 = STEP_DONE
 //   registers: x19 = x, x20 = head length
 //   stack: 32 bytes (fp, lr, x19, x20) + HEAD_MAX: the head at sp
@@ -796,6 +797,11 @@ FUNC step_answer_options
         mov     x1, x20
         LOAD_ADDR x2, field_allow
         CALL    head_add                  // x0 = len
+        mov     x1, x0                    // head_add_lines(head, len,
+        mov     x0, sp                    //     x->extra, x->extra_len):
+        add     x2, x19, #X_EXTRA         //     what earlier steps added
+        ldr     x3, [x19, #X_EXTRA_LEN]   //     (lesson 11: Date)
+        CALL    head_add_lines            // x0 = len
         mov     x1, x0                    // head_end(head, len)
         mov     x0, sp
         CALL    head_end                  // x0 = len
@@ -1065,7 +1071,8 @@ ENDFUNC step_store_upload
 //   201 Created with an empty body and Location (the request's path as
 //   the client wrote it, when it is at most LOCATION_MAX bytes: RFC 9110
 //   §15.3.2 -- without it the target URI names the new resource), or 204
-//   No Content for a replaced file.
+//   No Content for a replaced file.  Then x->extra's lines, as every
+//   head built from an exchange (lesson 11's Date).
 //   in:  x0 = x.  out: w0 = STEP_DONE
 //   registers: x19 = x, x20 = head length
 //   stack: 32 bytes (fp, lr, x19, x20) + ANSWER_AREA: the head at sp
@@ -1107,8 +1114,14 @@ FUNC step_answer_upload
         CALL    head_add                  // x0 = len
         mov     x20, x0
 step_answer_upload_end:
-        mov     x0, sp                    // head_end(head, len)
-        mov     x1, x20
+        mov     x0, x20                   // (the length so far)
+        mov     x1, x0                    // head_add_lines(head, len,
+        mov     x0, sp                    //     x->extra, x->extra_len):
+        add     x2, x19, #X_EXTRA         //     what earlier steps added
+        ldr     x3, [x19, #X_EXTRA_LEN]   //     (lesson 11: Date)
+        CALL    head_add_lines            // x0 = len
+        mov     x1, x0                    // head_end(head, len)
+        mov     x0, sp
         CALL    head_end                  // x0 = len
         mov     x2, x0                    // write_all(x->sock, head, len)
         ldrsw   x0, [x19, #X_SOCK]
@@ -1125,7 +1138,8 @@ ENDFUNC step_answer_upload
 // int step_delete_file(struct exchange *x)
 //   Remove the regular file step_open_parent found: unlinkat in its
 //   directory (the name itself; a link was refused before) -> 204 No
-//   Content (RFC 9110 §9.3.5).  No file -> 404.
+//   Content (RFC 9110 §9.3.5), with x->extra's lines (lesson 11's Date).
+//   No file -> 404.
 //   in:  x0 = x.  out: w0 = STEP_DONE, 404, or upload_errno_status
 //   registers: x19 = x
 //   stack: 32 bytes (fp, lr, x19, padding) + HEAD_MAX: the head at sp
@@ -1154,6 +1168,11 @@ FUNC step_delete_file
         mov     x0, sp                    // head_start(head, 204)
         mov     w1, #204
         CALL    head_start                // x0 = len
+        mov     x1, x0                    // head_add_lines(head, len,
+        mov     x0, sp                    //     x->extra, x->extra_len):
+        add     x2, x19, #X_EXTRA         //     what earlier steps added
+        ldr     x3, [x19, #X_EXTRA_LEN]   //     (lesson 11: Date)
+        CALL    head_add_lines            // x0 = len
         mov     x1, x0                    // head_end(head, len)
         mov     x0, sp
         CALL    head_end                  // x0 = len

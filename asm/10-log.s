@@ -32,8 +32,11 @@
         RODATA                            // constant data: the line's fixed parts
 log_hex_digits:
         .ascii  "0123456789abcdef"        // \xNN: lower case, as Apache's log writes them
-log_months:
-        .ascii  "JanFebMarAprMayJunJulAugSepOctNovDec" // three letters each (CLF's date)
+// the months' three letters: CLF's date here, and lesson 11's HTTP dates
+// (global: one table for both)
+        .globl  month_names
+month_names:
+        .ascii  "JanFebMarAprMayJunJulAugSepOctNovDec" // three letters each
 log_ids:
         .ascii  " - - ["                  // no identity (RFC 1413), no user; the date's bracket
         .equ    LOG_IDS_LEN, 6
@@ -344,9 +347,9 @@ format_log_line_date:
         PUT_TWO CT_DAY
         PUT_CHAR '/'
         ldr     x9, [sp, #CT_MONTH]       // the month's three letters:
-        sub     x9, x9, #1                // log_months + 3 * (month - 1)
+        sub     x9, x9, #1                // month_names + 3 * (month - 1)
         add     x9, x9, x9, lsl #1        // * 3: three letters each
-        LOAD_ADDR x10, log_months
+        LOAD_ADDR x10, month_names
         add     x10, x10, x9              // the month's letters
         ldrb    w11, [x10]                // three bytes
         strb    w11, [x20], #1            // first

@@ -232,6 +232,7 @@ int parse_range(const char *value, size_t len, uint64_t size, uint64_t *first, u
 size_t format_content_range(char *out, uint64_t first, uint64_t count, uint64_t size);
 const struct header_field *single_header(const struct request *req, const char *name, size_t name_len);
 int step_parse_range(struct exchange *x);
+int answer_range(struct exchange *x, const char *value, size_t len);   /* lesson 11 reuses it */
 
 /* lesson 08 -- asm/08-listing.s.  The records mirror asm/records.inc,
  * section LISTING (checked below).  The readers return a count or a
@@ -441,6 +442,39 @@ size_t format_log_line(char *out, const struct log_entry *e);
 uint64_t peer_ipv4(int sock);
 void log_exchange(struct exchange *x);
 
+/* lesson 11 -- asm/11-caching.s.  Times are signed seconds since 1970
+ * (an HTTP-date may be anywhere from year 0000 to 9999).  The parsers
+ * return 0 and write *out / *value, or -1 and write nothing; the names
+ * return their index (month_from_name 1 .. 12) or -1; the conditions 1
+ * (holds) or 0; format_http_date writes HTTP_DATE_LEN bytes, no NUL.
+ * month_names (asm/10-log.s) is lesson 10's table, global since lesson 11. */
+int64_t seconds_from_civil(int64_t year, uint64_t month, uint64_t day, uint64_t hour, uint64_t minute,
+                           uint64_t second);
+size_t format_http_date(char *out, int64_t seconds);
+int parse_digits(const char *p, size_t n, uint64_t *value);
+int month_from_name(const char *p, size_t len);
+int weekday_short(const char *p, size_t len);
+int weekday_long(const char *p, size_t len);
+uint64_t days_in_month(int64_t year, uint64_t month);
+int http_time(int64_t year, uint64_t month, uint64_t day, uint64_t hour, uint64_t minute, uint64_t second,
+              int64_t *out);
+int64_t rfc850_year(uint64_t two_digits, int64_t now);
+int parse_time_of_day(const char *p, uint64_t *hour, uint64_t *minute, uint64_t *second);
+int parse_imf_fixdate(const char *p, size_t len, int64_t *out);
+int parse_rfc850_date(const char *p, size_t len, int64_t now, int64_t *out);
+int parse_asctime_date(const char *p, size_t len, int64_t *out);
+int parse_http_date(const char *p, size_t len, int64_t now, int64_t *out);
+int64_t last_modified_time(int64_t mtime, int64_t date);
+int if_modified_since_holds(const char *p, size_t len, int64_t last_modified, int64_t now);
+int if_unmodified_since_holds(const char *p, size_t len, int64_t last_modified, int64_t now);
+int if_range_holds(const char *p, size_t len, int64_t last_modified, int64_t date, int64_t now);
+int step_stamp_date(struct exchange *x);
+int answer_not_modified(struct exchange *x);
+int step_last_modified(struct exchange *x);
+int step_check_conditions(struct exchange *x);
+int step_parse_range_11(struct exchange *x);
+int step_check_unmodified(struct exchange *x);
+
 /* The per-connection record every step works on: asm/records.inc,
  * section EXCHANGE (C++: httpd::Exchange in cpp/exchange.hpp). */
 struct exchange {
@@ -460,6 +494,8 @@ struct exchange {
     uint64_t extra_len;
     uint64_t body_deadline;           /* now_ms time a request body must have come by; 0: none */
     uint64_t body_sent;               /* body bytes the kernel took: the access log's bytes (lesson 10) */
+    int64_t date;                     /* the seconds the Date field shows (lesson 11) */
+    int64_t last_modified;            /* the seconds Last-Modified shows, after step_last_modified (lesson 11) */
     char extra[EXTRA_MAX];            /* field lines for the response head */
     char path[PATH_BUF_MAX];
     char buf[REQ_HEAD_MAX];           /* the request as read */
@@ -483,6 +519,8 @@ static_assert(offsetof(struct exchange, body_len) == X_BODY_LEN, "records.inc X_
 static_assert(offsetof(struct exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA_LEN");
 static_assert(offsetof(struct exchange, body_deadline) == X_BODY_DEADLINE, "records.inc X_BODY_DEADLINE");
 static_assert(offsetof(struct exchange, body_sent) == X_BODY_SENT, "records.inc X_BODY_SENT");
+static_assert(offsetof(struct exchange, date) == X_DATE, "records.inc X_DATE");
+static_assert(offsetof(struct exchange, last_modified) == X_LAST_MODIFIED, "records.inc X_LAST_MODIFIED");
 static_assert(offsetof(struct exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
 static_assert(offsetof(struct exchange, path) == X_PATH, "records.inc X_PATH");
 static_assert(offsetof(struct exchange, buf) == X_BUF, "records.inc X_BUF");

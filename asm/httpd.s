@@ -62,6 +62,9 @@ FUNC handle_connection
 
 // excerpt: steps
 // The pipeline: every step a connection goes through, in order.
+.if LESSON >= 11
+        STEP    step_stamp_date           // 11: x.date = the clock; a Date field on every answer from here on
+.endif
 .if LESSON <= 2
         STEP    step_read_once            // 01: one read, whatever the client sent
         STEP    step_hello                // 01: the fixed 200 response
@@ -116,8 +119,15 @@ FUNC handle_connection
         STEP    step_check_file           // 04: only regular files: else 403
         STEP    step_choose_type          // 04: Content-Type from the extension
 .endif
-.if LESSON >= 7
+.if LESSON >= 11
+        STEP    step_last_modified        // 11: x.last_modified = the mtime (never after Date); a Last-Modified field
+        STEP    step_check_conditions     // 11: GET, HEAD: If-None-Match: *, If-Modified-Since: 304
+.endif
+.if LESSON >= 7 && LESSON <= 10
         STEP    step_parse_range          // 07: Range: 206 with part of the body, or 416
+.endif
+.if LESSON >= 11
+        STEP    step_parse_range_11       // 11: ... and an If-Range that holds lets the Range through
 .endif
 .if LESSON >= 4
         STEP    step_send_head            // 04: status line and fields
@@ -211,6 +221,11 @@ FUNC put_list
         LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
         LIST_STEP step_check_upload       // 09: Content-Length needed (411), at most 1 GiB (413)
         LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
+.endif
+.if LESSON >= 11
+        LIST_STEP step_check_unmodified   // 11: If-Unmodified-Since older than the target's mtime: 412
+.endif
+.if LESSON >= 9
         LIST_STEP step_store_upload       // 09: body -> temporary file, fsync, rename over the target
         LIST_STEP step_answer_upload      // 09: 201 Created (new) or 204 (replaced)
         LIST_END
@@ -220,6 +235,11 @@ FUNC delete_list
         LIST_STEP step_decode_path        // 05: x.path = the request's path, percent-decoded once
         LIST_STEP step_normalize_path     // 06: resolve "." and ".."; 403 above the docroot
         LIST_STEP step_open_parent        // 09: the target's directory; the target: none, a file, else 409 / 403
+.endif
+.if LESSON >= 11
+        LIST_STEP step_check_unmodified   // 11: If-Unmodified-Since older than the target's mtime: 412
+.endif
+.if LESSON >= 9
         LIST_STEP step_delete_file        // 09: unlinkat: 204, or 404 when there is nothing
         LIST_END
 ENDFUNC delete_list

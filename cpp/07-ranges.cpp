@@ -102,9 +102,13 @@ int step_parse_range(Exchange& x) {
     const Header* range = single_header(x.req, "Range");
     if (range == nullptr) return kNext;                                // none, or two
     if (find_header(x.req, "If-Range") != nullptr) return kNext;       // §13.1.5: no validator matches
+    return answer_range(x, range->value);
+}
+
+int answer_range(Exchange& x, std::string_view range_value) {
     std::uint64_t first = 0;
     std::uint64_t count = 0;                                           // 0: "bytes */size"
-    int r = parse_range(range->value, x.file_size, &first, &count);
+    int r = parse_range(range_value, x.file_size, &first, &count);
     if (r == kRangeIgnore) return kNext;                               // the whole file, 200
     if (r == kRangeOk) {
         x.status = 206;                                                // Partial Content

@@ -97,4 +97,12 @@ const Header* single_header(const Request& req, std::string_view name);
 //     so the condition is false and Range MUST be ignored).
 int step_parse_range(Exchange& x);
 
+// answer_range -- the part of step_parse_range after its tests: the Range
+// field's value (a GET's one Range field, no If-Range in the way) against
+// the file: kNext with x.status = 206, x.body_first, x.body_len and a
+// Content-Range line (kRangeOk), kNext untouched (kRangeIgnore: the whole
+// file), or 416 with Content-Range "bytes */length".  Lesson 11's
+// step_parse_range_11 calls it too, when its If-Range holds.
+int answer_range(Exchange& x, std::string_view range_value);
+
 }  // namespace httpd

@@ -215,6 +215,7 @@ int step_answer_options(Exchange& x) {
     char head[HEAD_MAX];
     std::size_t len = head_start(head, static_cast<int>(x.status));                  // no body, no Content-Length (§8.6)
     len = head_add(head, len, "Allow", allow_value(x.cfg->write));
+    len = head_add_lines(head, len, x.extra, x.extra_len);   // what earlier steps added (lesson 11: Date)
     len = head_end(head, len);
     write_all(static_cast<int>(x.sock), head, len);           // a client that left: nothing to do
     return kDone;
@@ -288,6 +289,7 @@ int step_answer_upload(Exchange& x) {
             len = head_add(head, len, "Location", location);  // RFC 9110 §15.3.2
         }
     }
+    len = head_add_lines(head, len, x.extra, x.extra_len);   // what earlier steps added (lesson 11: Date)
     len = head_end(head, len);
     write_all(static_cast<int>(x.sock), head, len);
     return kDone;
@@ -300,6 +302,7 @@ int step_delete_file(Exchange& x) {
     x.status = 204;                                           // RFC 9110 §9.3.5: done, nothing to add
     char head[HEAD_MAX];
     std::size_t len = head_start(head, static_cast<int>(x.status));
+    len = head_add_lines(head, len, x.extra, x.extra_len);   // what earlier steps added (lesson 11: Date)
     len = head_end(head, len);
     write_all(static_cast<int>(x.sock), head, len);
     return kDone;

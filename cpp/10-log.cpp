@@ -88,7 +88,6 @@ static char* put_text(char* out, const char* s) { return copy_bytes(out, s, str_
 
 // excerpt: format-log-line
 std::size_t format_log_line(char* out, const LogEntry* e) {
-    static const char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     char* p = out;
     if (e->addr >= kLogNoAddr) {
         p = put_text(p, "-");                                 // no address: CLF's "unknown"
@@ -103,7 +102,7 @@ std::size_t format_log_line(char* out, const LogEntry* e) {
     civil_time(e->time, &t);
     p = two_digits(p, t.day);
     *p++ = '/';
-    p = copy_bytes(p, kMonths + 3 * (t.month - 1), 3);
+    p = copy_bytes(p, kMonthNames + 3 * (t.month - 1), 3);
     *p++ = '/';
     p = put_u64(p, t.year);
     *p++ = ':';

@@ -38,6 +38,12 @@ inline constexpr std::size_t kLogLineMax = LOG_LINE_MAX;           // one line, 
 inline constexpr std::size_t kLogRequestRoom = LOG_REQUEST_ROOM;   // the escaped request line at most
 inline constexpr std::uint64_t kLogNoAddr = LOG_NO_ADDR;           // getpeername failed: "-"
 
+// kMonthNames -- the months' three-letter names, January first, no
+// separators: month m (1 .. 12) is the 3 bytes at 3 * (m - 1).  One table
+// for the access log's date and lesson 11's HTTP-dates (asm: the global
+// label month_names in asm/10-log.s).
+inline constexpr char kMonthNames[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
 // CivilTime -- a moment in UTC as a calendar shows it; the same fields, in
 // the same order, as the assembly's struct civil_time.
 struct CivilTime {

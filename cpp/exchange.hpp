@@ -60,6 +60,8 @@ struct Exchange {
     std::uint64_t extra_len = 0;        // bytes of field lines in extra[]
     std::uint64_t body_deadline = 0;    // now_ms time by which a request body must have come; 0: none (lesson 10)
     std::uint64_t body_sent = 0;        // body bytes the kernel took so far: what the access log says went out (lesson 10)
+    std::int64_t date = 0;              // the seconds the Date field shows (lesson 11's step_stamp_date)
+    std::int64_t last_modified = 0;     // the seconds Last-Modified shows; read only after step_last_modified (lesson 11)
     char extra[EXTRA_MAX];              // field lines a step adds to the head ("Allow: GET, HEAD\r\n")
     char path[PATH_BUF_MAX];            // the path the file steps use (not NUL-terminated)
     char buf[REQ_HEAD_MAX];             // the request as read
@@ -84,6 +86,8 @@ static_assert(offsetof(Exchange, body_len) == X_BODY_LEN, "records.inc X_BODY_LE
 static_assert(offsetof(Exchange, extra_len) == X_EXTRA_LEN, "records.inc X_EXTRA_LEN");
 static_assert(offsetof(Exchange, body_deadline) == X_BODY_DEADLINE, "records.inc X_BODY_DEADLINE");
 static_assert(offsetof(Exchange, body_sent) == X_BODY_SENT, "records.inc X_BODY_SENT");
+static_assert(offsetof(Exchange, date) == X_DATE, "records.inc X_DATE");
+static_assert(offsetof(Exchange, last_modified) == X_LAST_MODIFIED, "records.inc X_LAST_MODIFIED");
 static_assert(offsetof(Exchange, extra) == X_EXTRA, "records.inc X_EXTRA");
 static_assert(offsetof(Exchange, path) == X_PATH, "records.inc X_PATH");
 static_assert(offsetof(Exchange, buf) == X_BUF, "records.inc X_BUF");

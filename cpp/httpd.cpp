@@ -34,7 +34,9 @@ using Step = int (*)(Exchange& x);
 // excerpt: method-lists
 // Lesson 09: the lists of the methods that do not GET.  step_by_method
 // (in the main list below) runs one of them to its end; GET and HEAD go
-// on with the main list.  Each list is flat, like the main one.
+// on with the main list.  Each list is flat, like the main one (lesson
+// 11's step in the PUT and DELETE lists is a block of its own between two
+// of lesson 09's: no lesson conditional inside another).
 constexpr Step kOptionsAsteriskList[] = {
     step_answer_options,     // 09: 204 with Allow: what the server can do
 };
@@ -49,6 +51,11 @@ constexpr Step kPutList[] = {
     step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
     step_check_upload,       // 09: Content-Length needed (411), at most 1 GiB (413)
     step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
+#endif
+#if LESSON >= 11
+    step_check_unmodified,   // 11: If-Unmodified-Since older than the target's mtime: 412
+#endif
+#if LESSON >= 9
     step_store_upload,       // 09: body -> temporary file, fsync, rename over the target
     step_answer_upload,      // 09: 201 Created (new) or 204 (replaced)
 };
@@ -56,6 +63,11 @@ constexpr Step kDeleteList[] = {
     step_decode_path,        // 05: x.path = the request's path, percent-decoded once
     step_normalize_path,     // 06: resolve "." and ".."; 403 above the docroot
     step_open_parent,        // 09: the target's directory; the target: none, a file, else 409 / 403
+#endif
+#if LESSON >= 11
+    step_check_unmodified,   // 11: If-Unmodified-Since older than the target's mtime: 412
+#endif
+#if LESSON >= 9
     step_delete_file,        // 09: unlinkat: 204, or 404 when there is nothing
 };
 // excerpt end
@@ -88,6 +100,9 @@ int step_by_method(Exchange& x) {
 // excerpt: steps
 // The pipeline: every step a connection goes through, in order.
 constexpr Step kSteps[] = {
+#if LESSON >= 11
+    step_stamp_date,     // 11: x.date = the clock; a Date field on every answer from here on
+#endif
 #if LESSON <= 2
     step_read_once,      // 01: one read, whatever the client sent
     step_hello,          // 01: the fixed 200 response
@@ -142,8 +157,15 @@ constexpr Step kSteps[] = {
     step_check_file,     // 04: only regular files: else 403
     step_choose_type,    // 04: Content-Type from the extension
 #endif
-#if LESSON >= 7
+#if LESSON >= 11
+    step_last_modified,  // 11: x.last_modified = the mtime (never after Date); a Last-Modified field
+    step_check_conditions,   // 11: GET, HEAD: If-None-Match: *, If-Modified-Since: 304
+#endif
+#if LESSON >= 7 && LESSON <= 10
     step_parse_range,    // 07: Range: 206 with part of the body, or 416
+#endif
+#if LESSON >= 11
+    step_parse_range_11, // 11: ... and an If-Range that holds lets the Range through
 #endif
 #if LESSON >= 4
     step_send_head,      // 04: status line and fields

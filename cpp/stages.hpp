@@ -41,3 +41,6 @@
 #include "10-hardening.hpp"
 #include "10-log.hpp"
 #endif
+#if LESSON >= 11
+#include "11-caching.hpp"
+#endif

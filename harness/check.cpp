@@ -2,6 +2,7 @@
 #include "check.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <regex>
@@ -189,7 +190,47 @@ std::string first_difference(const std::string& expected, const std::string& act
     return out;
 }
 
-bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual) {
+namespace {
+const char* const kDayNames[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+const char* const kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+}  // namespace
+
+std::optional<long long> imf_fixdate_seconds(const std::string& text) {
+    static const std::regex kShape(
+        "(Sun|Mon|Tue|Wed|Thu|Fri|Sat), ([0-9]{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+        "([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT");
+    std::smatch m;
+    if (!std::regex_match(text, m, kShape)) return std::nullopt;
+    int weekday = 0, month = 0;
+    while (m[1].str() != kDayNames[weekday]) ++weekday;
+    while (m[3].str() != kMonthNames[month]) ++month;
+    std::tm t{};
+    t.tm_mday = std::stoi(m[2].str());
+    t.tm_mon = month;
+    t.tm_year = std::stoi(m[4].str()) - 1900;
+    t.tm_hour = std::stoi(m[5].str());
+    t.tm_min = std::stoi(m[6].str());
+    t.tm_sec = std::stoi(m[7].str());
+    std::tm back = t;
+    long long when = static_cast<long long>(::timegm(&back));   // normalizes what is out of range
+    bool real = back.tm_mday == t.tm_mday && back.tm_mon == t.tm_mon && back.tm_year == t.tm_year &&
+                back.tm_hour == t.tm_hour && back.tm_min == t.tm_min && back.tm_sec == t.tm_sec;
+    if (!real || back.tm_wday != weekday) return std::nullopt;
+    return when;
+}
+
+std::string imf_fixdate(long long seconds) {
+    time_t s = static_cast<time_t>(seconds);
+    std::tm t{};
+    ::gmtime_r(&s, &t);
+    char out[64];
+    std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDayNames[t.tm_wday], t.tm_mday,
+                  kMonthNames[t.tm_mon], t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
+    return out;
+}
+
+bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual, long long now) {
     switch (e.kind) {
         case HeaderExpect::Kind::Absent:
             return !actual;
@@ -197,8 +238,21 @@ bool header_matches(const HeaderExpect& e, const std::optional<std::string>& act
             return actual && *actual == e.value;
         case HeaderExpect::Kind::Regex:
             return actual && std::regex_match(*actual, std::regex(e.value, std::regex::ECMAScript));
+        case HeaderExpect::Kind::HttpDateNow: {
+            if (!actual) return false;
+            auto when = imf_fixdate_seconds(*actual);
+            return when && *when >= now - kDateSlackSeconds && *when <= now + kDateSlackSeconds;
+        }
+        case HeaderExpect::Kind::HttpDateAt:
+            return actual && *actual == imf_fixdate(e.seconds);
+        case HeaderExpect::Kind::SameAs:
+            return actual.has_value();   // the comparison with the other field: check_http
     }
     return false;
+}
+
+bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual) {
+    return header_matches(e, actual, static_cast<long long>(std::time(nullptr)));
 }
 
 std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Response& r,
@@ -237,14 +291,34 @@ std::vector<Assertion> check_http(const Fixture& f, const Exchange& ex, const Re
                                               (r.status ? std::to_string(r.status) : shown(r.status_line))});
     // The headers the fixture names (and no others: Date and Server are
     // only compared when listed).
+    const long long now = static_cast<long long>(std::time(nullptr));   // for {"http_date": "now"}
     for (const auto& [name, he] : e.headers) {
         auto actual = r.header(name);
-        bool ok = header_matches(he, actual);
+        bool ok = header_matches(he, actual, now);
+        std::optional<std::string> other;   // same_as: the other field's value
+        if (he.kind == HeaderExpect::Kind::SameAs) {
+            other = r.header(he.value);
+            ok = ok && other && *other == *actual;
+        }
         std::string text;
         if (he.kind == HeaderExpect::Kind::Absent) {
             text = ok ? "no " + name + " header" : name + " should be absent, got " + shown(*actual);
         } else {
-            std::string want = he.kind == HeaderExpect::Kind::Regex ? "matching /" + he.value + "/" : shown(he.value);
+            std::string want;
+            switch (he.kind) {
+                case HeaderExpect::Kind::Regex: want = "matching /" + he.value + "/"; break;
+                case HeaderExpect::Kind::HttpDateNow:
+                    want = "an IMF-fixdate within " + std::to_string(kDateSlackSeconds) + " s of the harness's clock (" +
+                           shown(imf_fixdate(now)) + ")";
+                    break;
+                case HeaderExpect::Kind::HttpDateAt:
+                    want = shown(imf_fixdate(he.seconds)) + " (" + std::to_string(he.seconds) + " s since 1970)";
+                    break;
+                case HeaderExpect::Kind::SameAs:
+                    want = "the same as " + he.value + " (" + (other ? shown(*other) : "no " + he.value + " header") + ")";
+                    break;
+                default: want = shown(he.value);
+            }
             text = ok ? name + ": " + shown(*actual)
                       : name + ": expected " + want + ", got " + (actual ? shown(*actual) : "no " + name + " header");
         }

@@ -33,8 +33,20 @@ std::vector<Assertion> check_run(const Fixture& f, const RunResult& r);
 std::string first_difference(const std::string& expected, const std::string& actual,
                              const std::string& what = "body");
 
-// A header value against one expectation.
-bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual);
+// A header value against one expectation; `now` is the harness's clock
+// for {"http_date": "now"}.  SameAs needs the whole response: check_http
+// compares it (here it only asks for a value).
+bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual, long long now);
+bool header_matches(const HeaderExpect& e, const std::optional<std::string>& actual);   // now: the clock
+
+// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) ->
+// seconds since 1970, or nullopt when the text is not one: the exact
+// shape, a real date (no 30 Feb), the weekday that date had.  The
+// harness's own reading (the C library's timegm), not the servers'.
+std::optional<long long> imf_fixdate_seconds(const std::string& text);
+
+// Seconds since 1970 -> an IMF-fixdate (the C library's gmtime_r).
+std::string imf_fixdate(long long seconds);
 
 // The lines of a server's stdout after its `listening on` line (a last
 // line without its newline counts too).

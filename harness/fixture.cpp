@@ -85,10 +85,23 @@ HeaderExpect parse_header_expect(const Ctx& c, const std::string& name, const js
         h.value = j.get<std::string>();
         return h;
     }
-    need_object(c, j, what + " (a string, {\"regex\": ...} or {\"absent\": true})");
-    if (j.size() != 1) c.fail(what + " must have exactly one key: regex or absent");
-    only_keys(c, j, {"regex", "absent"}, what);
-    if (j.contains("regex")) {
+    need_object(c, j, what + " (a string, {\"regex\": ...}, {\"absent\": true}, {\"http_date\": ...} or {\"same_as\": ...})");
+    if (j.size() != 1) c.fail(what + " must have exactly one key: regex, absent, http_date or same_as");
+    only_keys(c, j, {"regex", "absent", "http_date", "same_as"}, what);
+    if (j.contains("http_date")) {
+        const json& v = j["http_date"];
+        if (v.is_string()) {
+            if (v.get<std::string>() != "now") c.fail(what + ".http_date must be \"now\" or a number of seconds since 1970");
+            h.kind = HeaderExpect::Kind::HttpDateNow;
+        } else {
+            h.kind = HeaderExpect::Kind::HttpDateAt;
+            h.seconds = need_int(c, v, what + ".http_date", kHttpDateMinSeconds, kHttpDateMaxSeconds);
+        }
+    } else if (j.contains("same_as")) {
+        h.kind = HeaderExpect::Kind::SameAs;
+        h.value = need_string(c, j["same_as"], what + ".same_as");
+        if (h.value.empty() || lower(h.value) == lower(name)) c.fail(what + ".same_as must name another header");
+    } else if (j.contains("regex")) {
         h.kind = HeaderExpect::Kind::Regex;
         h.value = need_string(c, j["regex"], what + ".regex");
         try {
@@ -145,8 +158,9 @@ DocrootChange parse_docroot_change(const Ctx& c, const std::string& path, const 
     DocrootChange d;
     d.path = need_relative_path(c, path, "docroot path");
     need_object(c, j, what);
-    only_keys(c, j, {"content", "size", "mode", "symlink", "dir", "absent", "many"}, what);
-    if (j.empty()) c.fail(what + " is empty: give content, size, mode, symlink, dir, absent or many");
+    only_keys(c, j, {"content", "size", "mode", "symlink", "dir", "absent", "many", "mtime"}, what);
+    if (j.empty()) c.fail(what + " is empty: give content, size, mode, symlink, dir, absent, many or mtime");
+    if (j.contains("mtime")) d.mtime = need_int(c, j["mtime"], what + ".mtime", kHttpDateMinSeconds, kHttpDateMaxSeconds);
     if (j.contains("content")) d.content = need_string(c, j["content"], what + ".content");
     if (j.contains("size")) d.size = need_size(c, j["size"], what + ".size");
     if (j.contains("mode")) {
@@ -177,6 +191,8 @@ DocrootChange parse_docroot_change(const Ctx& c, const std::string& path, const 
     if (kinds > 1) c.fail(what + ": use only one of content, size, symlink, dir, absent, many");
     if (d.mode && (d.symlink || d.absent || d.many))
         c.fail(what + ": mode cannot be combined with symlink, absent or many");
+    if (d.mtime && (d.symlink || d.absent || d.many))
+        c.fail(what + ": mtime cannot be combined with symlink, absent or many");
     return d;
 }
 

@@ -50,6 +50,7 @@ struct DocrootChange {
     bool dir = false;
     bool absent = false;
     std::optional<ManyFiles> many;     // the path becomes a directory of many files
+    std::optional<int64_t> mtime;      // its modification time, seconds since 1970 (lesson 11), set last
 };
 
 // A connection opened before the main request and held open meanwhile.
@@ -83,11 +84,26 @@ struct LimitSpec {
     std::optional<int> cpu_below_percent;
 };
 
-// An expected header value: exact text, a regex (whole value), or absent.
+// An expected header value: exact text, a regex (whole value), absent, or
+// (lesson 11) an IMF-fixdate: within kDateSlackSeconds of the harness's
+// clock ({"http_date": "now"}), or exactly the given second
+// ({"http_date": 784111777}); or the same value as another field of the
+// response ({"same_as": "Date"}).
 struct HeaderExpect {
-    enum class Kind { Exact, Regex, Absent } kind = Kind::Exact;
-    std::string value;
+    enum class Kind { Exact, Regex, Absent, HttpDateNow, HttpDateAt, SameAs } kind = Kind::Exact;
+    std::string value;      // Exact, Regex; SameAs: the other field's name
+    int64_t seconds = 0;    // HttpDateAt
 };
+
+// How far an {"http_date": "now"} may be from the harness's clock when the
+// response is checked, either way.
+inline constexpr long long kDateSlackSeconds = 10;
+
+// The earliest and latest second an HTTP-date can show (years 0000 ..
+// 9999, four digits: RFC 9110 §5.6.7): the range of docroot mtimes and
+// http_date seconds a fixture may give.
+inline constexpr long long kHttpDateMinSeconds = -62167219200LL;
+inline constexpr long long kHttpDateMaxSeconds = 253402300799LL;
 
 // An expected body (or stdout/stderr text).
 struct BodyExpect {

@@ -37,6 +37,9 @@ std::string expected_head(const Fixture& f) {
         out += "    " + name + ": ";
         if (h.kind == HeaderExpect::Kind::Exact) out += escape(h.value);
         else if (h.kind == HeaderExpect::Kind::Regex) out += "/" + h.value + "/ (regex)";
+        else if (h.kind == HeaderExpect::Kind::HttpDateNow) out += "(an IMF-fixdate: now, within " + std::to_string(kDateSlackSeconds) + " s)";
+        else if (h.kind == HeaderExpect::Kind::HttpDateAt) out += "(the IMF-fixdate of " + std::to_string(h.seconds) + " s since 1970)";
+        else if (h.kind == HeaderExpect::Kind::SameAs) out += "(the same as " + h.value + ")";
         else out += "(must be absent)";
         out += "\n";
     }

@@ -263,7 +263,11 @@ std::vector<std::string> compare_outcomes(const Fixture& f, const Outcome& a, co
     if (x.status != y.status)
         d.push_back("status: " + la + " " + std::to_string(x.status) + ", " + lb + " " + std::to_string(y.status));
     if (x.body != y.body) d.push_back(body_difference(x.body, y.body, la, lb));
-    for (const auto& [name, _] : f.expect.headers) {
+    for (const auto& [name, he] : f.expect.headers) {
+        // a clock's value ({"http_date": "now"}, and a field the same as
+        // another: Last-Modified = Date) differs with the second each
+        // server answered in: no news for a student
+        if (he.kind == HeaderExpect::Kind::HttpDateNow || he.kind == HeaderExpect::Kind::SameAs) continue;
         auto hx = x.header(name), hy = y.header(name);
         if (hx != hy)
             d.push_back(name + ": " + la + " " + (hx ? "\"" + escape(*hx) + "\"" : "(none)") + ", " + lb + " " +

@@ -292,6 +292,10 @@ void apply_change(int root, const DocrootChange& c) {
         }
     }
     if (c.mode && ::fchmodat(dir.get(), name, *c.mode, 0) != 0) fail("chmod");
+    if (c.mtime) {   // last: writing the content would move it (lesson 11's Last-Modified)
+        struct timespec times[2] = {{0, UTIME_OMIT}, {static_cast<time_t>(*c.mtime), 0}};   // atime kept
+        if (::utimensat(dir.get(), name, times, AT_SYMLINK_NOFOLLOW) != 0) fail("set mtime");
+    }
 }
 
 // lchown of every name on the way from the docroot to the change's path

@@ -301,3 +301,62 @@ TEST(CheckLog, FixtureKeyParsesAndNeedsItsOwnServer) {
     EXPECT_THROW(fixture(R"({"status": 200, "log": "x"})"), FixtureError);
     EXPECT_THROW(fixture(R"({"status": 200, "log": ["a\nb"]})"), FixtureError);
 }
+
+// --- lesson 11's date checks ------------------------------------------------
+
+TEST(CheckDates, ImfFixdateIsReadExactly) {
+    EXPECT_EQ(imf_fixdate_seconds("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777LL);   // RFC 9110 §5.6.7's example
+    EXPECT_EQ(imf_fixdate_seconds("Fri, 01 Jan 1960 00:00:00 GMT"), -315619200LL);  // before 1970
+    EXPECT_EQ(imf_fixdate_seconds("Sat, 01 Jan 0000 00:00:00 GMT"), kHttpDateMinSeconds);
+    EXPECT_EQ(imf_fixdate_seconds("Fri, 31 Dec 9999 23:59:59 GMT"), kHttpDateMaxSeconds);
+    for (const char* bad : {"Mon, 06 Nov 1994 08:49:37 GMT",    // Sunday, not Monday
+                            "Sun, 06 Nov 1994 08:49:37 UTC", "sun, 06 Nov 1994 08:49:37 GMT",
+                            "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 31 Nov 1994 08:49:37 GMT",
+                            "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 GMT ",
+                            "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", ""})
+        EXPECT_FALSE(imf_fixdate_seconds(bad).has_value()) << bad;
+}
+
+TEST(CheckDates, ImfFixdateIsWritten) {
+    EXPECT_EQ(imf_fixdate(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
+    EXPECT_EQ(imf_fixdate(-315619200), "Fri, 01 Jan 1960 00:00:00 GMT");
+    EXPECT_EQ(imf_fixdate(kHttpDateMinSeconds), "Sat, 01 Jan 0000 00:00:00 GMT");   // four digits, padded
+    EXPECT_EQ(imf_fixdate(2208988800LL), "Sun, 01 Jan 2040 00:00:00 GMT");          // past 2^31
+}
+
+TEST(CheckDates, NowMeansWithinTheSlack) {
+    HeaderExpect e{HeaderExpect::Kind::HttpDateNow, ""};
+    const long long now = 784111777;
+    EXPECT_TRUE(header_matches(e, std::string("Sun, 06 Nov 1994 08:49:37 GMT"), now));
+    EXPECT_TRUE(header_matches(e, imf_fixdate(now - kDateSlackSeconds), now));
+    EXPECT_TRUE(header_matches(e, imf_fixdate(now + kDateSlackSeconds), now));
+    EXPECT_FALSE(header_matches(e, imf_fixdate(now - kDateSlackSeconds - 1), now));
+    EXPECT_FALSE(header_matches(e, imf_fixdate(now + kDateSlackSeconds + 1), now));
+    EXPECT_FALSE(header_matches(e, std::string("Sun, 06 Nov 1994 08:49:37 UTC"), now));   // the shape too
+    EXPECT_FALSE(header_matches(e, std::nullopt, now));
+}
+
+TEST(CheckDates, AtMeansThatSecond) {
+    HeaderExpect e{HeaderExpect::Kind::HttpDateAt, ""};
+    e.seconds = 784111777;
+    EXPECT_TRUE(header_matches(e, std::string("Sun, 06 Nov 1994 08:49:37 GMT")));
+    EXPECT_FALSE(header_matches(e, std::string("Sun, 06 Nov 1994 08:49:38 GMT")));
+    EXPECT_FALSE(header_matches(e, std::string("Sunday, 06-Nov-94 08:49:37 GMT")));   // the same second, another form
+}
+
+TEST(CheckDates, FixturesCheckDatesAndSameAs) {
+    const std::string now = imf_fixdate(static_cast<long long>(std::time(nullptr)));
+    const std::string resp = "HTTP/1.1 200 OK\r\nDate: " + now + "\r\nLast-Modified: " + now +
+                             "\r\nExpires: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 0\r\n\r\n";
+    Fixture good = fixture(R"({"status": 200, "headers": {"Date": {"http_date": "now"},
+                               "Last-Modified": {"same_as": "Date"}, "Expires": {"http_date": 784111777}}})");
+    EXPECT_TRUE(all_ok(run(good, closed_with(resp))));
+    Fixture bad = fixture(R"({"status": 200, "headers": {"Expires": {"same_as": "Date"},
+                              "Last-Modified": {"http_date": 784111777}, "Age": {"same_as": "Date"}}})");
+    auto a = run(bad, closed_with(resp));
+    EXPECT_TRUE(has_failure(a, "Expires: expected the same as Date"));
+    EXPECT_TRUE(has_failure(a, "Last-Modified: expected \"Sun, 06 Nov 1994 08:49:37 GMT\""));
+    EXPECT_TRUE(has_failure(a, "got no Age header"));
+    Fixture old = fixture(R"({"status": 200, "headers": {"Expires": {"http_date": "now"}}})");
+    EXPECT_TRUE(has_failure(run(old, closed_with(resp)), "within 10 s of the harness's clock"));
+}

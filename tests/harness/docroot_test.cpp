@@ -84,3 +84,22 @@ TEST(Docroot, ReproduceLinesRecreateTheSecret) {
     EXPECT_EQ(out, std::string(harness::kOutsideContent) + "x\nok\n") << prepare;
     EXPECT_NE(text.find("build/lesson-06/httpd-cpp 8080 \"$site\" &"), std::string::npos) << text;
 }
+
+TEST(Docroot, MtimeIsSetAfterTheContent) {
+    TempDir t;
+    std::string site = (t.dir / "site").string();
+    harness::DocrootChange file;
+    file.path = "cache/c.txt";
+    file.content = "cached\n";
+    file.mtime = 784111777;
+    harness::DocrootChange old;   // alone, on a demo-site file
+    old.path = "docs/a.txt";
+    old.mtime = -315619200;
+    harness::prepare_docroot(std::string(METAL_SOURCE_DIR) + "/harness/site", site, {file, old});
+    EXPECT_EQ(slurp(t.dir / "site/cache/c.txt"), "cached\n");
+    struct stat st {};
+    ASSERT_EQ(::stat((t.dir / "site/cache/c.txt").c_str(), &st), 0);
+    EXPECT_EQ(static_cast<long long>(st.st_mtime), 784111777LL);
+    ASSERT_EQ(::stat((t.dir / "site/docs/a.txt").c_str(), &st), 0);
+    EXPECT_EQ(static_cast<long long>(st.st_mtime), -315619200LL);
+}

@@ -366,3 +366,19 @@ TEST(Fixture, SignalLimitResetAndServerAfter) {
     EXPECT_EQ(c[0].zombies_after, 0);
     EXPECT_EQ(c[0].children_after, 0);
 }
+
+TEST(Fixture, DateChecksAndMtimeAreChecked) {
+    auto headers = [](const std::string& v) {
+        return with("expect", R"({"status": 200, "headers": {"Date": )" + v + "}}");
+    };
+    EXPECT_EQ(error_for(headers(R"({"http_date": "now"})")), "");
+    EXPECT_EQ(error_for(headers(R"({"http_date": -315619200})")), "");
+    expect_error(headers(R"({"http_date": "today"})"), "must be \"now\" or a number");
+    expect_error(headers(R"({"http_date": 253402300800})"), "http_date");        // past 9999-12-31 23:59:59
+    expect_error(headers(R"({"same_as": "date"})"), "must name another header");
+    expect_error(headers(R"({"http_date": "now", "same_as": "Expires"})"), "exactly one key");
+    EXPECT_EQ(error_for(with("docroot", R"({"a.txt": {"content": "x", "mtime": 784111777}})")), "");
+    EXPECT_EQ(error_for(with("docroot", R"({"a.txt": {"mtime": -1}})")), "");
+    expect_error(with("docroot", R"({"a.txt": {"symlink": "b", "mtime": 1}})"), "mtime cannot be combined");
+    expect_error(with("docroot", R"({"a.txt": {"mtime": "1994"}})"), "mtime");
+}

@@ -125,6 +125,8 @@ void to_asm(const Exchange& x, struct exchange& a) {
     a.extra_len = x.extra_len;
     a.body_deadline = x.body_deadline;
     a.body_sent = x.body_sent;
+    a.date = x.date;
+    a.last_modified = x.last_modified;
     std::memcpy(a.extra, x.extra, sizeof a.extra);
     std::memcpy(a.path, x.path, sizeof a.path);
     std::memcpy(a.buf, x.buf, sizeof a.buf);
@@ -154,6 +156,8 @@ void from_asm(const struct exchange& a, Exchange& x) {
     x.extra_len = a.extra_len;
     x.body_deadline = a.body_deadline;
     x.body_sent = a.body_sent;
+    x.date = a.date;
+    x.last_modified = a.last_modified;
     std::memcpy(x.extra, a.extra, sizeof a.extra);
     std::memcpy(x.path, a.path, sizeof a.path);
     std::memcpy(x.buf, a.buf, sizeof a.buf);
@@ -296,6 +300,14 @@ void log_exchange(Exchange& x) {
 void bound_linger(Exchange& x) {
     on_asm_record(x, [](struct exchange* a) { asm_bound_linger(a); });
 }
+#endif
+
+#if MIX_11
+ASM_STEP(step_stamp_date)
+ASM_STEP(step_last_modified)
+ASM_STEP(step_check_conditions)
+ASM_STEP(step_parse_range_11)
+ASM_STEP(step_check_unmodified)
 #endif
 
 }  // namespace httpd

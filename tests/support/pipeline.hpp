@@ -22,12 +22,14 @@
 #include "08-listing.hpp"
 #include "09-methods.hpp"
 #include "10-hardening.hpp"
+#include "11-caching.hpp"
 #include "exchange.hpp"
 
 // The list, as code.  (A macro, so that each suite can turn a step's name
 // into the functions it has: httpd::name, and in the target suite ::name.)
 #define METAL_LESSON_STEPS(n, S)                                   \
     do {                                                           \
+        if ((n) >= 11) { S(step_stamp_date) }                      \
         if ((n) <= 2) { S(step_read_once) S(step_hello) }          \
         if ((n) >= 10) { S(step_arm_deadlines) S(step_await_head) } \
         if ((n) >= 3) {                                            \
@@ -47,19 +49,30 @@
         if ((n) >= 4) { S(step_stat_file) }                        \
         if ((n) >= 8) { S(step_directory) }                        \
         if ((n) >= 4) { S(step_check_file) S(step_choose_type) }   \
-        if ((n) >= 7) { S(step_parse_range) }                      \
+        if ((n) >= 11) { S(step_last_modified) S(step_check_conditions) } \
+        if ((n) >= 7 && (n) <= 10) { S(step_parse_range) }         \
+        if ((n) >= 11) { S(step_parse_range_11) }                  \
         if ((n) >= 4) { S(step_send_head) S(step_send_body) }      \
     } while (0)
 
 // Lesson 09's lists of the methods that do not GET (cpp/httpd.cpp
 // kOptionsAsteriskList ..., asm/httpd.s options_asterisk_list ...), which
-// the spines' step_by_method runs; spine_test checks them too.
+// the spines' step_by_method runs; spine_test checks them too.  Like the
+// spines' lists, they are decided when the suite is built (LESSON, the
+// last lesson): from lesson 11 on, PUT and DELETE check
+// If-Unmodified-Since after step_open_parent.
+#if LESSON >= 11
+#define METAL_CHECK_UNMODIFIED(S) S(step_check_unmodified)
+#else
+#define METAL_CHECK_UNMODIFIED(S)
+#endif
 #define METAL_OPTIONS_ASTERISK_LIST(S) S(step_answer_options)
 #define METAL_OPTIONS_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_beneath) S(step_answer_options)
 #define METAL_PUT_LIST(S)                                                          \
     S(step_decode_path) S(step_normalize_path) S(step_check_upload) S(step_open_parent) \
-    S(step_store_upload) S(step_answer_upload)
-#define METAL_DELETE_LIST(S) S(step_decode_path) S(step_normalize_path) S(step_open_parent) S(step_delete_file)
+    METAL_CHECK_UNMODIFIED(S) S(step_store_upload) S(step_answer_upload)
+#define METAL_DELETE_LIST(S) \
+    S(step_decode_path) S(step_normalize_path) S(step_open_parent) METAL_CHECK_UNMODIFIED(S) S(step_delete_file)
 
 // METAL_BY_METHOD(x, S, run) -- the spines' step_by_method, for the tests
 // (the spines are not linked into them): S(name) collects a step of the

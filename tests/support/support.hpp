@@ -38,6 +38,16 @@ inline bool big_file_tests_on() {
     return v != nullptr && std::string(v) != "0";
 }
 
+// How many random instants and strings lesson 11's C++ date tests try:
+// METAL_DATE_RANDOM when set (the variable tests/asm/11-caching_test.cpp
+// reads too), else 20,000 -- make test's count.  `make date-fuzz` sets
+// 1,000,000.
+inline int date_count() {
+    const char* v = std::getenv("METAL_DATE_RANDOM");
+    int n = v != nullptr ? std::atoi(v) : 0;
+    return n > 0 ? n : 20000;
+}
+
 // A fresh directory under /tmp, removed with everything in it afterwards.
 class TempDir {
 public:
