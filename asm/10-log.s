@@ -253,12 +253,13 @@ ENDFUNC log_escape
 // excerpt end
 
 // ---------------------------------------------------------------------------
-// char *log_two_digits(char *p, uint64_t v)  (this file only)
-//   v (0 .. 99) as two digits at p: the next free byte.
+// char *two_digits(char *p, uint64_t v)
+//   v (0 .. 99) as two digits at p: the next free byte (the log's date,
+//   and lesson 11's HTTP-dates).
 //   in:  x0 = p, x1 = v.  out: x0 = p + 2
 //   registers: x9 = 10, x10 = tens, x11 = ones.  Leaf.
 // ---------------------------------------------------------------------------
-log_two_digits:
+FUNC two_digits
         mov     x9, #10                   // decimal
         udiv    x10, x1, x9               // tens
         msub    x11, x10, x9, x1          // ones
@@ -267,6 +268,7 @@ log_two_digits:
         strb    w10, [x0], #1             // tens first
         strb    w11, [x0], #1             // then the ones
         ret                               // x0 = p + 2
+ENDFUNC two_digits
 
 // ---------------------------------------------------------------------------
 // size_t format_log_line(char *out, const struct log_entry *e)
@@ -305,9 +307,9 @@ log_two_digits:
         .endm
 // PUT_TWO field -- a civil_time field as two digits at p
         .macro PUT_TWO field
-        mov     x0, x20                   // log_two_digits(p, t.field)
+        mov     x0, x20                   // two_digits(p, t.field)
         ldr     x1, [sp, #\field]         // the field's value
-        bl      log_two_digits            // two digits at p
+        CALL    two_digits                // two digits at p
         mov     x20, x0                   // p += 2
         .endm
 // excerpt: format-log-line

@@ -177,22 +177,6 @@ ENDFUNC seconds_from_civil
 // excerpt end
 
 // ---------------------------------------------------------------------------
-// char *date_two_digits(char *p, uint64_t v)  (this file only)
-//   v (0 .. 99) as two digits at p: the next free byte.
-//   in:  x0 = p, x1 = v.  out: x0 = p + 2
-//   registers: x9 = 10, x10 = tens, x11 = ones.  Leaf.
-// ---------------------------------------------------------------------------
-date_two_digits:
-        mov     x9, #10                   // decimal
-        udiv    x10, x1, x9               // tens
-        msub    x11, x10, x9, x1          // ones
-        add     w10, w10, #'0'            // as digits
-        add     w11, w11, #'0'            // (ASCII digits)
-        strb    w10, [x0], #1             // tens first
-        strb    w11, [x0], #1             // then the ones
-        ret                               // x0 = p + 2
-
-// ---------------------------------------------------------------------------
 // size_t format_http_date(char *out, int64_t seconds)
 //   The IMF-fixdate of seconds since 1970 (RFC 9110 §5.6.7), always
 //   HTTP_DATE_LEN (29) bytes, no NUL:
@@ -232,9 +216,9 @@ date_two_digits:
         .endm
 // PUT_TWO value -- a register's value 0 .. 99 as two digits at p
         .macro PUT_TWO value
-        mov     x0, x20                   // date_two_digits(p, value)
+        mov     x0, x20                   // two_digits(p, value): lesson 10's
         mov     x1, \value                // (0 .. 99)
-        bl      date_two_digits           // two digits at p
+        CALL    two_digits                // two digits at p
         mov     x20, x0                   // p += 2
         .endm
 // excerpt: format-http-date

@@ -436,6 +436,7 @@ static_assert(offsetof(struct log_entry, bytes) == LOG_BYTES, "records.inc LOG_B
 static_assert(sizeof(struct log_entry) == LOG_ENTRY_SIZE, "records.inc LOG_ENTRY_SIZE");
 #endif
 void civil_time(uint64_t seconds, struct civil_time *out);
+char *two_digits(char *p, uint64_t v);
 size_t log_request_line(const char *buf, size_t len, const char **line);
 size_t log_escape(char *out, size_t cap, const char *p, size_t n);
 size_t format_log_line(char *out, const struct log_entry *e);

@@ -73,8 +73,7 @@ std::size_t log_escape(char* out, std::size_t cap, const char* p, std::size_t n)
 }
 // excerpt end
 
-// two_digits -- v (0 .. 99) as two digits at out: the next free byte.
-static char* two_digits(char* out, std::uint64_t v) {
+char* two_digits(char* out, std::uint64_t v) {
     out[0] = static_cast<char>('0' + v / 10);
     out[1] = static_cast<char>('0' + v % 10);
     return out + 2;

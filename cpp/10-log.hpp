@@ -88,6 +88,10 @@ static_assert(sizeof(LogEntry) == LOG_ENTRY_SIZE, "records.inc LOG_ENTRY_SIZE");
 // algorithms.
 void civil_time(std::uint64_t seconds, CivilTime* out);
 
+// two_digits -- v (0 .. 99) as two digits at out: the next free byte
+// (the log's date, and lesson 11's HTTP-dates).
+char* two_digits(char* out, std::uint64_t v);
+
 // log_request_line -- the request line in the len bytes of buf: after the
 // empty lines lesson 03 skips (LF or CR LF), up to the first LF (a CR
 // just before it is left out), or to the end of what was read.  Its

@@ -39,13 +39,6 @@ std::int64_t seconds_from_civil(std::int64_t year, std::uint64_t month, std::uin
 }
 // excerpt end
 
-// two_digits -- v (0 .. 99) as two digits at out: the next free byte.
-static char* two_digits(char* out, std::uint64_t v) {
-    out[0] = static_cast<char>('0' + v / 10);
-    out[1] = static_cast<char>('0' + v % 10);
-    return out + 2;
-}
-
 // excerpt: format-http-date
 std::size_t format_http_date(char* out, std::int64_t seconds) {
     if (seconds < kHttpTimeMin) seconds = kHttpTimeMin;       // four year digits: 0000 ..
