@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
@@ -455,6 +456,24 @@ TEST_F(Lesson04AsmSteps, StepOpenFileAgrees) {
     Records r("/nonexistent/metal-httpd");
     r.set_path("/a.txt");
     EXPECT_EQ(step_both(r, TWIN_STEP(step_open_file), "", "no docroot").result, 404);
+}
+
+// Lesson 04's rule (step_open_file: "a relative docroot starts at the
+// cwd"): `httpd 8080 site` serves ./site.  The docroot as a path relative
+// to this process's working directory, whatever that is.
+TEST_F(Lesson04AsmSteps, StepOpenFileWithARelativeDocroot) {
+    std::error_code ec;
+    std::string rel = std::filesystem::relative(dir.path(), ec).string();
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_FALSE(rel.empty());
+    ASSERT_NE(rel[0], '/');
+    for (const std::string path : {"/hello.txt", "/nope.txt"}) {
+        Records r(rel.c_str());
+        r.set_path(path);
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_open_file), "", rel + path);
+        EXPECT_EQ(run.result, path == "/hello.txt" ? STEP_NEXT : 404) << rel + path;
+        EXPECT_EQ(r.a->file_fd >= 0, path == "/hello.txt") << rel + path;
+    }
 }
 
 // step_stat_file: the mode and size of the open file; the body is all of it.
