@@ -548,6 +548,14 @@ TEST_F(Lesson04AsmSteps, StepSendHeadAgrees) {
             }
         }
     }
+    // x.status is read as an int, all 32 bits of it, as the C++ casts it:
+    // a status no step stores, but one a 16-bit load would turn into 200
+    for (std::int64_t status : {std::int64_t{65536 + 200}, std::int64_t{-1}}) {
+        Records r(dir.path().c_str());
+        r.a->status = r.c->status = static_cast<std::uint64_t>(status);
+        r.a->type = r.c->type = "text/plain; charset=utf-8";
+        step_both(r, TWIN_STEP(step_send_head), "", "status " + std::to_string(status));
+    }
     Records r(dir.path().c_str());
     r.a->type = r.c->type = "text/plain; charset=utf-8";
     EXPECT_EQ(step_both(r, TWIN_STEP(step_send_head), "", "client gone", true).result, STEP_DONE);
