@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/callee_saved.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/support.hpp"
 #include "../support/traversal_cases.hpp"
@@ -227,6 +228,41 @@ TEST_F(Lesson06AsmTree, OpenBeneathReadsOnlyLenBytes) {
             ::close(static_cast<int>(fd));
         }
         EXPECT_EQ(open_both(root.get(), c.buffer.substr(0, c.len)), "") << c.buffer << " " << c.len;
+    }
+}
+
+// Lesson 06's rule: a name is a name, one byte long too -- only "." alone
+// is the directory itself (the tree's names are all longer).  And
+// open_beneath answers the same whatever its caller keeps in x19..x28,
+// and gives them back.
+TEST(Lesson06Asm, OpenBeneathOneByteNames) {
+    testsupport::TempDir dir("06-asm-short");
+    ASSERT_FALSE(dir.path().empty());
+    ASSERT_EQ(::mkdir(dir.at("d").c_str(), 0755), 0);
+    testsupport::write_file(dir.at("d/e"), "in d\n");
+    testsupport::write_file(dir.at("e"), "at the top\n");
+    httpd::Fd root(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY));
+    ASSERT_TRUE(root.valid());
+    struct Case {
+        std::string path, opens;
+    };
+    for (const Case& c : {Case{"/d/e", "d/e"}, Case{"d/e", "d/e"}, Case{"/e", "e"}, Case{"/d/", "d"}, Case{"/d", "d"},
+                          Case{"/./d/./e", "d/e"}}) {
+        std::int64_t fd = open_beneath(root.get(), c.path.data(), c.path.size());
+        EXPECT_GE(fd, 0) << c.path;
+        if (fd >= 0) {
+            EXPECT_TRUE(names(static_cast<int>(fd), dir.at(c.opens))) << c.path << ": not " << c.opens;
+            ::close(static_cast<int>(fd));
+        }
+        EXPECT_EQ(open_both(root.get(), c.path), "") << c.path;
+        testsupport::CalleeSavedRun run =
+            testsupport::call_checking_callee_saved(&open_beneath, root.get(), c.path.data(), c.path.size());
+        EXPECT_EQ(run.problems, "") << c.path;
+        EXPECT_GE(run.result, 0) << c.path << " (called with other values in x19..x28)";
+        if (run.result >= 0) {
+            EXPECT_TRUE(names(static_cast<int>(run.result), dir.at(c.opens))) << c.path;
+            ::close(static_cast<int>(run.result));
+        }
     }
 }
 
