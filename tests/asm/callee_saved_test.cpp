@@ -19,7 +19,7 @@
 #if defined(__aarch64__) || defined(__arm64__)
 // void metal_callee_saved_call(struct callee_saved_call *c)
 //   registers: x9 = c (until the call), x16 = the function; x19..x28 =
-//   c->before during the call (ours are on the stack)
+//   c->before and x9..x15 = c->junk at the call (ours are on the stack)
 //   stack: 112 bytes (fp, lr, x19..x28, c)
 // One statement per line and // comments: the same text assembles with
 // GNU as and with Darwin's assembler.
@@ -48,6 +48,10 @@ __asm__(
     "  ldp x0, x1, [x9, #8]\n"         // x0..x5 = c->args[0..5]
     "  ldp x2, x3, [x9, #24]\n"
     "  ldp x4, x5, [x9, #40]\n"
+    "  ldp x10, x11, [x9, #256]\n"     // x10..x15 = c->junk[1..6]
+    "  ldp x12, x13, [x9, #272]\n"
+    "  ldp x14, x15, [x9, #288]\n"
+    "  ldr x9, [x9, #248]\n"           // x9 = c->junk[0] (c is on our stack)
     "  blr x16\n"                      // the function under test
     "  mov x10, sp\n"                  // sp and fp as it left them
     "  mov x11, x29\n"

@@ -15,6 +15,10 @@
 // a value of our choosing (all 64 bits distinct), calls the function with
 // up to six arguments, and stores x19..x28, sp and fp as the function left
 // them, and its result.  callee_saved_problems() names each difference.
+// The temporaries x9..x15 hold junk at the call too: a function that
+// reads one before writing it uses whatever its caller happened to leave
+// there -- often the right value by luck, when the caller is the course's
+// own assembly.
 #pragma once
 
 #include <cstddef>
@@ -32,11 +36,12 @@ struct callee_saved_call {
     std::uint64_t sp_after;    // 224: sp after the return
     std::uint64_t fp_after;    // 232: x29 after the return (must be the caller's, = sp_before here)
     std::int64_t result;       // 240: x0 after the return
+    std::uint64_t junk[7];     // 248: x9..x15 at the call
 };
 static_assert(offsetof(callee_saved_call, args) == 8 && offsetof(callee_saved_call, before) == 56 &&
               offsetof(callee_saved_call, after) == 136 && offsetof(callee_saved_call, sp_before) == 216 &&
               offsetof(callee_saved_call, sp_after) == 224 && offsetof(callee_saved_call, fp_after) == 232 &&
-              offsetof(callee_saved_call, result) == 240,
+              offsetof(callee_saved_call, result) == 240 && offsetof(callee_saved_call, junk) == 248,
               "tests/asm/callee_saved_test.cpp's assembly uses these offsets");
 
 extern "C" void metal_callee_saved_call(struct callee_saved_call* c);
@@ -90,6 +95,7 @@ CalleeSavedRun call_checking_callee_saved(Fn* fn, Args... args) {
     std::size_t i = 0;
     ((c.args[i++] = reg(args)), ...);
     for (int r = 0; r < 10; ++r) c.before[r] = 0xa5c3'0000'0000'0000ull ^ (std::uint64_t(19 + r) << 40) ^ (0x1357'9bdfull * (r + 1));
+    for (int r = 0; r < 7; ++r) c.junk[r] = 0x7e57'0000'0000'0000ull ^ (std::uint64_t(9 + r) << 40) ^ (0x0bad'f00dull * (r + 3));
     metal_callee_saved_call(&c);
     return {c.result, callee_saved_problems(c)};
 }
