@@ -21,6 +21,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -140,6 +141,29 @@ TEST(Lesson06Asm, NormalizePathReadsOnlyLenBytes) {
         EXPECT_EQ(ra, rc) << len;
         EXPECT_EQ(a, c) << len;
     }
+}
+
+// Not a byte past len is touched, not even read: each path ends on the
+// last byte of a page whose next page is unmapped (PROT_NONE), so a load
+// one byte too wide ends the test with SIGSEGV.
+TEST(Lesson06Asm, NormalizePathReadsNothingPastTheEnd) {
+    const long page = ::sysconf(_SC_PAGESIZE);
+    ASSERT_GT(page, 0);
+    void* mem = ::mmap(nullptr, 2 * static_cast<std::size_t>(page), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(mem, MAP_FAILED);
+    char* guard = static_cast<char*>(mem) + page;
+    ASSERT_EQ(::mprotect(guard, static_cast<std::size_t>(page), PROT_NONE), 0);
+    for (const std::string path : {"/a", "/abc/def", "/a/../b", "/x/.", "/.."}) {
+        char* at = guard - path.size();
+        path.copy(at, path.size());
+        std::int64_t ra = normalize_path(at, path.size());
+        std::string a(at, path.size());
+        path.copy(at, path.size());
+        std::int64_t rc = httpd::normalize_path(at, path.size());
+        EXPECT_EQ(ra, rc) << path;
+        EXPECT_EQ(a, std::string(at, path.size())) << path;
+    }
+    ::munmap(mem, 2 * static_cast<std::size_t>(page));
 }
 
 // Random paths, biased towards what the walk has to get right: "", ".",
