@@ -390,3 +390,22 @@ TEST(Lesson10Asm, BoundLingerAgrees) {
 }
 
 }  // namespace
+
+// step_arm_body_deadline (lesson 10's rule): a body must come by now +
+// the grace (cfg->deadline seconds) + its length at UPLOAD_MIN_RATE bytes
+// a second -- here 5 + 3 seconds.
+TEST(Lesson10Asm, StepArmBodyDeadlineCountsTheBodysLength) {
+    testsupport::Records r;
+    r.acfg.deadline = 5;
+    r.ccfg.deadline = 5;
+    r.a->req.content_length = 3 * UPLOAD_MIN_RATE + 7;
+    r.c->req.content_length = 3 * UPLOAD_MIN_RATE + 7;
+    std::uint64_t t0 = now_ms();
+    EXPECT_EQ(step_arm_body_deadline(r.a.get()), STEP_NEXT);
+    EXPECT_EQ(httpd::step_arm_body_deadline(*r.c), STEP_NEXT);
+    std::uint64_t t1 = now_ms();
+    EXPECT_GE(r.a->body_deadline, t0 + 8000);
+    EXPECT_LE(r.a->body_deadline, t1 + 8000);
+    EXPECT_GE(r.c->body_deadline, t0 + 8000);
+    EXPECT_LE(r.c->body_deadline, t1 + 8000);
+}
