@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/callee_saved.hpp"
 #include "../support/support.hpp"
 #include "01-socket.hpp"
 #include "api.h"
@@ -406,4 +407,47 @@ TEST(Lesson01Asm, PipelineAgrees) {
         EXPECT_EQ(run.result, STEP_DONE);
         EXPECT_EQ(run.response.empty(), in.empty()) << in;   // nothing sent: no response
     }
+}
+
+// AAPCS64: every lesson 01 function that saves x19..x28 on its stack gives
+// all 64 bits of each back -- on its success path and its error path.
+TEST(Lesson01Asm, FunctionsKeepCalleeSavedRegisters) {
+    using testsupport::call_checking_callee_saved;
+    using testsupport::CalleeSavedRun;
+    auto check = [](const char* what, const CalleeSavedRun& r) { EXPECT_EQ(r.problems, "") << what; };
+    char prog[] = "httpd", port0[] = "0", root[] = "/srv", bad[] = "8o80";
+    char* good_argv[] = {prog, port0, root, nullptr};
+    char* bad_argv[] = {prog, bad, root, nullptr};
+    struct config cfg {};
+    check("parse_args", call_checking_callee_saved(&parse_args, 3, good_argv, &cfg));
+    output_of(2, [&] { check("parse_args (bad port)", call_checking_callee_saved(&parse_args, 3, bad_argv, &cfg)); });
+    char head[HEAD_MAX];
+    check("head_start", call_checking_callee_saved(&head_start, head, 200));
+    check("head_add", call_checking_callee_saved(&head_add, head, std::size_t{17}, "Name", "value"));
+    check("head_add_u64", call_checking_callee_saved(&head_add_u64, head, std::size_t{17}, "N", std::uint64_t{123}));
+    check("head_start_body", call_checking_callee_saved(&head_start_body, head, 200, "text/plain", std::uint64_t{5}));
+    check("head_add_lines", call_checking_callee_saved(&head_add_lines, head, std::size_t{17}, "A: b\r\n", std::size_t{6}));
+    testsupport::capture([&](int fd) {
+        check("write_str", call_checking_callee_saved(&write_str, fd, "x"));
+        check("send_hello", call_checking_callee_saved(&send_hello, fd));
+    });
+    output_of(1, [&] { check("say_listening", call_checking_callee_saved(&say_listening, 8080)); });
+    output_of(2, [&] {
+        check("say_errno", call_checking_callee_saved(&say_errno, std::int64_t{-EACCES}));
+        check("say_listen_error", call_checking_callee_saved(&say_listen_error, 80, std::int64_t{-EACCES}));
+    });
+    CalleeSavedRun opened = call_checking_callee_saved(&open_listener, 0);
+    check("open_listener", opened);
+    ASSERT_GE(opened.result, 0);
+    httpd::Fd listener(static_cast<int>(opened.result));
+    int port = listening_port(listener.get());
+    check("open_listener (port taken)", call_checking_callee_saved(&open_listener, port));
+    httpd::Fd client(connect_to(port));
+    CalleeSavedRun accepted = call_checking_callee_saved(&accept_client, listener.get());
+    check("accept_client", accepted);
+    EXPECT_GE(accepted.result, 0);
+    if (accepted.result >= 0) ::close(static_cast<int>(accepted.result));
+    check("accept_client (bad fd)", call_checking_callee_saved(&accept_client, -1));
+    Records r;
+    check("add_extra", call_checking_callee_saved(&add_extra, r.a.get(), "Allow", "GET"));
 }

@@ -220,6 +220,25 @@ TEST(Lesson03Asm, CharacterClassesAgree) {
     EXPECT_EQ(is_tchar(0), 0);
 }
 
+// parse_target reads its len bytes and no more: each prefix of an
+// absolute-form target, with the rest of it still in memory right after
+// (a scheme compare that ran past len would see "https://" in "https:/").
+// Method CONNECT, so a prefix that is not absolute-form is authority-form.
+TEST(Lesson03Asm, ParseTargetReadsOnlyLenBytes) {
+    for (const std::string full : {"https://h/p?q", "http://h/x", "HTTPS://h"}) {
+        for (std::size_t n = 1; n <= full.size(); ++n) {
+            struct request a = {};
+            a.method_id = static_cast<std::uint64_t>(testsupport::method_id(httpd::Method::CONNECT));
+            httpd::Request c;
+            c.method_id = httpd::Method::CONNECT;
+            std::string label = full.substr(0, n) + " (" + std::to_string(n) + " of " + full + ")";
+            EXPECT_EQ(parse_target(full.data(), n, &a), httpd::parse_target(std::string_view(full).substr(0, n), c))
+                << label;
+            EXPECT_EQ(view(a.path, a.path_len), std::string(c.path)) << label;
+        }
+    }
+}
+
 TEST(Lesson03Asm, HeaderNameEqualsAgrees) {
     const char* names[] = {"Host", "host", "HOST", "hosT", "Hos", "Hosts", "", "@", "`", "[", "{", "Content-Length",
                            "content-length", "CONTENT_LENGTH", "\xc3\xa9", "\xc3\x89"};

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
@@ -457,6 +458,24 @@ TEST_F(Lesson04AsmSteps, StepOpenFileAgrees) {
     EXPECT_EQ(step_both(r, TWIN_STEP(step_open_file), "", "no docroot").result, 404);
 }
 
+// Lesson 04's rule (step_open_file: "a relative docroot starts at the
+// cwd"): `httpd 8080 site` serves ./site.  The docroot as a path relative
+// to this process's working directory, whatever that is.
+TEST_F(Lesson04AsmSteps, StepOpenFileWithARelativeDocroot) {
+    std::error_code ec;
+    std::string rel = std::filesystem::relative(dir.path(), ec).string();
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_FALSE(rel.empty());
+    ASSERT_NE(rel[0], '/');
+    for (const std::string path : {"/hello.txt", "/nope.txt"}) {
+        Records r(rel.c_str());
+        r.set_path(path);
+        testsupport::StepRun run = step_both(r, TWIN_STEP(step_open_file), "", rel + path);
+        EXPECT_EQ(run.result, path == "/hello.txt" ? STEP_NEXT : 404) << rel + path;
+        EXPECT_EQ(r.a->file_fd >= 0, path == "/hello.txt") << rel + path;
+    }
+}
+
 // step_stat_file: the mode and size of the open file; the body is all of it.
 TEST_F(Lesson04AsmSteps, StepStatFileAgrees) {
     httpd::Fd huge = testsupport::sparse_file(dir.at("huge.bin"), 5000000000ULL);
@@ -528,6 +547,14 @@ TEST_F(Lesson04AsmSteps, StepSendHeadAgrees) {
                 }
             }
         }
+    }
+    // x.status is read as an int, all 32 bits of it, as the C++ casts it:
+    // a status no step stores, but one a 16-bit load would turn into 200
+    for (std::int64_t status : {std::int64_t{65536 + 200}, std::int64_t{-1}}) {
+        Records r(dir.path().c_str());
+        r.a->status = r.c->status = static_cast<std::uint64_t>(status);
+        r.a->type = r.c->type = "text/plain; charset=utf-8";
+        step_both(r, TWIN_STEP(step_send_head), "", "status " + std::to_string(status));
     }
     Records r(dir.path().c_str());
     r.a->type = r.c->type = "text/plain; charset=utf-8";

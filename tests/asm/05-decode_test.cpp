@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/callee_saved.hpp"
 #include "../support/decode_cases.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/support.hpp"
@@ -200,6 +201,20 @@ TEST(Lesson05Asm, StepDecodePathAgrees) {
         std::string label = escaped(c.path.substr(0, 40)) + " (" + std::to_string(c.path.size()) + " bytes)";
         testsupport::StepRun run = step_both(r, TWIN_STEP(step_decode_path), "", label);
         EXPECT_EQ(run.result, c.want) << label;
+    }
+}
+
+// AAPCS64: the lesson's functions that save x19..x28 give all 64 bits of
+// each back, on the way that decodes and on the way that refuses.
+TEST(Lesson05Asm, FunctionsKeepCalleeSavedRegisters) {
+    for (const std::string& path : std::vector<std::string>{"/caf%C3%A9.txt", "/%zz", std::string(PATH_BUF_MAX + 1, 's')}) {
+        Records r(".");
+        r.set_req_path(path.data(), path.size());
+        testsupport::CalleeSavedRun run = testsupport::call_checking_callee_saved(&step_decode_path, r.a.get());
+        EXPECT_EQ(run.problems, "") << "step_decode_path " << escaped(path.substr(0, 20));
+        char out[PATH_BUF_MAX];
+        run = testsupport::call_checking_callee_saved(&percent_decode, path.data(), path.size(), out, sizeof out);
+        EXPECT_EQ(run.problems, "") << "percent_decode " << escaped(path.substr(0, 20));
     }
 }
 

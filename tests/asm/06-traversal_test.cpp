@@ -21,11 +21,13 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/callee_saved.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/support.hpp"
 #include "../support/traversal_cases.hpp"
@@ -141,6 +143,29 @@ TEST(Lesson06Asm, NormalizePathReadsOnlyLenBytes) {
     }
 }
 
+// Not a byte past len is touched, not even read: each path ends on the
+// last byte of a page whose next page is unmapped (PROT_NONE), so a load
+// one byte too wide ends the test with SIGSEGV.
+TEST(Lesson06Asm, NormalizePathReadsNothingPastTheEnd) {
+    const long page = ::sysconf(_SC_PAGESIZE);
+    ASSERT_GT(page, 0);
+    void* mem = ::mmap(nullptr, 2 * static_cast<std::size_t>(page), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(mem, MAP_FAILED);
+    char* guard = static_cast<char*>(mem) + page;
+    ASSERT_EQ(::mprotect(guard, static_cast<std::size_t>(page), PROT_NONE), 0);
+    for (const std::string path : {"/a", "/abc/def", "/a/../b", "/x/.", "/.."}) {
+        char* at = guard - path.size();
+        path.copy(at, path.size());
+        std::int64_t ra = normalize_path(at, path.size());
+        std::string a(at, path.size());
+        path.copy(at, path.size());
+        std::int64_t rc = httpd::normalize_path(at, path.size());
+        EXPECT_EQ(ra, rc) << path;
+        EXPECT_EQ(a, std::string(at, path.size())) << path;
+    }
+    ::munmap(mem, 2 * static_cast<std::size_t>(page));
+}
+
 // Random paths, biased towards what the walk has to get right: "", ".",
 // "..", names made of dots, names that begin or end with dots, a
 // backslash, %2e, a high byte, sometimes no leading '/', and random bytes.
@@ -227,6 +252,41 @@ TEST_F(Lesson06AsmTree, OpenBeneathReadsOnlyLenBytes) {
             ::close(static_cast<int>(fd));
         }
         EXPECT_EQ(open_both(root.get(), c.buffer.substr(0, c.len)), "") << c.buffer << " " << c.len;
+    }
+}
+
+// Lesson 06's rule: a name is a name, one byte long too -- only "." alone
+// is the directory itself (the tree's names are all longer).  And
+// open_beneath answers the same whatever its caller keeps in x19..x28,
+// and gives them back.
+TEST(Lesson06Asm, OpenBeneathOneByteNames) {
+    testsupport::TempDir dir("06-asm-short");
+    ASSERT_FALSE(dir.path().empty());
+    ASSERT_EQ(::mkdir(dir.at("d").c_str(), 0755), 0);
+    testsupport::write_file(dir.at("d/e"), "in d\n");
+    testsupport::write_file(dir.at("e"), "at the top\n");
+    httpd::Fd root(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY));
+    ASSERT_TRUE(root.valid());
+    struct Case {
+        std::string path, opens;
+    };
+    for (const Case& c : {Case{"/d/e", "d/e"}, Case{"d/e", "d/e"}, Case{"/e", "e"}, Case{"/d/", "d"}, Case{"/d", "d"},
+                          Case{"/./d/./e", "d/e"}}) {
+        std::int64_t fd = open_beneath(root.get(), c.path.data(), c.path.size());
+        EXPECT_GE(fd, 0) << c.path;
+        if (fd >= 0) {
+            EXPECT_TRUE(names(static_cast<int>(fd), dir.at(c.opens))) << c.path << ": not " << c.opens;
+            ::close(static_cast<int>(fd));
+        }
+        EXPECT_EQ(open_both(root.get(), c.path), "") << c.path;
+        testsupport::CalleeSavedRun run =
+            testsupport::call_checking_callee_saved(&open_beneath, root.get(), c.path.data(), c.path.size());
+        EXPECT_EQ(run.problems, "") << c.path;
+        EXPECT_GE(run.result, 0) << c.path << " (called with other values in x19..x28)";
+        if (run.result >= 0) {
+            EXPECT_TRUE(names(static_cast<int>(run.result), dir.at(c.opens))) << c.path;
+            ::close(static_cast<int>(run.result));
+        }
     }
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/callee_saved.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/listing_cases.hpp"
 #include "../support/support.hpp"
@@ -330,6 +331,33 @@ TEST(Lesson08Asm, OutBytesThroughSocketsAgrees) {
     EXPECT_TRUE(got_a == data) << got_a.size();
     EXPECT_TRUE(got_c == data) << got_c.size();
     EXPECT_EQ(a->total, c->total);
+    EXPECT_EQ(a->len, 0u);
+    EXPECT_EQ(a->sent, data.size());   // every byte counted as sent once (lesson 10 logs it)
+    EXPECT_EQ(a->sent, c->sent);
+}
+
+// out_flush counts what it sent in o->sent from o->len itself, whatever
+// its caller left in the temporaries (x9..x15 hold junk here), and gives
+// x19..x28 back.
+TEST(Lesson08Asm, OutFlushCountsWhatItSent) {
+    auto a = std::make_unique<struct listing_out>();
+    auto c = std::make_unique<httpd::ListingOut>();
+    std::string got = capture([&](int sock) {
+        out_start(a.get(), sock);
+        out_bytes(a.get(), "hello", 5);
+        a->sent = 100;   // as if 100 bytes had gone before
+        testsupport::CalleeSavedRun run = testsupport::call_checking_callee_saved(&out_flush, a.get());
+        EXPECT_EQ(run.problems, "");
+    });
+    capture([&](int sock) {
+        httpd::out_start(*c, sock);
+        httpd::out_bytes(*c, "hello", 5);
+        c->sent = 100;
+        httpd::out_flush(*c);
+    });
+    EXPECT_EQ(got, "hello");
+    EXPECT_EQ(a->sent, 105u);
+    EXPECT_EQ(a->sent, c->sent);
     EXPECT_EQ(a->len, 0u);
 }
 

@@ -136,6 +136,55 @@ TEST(Lesson10Asm, NowMsAndWaitReadableAgree) {
     EXPECT_EQ(ev, httpd::wait_readable(p.fd[0], 0));                         // the end: readable
     EXPECT_TRUE(ev & POLLIN);
     EXPECT_EQ(wait_readable(-1, 0), httpd::wait_readable(-1, 0));            // POLLNVAL: a bad descriptor
+    ::close(p.fd[1]);                                                         // the peer gone for good:
+    p.fd[1] = -1;
+    ev = wait_readable(p.fd[0], 0);                                           // the revents bits, not
+    EXPECT_EQ(ev, httpd::wait_readable(p.fd[0], 0));                          // poll's count of 1
+    EXPECT_TRUE(ev & POLLHUP) << ev;
+}
+
+// tend_refusal (its comment in asm/10-hardening.s, lessons/10-hardening):
+// an answered refusal whose late bytes came reads them and keeps
+// lingering until its deadline; tend_refusals tends every used slot, not
+// only the first.
+TEST(Lesson10Asm, TendRefusalReadsLateBytesAndLingers) {
+    Pair p;
+    ::fcntl(p.fd[0], F_SETFL, O_NONBLOCK);   // a read with nothing there must not hang the test
+    ASSERT_EQ(::write(p.fd[1], "late", 4), 4);
+    struct config cfg {};
+    cfg.error_fd = -1;
+    struct refusal s {};
+    s.fd = p.fd[0];
+    s.answered = 1;
+    s.deadline = 1000000;   // far off: now is 1000
+    s.revents = POLLIN;
+    tend_refusal(&s, &cfg, 1000);
+    EXPECT_EQ(s.fd, p.fd[0]) << "still lingering: the slot stays";
+    EXPECT_EQ(wait_readable(p.fd[0], 0), 0) << "the late bytes were read";
+    s.revents = 0;                     // nothing more came
+    tend_refusal(&s, &cfg, 1000001);   // its time up: closed, the slot free
+    EXPECT_EQ(s.fd, -1);
+    p.fd[0] = -1;
+}
+
+TEST(Lesson10Asm, TendRefusalsTendsEverySlot) {
+    struct config cfg {};
+    cfg.error_fd = -1;
+    struct refusal table[REFUSE_SLOTS];
+    for (int slot : {1, REFUSE_SLOTS - 1}) {
+        init_refusals(table);
+        int fds[2];
+        ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+        ::fcntl(fds[0], F_SETFL, O_NONBLOCK);   // never a blocking read in a test
+        table[slot].fd = fds[0];
+        table[slot].answered = 1;
+        table[slot].deadline = 1;   // long past: close it
+        table[slot].revents = 0;    // nothing came
+        tend_refusals(table, &cfg);
+        EXPECT_EQ(table[slot].fd, -1) << "slot " << slot;
+        if (table[slot].fd != -1) ::close(fds[0]);
+        ::close(fds[1]);
+    }
 }
 
 TEST(Lesson10Asm, AcceptBackoffAgrees) {
@@ -341,3 +390,22 @@ TEST(Lesson10Asm, BoundLingerAgrees) {
 }
 
 }  // namespace
+
+// step_arm_body_deadline (lesson 10's rule): a body must come by now +
+// the grace (cfg->deadline seconds) + its length at UPLOAD_MIN_RATE bytes
+// a second -- here 5 + 3 seconds.
+TEST(Lesson10Asm, StepArmBodyDeadlineCountsTheBodysLength) {
+    testsupport::Records r;
+    r.acfg.deadline = 5;
+    r.ccfg.deadline = 5;
+    r.a->req.content_length = 3 * UPLOAD_MIN_RATE + 7;
+    r.c->req.content_length = 3 * UPLOAD_MIN_RATE + 7;
+    std::uint64_t t0 = now_ms();
+    EXPECT_EQ(step_arm_body_deadline(r.a.get()), STEP_NEXT);
+    EXPECT_EQ(httpd::step_arm_body_deadline(*r.c), STEP_NEXT);
+    std::uint64_t t1 = now_ms();
+    EXPECT_GE(r.a->body_deadline, t0 + 8000);
+    EXPECT_LE(r.a->body_deadline, t1 + 8000);
+    EXPECT_GE(r.c->body_deadline, t0 + 8000);
+    EXPECT_LE(r.c->body_deadline, t1 + 8000);
+}
