@@ -531,7 +531,13 @@ $(BUILD)/harness: | $(BUILD)/.tools/cxx $(BUILD)/.tools/json
 TEST_DEBUG := -g1
 $(BUILD)/tests/unit-obj/tests/%.o: TEST_DEBUG := -O0 -g1
 $(BUILD)/tests/harness-obj/test-%.o: TEST_DEBUG := -O0 -g1
-TEST_DEFS := -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"$(CURDIR)"' -Icpp -Iasm -I$(GEN)
+# METAL_SOURCE_DIR is "." -- the directory the suites run in, which `make
+# unit` and `make asm-tests` make the top of the tree -- not an absolute
+# path: a copy of the tree with a copy of build/ (make check-solutions,
+# make bugzoo) then tests its own tables and pages, not the tree its objects
+# were first compiled in (tests/support/gtest_main.hpp stops a suite run
+# from anywhere else).  METAL_OS_INC likewise.
+TEST_DEFS := -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"."' -Icpp -Iasm -I$(GEN)
 -include $(wildcard $(BUILD)/tests/unit-obj/*/*.d $(BUILD)/tests/unit-obj/*/*/*.d $(BUILD)/tests/asm-obj/*/*.d $(BUILD)/tests/asm-obj/*/*/*.d)
 
 # Native suite: the C++ stages (all of them) under AddressSanitizer and
@@ -572,7 +578,7 @@ $(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os
 	$(call ASSEMBLE,$(call asm_source,$<),$(call lesson_no,$(LAST_LESSON)),$@)
 $(BUILD)/tests/asm-obj/%.o: %.cpp | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
-	$(XCXX) $(XCXXFLAGS) $(TEST_DEBUG) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"$(CURDIR)/asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
+	$(XCXX) $(XCXXFLAGS) $(TEST_DEBUG) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
 $(BUILD)/tests/asm-tests: $(ASMTEST_OBJ) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	$(XCXX) $(XCXXFLAGS) -o $@ $(ASMTEST_OBJ) $(XGTEST)
 
@@ -618,8 +624,8 @@ LIBCXX_OK    := $(if $(filter Linux,$(HOST_OS)),$(patsubst %.cpp,$(BUILD)/libcxx
 -include $(wildcard $(BUILD)/libcxx/*/*.d $(BUILD)/libcxx/*/*/*.d)
 $(BUILD)/libcxx/%.ok: %.cpp | $(GEN_FILES) $(BUILD)/.tools/libcxx
 	@mkdir -p $(@D)
-	$(LIBCXX_CXX) $(LIBCXX_FLAGS) -MMD -MP -MF $(@:.ok=.d) -MT $@ $(TEST_DEFS) $(HARNESS_TEST_DEFS) \
-	  -DMETAL_OS_INC='"$(CURDIR)/asm/os/linux/os.inc"' -Iharness $<
+	$(LIBCXX_CXX) $(LIBCXX_FLAGS) -MMD -MP -MF $(@:.ok=.d) -MT $@ $(TEST_DEFS) $(filter-out -DMETAL_SOURCE_DIR=%,$(HARNESS_TEST_DEFS)) \
+	  -DMETAL_OS_INC='"asm/os/linux/os.inc"' -Iharness $<
 	@touch $@
 .PHONY: libcxx
 libcxx: $(LIBCXX_OK)

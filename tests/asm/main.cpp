@@ -413,6 +413,7 @@ int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&n, args.data());
     if (GTEST_FLAG_GET(list_tests)) return RUN_ALL_TESTS();
     if (int rc = testmain::check_filter_selects_something("asm-tests")) return rc;
+    if (int rc = testmain::check_run_from_source_dir("asm-tests")) return rc;
     const char* no_fork = std::getenv("METAL_TEST_NO_FORK");
     if (no_fork && *no_fork && std::strcmp(no_fork, "0") != 0) return RUN_ALL_TESTS();
     return run_isolated(report);

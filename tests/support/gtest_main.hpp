@@ -12,6 +12,8 @@
 //    and starts a new child for the tests not run yet.  --report=FILE
 //    also writes every test's result as JSON (make grade-NN reads it).
 //    METAL_TEST_NO_FORK=1 runs everything in one process (for gdb).
+//  * A suite run from anywhere but the top of the tree stops and says so
+//    (it reads the lessons' tables from METAL_SOURCE_DIR, ".").
 #ifndef METAL_TESTS_GTEST_MAIN_HPP
 #define METAL_TESTS_GTEST_MAIN_HPP
 
@@ -144,6 +146,20 @@ inline int check_filter_selects_something(const char* suite) {
     }
     std::fprintf(stderr, "  (FILTER is part of a test's name, or a GoogleTest pattern such as 'Lesson05*')\n");
     return 1;
+}
+
+// The suites read the repository's tables and pages from METAL_SOURCE_DIR,
+// which the Makefile makes "." (so a copy of the tree tests its own files):
+// run from anywhere but the top of the tree they would read nothing, so
+// they stop and say where to run them.
+inline int check_run_from_source_dir(const char* suite) {
+    if (std::FILE* f = std::fopen(METAL_SOURCE_DIR "/lessons/01-socket/reasons.tsv", "r")) {
+        std::fclose(f);
+        return 0;
+    }
+    std::fprintf(stderr, "%s: run it from the top of the repository (make unit, make asm-tests): it reads the "
+                         "lessons' tables from %s/lessons/, which is not here\n", suite, METAL_SOURCE_DIR);
+    return 2;
 }
 
 }  // namespace testmain

@@ -6,7 +6,9 @@
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    if (!GTEST_FLAG_GET(list_tests))
+    if (!GTEST_FLAG_GET(list_tests)) {
         if (int rc = testmain::check_filter_selects_something("unit-tests")) return rc;
+        if (int rc = testmain::check_run_from_source_dir("unit-tests")) return rc;
+    }
     return RUN_ALL_TESTS();
 }
