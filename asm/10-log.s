@@ -21,13 +21,7 @@
 
         .include "os.inc"
         .include "records.inc"
-
-// MOVW32 xd, value -- a constant of up to 32 bits (86400, 146097 ...):
-// one mov holds 16 bits, so two halves.
-        .macro MOVW32 xd, value
-        movz    \xd, #((\value) & 0xffff)            // the low half
-        movk    \xd, #((\value) >> 16), lsl #16      // the high half
-        .endm
+        .include "macros.inc"             // MOVW32, PUT_CHAR
 
         RODATA                            // constant data: the line's fixed parts
 log_hex_digits:
@@ -285,11 +279,6 @@ ENDFUNC two_digits
 //   syscalls: none
 // ---------------------------------------------------------------------------
         .equ FLL_AREA, (CT_SIZE + 15) & ~15 // struct civil_time, 16-aligned
-// PUT_CHAR c -- one byte at p, p moves on
-        .macro PUT_CHAR c
-        mov     w9, #\c                   // the byte
-        strb    w9, [x20], #1             // *p++ = it
-        .endm
 // PUT_U64 reg -- reg's value in decimal at p, p moves on
         .macro PUT_U64 reg
         mov     x0, \reg                  // format_u64(value, p)

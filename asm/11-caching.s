@@ -33,8 +33,9 @@
 //                          the three forms of §5.6.7, each exactly
 //   parse_http_date        any of them -> seconds since 1970
 //   last_modified_time     mtime, never after Date, never before year 0
-//   if_modified_since_holds, if_unmodified_since_holds, if_range_holds
-//                          one condition each (§13.1)
+//   modified_since         the dates' question (If-Modified-Since and
+//                          If-Unmodified-Since, §13.1.3-4)
+//   if_range_holds         If-Range's (§13.1.5)
 // Times are signed seconds since 1970-01-01 00:00:00 UTC: an HTTP-date
 // may be anywhere from year 0000 to 9999.
 //
@@ -44,21 +45,9 @@
 
         .include "os.inc"
         .include "records.inc"
+        .include "macros.inc"             // MOVW32, MOVX64, PUT_CHAR
         .include "methods.inc"            // METHOD_GET, METHOD_HEAD (lessons/03-parse/methods.tsv)
 
-// MOVW32 xd, value -- a constant of up to 32 bits (86400, 146097 ...):
-// one mov holds 16 bits, so two halves (as in asm/10-log.s).
-        .macro MOVW32 xd, value
-        movz    \xd, #((\value) & 0xffff)            // the low half
-        movk    \xd, #(((\value) >> 16) & 0xffff), lsl #16 // the high half
-        .endm
-// MOVX64 xd, value -- any 64-bit constant, negative ones too: four halves.
-        .macro MOVX64 xd, value
-        movz    \xd, #((\value) & 0xffff)            // bits 0..15
-        movk    \xd, #(((\value) >> 16) & 0xffff), lsl #16 // bits 16..31
-        movk    \xd, #(((\value) >> 32) & 0xffff), lsl #32 // bits 32..47
-        movk    \xd, #(((\value) >> 48) & 0xffff), lsl #48 // bits 48..63
-        .endm
 
         RODATA                            // constant data: the names
 day_names:
@@ -197,11 +186,6 @@ ENDFUNC seconds_from_civil
 //   syscalls: none
 // ---------------------------------------------------------------------------
         .equ    CT_AREA, (CT_SIZE + 15) & ~15 // struct civil_time, 16-aligned
-// PUT_BYTE c -- one byte at p, p moves on
-        .macro PUT_BYTE c
-        mov     w9, #\c                   // the byte
-        strb    w9, [x20], #1             // *p++ = it
-        .endm
 // PUT_NAME table, index -- the three letters at table + 3 * index, at p
         .macro PUT_NAME table, index
         LOAD_ADDR x10, \table             // the names, three letters each
@@ -250,15 +234,15 @@ format_http_date_civil:
 // "Sun, 06 Nov 1994 " -- day-name "," SP day SP month SP year SP
         ldr     x12, [sp, #CT_WEEKDAY]    // 0 = Sunday
         PUT_NAME day_names, x12           // "Sun"
-        PUT_BYTE ','                      // ","
-        PUT_BYTE CHAR_SP                  // " "
+        PUT_CHAR ','                      // ","
+        PUT_CHAR CHAR_SP                  // " "
         ldr     x12, [sp, #CT_DAY]        // 1 .. 31
         PUT_TWO x12                       // "06": always two digits
-        PUT_BYTE CHAR_SP                  // " "
+        PUT_CHAR CHAR_SP                  // " "
         ldr     x12, [sp, #CT_MONTH]      // 1 .. 12
         sub     x12, x12, #1              // month_names counts from 0
         PUT_NAME month_names, x12         // "Nov": lesson 10's table
-        PUT_BYTE CHAR_SP                  // " "
+        PUT_CHAR CHAR_SP                  // " "
         ldr     x12, [sp, #CT_YEAR]       // the shifted year ...
         sub     x12, x12, x21             // ... back: 0 .. 9999
         mov     x13, #100                 // two digits at a time
@@ -266,14 +250,14 @@ format_http_date_civil:
         msub    x12, x14, x13, x12        // the year in it: "94"
         PUT_TWO x14                       // "19"
         PUT_TWO x12                       // "94"
-        PUT_BYTE CHAR_SP                  // " "
+        PUT_CHAR CHAR_SP                  // " "
 // "08:49:37 GMT" -- time-of-day SP "GMT"
         ldr     x12, [sp, #CT_HOUR]       // 0 .. 23
         PUT_TWO x12                       // "08"
-        PUT_BYTE ':'                      // ":"
+        PUT_CHAR ':'                      // ":"
         ldr     x12, [sp, #CT_MINUTE]     // 0 .. 59
         PUT_TWO x12                       // "49"
-        PUT_BYTE ':'                      // ":"
+        PUT_CHAR ':'                      // ":"
         ldr     x12, [sp, #CT_SECOND]     // 0 .. 59
         PUT_TWO x12                       // "37"
         mov     x0, x20                   // copy_bytes(p, " GMT", 4)
@@ -877,17 +861,19 @@ ENDFUNC last_modified_time
 // ---------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------
-// int if_modified_since_holds(const char *p, size_t len,
-//                             int64_t last_modified, int64_t now)
-//   §13.1.3: 0 when the value is an HTTP-date and last_modified is not
-//   later than it (the condition is false: 304); 1 otherwise (modified
-//   since, or not a date: the field is ignored).
+// int modified_since(const char *p, size_t len,
+//                    int64_t last_modified, int64_t now)
+//   The question If-Modified-Since (§13.1.3) and If-Unmodified-Since
+//   (§13.1.4) both ask: 1 when the value is an HTTP-date and
+//   last_modified is later than it, 0 when it is not later, -1 when the
+//   value is not an HTTP-date (the field is ignored).  The steps decide:
+//   0 is If-Modified-Since's 304, 1 is If-Unmodified-Since's 412.
 //   in:  x0 = p, x1 = len, x2 = last_modified, x3 = now
-//   out: w0 = 1 or 0
+//   out: w0 = 1, 0 or -1
 //   registers: x19 = last_modified
 //   stack: 32 bytes (fp, lr, x19, the date parsed)
 // ---------------------------------------------------------------------------
-FUNC if_modified_since_holds
+FUNC modified_since
         stp     x29, x30, [sp, #-32]!     // frame: fp, lr
         mov     x29, sp                   // fp = this frame
         str     x19, [sp, #16]            // callee-saved: x19
@@ -895,48 +881,15 @@ FUNC if_modified_since_holds
         mov     x2, x3                    // parse_http_date(p, len, now,
         add     x3, sp, #24               //     &date: at sp + 24)
         CALL    parse_http_date           // w0 = 0 or -1
-        mov     w9, #1                    // not a date: ignored, it "holds"
-        tbnz    w0, #31, if_modified_since_holds_return  // -1: w9 = 1
+        tbnz    w0, #31, modified_since_return  // -1: not a date, w0 = -1 already
         ldr     x10, [sp, #24]            // the date
-        cmp     x19, x10                  // modified later than it?
-        cset    w9, gt                    // 1: yes (200); 0: not modified (304)
-if_modified_since_holds_return:
-        mov     w0, w9                    // the answer
+        cmp     x19, x10                  // modified later than it? (signed: dates before 1970)
+        cset    w0, gt                    // 1: modified since; 0: not
+modified_since_return:
         ldr     x19, [sp, #16]            // restore x19
         ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
-        ret                               // w0 = 1 or 0
-ENDFUNC if_modified_since_holds
-
-// ---------------------------------------------------------------------------
-// int if_unmodified_since_holds(const char *p, size_t len,
-//                               int64_t last_modified, int64_t now)
-//   §13.1.4: 0 when the value is an HTTP-date and last_modified is later
-//   than it (the condition is false: 412); 1 otherwise (not modified
-//   since, or not a date: the field is ignored).
-//   in:  x0 = p, x1 = len, x2 = last_modified, x3 = now
-//   out: w0 = 1 or 0
-//   registers: x19 = last_modified
-//   stack: 32 bytes (fp, lr, x19, the date parsed)
-// ---------------------------------------------------------------------------
-FUNC if_unmodified_since_holds
-        stp     x29, x30, [sp, #-32]!     // frame: fp, lr
-        mov     x29, sp                   // fp = this frame
-        str     x19, [sp, #16]            // callee-saved: x19
-        mov     x19, x2                   // x19 = last_modified
-        mov     x2, x3                    // parse_http_date(p, len, now,
-        add     x3, sp, #24               //     &date: at sp + 24)
-        CALL    parse_http_date           // w0 = 0 or -1
-        mov     w9, #1                    // not a date: ignored, it "holds"
-        tbnz    w0, #31, if_unmodified_since_holds_return  // -1: w9 = 1
-        ldr     x10, [sp, #24]            // the date
-        cmp     x19, x10                  // modified later than it?
-        cset    w9, le                    // 1: no (go on); 0: yes (412)
-if_unmodified_since_holds_return:
-        mov     w0, w9                    // the answer
-        ldr     x19, [sp, #16]            // restore x19
-        ldp     x29, x30, [sp], #32       // fp, lr, and drop the frame
-        ret                               // w0 = 1 or 0
-ENDFUNC if_unmodified_since_holds
+        ret                               // w0 = 1, 0 or -1
+ENDFUNC modified_since
 
 // ---------------------------------------------------------------------------
 // int if_range_holds(const char *p, size_t len, int64_t last_modified,
@@ -1196,11 +1149,11 @@ step_check_conditions_since:
         mov     x2, #NAME_IF_MODIFIED_SINCE_LEN  // (17)
         CALL    single_header             // x0 = the field, or 0
         cbz     x0, step_check_conditions_next // none, or two lines: ignored
-        ldp     x0, x1, [x0, #HDR_VALUE_PTR] // if_modified_since_holds(value, len,
+        ldp     x0, x1, [x0, #HDR_VALUE_PTR] // modified_since(value, len,
         ldr     x2, [x19, #X_LAST_MODIFIED] //   x->last_modified,
         ldr     x3, [x19, #X_DATE]        //     now = x->date)
-        CALL    if_modified_since_holds   // w0 = 1 (modified, or no date) or 0
-        cbnz    w0, step_check_conditions_next // modified since: the file, 200
+        CALL    modified_since            // w0 = 1 (modified), 0 (not), -1 (no date)
+        cbnz    w0, step_check_conditions_next // modified, or no date: the file, 200
 step_check_conditions_304:
         mov     x0, x19                   // answer_not_modified(x)
         CALL    answer_not_modified       // w0 = STEP_DONE
@@ -1325,11 +1278,12 @@ FUNC step_check_unmodified
         ldr     x0, [sp, #ST_MTIME]       // last_modified_time(mtime,
         ldr     x1, [x19, #X_DATE]        //     x->date): as Last-Modified shows it
         CALL    last_modified_time        // x0 = the seconds
-        mov     x2, x0                    // if_unmodified_since_holds(value,
+        mov     x2, x0                    // modified_since(value,
         ldp     x0, x1, [x20, #HDR_VALUE_PTR] //   len, modified,
         ldr     x3, [x19, #X_DATE]        //     now = x->date)
-        CALL    if_unmodified_since_holds // w0 = 1 or 0
-        cbnz    w0, step_check_unmodified_next // not modified since: go on
+        CALL    modified_since            // w0 = 1 (modified), 0 (not), -1 (no date)
+        cmp     w0, #1                    // modified since the date?
+        b.ne    step_check_unmodified_next // not modified, or no date: go on
         mov     w0, #412                  // Precondition Failed: nothing touched
         b       step_check_unmodified_return  // w0 = 412
 step_check_unmodified_failed:

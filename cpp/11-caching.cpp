@@ -216,16 +216,10 @@ std::int64_t last_modified_time(std::int64_t mtime, std::int64_t date) {
     return t < kHttpTimeMin ? kHttpTimeMin : t;               // the earliest an HTTP-date can say
 }
 
-int if_modified_since_holds(std::string_view value, std::int64_t last_modified, std::int64_t now) {
+int modified_since(std::string_view value, std::int64_t last_modified, std::int64_t now) {
     std::int64_t since = 0;
-    if (parse_http_date(value, now, &since) < 0) return 1;    // not a date: ignored (§13.1.3)
-    return last_modified > since ? 1 : 0;                     // not modified since: false -> 304
-}
-
-int if_unmodified_since_holds(std::string_view value, std::int64_t last_modified, std::int64_t now) {
-    std::int64_t since = 0;
-    if (parse_http_date(value, now, &since) < 0) return 1;    // not a date: ignored (§13.1.4)
-    return last_modified > since ? 0 : 1;                     // modified since: false -> 412
+    if (parse_http_date(value, now, &since) < 0) return -1;   // not a date: the field is ignored
+    return last_modified > since ? 1 : 0;                     // later than the date: modified since
 }
 
 int if_range_holds(std::string_view value, std::int64_t last_modified, std::int64_t date, std::int64_t now) {
@@ -281,8 +275,8 @@ int step_check_conditions(Exchange& x) {
     }
     const Header* ims = single_header(x.req, "If-Modified-Since");   // two lines: a list, ignored
     if (ims == nullptr) return kNext;
-    if (if_modified_since_holds(ims->value, x.last_modified, x.date)) return kNext;
-    return answer_not_modified(x);
+    if (modified_since(ims->value, x.last_modified, x.date) != 0) return kNext;   // modified, or no date: 200
+    return answer_not_modified(x);                            // §13.1.3: the condition is false
 }
 
 int step_parse_range_11(Exchange& x) {
@@ -306,7 +300,7 @@ int step_check_unmodified(Exchange& x) {
     struct stat st;
     if (::fstatat(x.file.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errno_to_status(errno);
     std::int64_t modified = last_modified_time(static_cast<std::int64_t>(st.st_mtime), x.date);
-    if (if_unmodified_since_holds(ius->value, modified, x.date)) return kNext;
+    if (modified_since(ius->value, modified, x.date) != 1) return kNext;   // not modified, or no date: go on
     return 412;                                               // nothing written, nothing removed
 }
 // excerpt end

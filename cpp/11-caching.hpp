@@ -118,20 +118,20 @@ std::int64_t last_modified_time(std::int64_t mtime, std::int64_t date);
 
 // The conditions, each one field's value against the file's
 // last_modified (now: parse_http_date's clock for RFC 850 years).
-//   if_modified_since_holds    §13.1.3: 0 when value is an HTTP-date and
-//                              last_modified is not later than it (the
-//                              condition is false: 304); 1 otherwise
-//                              (modified since, or not a date: ignored)
-//   if_unmodified_since_holds  §13.1.4: 0 when value is an HTTP-date and
-//                              last_modified is later than it (false:
-//                              412); 1 otherwise (not a date: ignored)
+//   modified_since             the question both If-Modified-Since
+//                              (§13.1.3) and If-Unmodified-Since (§13.1.4)
+//                              ask: 1 when value is an HTTP-date and
+//                              last_modified is later than it, 0 when it is
+//                              not later, -1 when value is not an HTTP-date
+//                              (the field is ignored).  The steps decide:
+//                              0 is If-Modified-Since's 304, 1 is
+//                              If-Unmodified-Since's 412.
 //   if_range_holds             §13.1.5: 1 when value is an HTTP-date equal
 //                              to last_modified AND last_modified is at
 //                              least one second before date (a strong
 //                              validator, §8.8.2.2); 0 otherwise -- an
 //                              entity-tag never matches (no ETag is sent)
-int if_modified_since_holds(std::string_view value, std::int64_t last_modified, std::int64_t now);
-int if_unmodified_since_holds(std::string_view value, std::int64_t last_modified, std::int64_t now);
+int modified_since(std::string_view value, std::int64_t last_modified, std::int64_t now);
 int if_range_holds(std::string_view value, std::int64_t last_modified, std::int64_t date, std::int64_t now);
 
 // The steps (see the top of this file).

@@ -28,6 +28,10 @@ fi
 for f in "$@"; do
     case $f in *.s) files+=(asm/records.inc asm/os/darwin/os.inc asm/os/linux/os.inc); break ;; esac
 done
+# and the shared macros, once a stage of the lesson includes them
+for f in "$@"; do
+    case $f in *.s) grep -q '^[[:space:]]*\.include[[:space:]]*"macros.inc"' "$f" && { files+=(asm/macros.inc); break; } ;; esac
+done
 
 # A lesson's view holds the stages up to it and nothing later: a header
 # that pulls in a later stage (cpp/exchange.hpp including 03-parse.hpp at

@@ -360,21 +360,14 @@ TEST(Lesson11, LastModifiedIsNeverAfterDate) {
     EXPECT_EQ(httpd::last_modified_time(INT64_MIN, 200), HTTP_TIME_MIN);   // the earliest an HTTP-date says
 }
 
-TEST(Lesson11, IfModifiedSince) {
+TEST(Lesson11, ModifiedSince) {
     const std::string at = "Sun, 06 Nov 1994 08:49:37 GMT";
-    EXPECT_EQ(httpd::if_modified_since_holds(at, kExample, 0), 0);        // equal: not modified -> 304
-    EXPECT_EQ(httpd::if_modified_since_holds(at, kExample - 1, 0), 0);    // older file: 304
-    EXPECT_EQ(httpd::if_modified_since_holds(at, kExample + 1, 0), 1);    // modified since: 200
-    EXPECT_EQ(httpd::if_modified_since_holds("garbage", kExample, 0), 1); // not a date: ignored
-    EXPECT_EQ(httpd::if_modified_since_holds(at + ", " + at, kExample, 0), 1);   // a list: ignored
-}
-
-TEST(Lesson11, IfUnmodifiedSince) {
-    const std::string at = "Sun, 06 Nov 1994 08:49:37 GMT";
-    EXPECT_EQ(httpd::if_unmodified_since_holds(at, kExample, 0), 1);      // equal: unmodified, go on
-    EXPECT_EQ(httpd::if_unmodified_since_holds(at, kExample - 1, 0), 1);
-    EXPECT_EQ(httpd::if_unmodified_since_holds(at, kExample + 1, 0), 0);  // modified since: 412
-    EXPECT_EQ(httpd::if_unmodified_since_holds("1994-11-06", kExample + 1, 0), 1);   // ignored
+    EXPECT_EQ(httpd::modified_since(at, kExample, 0), 0);         // equal: not modified (304; IUS goes on)
+    EXPECT_EQ(httpd::modified_since(at, kExample - 1, 0), 0);     // older file: not modified
+    EXPECT_EQ(httpd::modified_since(at, kExample + 1, 0), 1);     // one second later: modified (200; IUS 412)
+    EXPECT_EQ(httpd::modified_since("garbage", kExample, 0), -1); // not a date: the field is ignored
+    EXPECT_EQ(httpd::modified_since("1994-11-06", kExample + 1, 0), -1);
+    EXPECT_EQ(httpd::modified_since(at + ", " + at, kExample, 0), -1);   // a list is not a date
 }
 
 TEST(Lesson11, IfRangeNeedsAStrongEqualDate) {
