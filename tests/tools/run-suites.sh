@@ -127,6 +127,7 @@ run_suite "bash 3.2"       summary bash tests/tools/bash32-lint.sh
 # Every named label in asm/*.s is an entry point or something branches to
 # it (docs/architecture.md, "Labels"), in every lesson, on both systems.
 run_suite "labels"         summary bash tests/tools/check-labels.sh ${LESSONS:-}
+run_suite "patches"        summary bash tests/tools/check-patches.sh
 run_suite "trace parser"   summary python3 tests/trace/trace_test.py
 run_suite "docs"           summary "$BUILD/tools/docs-check" --targets "$BUILD/tools/make-targets.txt"
 run_suite "views"          summary bash tests/tools/check-views.sh ${LESSONS:-}
