@@ -538,13 +538,21 @@ $(BUILD)/tests/harness-obj/test-%.o: TEST_DEBUG := -O0 -g1
 # were first compiled in (tests/support/gtest_main.hpp stops a suite run
 # from anywhere else).  METAL_OS_INC likewise.
 TEST_DEFS := -DLESSON=$(call lesson_no,$(LAST_LESSON)) -DMETAL_SOURCE_DIR='"."' -Icpp -Iasm -I$(GEN)
+# The suites are compiled for the newest lesson (-DLESSON above): when a
+# lesson is added (or removed), every test object must be compiled again,
+# though no source of it changed.  The stamp holds the lesson number and is
+# rewritten only when that changes, so its date says when it last did.
+TEST_LESSON_STAMP := $(BUILD)/tests/test-lesson
+ifneq ($(LAST_LESSON),)
+$(shell mkdir -p $(BUILD)/tests && { [ "$$(cat $(TEST_LESSON_STAMP) 2>/dev/null)" = "$(LAST_LESSON)" ] || echo $(LAST_LESSON) > $(TEST_LESSON_STAMP); })
+endif
 -include $(wildcard $(BUILD)/tests/unit-obj/*/*.d $(BUILD)/tests/unit-obj/*/*/*.d $(BUILD)/tests/asm-obj/*/*.d $(BUILD)/tests/asm-obj/*/*/*.d)
 
 # Native suite: the C++ stages (all of them) under AddressSanitizer and
 # UBSan, plus the ABI table checks.
 UNIT_SRC := $(wildcard tests/unit/*.cpp) tests/abi/os_inc.cpp $(filter-out %-main.cpp,$(CPP_STAGES))
 UNIT_OBJ := $(patsubst %.cpp,$(BUILD)/tests/unit-obj/%.o,$(UNIT_SRC))
-$(BUILD)/tests/unit-obj/%.o: %.cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
+$(BUILD)/tests/unit-obj/%.o: %.cpp $(TEST_LESSON_STAMP) | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(SANITIZE) -MMD -MP $(TEST_DEFS) -c -o $@ $<
 $(BUILD)/tests/unit-tests: $(UNIT_OBJ)
@@ -559,7 +567,7 @@ ifneq ($(ZOO_DIR),)
 ZOO_CPP_SRC := $(patsubst cpp/%,$(ZOO_DIR)/cpp/%,$(L$(ZOO_LESSON)_CPP_SRC))
 $(ZOO_DIR)/$(call prog_name,$(ZOO_LESSON))-cpp: $(ZOO_CPP_SRC) $(GEN_FILES) | $(BUILD)/.tools/cxx
 	$(CXX) $(CXXFLAGS_NATIVE) -DLESSON=$(call lesson_no,$(ZOO_LESSON)) -I$(ZOO_DIR)/cpp -Iasm -I$(GEN) -o $@ $(ZOO_CPP_SRC)
-$(ZOO_DIR)/unit-obj/$(ZOO_STAGE).o: $(ZOO_DIR)/cpp/$(ZOO_STAGE).cpp | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
+$(ZOO_DIR)/unit-obj/$(ZOO_STAGE).o: $(ZOO_DIR)/cpp/$(ZOO_STAGE).cpp $(TEST_LESSON_STAMP) | $(GEN_FILES) $(BUILD)/.tools/cxx $(BUILD)/.tools/gtest
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS_NATIVE) $(TEST_DEBUG) $(SANITIZE) -I$(ZOO_DIR)/cpp $(TEST_DEFS) -c -o $@ $<
 $(ZOO_DIR)/unit-tests: $(filter-out %/cpp/$(ZOO_STAGE).o,$(UNIT_OBJ)) $(ZOO_DIR)/unit-obj/$(ZOO_STAGE).o
@@ -573,10 +581,10 @@ ASMTEST_SRC := $(wildcard tests/asm/*.cpp) tests/abi/os_inc.cpp $(filter-out %-m
                $(if $(filter Darwin,$(HOST_OS)),tests/abi/header_values_darwin.cpp,tests/abi/header_values_linux.cpp tests/abi/header_values_linux_kernel.cpp)
 ASMTEST_OBJ := $(patsubst %.cpp,$(BUILD)/tests/asm-obj/%.o,$(ASMTEST_SRC)) \
                $(patsubst asm/%.s,$(BUILD)/tests/asm-obj/asm/%.o,$(filter-out %-main.s,$(ASM_STAGES)))
-$(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(BUILD)/student/%.set $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
+$(BUILD)/tests/asm-obj/asm/%.o: asm/%.s $(TEST_LESSON_STAMP) $(BUILD)/student/%.set $(wildcard asm/os/$(ASM_OS)/*.inc asm/*.inc) $(GEN_FILES) | $(TARGET_STAMPS)
 	@mkdir -p $(@D)
 	$(call ASSEMBLE,$(call asm_source,$<),$(call lesson_no,$(LAST_LESSON)),$@)
-$(BUILD)/tests/asm-obj/%.o: %.cpp | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
+$(BUILD)/tests/asm-obj/%.o: %.cpp $(TEST_LESSON_STAMP) | $(GEN_FILES) $(TARGET_STAMPS) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)
 	@mkdir -p $(@D)
 	$(XCXX) $(XCXXFLAGS) $(TEST_DEBUG) -MMD -MP $(TEST_DEFS) -DMETAL_OS_INC='"asm/os/$(ASM_OS)/os.inc"' $(XGTEST_INC) -c -o $@ $<
 $(BUILD)/tests/asm-tests: $(ASMTEST_OBJ) $(if $(XPREFIX),$(BUILD)/gtest-aarch64/libgtest.a)

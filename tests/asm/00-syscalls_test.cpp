@@ -38,8 +38,11 @@ TEST(Lesson00Asm, FormatU64MatchesCpp) {
 TEST(Lesson00Asm, FormatU64WritesNoMoreThanItReports) {
     char out[24];
     std::fill(std::begin(out), std::end(out), '#');
-    EXPECT_EQ(format_u64(42, out), 2u);
-    EXPECT_EQ(std::string(out, 4), "42##");   // nothing past the digits
+    EXPECT_EQ(format_u64(42, out + 1), 2u);
+    EXPECT_EQ(std::string(out, 5), "#42##");   // nothing before the digits, nothing past them
+    EXPECT_EQ(format_u64(18446744073709551615ull, out + 1), 20u);
+    EXPECT_EQ(out[0], '#') << "format_u64 wrote before out";
+    EXPECT_EQ(out[21], '#') << "format_u64 wrote past its 20 digits";
 }
 
 TEST(Lesson00Asm, WriteAllDeliversEveryByte) {

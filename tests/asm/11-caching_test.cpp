@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "../support/asm_exchange.hpp"
+#include "../support/civil_cases.hpp"
 #include "../support/files_fixture.hpp"
 #include "../support/support.hpp"
 #include "10-log.hpp"
@@ -44,7 +45,7 @@ using testsupport::step_both;
 
 constexpr std::int64_t kMin = HTTP_TIME_MIN;   // 0000-01-01 00:00:00
 constexpr std::int64_t kMax = HTTP_TIME_MAX;   // 9999-12-31 23:59:59
-constexpr std::int64_t kExample = 784111777;   // RFC 9110 §5.6.7's example instant
+constexpr std::int64_t kExample = testsupport::kRfcExample;   // RFC 9110 §5.6.7's example instant
 constexpr std::int64_t kNow2026 = 1796637600;  // 2026-12-07 10:00:00: the clock of the tables
 constexpr std::int64_t kUntouched = 0x5eed5eed5eed5eedLL;   // what *out holds before a call
 
@@ -134,26 +135,8 @@ Forms forms_of(std::int64_t s) {
 // seconds_from_civil, and the pieces of the parsers
 // ---------------------------------------------------------------------------
 TEST(Lesson11CachingAsm, SecondsFromCivilTable) {
-    struct Row {
-        std::int64_t year;
-        std::uint64_t month, day, hour, minute, second;
-        std::int64_t want;
-    };
-    const Row rows[] = {
-        {1970, 1, 1, 0, 0, 0, 0},
-        {1994, 11, 6, 8, 49, 37, kExample},                  // RFC 9110 §5.6.7
-        {1969, 12, 31, 23, 59, 59, -1},                      // before 1970: negative
-        {1960, 1, 1, 0, 0, 0, -315619200},
-        {2000, 2, 29, 0, 0, 0, 951782400},                   // a leap day (2000: a fourth century)
-        {2000, 3, 1, 0, 0, 0, 951868800},
-        {2038, 1, 19, 3, 14, 8, 2147483648LL},               // past 32 bits
-        {0, 1, 1, 0, 0, 0, kMin},                            // HTTP_TIME_MIN
-        {9999, 12, 31, 23, 59, 59, kMax},                    // HTTP_TIME_MAX
-        {1998, 12, 31, 23, 59, 60, 915148800},               // a leap second: the next minute's 00
-        {1600, 3, 1, 0, 0, 0, -11670912000LL},
-    };
-    for (const Row& r : rows) {
-        std::string where = std::to_string(r.year) + "-" + std::to_string(r.month) + "-" + std::to_string(r.day);
+    for (const testsupport::CivilCase& r : testsupport::civil_cases()) {
+        std::string where = std::to_string(r.year) + "-" + std::to_string(r.month) + "-" + std::to_string(r.day) + ": " + r.why;
         EXPECT_EQ(seconds_from_civil(r.year, r.month, r.day, r.hour, r.minute, r.second), r.want) << where;
         EXPECT_EQ(httpd::seconds_from_civil(r.year, r.month, r.day, r.hour, r.minute, r.second), r.want) << where;
     }

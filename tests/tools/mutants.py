@@ -263,7 +263,9 @@ def main():
     def check(m, log):
         """('killed' | 'survived' | 'build', what killed it / the build error)."""
         plant(m)
-        rc, late = run([MAKE, "--no-print-directory", "-s", "STUDENT_DIR=" + student, server, suite],
+        # BUILD on the command line: the Makefile's own `BUILD := build`
+        # would win over the environment's
+        rc, late = run([MAKE, "--no-print-directory", "-s", "BUILD=" + BUILD, "STUDENT_DIR=" + student, server, suite],
                        BUILD_TIMEOUT, env, log)
         if rc != 0:
             err = ""

@@ -24,6 +24,7 @@
 #include <random>
 #include <string>
 
+#include "../support/civil_cases.hpp"
 #include "../support/pipeline.hpp"
 #include "../support/support.hpp"
 #include "03-parse.hpp"
@@ -35,7 +36,7 @@ namespace {
 
 using testsupport::capture;
 
-constexpr std::int64_t kExample = 784111777;   // RFC 9110 §5.6.7's example: Sun, 06 Nov 1994 08:49:37 GMT
+constexpr std::int64_t kExample = testsupport::kRfcExample;   // Sun, 06 Nov 1994 08:49:37 GMT
 
 // The C library's reading of a date (64-bit time_t): the second opinion.
 std::int64_t libc_seconds(std::int64_t year, int month, int day, int hour, int minute, int second) {
@@ -82,26 +83,9 @@ int parsed(const std::string& value, std::int64_t now, std::int64_t* out) {
 // seconds_from_civil
 // ---------------------------------------------------------------------------
 TEST(Lesson11, SecondsFromCivilOnDatesTheCalendarSettles) {
-    struct Case {
-        std::int64_t year;
-        std::uint64_t month, day, hour, minute, second;
-        std::int64_t want;
-    };
-    const Case cases[] = {
-        {1970, 1, 1, 0, 0, 0, 0},                         // the epoch
-        {1969, 12, 31, 23, 59, 59, -1},                   // a second before it
-        {1994, 11, 6, 8, 49, 37, kExample},               // RFC 9110's example
-        {2000, 2, 29, 0, 0, 0, 951782400},                // 2000: a leap year (divisible by 400)
-        {2038, 1, 19, 3, 14, 8, 2147483648},              // past signed 32 bits
-        {1960, 1, 1, 0, 0, 0, -315619200},
-        {1900, 3, 1, 0, 0, 0, -2203891200},               // 1900 had no Feb 29: Mar 1 follows Feb 28
-        {0, 1, 1, 0, 0, 0, HTTP_TIME_MIN},                // the earliest HTTP-date
-        {9999, 12, 31, 23, 59, 59, HTTP_TIME_MAX},        // the latest
-        {1994, 11, 6, 8, 49, 60, kExample + 23},          // a leap second is the next minute's 00
-    };
-    for (const Case& c : cases)
+    for (const testsupport::CivilCase& c : testsupport::civil_cases())
         EXPECT_EQ(httpd::seconds_from_civil(c.year, c.month, c.day, c.hour, c.minute, c.second), c.want)
-            << c.year << "-" << c.month << "-" << c.day;
+            << c.year << "-" << c.month << "-" << c.day << ": " << c.why;
 }
 
 TEST(Lesson11, RandomDatesSecondsFromCivilAgreesWithTimegmAndRoundTrips) {
