@@ -1205,7 +1205,7 @@ class Kqueue:
 
     def forget_fd(self, fd):
         """XNU knote_fdclose: closing a descriptor drops its knotes."""
-        keys = [k for k in self.knotes if s32(k[0]) == fd]
+        keys = [k for k in ((fd, D("EVFILT_READ")), (fd, D("EVFILT_WRITE"))) if k in self.knotes]
         for k in keys:
             del self.knotes[k]
             self.pending.pop(k, None)
@@ -1233,9 +1233,13 @@ class Kqueue:
             flags &= ~D("EV_ADD")
         if flags & D("EV_DISABLE"):
             flags &= ~D("EV_ENABLE")
+        if ident > 0x7fffffff:
+            # XNU looks the descriptor up as (int)ident; the course never
+            # passes anything but a descriptor number
+            raise NotImplementedCall("kevent ident %#x is not a descriptor number" % ident)
         key = (ident, filt)
         kn = self.knotes.get(key)
-        fd = s32(ident)   # fp_lookup(p, (int)kev->ident, ...)
+        fd = ident
         if kn is None and not flags & D("EV_ADD"):
             return flags, "ENOENT"   # no knote found, EV_ADD wasn't specified
         if kn is None:
