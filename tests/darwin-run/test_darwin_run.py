@@ -539,7 +539,8 @@ class Kqueue(unittest.TestCase):
 
     def test_timeouts(self):
         # kevent_legacy_get_deadline: {0, 0} only looks; a timeout waits
-        # that long; tv_nsec outside 0..999999999 is EINVAL
+        # that long; tv_nsec outside 0..999999999 is EINVAL; no timeout
+        # (NULL) waits for an event (kqueue_scan with no deadline)
         self.events([self.change(self.a.fileno(), D("EVFILT_READ"), D("EV_ADD"))], nevents=0)
         t = time.monotonic()
         self.assertEqual(self.kevent(timeout=(0, 0))[:2], (False, 0))
@@ -549,6 +550,13 @@ class Kqueue(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - t, 0.19)
         self.assertEqual(self.kevent(timeout=(0, 1000000000))[:2], (True, D("EINVAL")))
         self.assertEqual(self.kevent(timeout=(0, -1))[:2], (True, D("EINVAL")))
+        # NULL: wait until an event comes (here: bytes sent 0.2 s later)
+        import threading
+        threading.Timer(0.2, lambda: self.b.send(b"late")).start()
+        t = time.monotonic()
+        ev = self.events(timeout=None)
+        self.assertGreaterEqual(time.monotonic() - t, 0.15)
+        self.assertEqual([e["data"] for e in ev], [4])
 
     def test_a_bad_descriptor_is_an_ev_error_record_or_the_errno(self):
         # kevent_internal: a failed change is written as an EV_ERROR record
