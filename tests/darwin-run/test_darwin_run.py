@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -410,6 +411,297 @@ class Sockets(unittest.TestCase):
         self.assertEqual(self.m.mem.u16(fds + D("PFD_REVENTS")) & D("POLLIN"), D("POLLIN"))
         a.close()
         b.close()
+
+
+class Kqueue(unittest.TestCase):
+    """kqueue(2) and kevent(2) as XNU bsd/kern/kern_event.c gives them, for
+    lesson 12's event loop: struct kevent from bsd/sys/event.h (32 bytes,
+    offsets from tests/abi/darwin.tsv); the socket filters are XNU
+    bsd/kern/uipc_socket.c filt_soread_common / filt_sowrite_common."""
+
+    def setUp(self):
+        self.m = Machine()
+        self.kq = self.m.ok("kqueue")
+        self.a, self.b = socket.socketpair()
+
+    def tearDown(self):
+        self.a.close()
+        self.b.close()
+        if self.kq in dr.STATE.kqueues:
+            self.m.ok("close", self.kq)
+
+    def change(self, ident, filt, flags, udata=0, fflags=0):
+        buf = bytearray(D("KEVENT_SIZE"))
+        struct.pack_into("<Q", buf, D("KEV_IDENT"), ident)
+        struct.pack_into("<h", buf, D("KEV_FILTER"), filt)
+        struct.pack_into("<H", buf, D("KEV_FLAGS"), flags)
+        struct.pack_into("<I", buf, D("KEV_FFLAGS"), fflags)
+        struct.pack_into("<Q", buf, D("KEV_UDATA"), udata)
+        return bytes(buf)
+
+    def kevent(self, changes=(), nevents=8, timeout=(0, 0), kq=None):
+        """-> (carry, x0, records); timeout None = a NULL pointer."""
+        size = D("KEVENT_SIZE")
+        ch = self.m.alloc(b"".join(changes)) if changes else 0
+        out = self.m.alloc(size * max(nevents, 1))
+        self.m.mem.write(out, b"\xee" * (size * max(nevents, 1)))
+        ts = 0 if timeout is None else self.m.alloc(struct.pack("<qq", *timeout))
+        carry, x0, _ = self.m.call("kevent", self.kq if kq is None else kq, ch, len(changes), out, nevents, ts)
+        records = []
+        if not carry:
+            raw = self.m.mem.read(out, size * max(nevents, 1))
+            for i in range(x0):
+                r = raw[i * size:(i + 1) * size]
+                records.append({
+                    "ident": struct.unpack_from("<Q", r, D("KEV_IDENT"))[0],
+                    "filter": struct.unpack_from("<h", r, D("KEV_FILTER"))[0],
+                    "flags": struct.unpack_from("<H", r, D("KEV_FLAGS"))[0],
+                    "data": struct.unpack_from("<q", r, D("KEV_DATA"))[0],
+                    "udata": struct.unpack_from("<Q", r, D("KEV_UDATA"))[0]})
+            # nothing written past the records the result counts
+            self.assertEqual(raw[x0 * size:], b"\xee" * (size * (max(nevents, 1) - x0)))
+        return carry, x0, records
+
+    def events(self, *args, **kw):
+        carry, _, records = self.kevent(*args, **kw)
+        self.assertFalse(carry, "kevent failed")
+        return records
+
+    def test_socket_readable_after_a_write(self):
+        # filt_soread_common: data = the bytes in the receive buffer (sb_cc)
+        a = self.a.fileno()
+        self.assertEqual(self.events([self.change(a, D("EVFILT_READ"), D("EV_ADD"), udata=7)]), [])
+        self.b.send(b"hello")
+        ev = self.events()
+        self.assertEqual(len(ev), 1)
+        self.assertEqual((ev[0]["ident"], ev[0]["filter"], ev[0]["data"], ev[0]["udata"]),
+                         (a, D("EVFILT_READ"), 5, 7))
+        self.assertEqual(ev[0]["flags"] & (D("EV_EOF") | D("EV_ERROR")), 0)
+        # level-triggered without EV_CLEAR: still readable, reported again
+        self.assertEqual(len(self.events()), 1)
+
+    def test_socket_writable_at_once(self):
+        # filt_sowrite_common: data = sbspace(so_snd), room at once
+        a = self.a.fileno()
+        ev = self.events([self.change(a, D("EVFILT_WRITE"), D("EV_ADD"))])
+        self.assertEqual(len(ev), 1)
+        self.assertEqual(ev[0]["filter"], D("EVFILT_WRITE"))
+        self.assertGreater(ev[0]["data"], 0)
+
+    def test_ev_delete_then_no_event_and_deleting_again_is_enoent(self):
+        # kevent_register: EV_DELETE drops the knote; with none found and no
+        # EV_ADD the change fails with ENOENT
+        a = self.a.fileno()
+        self.events([self.change(a, D("EVFILT_READ"), D("EV_ADD"))], nevents=0)
+        self.b.send(b"x")
+        self.assertEqual(self.events([self.change(a, D("EVFILT_READ"), D("EV_DELETE"))]), [])
+        carry, x0, _ = self.kevent([self.change(a, D("EVFILT_READ"), D("EV_DELETE"))], nevents=0)
+        self.assertEqual((carry, x0), (True, D("ENOENT")))
+
+    def test_ev_oneshot_fires_once(self):
+        # knote_process: an EV_ONESHOT knote is dropped once delivered
+        a = self.a.fileno()
+        self.b.send(b"xy")
+        ev = self.events([self.change(a, D("EVFILT_READ"), D("EV_ADD") | D("EV_ONESHOT"))])
+        self.assertEqual([e["data"] for e in ev], [2])
+        self.assertEqual(self.events(), [])   # the bytes are still unread
+        carry, x0, _ = self.kevent([self.change(a, D("EVFILT_READ"), D("EV_DELETE"))], nevents=0)
+        self.assertEqual((carry, x0), (True, D("ENOENT")))
+
+    def test_ev_clear_reports_again_only_after_new_data(self):
+        # knote_process: an EV_CLEAR knote is left deactivated after
+        # delivery until the socket posts a new event
+        a = self.a.fileno()
+        self.events([self.change(a, D("EVFILT_READ"), D("EV_ADD") | D("EV_CLEAR"))], nevents=0)
+        self.b.send(b"x")
+        self.assertEqual([e["data"] for e in self.events()], [1])
+        self.assertEqual(self.events(), [])   # one unread byte, no new event
+        self.b.send(b"y")
+        self.assertEqual([e["data"] for e in self.events()], [2])
+
+    def test_ev_eof_after_the_peer_closes(self):
+        # filt_soread_common: SS_CANTRCVMORE sets EV_EOF, data still counts the
+        # unread bytes; filt_sowrite_common: SS_CANTSENDMORE sets EV_EOF
+        a = self.a.fileno()
+        self.events([self.change(a, D("EVFILT_READ"), D("EV_ADD")),
+                     self.change(a, D("EVFILT_WRITE"), D("EV_ADD") | D("EV_DISABLE"))], nevents=0)
+        self.b.send(b"ab")
+        ev = self.events()
+        self.assertEqual(ev[0]["flags"] & D("EV_EOF"), 0)
+        self.b.close()
+        ev = self.events()
+        self.assertEqual(len(ev), 1)
+        self.assertEqual(ev[0]["flags"] & D("EV_EOF"), D("EV_EOF"))
+        self.assertEqual(ev[0]["data"], 2)
+        ev = self.events([self.change(a, D("EVFILT_READ"), D("EV_DISABLE")),
+                          self.change(a, D("EVFILT_WRITE"), D("EV_ENABLE"))])
+        self.assertEqual([(e["filter"], e["flags"] & D("EV_EOF")) for e in ev], [(D("EVFILT_WRITE"), D("EV_EOF"))])
+
+    def test_timeouts(self):
+        # kevent_legacy_get_deadline: {0, 0} only looks; a timeout waits
+        # that long; tv_nsec outside 0..999999999 is EINVAL; no timeout
+        # (NULL) waits for an event (kqueue_scan with no deadline)
+        self.events([self.change(self.a.fileno(), D("EVFILT_READ"), D("EV_ADD"))], nevents=0)
+        t = time.monotonic()
+        self.assertEqual(self.kevent(timeout=(0, 0))[:2], (False, 0))
+        self.assertLess(time.monotonic() - t, 0.5)
+        t = time.monotonic()
+        self.assertEqual(self.kevent(timeout=(0, 200000000))[:2], (False, 0))
+        self.assertGreaterEqual(time.monotonic() - t, 0.19)
+        self.assertEqual(self.kevent(timeout=(0, 1000000000))[:2], (True, D("EINVAL")))
+        self.assertEqual(self.kevent(timeout=(0, -1))[:2], (True, D("EINVAL")))
+        # NULL: wait until an event comes (here: bytes sent 0.2 s later)
+        import threading
+        threading.Timer(0.2, lambda: self.b.send(b"late")).start()
+        t = time.monotonic()
+        ev = self.events(timeout=None)
+        self.assertGreaterEqual(time.monotonic() - t, 0.15)
+        self.assertEqual([e["data"] for e in ev], [4])
+
+    def test_a_bad_descriptor_is_an_ev_error_record_or_the_errno(self):
+        # kevent_internal: a failed change is written as an EV_ERROR record
+        # while the eventlist has room (and then no events are collected);
+        # with no room the call fails with the errno and the later changes
+        # are not applied.  kevent_register: fp_lookup of a closed
+        # descriptor is EBADF.
+        bad = os.open("/dev/null", os.O_RDONLY)
+        os.close(bad)
+        a = self.a.fileno()
+        carry, x0, rec = self.kevent([self.change(bad, D("EVFILT_READ"), D("EV_ADD"), udata=0x55),
+                                      self.change(a, D("EVFILT_WRITE"), D("EV_ADD"))])
+        self.assertEqual((carry, x0), (False, 1))   # the record only: no scan
+        self.assertEqual((rec[0]["ident"], rec[0]["data"], rec[0]["udata"]), (bad, D("EBADF"), 0x55))
+        self.assertEqual(rec[0]["flags"] & D("EV_ERROR"), D("EV_ERROR"))
+        self.assertEqual(len(self.events()), 1)    # the second change was applied
+        carry, x0, _ = self.kevent([self.change(bad, D("EVFILT_READ"), D("EV_ADD")),
+                                    self.change(a, D("EVFILT_READ"), D("EV_ADD"))], nevents=0)
+        self.assertEqual((carry, x0), (True, D("EBADF")))
+        carry, x0, _ = self.kevent([self.change(a, D("EVFILT_READ"), D("EV_DELETE"))], nevents=0)
+        self.assertEqual((carry, x0), (True, D("ENOENT")))   # never added
+        # a filter outside -1..-EVFILT_SYSCOUNT: EINVAL
+        carry, x0, rec = self.kevent([self.change(a, -D("EVFILT_SYSCOUNT") - 1, D("EV_ADD"))])
+        self.assertEqual(rec[0]["data"], D("EINVAL"))
+
+    def test_ev_receipt(self):
+        # kevent_internal: EV_RECEIPT writes an EV_ERROR record with data 0
+        a = self.a.fileno()
+        carry, x0, rec = self.kevent([self.change(a, D("EVFILT_WRITE"), D("EV_ADD") | D("EV_RECEIPT"), udata=9)])
+        self.assertEqual((carry, x0), (False, 1))
+        self.assertEqual((rec[0]["flags"] & D("EV_ERROR"), rec[0]["data"], rec[0]["udata"]), (D("EV_ERROR"), 0, 9))
+        ev = self.events()
+        self.assertEqual((ev[0]["filter"], ev[0]["flags"] & D("EV_ERROR")), (D("EVFILT_WRITE"), 0))
+
+    def test_udata_comes_back_unchanged(self):
+        # kevent_register: udata is stored as given (and replaced by a
+        # later change); the event carries it back
+        a = self.a.fileno()
+        ev = self.events([self.change(a, D("EVFILT_WRITE"), D("EV_ADD"), udata=0xfedcba9876543210)])
+        self.assertEqual(ev[0]["udata"], 0xfedcba9876543210)
+        ev = self.events([self.change(a, D("EVFILT_WRITE"), D("EV_ADD"), udata=0x1234)])
+        self.assertEqual(ev[0]["udata"], 0x1234)
+
+    def test_nevents_0_only_applies_the_changes(self):
+        a = self.a.fileno()
+        t = time.monotonic()
+        carry, x0, _ = self.kevent([self.change(a, D("EVFILT_WRITE"), D("EV_ADD"))], nevents=0, timeout=None)
+        self.assertEqual((carry, x0), (False, 0))
+        self.assertLess(time.monotonic() - t, 0.5)   # no wait, though NULL means forever
+        self.assertEqual(len(self.events()), 1)
+
+    def test_disable_and_enable(self):
+        a = self.a.fileno()
+        self.events([self.change(a, D("EVFILT_WRITE"), D("EV_ADD") | D("EV_DISABLE"))], nevents=0)
+        self.assertEqual(self.events(), [])
+        self.assertEqual(len(self.events([self.change(a, D("EVFILT_WRITE"), D("EV_ENABLE"))])), 1)
+
+    def test_listening_socket_data_counts_connections(self):
+        # filt_soread_common on a listening socket: data = the connections waiting
+        # to be accepted (so_qlen)
+        lst = socket.socket()
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(8)
+        clients = [socket.create_connection(lst.getsockname()) for _ in range(2)]
+        ev = self.events([self.change(lst.fileno(), D("EVFILT_READ"), D("EV_ADD"))], timeout=(2, 0))
+        self.assertEqual([e["data"] for e in ev], [2])
+        for c in clients + [lst]:
+            c.close()
+
+    def test_not_a_kqueue_is_ebadf_and_close_ends_it(self):
+        # kevent_get_kqfile: EBADF for a descriptor that is not a kqueue
+        self.assertEqual(self.kevent(kq=self.a.fileno())[:2], (True, D("EBADF")))
+        self.m.ok("close", self.kq)
+        self.assertEqual(self.kevent()[:2], (True, D("EBADF")))
+
+    def test_closing_a_descriptor_drops_its_events(self):
+        # knote_fdclose: the knotes of a closed descriptor go with it
+        fd = os.dup(self.a.fileno())
+        self.events([self.change(fd, D("EVFILT_WRITE"), D("EV_ADD"))], nevents=0)
+        self.m.ok("close", fd)
+        self.assertEqual(self.events(), [])
+
+    def test_a_fork_child_does_not_inherit_the_kqueue(self):
+        # kern_event.c kqueue_internal: FP_CLOFORK | FG_CONFINED;
+        # kern_descrip.c fdt_fork leaves such descriptors out of the child
+        r, w = os.pipe()
+        carry, x0, x1 = self.m.call("fork")
+        if x1 == 1:
+            carry, x0, _ = self.m.call("close", self.kq)
+            os.write(w, struct.pack("<ii", carry, x0))
+            os._exit(0)
+        self.assertEqual(struct.unpack("<ii", os.read(r, 8)), (1, D("EBADF")))
+        os.waitpid(x0, 0)
+        self.assertEqual(self.kevent()[:2], (False, 0))   # the parent's is intact
+        os.close(r)
+        os.close(w)
+
+    def test_strace_shows_the_changes_and_events(self):
+        a = self.a.fileno()
+        log = tempfile.TemporaryFile()
+        saved = os.dup(2)
+        os.dup2(log.fileno(), 2)
+        dr.STATE.trace = True
+        try:
+            self.events([self.change(a, D("EVFILT_WRITE"), D("EV_ADD") | D("EV_CLEAR"), udata=0xab)])
+        finally:
+            dr.STATE.trace = False
+            os.dup2(saved, 2)
+            os.close(saved)
+        log.seek(0)
+        text = log.read().decode()
+        log.close()
+        # the change as {ident, filter, flags, fflags, data, udata}, then the event
+        self.assertIn("kevent(%d, [{%d, EVFILT_WRITE, EV_ADD|EV_CLEAR, 0x0, 0, 0xab}], 1, eventlist, 8, {0, 0})"
+                      % (self.kq, a), text)
+        self.assertIn("kevent: events [{%d, EVFILT_WRITE, EV_ADD|EV_CLEAR, 0x0, " % a, text)
+
+    def test_other_filters_stop_the_program(self):
+        # never a quiet success: EVFILT_TIMER is a Darwin filter the runner
+        # does not emulate
+        code = textwrap.dedent("""
+            import importlib.util, struct, sys
+            spec = importlib.util.spec_from_file_location("dr", %r)
+            dr = importlib.util.module_from_spec(spec); spec.loader.exec_module(dr)
+            uc = dr.Uc(dr.UC_ARCH_ARM64, dr.UC_MODE_ARM)
+            uc.mem_map(0x10000000, 0x4000, 7)
+            uc.mem_write(0x10000000, struct.pack("<I", 0xd4001001))
+            uc.mem_map(0x20000000, 0x4000, 3)
+            uc.hook_add(dr.UC_HOOK_INTR, dr.svc_hook, dr.Memory(uc))
+            def call(n, *args):
+                for r, v in zip((dr.UC_ARM64_REG_X0, dr.UC_ARM64_REG_X1, dr.UC_ARM64_REG_X2,
+                                 dr.UC_ARM64_REG_X3, dr.UC_ARM64_REG_X4, dr.UC_ARM64_REG_X5), args):
+                    uc.reg_write(r, v)
+                uc.reg_write(dr.UC_ARM64_REG_X16, n)
+                uc.emu_start(0x10000000, 0x10000004)
+                return uc.reg_read(dr.UC_ARM64_REG_X0)
+            kq = call(dr.D("SYS_kqueue"))
+            uc.mem_write(0x20000000, struct.pack("<QhHIqQ", 1, dr.D("EVFILT_TIMER"), dr.D("EV_ADD"), 0, 1000, 0))
+            call(dr.D("SYS_kevent"), kq, 0x20000000, 1, 0x20000100, 1, 0)
+            print("returned")
+        """) % os.path.join(HERE, "darwin_run.py")
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        self.assertIn("not implemented: kevent filter -7", p.stderr)
+        self.assertNotIn("returned", p.stdout)
+        self.assertEqual(p.returncode, -signal.SIGSYS)
 
 
 class Processes(unittest.TestCase):
