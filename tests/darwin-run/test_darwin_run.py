@@ -29,6 +29,22 @@ DATA = 0x20000000
 DATA_SIZE = 1 << 20
 
 
+def run_alone(body):
+    """A call that must end the process, made in a Python of its own: the
+    runner loaded, one CPU with an `svc #0x80` at 0x10000000, then body
+    (indented source that sets registers and runs it).  Its
+    CompletedProcess."""
+    code = textwrap.dedent("""
+        import importlib.util, struct, sys
+        spec = importlib.util.spec_from_file_location("dr", %r)
+        dr = importlib.util.module_from_spec(spec); spec.loader.exec_module(dr)
+        uc = dr.Uc(dr.UC_ARCH_ARM64, dr.UC_MODE_ARM)
+        uc.mem_map(0x10000000, 0x4000, 7)
+        uc.mem_write(0x10000000, struct.pack("<I", 0xd4001001))
+    """) % os.path.join(HERE, "darwin_run.py") + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
 class Machine:
     """One `svc #0x80` on the runner's CPU, with a megabyte of data memory."""
 
@@ -107,19 +123,12 @@ class Conventions(unittest.TestCase):
 
     def test_unimplemented_call_dies_loudly(self):
         # never a quiet 0: the message, and the process ends (SIGSYS)
-        code = textwrap.dedent("""
-            import importlib.util, struct, sys
-            spec = importlib.util.spec_from_file_location("dr", %r)
-            dr = importlib.util.module_from_spec(spec); spec.loader.exec_module(dr)
-            uc = dr.Uc(dr.UC_ARCH_ARM64, dr.UC_MODE_ARM)
-            uc.mem_map(0x10000000, 0x4000, 7)
-            uc.mem_write(0x10000000, struct.pack("<I", 0xd4001001))
+        p = run_alone("""
             uc.hook_add(dr.UC_HOOK_INTR, dr.svc_hook, dr.Memory(uc))
             uc.reg_write(dr.UC_ARM64_REG_X16, 500)
             uc.emu_start(0x10000000, 0x10000004)
             print("returned")
-        """) % os.path.join(HERE, "darwin_run.py")
-        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        """)
         self.assertIn("darwin-run: syscall 500 (unknown) not implemented", p.stderr)
         self.assertNotIn("returned", p.stdout)
         self.assertEqual(p.returncode, -signal.SIGSYS)
@@ -677,13 +686,7 @@ class Kqueue(unittest.TestCase):
     def test_other_filters_stop_the_program(self):
         # never a quiet success: EVFILT_TIMER is a Darwin filter the runner
         # does not emulate
-        code = textwrap.dedent("""
-            import importlib.util, struct, sys
-            spec = importlib.util.spec_from_file_location("dr", %r)
-            dr = importlib.util.module_from_spec(spec); spec.loader.exec_module(dr)
-            uc = dr.Uc(dr.UC_ARCH_ARM64, dr.UC_MODE_ARM)
-            uc.mem_map(0x10000000, 0x4000, 7)
-            uc.mem_write(0x10000000, struct.pack("<I", 0xd4001001))
+        p = run_alone("""
             uc.mem_map(0x20000000, 0x4000, 3)
             uc.hook_add(dr.UC_HOOK_INTR, dr.svc_hook, dr.Memory(uc))
             def call(n, *args):
@@ -697,8 +700,7 @@ class Kqueue(unittest.TestCase):
             uc.mem_write(0x20000000, struct.pack("<QhHIqQ", 1, dr.D("EVFILT_TIMER"), dr.D("EV_ADD"), 0, 1000, 0))
             call(dr.D("SYS_kevent"), kq, 0x20000000, 1, 0x20000100, 1, 0)
             print("returned")
-        """) % os.path.join(HERE, "darwin_run.py")
-        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        """)
         self.assertIn("not implemented: kevent filter -7", p.stderr)
         self.assertNotIn("returned", p.stdout)
         self.assertEqual(p.returncode, -signal.SIGSYS)
