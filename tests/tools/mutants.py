@@ -260,6 +260,21 @@ def main():
         with open(os.path.join(student, stage, m["function"] + ".s"), "w") as f:
             f.write("\n".join(lines) + "\n")
 
+    def fresh(path):
+        """path, with the report an earlier mutant left there removed: a
+        run that writes none must not be read as this one's."""
+        if os.path.exists(path):
+            os.remove(path)
+        return path
+
+    def json_list(path, key):
+        """The list under key in the JSON report at path; [] when the run
+        wrote none (it crashed or was stopped)."""
+        try:
+            return json.load(open(path)).get(key, [])
+        except (OSError, ValueError):
+            return []
+
     def check(m, log):
         """('killed' | 'survived' | 'build', what killed it / the build error)."""
         plant(m)
@@ -274,18 +289,13 @@ def main():
                     err = line.strip()
                     break
             return "build", ("build ran past %d s" % BUILD_TIMEOUT) if late else err
-        report = os.path.join(work, "tests.json")
-        if os.path.exists(report):
-            os.remove(report)
+        report = fresh(os.path.join(work, "tests.json"))
         rc, late = run(RUN_ASM + [suite, "--gtest_filter=Lesson%s*" % lesson, "--report=" + report],
                        SUITE_TIMEOUT, env, log)
         if late:
             return "killed", "timeout: lesson %s's tests ran past %d s" % (lesson, SUITE_TIMEOUT)
         if rc != 0:
-            try:
-                tests = json.load(open(report)).get("tests", [])
-            except (OSError, ValueError):
-                tests = []
+            tests = json_list(report, "tests")
             bad = [t for t in tests if t.get("result") not in ("passed", "skipped")]
             if bad:
                 t = bad[0]
@@ -296,18 +306,13 @@ def main():
                                                       " (%s)" % what if what else "") + \
                     (" (+%d more)" % (len(bad) - 1) if len(bad) > 1 else "")
             return "killed", "lesson %s's tests exited with %d" % (lesson, rc)
-        fixtures = os.path.join(work, "fixtures.json")
-        if os.path.exists(fixtures):
-            os.remove(fixtures)
+        fixtures = fresh(os.path.join(work, "fixtures.json"))
         rc, late = run([os.path.join(BUILD, "harness"), "--lesson", str(int(lesson)), "--new-only",
                         "--server", "asm=" + server, "--json", fixtures], FIXTURE_TIMEOUT, env, log)
         if late:
             return "killed", "timeout: lesson %s's fixtures ran past %d s" % (lesson, FIXTURE_TIMEOUT)
         if rc != 0:
-            try:
-                fx = json.load(open(fixtures)).get("fixtures", [])
-            except (OSError, ValueError):
-                fx = []
+            fx = json_list(fixtures, "fixtures")
             bad = [f["name"] for f in fx if not f["results"]["asm"].get("pass", False)]
             if bad:
                 return "killed", "fixture %s%s" % (bad[0], " (+%d more)" % (len(bad) - 1) if len(bad) > 1 else "")
